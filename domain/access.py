@@ -1,0 +1,41 @@
+"""Who may record what: the roles of DOMAIN.md as one rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.errors import NotAllowed
+
+# Events only the service centre (office) records.
+OFFICE_ONLY = {"signed", "team_assigned", "service_rated"}
+# What a leader records.
+LEADER_TYPES = {"instruction_given"}
+
+
+def check_can_record(
+    user: dict[str, Any], event_type: str, team: list[str] | None, corrected_type: str | None = None
+) -> None:
+    """Raise NotAllowed unless this user may record this event type on a project with this team.
+
+    For a correction, `corrected_type` is the type of the event it corrects: nobody may correct
+    what they could not have recorded.
+    """
+    role, username = user["role"], user["username"]
+    if user.get("disabled"):
+        raise NotAllowed(f"{username} is disabled")
+    if role == "office":
+        return
+    if role == "auditor":
+        raise NotAllowed("auditors read everything and record nothing")
+    if role == "leader":
+        if event_type in LEADER_TYPES:
+            return
+        raise NotAllowed(f"leaders record leader instructions only, not {event_type}")
+    if role == "agent":
+        kind = corrected_type if event_type == "corrected" and corrected_type else event_type
+        if kind in OFFICE_ONLY:
+            raise NotAllowed(f"only the office records {kind}")
+        if team is None or username not in team:
+            raise NotAllowed(f"{username} is not on this project's team")
+        return
+    raise NotAllowed(f"unknown role {role!r}")  # pragma: no cover

@@ -1,0 +1,275 @@
+"""The Banban application service: load, call, save; plain data out.
+
+One eventsourcing `Application` holds every aggregate (projects and users) in one event store,
+so one notification log orders everything that happened. Persistence comes from the
+environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourcing reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.utils import get_topic
+
+from domain.access import check_can_record
+from domain.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    NotAllowed,
+    ProjectNotFound,
+    UserNotFound,
+)
+from domain.fields import TYPE_OF_CLASS, fields_of
+from domain.project import Project
+from domain.users import User, user_id
+from domain.views import project_summary, project_view
+
+COUNTY_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def county_today() -> date:
+    """Today's date in the county's time zone."""
+    return datetime.now(COUNTY_TZ).date()
+
+
+class DateAsISO(Transcoding):
+    """Stores `datetime.date` values as ISO strings."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class Banban(Application[UUID]):
+    """Projects and users, recorded as events."""
+
+    name = "Banban"
+    # A snapshot every 100 events keeps loading a long-lived project to a few dozen events.
+    snapshotting_intervals = {Project: 100}
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], date] = county_today):
+        super().__init__(env)
+        self.clock = clock
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # ---- projects: commands -----------------------------------------------------------
+
+    def sign_project(self, actor: str, *, signed_on: date, **fields: Any) -> dict[str, Any]:
+        """Open a project (office only); return its state."""
+        check_can_record(self.user(actor), "signed", None)
+        self._check_team_users(fields)
+        project = Project.sign(actor=actor, signed_on=signed_on, today=self.clock(), **fields)
+        self.save(project)
+        return project_view(project)
+
+    def record(
+        self, project_id: UUID, actor: str, event_type: str, *, expected_version: int,
+        occurred_on: date, fields: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Record one event on a project; return the new version and any ids the server made.
+
+        Order of refusal: unknown project, not allowed, stale version, broken rule.
+        """
+        project = self._project(project_id)
+        corrected_type = None
+        if event_type == "corrected":
+            target = fields.get("corrects_version")
+            if isinstance(target, int) and 1 <= target <= project.version:
+                corrected_type = project.fact(target)["type"]
+        check_can_record(self.user(actor), event_type, project.team, corrected_type)
+        if expected_version != project.version:
+            raise ConcurrentUpdate(expected_version, project.version)
+        self._check_team_users(fields, partial=True)
+        made = project.record(
+            event_type, actor=actor, occurred_on=occurred_on, today=self.clock(), **fields
+        )
+        try:
+            self.save(project)
+        except IntegrityError:
+            raise ConcurrentUpdate(expected_version, None) from None
+        return {"id": project.id, "version": project.version, "type": event_type, **made}
+
+    def _check_team_users(self, fields: dict[str, Any], partial: bool = False) -> None:
+        """The people an event names must exist, be enabled and have the right role."""
+        wanted = [("chief_agent", "agent"), ("leader", "leader"), ("agent", "agent")]
+        for name, role in wanted:
+            if fields.get(name) is not None:
+                self._check_user_role(name, fields[name], role)
+        for username in fields.get("co_agents") or []:
+            self._check_user_role("co_agents", username, "agent")
+
+    def _check_user_role(self, field: str, username: Any, role: str) -> None:
+        if not isinstance(username, str):
+            return  # the field's own validation names the problem
+        try:
+            user = self.user(username)
+        except UserNotFound:
+            raise DomainError(f"{field}: no user {username!r}", field=field,
+                              code="unknown_user") from None
+        if user["disabled"]:
+            raise DomainError(f"{field}: {username} is disabled", field=field,
+                              code="user_disabled")
+        if user["role"] != role:
+            raise DomainError(f"{field}: {username} is a {user['role']}, not a {role}",
+                              field=field, code="wrong_role")
+
+    # ---- projects: queries ------------------------------------------------------------
+
+    def project(
+        self, project_id: UUID, *, version: int | None = None, as_of: datetime | None = None
+    ) -> dict[str, Any]:
+        """The project's state now, at a version, or as it was recorded at a moment."""
+        if as_of is not None:
+            version = self._version_at(project_id, as_of)
+        return project_view(self._project(project_id, version=version))
+
+    def history(self, project_id: UUID) -> list[dict[str, Any]]:
+        """Every event of a project as recorded, with the corrections that later touched it."""
+        project = self._project(project_id)
+        result = []
+        for event in self.events.get(project_id):
+            event_type = TYPE_OF_CLASS[type(event).__name__]
+            fact = project.fact(event.originator_version)
+            result.append({
+                "version": event.originator_version,
+                "type": event_type,
+                "actor": event.actor,
+                "occurred_on": event.occurred_on,
+                "recorded_at": event.timestamp,
+                "data": {name: getattr(event, name) for name in fields_of(event_type)},
+                "corrected_by": list(fact["corrected_by"]),
+                "void": fact["void"],
+            })
+        return result
+
+    def project_ids(self) -> Iterator[UUID]:
+        """Ids of every project, in signing order."""
+        topic = get_topic(Project.Signed)
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start, 500, topics=[topic])
+            if not batch:
+                return
+            for notification in batch:
+                yield notification.originator_id
+            start = batch[-1].id + 1
+
+    def list_projects(
+        self, *, phase: str | None = None, status: str | None = None, agent: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Summaries of projects, filtered by phase, status and team member."""
+        result = []
+        for project_id in self.project_ids():
+            project: Project = self.repository.get(project_id)
+            if phase and project.phase != phase:
+                continue
+            if status and project.status != status:
+                continue
+            if agent and agent not in project.team:
+                continue
+            result.append(project_summary(project))
+        return result
+
+    def _project(self, project_id: UUID, version: int | None = None) -> Project:
+        try:
+            project = self.repository.get(project_id, version=version)
+        except AggregateNotFoundError:
+            raise ProjectNotFound(project_id) from None
+        if not isinstance(project, Project):
+            raise ProjectNotFound(project_id)
+        return project
+
+    def _version_at(self, project_id: UUID, moment: datetime) -> int:
+        version = None
+        for event in self.events.get(project_id):
+            if event.timestamp > moment:
+                break
+            version = event.originator_version
+        if version is None:
+            raise ProjectNotFound(project_id)
+        return version
+
+    # ---- users ------------------------------------------------------------------------
+
+    def register_user(
+        self, username: str, role: str, *, actor: str, display_name: str | None = None,
+        password_hash: str | None = None,
+    ) -> dict[str, Any]:
+        """Create a user; the username must be new."""
+        user = User.register(username=username, role=role, display_name=display_name,
+                             password_hash=password_hash, actor=actor)
+        try:
+            self.save(user)
+        except IntegrityError:
+            raise DomainError(f"user {username!r} already exists", field="username",
+                              code="duplicate_username") from None
+        return user.as_dict()
+
+    def set_password(self, username: str, password_hash: str, *, actor: str) -> None:
+        """Replace a user's password hash."""
+        user = self._user(username)
+        user.set_password(password_hash, actor=actor)
+        self.save(user)
+
+    def issue_token(self, username: str, *, actor: str) -> str:
+        """A new API token for the user, shown once."""
+        user = self._user(username)
+        if user.disabled:
+            raise NotAllowed(f"{username} is disabled")
+        token = user.issue_token(actor=actor)
+        self.save(user)
+        return token
+
+    def disable_user(self, username: str, *, actor: str, reason: str | None = None) -> None:
+        """Refuse the user from now on."""
+        user = self._user(username)
+        user.disable(actor=actor, reason=reason)
+        self.save(user)
+
+    def user(self, username: str) -> dict[str, Any]:
+        """A user's plain data."""
+        return self._user(username).as_dict()
+
+    def password_hash(self, username: str) -> str | None:
+        """The user's password hash, for sign-in only."""
+        return self._user(username).password_hash
+
+    def authenticate_token(self, token: str) -> dict[str, Any] | None:
+        """The enabled user a bearer token belongs to, or None."""
+        username, _, secret = token.rpartition(".")
+        if not username or not secret:
+            return None
+        try:
+            user = self._user(username)
+        except UserNotFound:
+            return None
+        if user.disabled or not user.accepts_token_secret(secret):
+            return None
+        return user.as_dict()
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every user, in order of registration."""
+        topic = get_topic(User.Registered)
+        notifications = self.recorder.select_notifications(1, 1_000_000, topics=[topic])
+        return [self.repository.get(n.originator_id).as_dict() for n in notifications]
+
+    def _user(self, username: str) -> User:
+        try:
+            user = self.repository.get(user_id(username))
+        except (AggregateNotFoundError, ValueError):
+            raise UserNotFound(username) from None
+        return user

@@ -1,0 +1,58 @@
+"""Errors the domain raises; each has a machine-readable code and names the field at fault."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A business rule was broken; nothing was recorded."""
+
+    code = "rule_broken"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+
+class InvalidValue(DomainError):
+    """A field's value is not acceptable on its own (wrong kind, out of range, unknown code)."""
+
+    code = "invalid_value"
+
+
+class ProjectNotFound(Exception):
+    """No project has this id (or it did not exist at the requested point in time)."""
+
+    def __init__(self, project_id: object):
+        super().__init__(f"project {project_id} not found")
+        self.project_id = project_id
+
+
+class UserNotFound(Exception):
+    """No user has this username."""
+
+    def __init__(self, username: str):
+        super().__init__(f"user {username!r} not found")
+        self.username = username
+
+
+class ConcurrentUpdate(Exception):
+    """The project moved on since the version the client saw; reload and retry."""
+
+    def __init__(self, expected_version: int, actual_version: int | None):
+        super().__init__(
+            f"expected_version {expected_version} is stale"
+            + (f": the project is at version {actual_version}" if actual_version else "")
+        )
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+
+
+class NotAllowed(Exception):
+    """The actor's role or team membership does not permit this action."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

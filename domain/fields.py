@@ -1,0 +1,241 @@
+"""The fields each project event carries: one table that the domain, the API and the docs share.
+
+A field has a kind (what values it takes) and whether it is required. The web layer builds its
+marshmallow schemas from this table; the domain uses it to coerce the values of an amendment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.errors import InvalidValue
+from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
+
+SHORT_TEXT = 200
+LONG_TEXT = 4000
+MAX_LIST = 50
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of an event: its kind, whether it is required, and a one-line description."""
+
+    kind: str
+    required: bool = False
+    description: str = ""
+    choices: tuple[str, ...] = ()
+
+
+def _f(kind: str, required: bool = False, description: str = "", choices=()) -> Field:
+    return Field(kind, required, description, tuple(choices))
+
+
+SIGNING_FIELDS: dict[str, Field] = {
+    "name": _f("short_text", True, "project name"),
+    "investor": _f("short_text", True, "investing company"),
+    "industry": _f("short_text", True, "industry"),
+    "investment": _f("money", True, "total planned investment, integer yuan"),
+    "park": _f("short_text", False, "industrial park, if any"),
+    "chief_agent": _f("username", True, "the chief agent's username"),
+    "co_agents": _f("usernames", False, "co-agents' usernames"),
+    "leader": _f("username", False, "the responsible county leader's username"),
+}
+
+# API type name -> (event class name, fields beyond actor and occurred_on)
+EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
+    "team_assigned": ("TeamAssigned", {
+        "chief_agent": _f("username", True, "the chief agent's username"),
+        "co_agents": _f("usernames", False, "co-agents' usernames"),
+        "leader": _f("username", False, "the responsible leader (unchanged if omitted)"),
+        "reason": _f("long_text", False, "why the team changes"),
+    }),
+    "milestone_planned": ("MilestonePlanned", {
+        "milestone": _f("choice", True, "milestone code", MILESTONES),
+        "planned_on": _f("date", True, "the planned date"),
+        "reason": _f("long_text", False, "why; required when replanning"),
+    }),
+    "milestone_reached": ("MilestoneReached", {
+        "milestone": _f("choice", True, "milestone code", MILESTONES),
+        "note": _f("long_text"),
+    }),
+    "approval_applied": ("ApprovalApplied", {
+        "approval_id": _f("id", False, "client-chosen id; made by the server if omitted"),
+        "item": _f("short_text", True, "the approval item, e.g. 环评"),
+        "department": _f("short_text", True, "the department that grants it"),
+        "note": _f("long_text"),
+    }),
+    "approval_granted": ("ApprovalGranted", {
+        "approval_id": _f("id", True),
+        "missing_documents": _f("strings", False, "documents still missing (容缺): a commitment"),
+        "commitment_due_on": _f("date", False, "when the missing documents are due"),
+        "note": _f("long_text"),
+    }),
+    "approval_rejected": ("ApprovalRejected", {
+        "approval_id": _f("id", True),
+        "reason": _f("long_text", True),
+    }),
+    "commitment_fulfilled": ("CommitmentFulfilled", {
+        "approval_id": _f("id", True),
+        "note": _f("long_text"),
+    }),
+    "problem_raised": ("ProblemRaised", {
+        "problem_id": _f("id", False, "client-chosen id; made by the server if omitted"),
+        "title": _f("short_text", True),
+        "description": _f("long_text"),
+        "same_day": _f("bool", False, "solvable the same day (不过夜)"),
+        "responsible_unit": _f("short_text", False, "the department that owns it"),
+    }),
+    "problem_plan_proposed": ("ProblemPlanProposed", {
+        "problem_id": _f("id", True),
+        "plan": _f("long_text", True),
+        "due_on": _f("date", False, "when the plan should have solved it"),
+    }),
+    "problem_escalated": ("ProblemEscalated", {
+        "problem_id": _f("id", True),
+        "escalated_to": _f("choice", True, "office or leader", ESCALATION_TARGETS),
+        "leader": _f("username", False, "the leader who takes it over; required for 'leader'"),
+        "note": _f("long_text"),
+    }),
+    "problem_followed_up": ("ProblemFollowedUp", {
+        "problem_id": _f("id", True),
+        "note": _f("long_text", True),
+    }),
+    "problem_resolved": ("ProblemResolved", {
+        "problem_id": _f("id", True),
+        "resolution": _f("long_text", True),
+    }),
+    "problem_reopened": ("ProblemReopened", {
+        "problem_id": _f("id", True),
+        "reason": _f("long_text", True),
+    }),
+    "progress_reported": ("ProgressReported", {
+        "investment_completed": _f("money", True, "investment completed to date, integer yuan"),
+        "note": _f("long_text"),
+    }),
+    "visit_logged": ("VisitLogged", {
+        "purpose": _f("long_text", True),
+        "met_with": _f("short_text", False, "who was met at the firm"),
+        "note": _f("long_text"),
+    }),
+    "instruction_given": ("InstructionGiven", {
+        "instruction": _f("long_text", True),
+        "problem_id": _f("id", False, "the problem it is about, if any"),
+    }),
+    "service_rated": ("ServiceRated", {
+        "rating": _f("rating", True, "the firm's rating, 1 to 5"),
+        "agent": _f("username", False, "the agent rated, if one"),
+        "comment": _f("long_text"),
+    }),
+    "suspended": ("Suspended", {"reason": _f("long_text", True)}),
+    "resumed": ("Resumed", {"note": _f("long_text")}),
+    "terminated": ("Terminated", {"reason": _f("long_text", True)}),
+    "corrected": ("Corrected", {
+        "corrects_version": _f("version", True, "the version of the event corrected"),
+        "action": _f("choice", True, "amend its fields or void it", CORRECTION_ACTIONS),
+        "reason": _f("long_text", True),
+        "changes": _f("changes", False, "for 'amend': the fields and their right values"),
+    }),
+}
+
+EVENT_CLASS_NAMES = {"signed": "Signed"} | {t: spec[0] for t, spec in EVENT_TYPES.items()}
+TYPE_OF_CLASS = {name: t for t, name in EVENT_CLASS_NAMES.items()}
+
+# Fields an amendment may not change: identities, and the team (changed by team_assigned).
+NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader"}
+
+
+def fields_of(event_type: str) -> dict[str, Field]:
+    """The fields of an event type, signing included."""
+    if event_type == "signed":
+        return SIGNING_FIELDS
+    return EVENT_TYPES[event_type][1]
+
+
+def default_of(field: Field) -> Any:
+    """The value an omitted optional field takes."""
+    if field.kind in ("usernames", "strings"):
+        return []
+    if field.kind == "bool":
+        return False
+    if field.kind == "changes":
+        return {}
+    return None
+
+
+def coerce(name: str, field: Field, value: Any) -> Any:
+    """Check and convert one raw (JSON) value for a field; raise InvalidValue naming it."""
+    if value is None:
+        if field.required:
+            raise InvalidValue(f"{name} is required", field=name, code="required")
+        return default_of(field)
+    kind = field.kind
+    if kind in ("short_text", "long_text"):
+        limit = SHORT_TEXT if kind == "short_text" else LONG_TEXT
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidValue(f"{name} must be non-empty text", field=name)
+        if len(value) > limit:
+            raise InvalidValue(f"{name} is longer than {limit} characters", field=name)
+        return value.strip()
+    if kind == "username":
+        if not isinstance(value, str) or not USERNAME_PATTERN.match(value):
+            raise InvalidValue(f"{name} must be a username", field=name)
+        return value
+    if kind in ("usernames", "strings"):
+        if not isinstance(value, list) or len(value) > MAX_LIST:
+            raise InvalidValue(f"{name} must be a list of at most {MAX_LIST}", field=name)
+        item = Field("username" if kind == "usernames" else "short_text", True)
+        items = [coerce(name, item, v) for v in value]
+        if len(set(items)) != len(items):
+            raise InvalidValue(f"{name} lists the same value twice", field=name)
+        return items
+    if kind == "date":
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise InvalidValue(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
+    if kind in ("money", "rating", "version"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidValue(f"{name} must be an integer", field=name)
+        if kind == "money" and value < 0:
+            raise InvalidValue(f"{name} must not be negative", field=name)
+        if kind == "rating" and not 1 <= value <= 5:
+            raise InvalidValue(f"{name} must be from 1 to 5", field=name)
+        if kind == "version" and value < 1:
+            raise InvalidValue(f"{name} must be at least 1", field=name)
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise InvalidValue(f"{name} must be true or false", field=name)
+        return value
+    if kind == "choice":
+        if value not in field.choices:
+            raise InvalidValue(f"{name} must be one of {', '.join(field.choices)}", field=name)
+        return value
+    if kind == "id":
+        if not isinstance(value, str) or not ID_PATTERN.match(value):
+            raise InvalidValue(
+                f"{name} must be 1-64 letters, digits, '.', '_' or '-'", field=name
+            )
+        return value
+    if kind == "changes":
+        if not isinstance(value, dict):
+            raise InvalidValue(f"{name} must be an object of field names to values", field=name)
+        return dict(value)
+    raise InvalidValue(f"{name} has an unknown kind {kind}", field=name)  # pragma: no cover
+
+
+def coerce_all(event_type: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """Check and convert every field of an event type; unknown names are refused."""
+    spec = fields_of(event_type)
+    unknown = sorted(set(raw) - set(spec))
+    if unknown:
+        raise InvalidValue(f"{unknown[0]} is not a field of {event_type}", field=unknown[0])
+    return {name: coerce(name, field, raw.get(name)) for name, field in spec.items()}

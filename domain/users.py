@@ -1,0 +1,128 @@
+"""The User aggregate: an account with a role, a password hash, API tokens, and its history.
+
+Passwords arrive already hashed (the web layer owns the hashing library); API tokens are
+random secrets of which only a SHA-256 digest is recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import DomainError, InvalidValue
+from domain.fields import USERNAME_PATTERN
+from domain.lifecycle import ROLES
+
+_USER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:banban:user")
+
+
+def user_id(username: str) -> UUID:
+    """The aggregate id of a username: stable, so a user is found by name without an index."""
+    return uuid5(_USER_NAMESPACE, username)
+
+
+def digest(secret: str) -> str:
+    """The recorded digest of a token secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class User(Aggregate):
+    """A person who signs in: agent, office, leader or auditor."""
+
+    class Event(Aggregate.Event):
+        actor: str
+
+    class Registered(Event, Aggregate.Created):
+        username: str
+        role: str
+        display_name: str
+        password_hash: str | None
+
+    class PasswordSet(Event):
+        password_hash: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.password_hash = self.password_hash
+
+    class TokenIssued(Event):
+        token_digest: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.token_digests.append(self.token_digest)
+
+    class Disabled(Event):
+        reason: str | None
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.disabled = True
+
+    class Enabled(Event):
+        def apply(self, aggregate: User) -> None:
+            aggregate.disabled = False
+
+    def __init__(self, username: str, role: str, display_name: str, password_hash: str | None):
+        self.username = username
+        self.role = role
+        self.display_name = display_name
+        self.password_hash = password_hash
+        self.token_digests: list[str] = []
+        self.disabled = False
+
+    @classmethod
+    def register(
+        cls, *, username: str, role: str, display_name: str | None, password_hash: str | None,
+        actor: str,
+    ) -> User:
+        """Create an account; the username is its identity for good."""
+        if not isinstance(username, str) or not USERNAME_PATTERN.match(username):
+            raise InvalidValue(
+                "username must be 2-32 lowercase letters, digits, '.', '_' or '-', "
+                "starting with a letter", field="username",
+            )
+        if role not in ROLES:
+            raise InvalidValue(f"role must be one of {', '.join(ROLES)}", field="role")
+        return cls._create(
+            cls.Registered, id=user_id(username), actor=actor, username=username, role=role,
+            display_name=(display_name or username).strip(), password_hash=password_hash,
+        )
+
+    def set_password(self, password_hash: str, *, actor: str) -> None:
+        """Replace the password hash."""
+        self.trigger_event(self.PasswordSet, actor=actor, password_hash=password_hash)
+
+    def issue_token(self, *, actor: str) -> str:
+        """Make a new API token; only its digest is recorded, the token is shown once."""
+        secret = secrets.token_urlsafe(32)
+        self.trigger_event(self.TokenIssued, actor=actor, token_digest=digest(secret))
+        return f"{self.username}.{secret}"
+
+    def disable(self, *, actor: str, reason: str | None = None) -> None:
+        """Refuse this user from now on (history keeps everything they did)."""
+        if self.disabled:
+            raise DomainError(f"{self.username} is already disabled", field="username",
+                              code="no_change")
+        self.trigger_event(self.Disabled, actor=actor, reason=reason)
+
+    def enable(self, *, actor: str) -> None:
+        """Let a disabled user in again."""
+        if not self.disabled:
+            raise DomainError(f"{self.username} is not disabled", field="username",
+                              code="no_change")
+        self.trigger_event(self.Enabled, actor=actor)
+
+    def accepts_token_secret(self, secret: str) -> bool:
+        """Whether a token secret is one of this user's, compared in constant time."""
+        wanted = digest(secret)
+        return any(hmac.compare_digest(wanted, known) for known in self.token_digests)
+
+    def as_dict(self) -> dict:
+        """Plain data for callers (never the password hash's use outside sign-in)."""
+        return {
+            "username": self.username, "role": self.role, "display_name": self.display_name,
+            "disabled": self.disabled, "created_at": self.created_on,
+        }
+

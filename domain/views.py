@@ -1,0 +1,73 @@
+"""Plain-data views of a Project for callers: dicts and lists, never the aggregate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.lifecycle import MILESTONES, MILESTONE_ORDER
+from domain.project import Project
+
+
+def milestones(project: Project) -> list[dict[str, Any]]:
+    """Every milestone in lifecycle order, with its plan and actual dates."""
+    rows = []
+    for code, phase in MILESTONES.items():
+        plan = project.plan.get(code) or {}
+        reached = project.reached.get(code) or {}
+        rows.append({
+            "milestone": code, "phase": phase,
+            "planned_on": plan.get("planned_on"), "reached_on": reached.get("reached_on"),
+            "reached_version": reached.get("version"),
+        })
+    return rows
+
+
+def next_milestone(project: Project) -> dict[str, Any] | None:
+    """The earliest planned milestone not yet reached (by planned date), if any."""
+    pending = [
+        (plan["planned_on"], MILESTONE_ORDER[code], code)
+        for code, plan in project.plan.items() if code not in project.reached
+    ]
+    if not pending:
+        return None
+    planned_on, _, code = min(pending)
+    return {"milestone": code, "planned_on": planned_on}
+
+
+def project_summary(project: Project) -> dict[str, Any]:
+    """A project's headline figures, for lists."""
+    return {
+        "id": project.id, "version": project.version, "name": project.name,
+        "investor": project.investor, "industry": project.industry,
+        "investment": project.investment, "park": project.park, "signed_on": project.signed_on,
+        "phase": project.phase, "status": project.status,
+        "chief_agent": project.chief_agent, "co_agents": list(project.co_agents),
+        "leader": project.leader, "investment_completed": project.investment_completed,
+        "open_problems": sum(1 for p in project.problems.values() if p["status"] == "open"),
+        "next_milestone": next_milestone(project),
+        "last_event": project.last_event,
+    }
+
+
+def project_view(project: Project) -> dict[str, Any]:
+    """A project's whole current state."""
+    ratings = [r["rating"] for r in project.ratings]
+    return project_summary(project) | {
+        "status_reason": project.status_reason,
+        "team": {
+            "chief_agent": project.chief_agent, "co_agents": list(project.co_agents),
+            "leader": project.leader,
+        },
+        "team_history": project.team_history,
+        "milestones": milestones(project),
+        "plan_history": project.plan_history,
+        "approvals": list(project.approvals.values()),
+        "problems": list(project.problems.values()),
+        "progress": project.progress,
+        "visits": project.visits,
+        "instructions": project.instructions,
+        "ratings": project.ratings,
+        "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
+        "recorded_at": project.created_on,
+        "updated_at": project.modified_on,
+    }

@@ -135,7 +135,13 @@ class Banban(Application[UUID]):
         """The project's state now, at a version, or as it was recorded at a moment."""
         if as_of is not None:
             version = self._version_at(project_id, as_of)
-        return project_view(self._project(project_id, version=version))
+        project = self._project(project_id, version=version)
+        if version is not None and project.version != version:
+            raise DomainError(
+                f"version {version} does not exist: the project is at version {project.version}",
+                field="version", code="unknown_version",
+            )
+        return project_view(project)
 
     def history(self, project_id: UUID) -> list[dict[str, Any]]:
         """Every event of a project as recorded, with the corrections that later touched it."""

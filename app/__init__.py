@@ -1,0 +1,55 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+
+from app import cli, config, errors, store
+from app.api import projects, users
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Dates and times as ISO 8601, ids as strings; Chinese text as it is."""
+
+    ensure_ascii = False
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, (date, datetime)):
+            return o.isoformat()
+        if isinstance(o, UUID):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; nothing connects to the store until the first request or command."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates")
+    app.json = JSONProvider(app)
+    app.config.update(
+        API_TITLE="帮办代办 banban daiban",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+
+    store.init_app(app)        # lazy: the application is built per process, after fork
+    errors.init_app(app)       # domain errors -> JSON answers
+    api = errors.BanbanApi(app, spec_kwargs={"components": {"securitySchemes": {
+        "bearerAuth": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearerAuth": []}]})
+    projects.register_schemas(api)
+    api.register_blueprint(projects.blp)
+    api.register_blueprint(users.blp)
+    cli.init_app(app)
+    return app

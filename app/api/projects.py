@@ -1,0 +1,132 @@
+"""Projects: sign, list, read (now, at a version, as of a moment), history, record an event."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api.auth import authenticate, current_user
+from app.api.schemas import (
+    EVENT_SCHEMAS,
+    HistorySchema,
+    ProjectListQuerySchema,
+    ProjectListSchema,
+    ProjectQuerySchema,
+    ProjectSchema,
+    RecordedSchema,
+    SignProjectSchema,
+)
+from app.errors import ApiError, validation_error
+from app.store import service
+from domain.application import COUNTY_TZ
+
+blp = Blueprint("projects", __name__, url_prefix="/api/projects",
+                description="Investment projects and their events")
+blp.before_request(authenticate)
+
+_ERRORS = {
+    400: "malformed JSON", 401: "no or bad credentials", 403: "not allowed",
+    404: "unknown project", 409: "expected_version is stale", 422: "invalid field or broken rule",
+}
+
+
+def _document_errors(*statuses: int):
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, description=_ERRORS[status], schema="Error")(view)
+        return view
+    return decorate
+
+
+@blp.route("")
+class Projects(MethodView):
+    @blp.arguments(ProjectListQuerySchema, location="query")
+    @blp.response(200, ProjectListSchema)
+    @_document_errors(401, 422)
+    def get(self, query: dict[str, Any]):
+        """List projects, filtered by phase, status and team member."""
+        projects = service().list_projects(**query)
+        return {"count": len(projects), "projects": projects}
+
+    @blp.arguments(SignProjectSchema)
+    @blp.response(201, ProjectSchema)
+    @_document_errors(400, 401, 403, 422)
+    def post(self, body: dict[str, Any]):
+        """Sign a project (office only)."""
+        signed_on = body.pop("signed_on")
+        return service().sign_project(current_user()["username"], signed_on=signed_on, **body)
+
+
+@blp.route("/<uuid:project_id>")
+class ProjectResource(MethodView):
+    @blp.arguments(ProjectQuerySchema, location="query")
+    @blp.response(200, ProjectSchema)
+    @_document_errors(401, 404, 422)
+    def get(self, query: dict[str, Any], project_id: UUID):
+        """A project's current state, or as it was at a version or a recorded moment."""
+        as_of = query.get("as_of")
+        if as_of is not None and as_of.tzinfo is None:
+            as_of = as_of.replace(tzinfo=COUNTY_TZ)
+        return service().project(project_id, version=query.get("version"), as_of=as_of)
+
+
+@blp.route("/<uuid:project_id>/events")
+class ProjectEvents(MethodView):
+    @blp.response(200, HistorySchema)
+    @_document_errors(401, 404)
+    def get(self, project_id: UUID):
+        """The project's full history: every event with actor, business date and recorded time."""
+        events = service().history(project_id)
+        return {"project_id": project_id, "version": events[-1]["version"], "events": events}
+
+    @blp.doc(requestBody={
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "oneOf": [{"$ref": f"#/components/schemas/{schema.__name__}"}
+                      for schema in EVENT_SCHEMAS.values()],
+            "discriminator": {"propertyName": "type"},
+        }}},
+    })
+    @blp.response(201, RecordedSchema)
+    @_document_errors(400, 401, 403, 404, 409, 422)
+    def post(self, project_id: UUID):
+        """Record one event on a project; `expected_version` guards against lost updates."""
+        body = _json_object()
+        event_type = body.get("type")
+        if event_type not in EVENT_SCHEMAS:
+            raise ApiError(422, "invalid_field",
+                           f"type must be one of {', '.join(EVENT_SCHEMAS)}", "type")
+        try:
+            data = EVENT_SCHEMAS[event_type]().load(body)
+        except ma.ValidationError as error:
+            raise validation_error(error.messages) from None
+        data.pop("type")
+        expected_version = data.pop("expected_version")
+        occurred_on = data.pop("occurred_on", None) or service().clock()
+        fields = {k: v for k, v in data.items() if v is not None}
+        return service().record(
+            project_id, current_user()["username"], event_type,
+            expected_version=expected_version, occurred_on=occurred_on, fields=fields,
+        )
+
+
+def _json_object() -> dict[str, Any]:
+    if not request.is_json:
+        raise ApiError(400, "malformed_json", "Content-Type must be application/json", "body")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "malformed_json", "the body is not valid JSON", "body")
+    if not isinstance(body, dict):
+        raise ApiError(400, "malformed_json", "the body must be a JSON object", "body")
+    return body
+
+
+def register_schemas(api) -> None:
+    """Put every event schema in the OpenAPI components (the oneOf above refers to them)."""
+    for schema in EVENT_SCHEMAS.values():
+        api.spec.components.schema(schema.__name__, schema=schema)

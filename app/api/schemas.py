@@ -1,0 +1,326 @@
+"""Marshmallow schemas of the API, built from the domain's field table where they load events."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from domain.fields import (
+    EVENT_TYPES,
+    ID_PATTERN,
+    LONG_TEXT,
+    MAX_LIST,
+    SHORT_TEXT,
+    SIGNING_FIELDS,
+    USERNAME_PATTERN,
+    Field,
+)
+from domain.lifecycle import MILESTONES, PHASES, STATUSES
+
+_not_blank = validate.Regexp(r"\S", error="must not be blank")
+
+
+def _text(limit: int) -> list[validate.Validator]:
+    return [validate.Length(min=1, max=limit), _not_blank]
+
+
+def _username(**kwargs) -> ma.fields.String:
+    return ma.fields.String(
+        validate=validate.Regexp(USERNAME_PATTERN, error="must be a username"), **kwargs)
+
+
+def marshmallow_field(spec: Field) -> ma.fields.Field:
+    """The marshmallow field for one domain field."""
+    kwargs = {"required": spec.required, "metadata": {"description": spec.description}}
+    if not spec.required:
+        kwargs["allow_none"] = True
+    kind = spec.kind
+    if kind == "short_text":
+        return ma.fields.String(validate=_text(SHORT_TEXT), **kwargs)
+    if kind == "long_text":
+        return ma.fields.String(validate=_text(LONG_TEXT), **kwargs)
+    if kind == "username":
+        return _username(**kwargs)
+    if kind == "usernames":
+        return ma.fields.List(_username(), validate=validate.Length(max=MAX_LIST), **kwargs)
+    if kind == "strings":
+        return ma.fields.List(ma.fields.String(validate=_text(SHORT_TEXT)),
+                              validate=validate.Length(max=MAX_LIST), **kwargs)
+    if kind == "date":
+        return ma.fields.Date(**kwargs)
+    if kind == "money":
+        return ma.fields.Integer(strict=True, validate=validate.Range(min=0), **kwargs)
+    if kind == "rating":
+        return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=5), **kwargs)
+    if kind == "version":
+        return ma.fields.Integer(strict=True, validate=validate.Range(min=1), **kwargs)
+    if kind == "bool":
+        return ma.fields.Boolean(**kwargs)
+    if kind == "choice":
+        return ma.fields.String(validate=validate.OneOf(spec.choices), **kwargs)
+    if kind == "id":
+        return ma.fields.String(validate=validate.Regexp(
+            ID_PATTERN, error="must be 1-64 letters, digits, '.', '_' or '-'"), **kwargs)
+    if kind == "changes":
+        return ma.fields.Dict(keys=ma.fields.String(), **kwargs)
+    raise ValueError(f"no marshmallow field for kind {kind}")  # pragma: no cover
+
+
+def _camel(event_type: str) -> str:
+    return "".join(part.title() for part in event_type.split("_"))
+
+
+# ---- input -----------------------------------------------------------------------------
+
+SignProjectSchema = ma.Schema.from_dict(
+    {name: marshmallow_field(spec) for name, spec in SIGNING_FIELDS.items()}
+    | {"signed_on": ma.fields.Date(required=True, metadata={"description": "signing date"})},
+    name="SignProject",
+)
+
+
+def _event_schema(event_type: str, fields: dict[str, Field]) -> type[ma.Schema]:
+    envelope = {
+        "type": ma.fields.String(required=True, validate=validate.OneOf([event_type])),
+        "expected_version": ma.fields.Integer(
+            required=True, strict=True, validate=validate.Range(min=1),
+            metadata={"description": "the version the client saw; 409 if stale"}),
+        "occurred_on": ma.fields.Date(
+            metadata={"description": "business date it happened; today if omitted"}),
+    }
+    return ma.Schema.from_dict(
+        envelope | {name: marshmallow_field(spec) for name, spec in fields.items()},
+        name=f"{_camel(event_type)}Event",
+    )
+
+
+EVENT_SCHEMAS: dict[str, type[ma.Schema]] = {
+    event_type: _event_schema(event_type, fields)
+    for event_type, (_, fields) in EVENT_TYPES.items()
+}
+
+
+class ProjectQuerySchema(ma.Schema):
+    """Time travel: a version or a recorded moment (not both)."""
+
+    version = ma.fields.Integer(strict=False, validate=validate.Range(min=1))
+    as_of = ma.fields.DateTime(metadata={
+        "description": "ISO 8601 recorded time; without an offset it is Asia/Shanghai time"})
+
+    @ma.validates_schema
+    def _one_of(self, data, **kwargs):
+        if "version" in data and "as_of" in data:
+            raise ma.ValidationError("give version or as_of, not both", "as_of")
+
+
+class ProjectListQuerySchema(ma.Schema):
+    """Filters of the project list."""
+
+    phase = ma.fields.String(validate=validate.OneOf(PHASES))
+    status = ma.fields.String(validate=validate.OneOf(STATUSES))
+    agent = _username(metadata={"description": "projects whose team has this user"})
+
+
+# ---- output ----------------------------------------------------------------------------
+
+class MilestoneSchema(ma.Schema):
+    milestone = ma.fields.String(metadata={"enum": list(MILESTONES)})
+    phase = ma.fields.String()
+    planned_on = ma.fields.Date(allow_none=True)
+    reached_on = ma.fields.Date(allow_none=True)
+    reached_version = ma.fields.Integer(allow_none=True)
+
+
+class NextMilestoneSchema(ma.Schema):
+    milestone = ma.fields.String()
+    planned_on = ma.fields.Date()
+
+
+class LastEventSchema(ma.Schema):
+    type = ma.fields.String()
+    version = ma.fields.Integer()
+    actor = ma.fields.String()
+    occurred_on = ma.fields.Date()
+    recorded_at = ma.fields.DateTime()
+
+
+class CommitmentSchema(ma.Schema):
+    missing_documents = ma.fields.List(ma.fields.String())
+    due_on = ma.fields.Date()
+    fulfilled_on = ma.fields.Date(allow_none=True)
+
+
+class ApprovalSchema(ma.Schema):
+    id = ma.fields.String()
+    item = ma.fields.String()
+    department = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": ["applied", "granted", "rejected"]})
+    applied_on = ma.fields.Date()
+    decided_on = ma.fields.Date(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    commitment = ma.fields.Nested(CommitmentSchema, allow_none=True)
+    version = ma.fields.Integer()
+
+
+class ProblemLogSchema(ma.Schema):
+    what = ma.fields.String()
+    occurred_on = ma.fields.Date()
+    actor = ma.fields.String()
+    version = ma.fields.Integer()
+    text = ma.fields.String(allow_none=True)
+
+
+class ProblemPlanSchema(ma.Schema):
+    text = ma.fields.String()
+    proposed_on = ma.fields.Date()
+    due_on = ma.fields.Date(allow_none=True)
+
+
+class ProblemSchema(ma.Schema):
+    id = ma.fields.String()
+    title = ma.fields.String()
+    description = ma.fields.String(allow_none=True)
+    same_day = ma.fields.Boolean()
+    responsible_unit = ma.fields.String(allow_none=True)
+    status = ma.fields.String(metadata={"enum": ["open", "resolved"]})
+    raised_on = ma.fields.Date()
+    raised_by = ma.fields.String()
+    plan = ma.fields.Nested(ProblemPlanSchema, allow_none=True)
+    escalated_to = ma.fields.String(allow_none=True)
+    leader = ma.fields.String(allow_none=True)
+    resolved_on = ma.fields.Date(allow_none=True)
+    resolution = ma.fields.String(allow_none=True)
+    last_activity_on = ma.fields.Date()
+    version = ma.fields.Integer()
+    log = ma.fields.List(ma.fields.Nested(ProblemLogSchema))
+
+
+class TeamSchema(ma.Schema):
+    chief_agent = ma.fields.String()
+    co_agents = ma.fields.List(ma.fields.String())
+    leader = ma.fields.String(allow_none=True)
+
+
+class TeamChangeSchema(TeamSchema):
+    version = ma.fields.Integer()
+    occurred_on = ma.fields.Date()
+    actor = ma.fields.String()
+    reason = ma.fields.String(allow_none=True)
+
+
+class PlanChangeSchema(ma.Schema):
+    milestone = ma.fields.String()
+    planned_on = ma.fields.Date()
+    previous = ma.fields.Date(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    occurred_on = ma.fields.Date()
+    actor = ma.fields.String()
+
+
+class ProgressSchema(ma.Schema):
+    occurred_on = ma.fields.Date()
+    investment_completed = ma.fields.Integer()
+    note = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+    actor = ma.fields.String()
+
+
+class VisitSchema(ma.Schema):
+    occurred_on = ma.fields.Date()
+    actor = ma.fields.String()
+    purpose = ma.fields.String()
+    met_with = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+
+
+class InstructionSchema(ma.Schema):
+    occurred_on = ma.fields.Date()
+    actor = ma.fields.String()
+    instruction = ma.fields.String()
+    problem_id = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+
+
+class RatingSchema(ma.Schema):
+    occurred_on = ma.fields.Date()
+    rating = ma.fields.Integer()
+    agent = ma.fields.String(allow_none=True)
+    comment = ma.fields.String(allow_none=True)
+    version = ma.fields.Integer()
+
+
+class ProjectSummarySchema(ma.Schema):
+    id = ma.fields.UUID()
+    version = ma.fields.Integer()
+    name = ma.fields.String()
+    investor = ma.fields.String()
+    industry = ma.fields.String()
+    investment = ma.fields.Integer(metadata={"description": "integer yuan"})
+    park = ma.fields.String(allow_none=True)
+    signed_on = ma.fields.Date()
+    phase = ma.fields.String(metadata={"enum": list(PHASES)})
+    status = ma.fields.String(metadata={"enum": list(STATUSES)})
+    chief_agent = ma.fields.String()
+    co_agents = ma.fields.List(ma.fields.String())
+    leader = ma.fields.String(allow_none=True)
+    investment_completed = ma.fields.Integer(metadata={"description": "integer yuan, to date"})
+    open_problems = ma.fields.Integer()
+    next_milestone = ma.fields.Nested(NextMilestoneSchema, allow_none=True)
+    last_event = ma.fields.Nested(LastEventSchema, allow_none=True)
+
+
+class ProjectSchema(ProjectSummarySchema):
+    status_reason = ma.fields.String(allow_none=True)
+    team = ma.fields.Nested(TeamSchema)
+    team_history = ma.fields.List(ma.fields.Nested(TeamChangeSchema))
+    milestones = ma.fields.List(ma.fields.Nested(MilestoneSchema))
+    plan_history = ma.fields.List(ma.fields.Nested(PlanChangeSchema))
+    approvals = ma.fields.List(ma.fields.Nested(ApprovalSchema))
+    problems = ma.fields.List(ma.fields.Nested(ProblemSchema))
+    progress = ma.fields.List(ma.fields.Nested(ProgressSchema))
+    visits = ma.fields.List(ma.fields.Nested(VisitSchema))
+    instructions = ma.fields.List(ma.fields.Nested(InstructionSchema))
+    ratings = ma.fields.List(ma.fields.Nested(RatingSchema))
+    average_rating = ma.fields.Float(allow_none=True)
+    recorded_at = ma.fields.DateTime(metadata={"description": "when the signing was recorded"})
+    updated_at = ma.fields.DateTime(metadata={"description": "when the last event was recorded"})
+
+
+class ProjectListSchema(ma.Schema):
+    count = ma.fields.Integer()
+    projects = ma.fields.List(ma.fields.Nested(ProjectSummarySchema))
+
+
+class HistoryEventSchema(ma.Schema):
+    version = ma.fields.Integer()
+    type = ma.fields.String()
+    actor = ma.fields.String()
+    occurred_on = ma.fields.Date(metadata={"description": "business date"})
+    recorded_at = ma.fields.DateTime(metadata={"description": "when the system recorded it"})
+    data = ma.fields.Dict(metadata={"description": "the event's own fields, as recorded"})
+    corrected_by = ma.fields.List(ma.fields.Integer(),
+                                  metadata={"description": "versions of later corrections"})
+    void = ma.fields.Boolean(metadata={"description": "voided by a later correction"})
+
+
+class HistorySchema(ma.Schema):
+    project_id = ma.fields.UUID()
+    version = ma.fields.Integer()
+    events = ma.fields.List(ma.fields.Nested(HistoryEventSchema))
+
+
+class RecordedSchema(ma.Schema):
+    id = ma.fields.UUID(metadata={"description": "the project's id"})
+    version = ma.fields.Integer(metadata={"description": "the project's new version"})
+    type = ma.fields.String()
+    approval_id = ma.fields.String(metadata={"description": "made by the server if omitted"})
+    problem_id = ma.fields.String(metadata={"description": "made by the server if omitted"})
+
+
+class UserSchema(ma.Schema):
+    username = ma.fields.String()
+    role = ma.fields.String()
+    display_name = ma.fields.String()
+    disabled = ma.fields.Boolean()
+    created_at = ma.fields.DateTime()

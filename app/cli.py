@@ -1,0 +1,126 @@
+"""Command-line management: `flask users ...` and `flask demo`."""
+
+from __future__ import annotations
+
+import getpass
+import secrets
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.security import hash_password
+from app.store import service
+from domain.errors import DomainError, NotAllowed, UserNotFound
+from domain.lifecycle import ROLES
+
+users = AppGroup("users", help="Manage user accounts.")
+
+
+def _actor() -> str:
+    """Who ran the command, as recorded on the events it makes."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _fail(error: Exception) -> None:
+    message = getattr(error, "message", None) or str(error)
+    raise click.ClickException(message) from None
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What the user does.")
+@click.option("--password", help="Sign-in password; a random one is made and printed if omitted.")
+@click.option("--display-name", help="The name shown in pages, e.g. 张伟.")
+def create_user(username: str, role: str, password: str | None, display_name: str | None):
+    """Create a user."""
+    made = password is None
+    if made:
+        password = secrets.token_urlsafe(12)
+    try:
+        user = service().register_user(username, role, actor=_actor(), display_name=display_name,
+                                       password_hash=hash_password(password))
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"created {user['username']} ({user['role']}, {user['display_name']})")
+    if made:
+        click.echo(f"password: {password}")
+
+
+@users.command("list")
+def list_users():
+    """List users with their role and state."""
+    rows = service().users()
+    width = max([len(u["username"]) for u in rows] + [8])
+    click.echo(f"{'username':<{width}}  {'role':<7}  {'state':<8}  display name")
+    for user in rows:
+        state = "disabled" if user["disabled"] else "active"
+        click.echo(f"{user['username']:<{width}}  {user['role']:<7}  {state:<8}  "
+                   f"{user['display_name']}")
+
+
+@users.command("disable")
+@click.argument("username")
+@click.option("--reason", help="Why, for the record.")
+def disable_user(username: str, reason: str | None):
+    """Refuse a user from now on (their tokens stop working)."""
+    try:
+        service().disable_user(username, actor=_actor(), reason=reason)
+    except (DomainError, UserNotFound) as error:
+        _fail(error)
+    click.echo(f"disabled {username}")
+
+
+@users.command("password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_password(username: str, password: str):
+    """Set a user's sign-in password."""
+    try:
+        service().set_password(username, hash_password(password), actor=_actor())
+    except UserNotFound as error:
+        _fail(error)
+    click.echo(f"password set for {username}")
+
+
+@users.command("token")
+@click.argument("username")
+def issue_token(username: str):
+    """Issue an API token; it is printed alone on the last line."""
+    try:
+        token = service().issue_token(username, actor=_actor())
+    except (UserNotFound, NotAllowed) as error:
+        _fail(error)
+    click.echo(f"API token for {username} (shown once; send it as 'Authorization: Bearer ...'):")
+    click.echo(token)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the store already has projects.")
+def demo(if_empty: bool):
+    """Load the demo county (about 60 projects and a year of history) and print its accounts."""
+    from app.demo import DEMO_PASSWORD, demo_accounts, load_demo
+
+    banban = service()
+    if next(banban.project_ids(), None) is not None:
+        if if_empty:
+            click.echo("the store already has projects: demo not loaded")
+            return
+        raise click.ClickException("the store already has projects; the demo needs an empty one")
+    summary = load_demo(banban, today=banban.clock(), hash_password=hash_password)
+    click.echo(f"demo county loaded: {summary['projects']} projects, {summary['events']} events, "
+               f"{summary['users']} users")
+    click.echo(f"accounts (password for all: {DEMO_PASSWORD}):")
+    for account in demo_accounts():
+        click.echo(f"  {account['username']:<14} {account['role']:<8} {account['display_name']}")
+    click.echo("API token: flask users token <username>, then "
+               "curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8000/api/projects")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(users)
+    app.cli.add_command(demo)

@@ -1,0 +1,124 @@
+"""Every API error is JSON: a status, a machine-readable code, a message, and the field at fault."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, jsonify
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    NotAllowed,
+    ProjectNotFound,
+    UserNotFound,
+)
+
+
+class ErrorSchema(ma.Schema):
+    """The body of every error response."""
+
+    status = ma.fields.Integer(metadata={"description": "HTTP status"})
+    code = ma.fields.String(metadata={"description": "machine-readable error code"})
+    message = ma.fields.String(metadata={"description": "human message naming the field"})
+    field = ma.fields.String(allow_none=True, metadata={"description": "the field at fault"})
+    errors = ma.fields.Dict(metadata={"description": "every invalid field and its messages"})
+    current_version = ma.fields.Integer(metadata={"description": "on 409: the project's version"})
+
+
+class ApiError(Exception):
+    """An error the API answers with; raised by views and translated here."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 **extra: Any):
+        super().__init__(message)
+        self.status, self.code, self.message, self.field, self.extra = (
+            status, code, message, field, extra)
+
+    def response(self):
+        body = {"status": self.status, "code": self.code, "message": self.message,
+                "field": self.field, **self.extra}
+        response = jsonify(body)
+        response.status_code = self.status
+        if self.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="banban"'
+        return response
+
+
+def validation_error(messages: dict[str, Any], status: int = 422) -> ApiError:
+    """An ApiError naming the first invalid field of marshmallow's messages."""
+    flat = _flatten(messages)
+    field, problems = next(iter(flat.items())) if flat else (None, ["invalid input"])
+    return ApiError(status, "invalid_field", f"{field}: {' '.join(problems)}", field, errors=flat)
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return {prefix or "body": messages}
+    if isinstance(messages, list):
+        return _flatten({str(i): m for i, m in enumerate(messages)}, prefix)
+    if not isinstance(messages, dict):
+        return {prefix or "body": [str(messages)]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = "body" if key == "_schema" else str(key)
+        flat.update(_flatten(value, f"{prefix}.{name}" if prefix else name))
+    return flat
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large",
+               415: "unsupported_media_type", 422: "invalid_field", 429: "too_many_requests"}
+
+
+class BanbanApi(Api):
+    """flask-smorest's Api with the project's error body."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages") or data.get("errors")
+        if error.code == 400 and messages:
+            return ApiError(400, "malformed_json", "the body is not valid JSON", "body").response()
+        if error.code == 422 and messages:
+            located: dict[str, Any] = {}
+            for location, errors in messages.items():  # webargs groups by json, query, ...
+                located.update(errors if isinstance(errors, dict) else {location: errors})
+            return validation_error(located).response()
+        code = _HTTP_CODES.get(error.code or 500, "server_error")
+        message = data.get("message") or error.description or error.name
+        return ApiError(error.code or 500, code, message).response()
+
+
+def init_app(app: Flask) -> None:
+    """Translate domain errors into JSON answers."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError):
+        return error.response()
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        return ApiError(422, error.code, error.message, error.field).response()
+
+    @app.errorhandler(ProjectNotFound)
+    def _not_found(error: ProjectNotFound):
+        return ApiError(404, "project_not_found", str(error), "project_id").response()
+
+    @app.errorhandler(UserNotFound)
+    def _user_not_found(error: UserNotFound):
+        return ApiError(404, "user_not_found", str(error), "username").response()
+
+    @app.errorhandler(NotAllowed)
+    def _not_allowed(error: NotAllowed):
+        return ApiError(403, "forbidden", error.message).response()
+
+    @app.errorhandler(ConcurrentUpdate)
+    def _conflict(error: ConcurrentUpdate):
+        extra = {} if error.actual_version is None else {"current_version": error.actual_version}
+        return ApiError(409, "version_conflict", f"{error}; reload the project and retry",
+                        "expected_version", **extra).response()

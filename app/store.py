@@ -1,0 +1,51 @@
+"""One Banban application per process, built on first use (after gunicorn forks, never at import)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from datetime import date
+
+from flask import Flask, current_app
+
+from app.config import store_env
+from domain.application import Banban, county_today
+
+
+class Store:
+    """Builds the application lazily and rebuilds it in a forked child process."""
+
+    def __init__(self, env: dict[str, str], clock: Callable[[], date]):
+        self.env = env
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._service: Banban | None = None
+        self._pid: int | None = None
+
+    def get(self) -> Banban:
+        """The process's application; a fork gets its own (connections are not shared)."""
+        pid = os.getpid()
+        if self._service is None or self._pid != pid:
+            with self._lock:
+                if self._service is None or self._pid != pid:
+                    self._service = Banban(env=self.env, clock=self.clock)
+                    self._pid = pid
+        return self._service
+
+    def close(self) -> None:
+        """Close the application's connections (tests, CLI)."""
+        if self._service is not None and self._pid == os.getpid():
+            self._service.close()
+        self._service = None
+
+
+def init_app(app: Flask) -> None:
+    """Attach a lazily-built store to the Flask app."""
+    clock = app.config.get("BANBAN_CLOCK") or county_today
+    app.extensions["banban.store"] = Store(store_env(app.config, app.instance_path), clock)
+
+
+def service() -> Banban:
+    """The current process's Banban application."""
+    return current_app.extensions["banban.store"].get()

@@ -1,0 +1,78 @@
+"""Fixtures shared by every test layer: stores (SQLite and PostgreSQL), the service, the app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+
+TODAY = date(2026, 11, 25)
+
+# PostgreSQL for tests: BANBAN_TEST_POSTGRES=required makes a missing server an error
+# (CI); otherwise the PostgreSQL variants are skipped with the reason when none answers.
+PG = {
+    "POSTGRES_HOST": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
+    "POSTGRES_PORT": os.environ.get("POSTGRES_PORT", "5432"),
+    "POSTGRES_USER": os.environ.get("POSTGRES_USER", "banban"),
+    "POSTGRES_PASSWORD": os.environ.get("POSTGRES_PASSWORD", "banban"),
+    "POSTGRES_DBNAME": os.environ.get("POSTGRES_DBNAME", "banban_test"),
+}
+PG_REQUIRED = os.environ.get("BANBAN_TEST_POSTGRES") == "required"
+
+
+def _pg_connect():
+    import psycopg
+
+    return psycopg.connect(
+        host=PG["POSTGRES_HOST"], port=int(PG["POSTGRES_PORT"]), user=PG["POSTGRES_USER"],
+        password=PG["POSTGRES_PASSWORD"], dbname=PG["POSTGRES_DBNAME"], autocommit=True,
+        connect_timeout=3,
+    )
+
+
+_pg_state: dict[str, str | None] = {}
+
+
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used, or None when it can."""
+    if "reason" not in _pg_state:
+        try:
+            _pg_connect().close()
+            _pg_state["reason"] = None
+        except Exception as error:  # noqa: BLE001 - any failure means "not available"
+            _pg_state["reason"] = f"PostgreSQL at {PG['POSTGRES_HOST']}:{PG['POSTGRES_PORT']}: {error}"
+    return _pg_state["reason"]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_env(request, tmp_path) -> Iterator[dict[str, str]]:
+    """The eventsourcing environment of a fresh, empty store of each kind."""
+    if request.param == "sqlite":
+        yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+               "SQLITE_DBNAME": str(tmp_path / "store.db"), "SQLITE_LOCK_TIMEOUT": "10"}
+        return
+    reason = postgres_unavailable()
+    if reason:
+        if PG_REQUIRED:
+            pytest.fail(f"PostgreSQL is required (BANBAN_TEST_POSTGRES=required): {reason}")
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with _pg_connect() as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **PG, "POSTGRES_SCHEMA": schema,
+           "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "8"}
+    with _pg_connect() as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def app_config(env: dict[str, str], clock: Callable[[], date] = lambda: TODAY) -> dict:
+    """Flask test config for a store environment."""
+    if env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        return {"TESTING": True, "BANBAN_STORE": "sqlite",
+                "BANBAN_SQLITE_PATH": env["SQLITE_DBNAME"], "BANBAN_CLOCK": clock}
+    postgres = {k: v for k, v in env.items() if k.startswith("POSTGRES_")}
+    return {"TESTING": True, "BANBAN_STORE": "postgres", "POSTGRES": postgres,
+            "BANBAN_CLOCK": clock}

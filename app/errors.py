@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, jsonify
+from eventsourcing.persistence import PersistenceError
+from flask import Flask, current_app, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -116,6 +117,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotAllowed)
     def _not_allowed(error: NotAllowed):
         return ApiError(403, "forbidden", error.message).response()
+
+    @app.errorhandler(PersistenceError)
+    def _store_unavailable(error: PersistenceError):
+        # The store refused (locked, read-only, full, unreachable): the transaction was rolled
+        # back, so nothing was recorded; the client may retry.
+        current_app.logger.error("store error: %r", error)
+        response = ApiError(503, "store_unavailable",
+                            "the event store is unavailable; nothing was recorded, retry later"
+                            ).response()
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(ConcurrentUpdate)
     def _conflict(error: ConcurrentUpdate):

@@ -147,7 +147,7 @@ class Banban(Application[UUID]):
         """Every event of a project as recorded, with the corrections that later touched it."""
         project = self._project(project_id)
         result = []
-        for event in self.events.get(project_id):
+        for event in self.events.get(project.id):
             event_type = TYPE_OF_CLASS[type(event).__name__]
             fact = project.fact(event.originator_version)
             result.append({
@@ -190,23 +190,23 @@ class Banban(Application[UUID]):
             result.append(project_summary(project))
         return result
 
-    def _project(self, project_id: UUID, version: int | None = None) -> Project:
+    def _project(self, project_id: UUID | str, version: int | None = None) -> Project:
         try:
-            project = self.repository.get(project_id, version=version)
+            project = self.repository.get(_uuid(project_id), version=version)
         except AggregateNotFoundError:
             raise ProjectNotFound(project_id) from None
         if not isinstance(project, Project):
             raise ProjectNotFound(project_id)
         return project
 
-    def _version_at(self, project_id: UUID, moment: datetime) -> int:
+    def _version_at(self, project_id: UUID | str, moment: datetime) -> int:
         version = None
-        for event in self.events.get(project_id):
+        for event in self.events.get(_uuid(project_id)):
             if event.timestamp > moment:
                 break
             version = event.originator_version
         if version is None:
-            raise ProjectNotFound(project_id)
+            raise ProjectNotFound(project_id, f"project {project_id} did not exist at {moment}")
         return version
 
     # ---- users ------------------------------------------------------------------------
@@ -279,3 +279,11 @@ class Banban(Application[UUID]):
         except (AggregateNotFoundError, ValueError):
             raise UserNotFound(username) from None
         return user
+
+
+def _uuid(project_id: UUID | str) -> UUID:
+    """A project id given as a UUID or its text; anything else names no project."""
+    try:
+        return project_id if isinstance(project_id, UUID) else UUID(str(project_id))
+    except ValueError:
+        raise ProjectNotFound(project_id) from None

@@ -25,8 +25,8 @@ class InvalidValue(DomainError):
 class ProjectNotFound(Exception):
     """No project has this id (or it did not exist at the requested point in time)."""
 
-    def __init__(self, project_id: object):
-        super().__init__(f"project {project_id} not found")
+    def __init__(self, project_id: object, message: str | None = None):
+        super().__init__(message or f"project {project_id} not found")
         self.project_id = project_id
 
 

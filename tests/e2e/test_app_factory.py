@@ -1,0 +1,39 @@
+"""The app factory does no I/O: the store is opened by the first request, in the serving process."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from app import create_app
+from app.config import ConfigError, from_environment
+
+
+def test_creating_the_app_opens_no_store_until_the_first_request(tmp_path):
+    path = tmp_path / "nested" / "banban.db"
+    app = create_app({"BANBAN_STORE": "sqlite", "BANBAN_SQLITE_PATH": str(path)})
+    assert not path.exists()
+    response = app.test_client().get("/api/projects")
+    assert response.status_code == 401
+    assert not path.exists()  # refused before any token lookup
+    app.test_client().get("/api/projects", headers={"Authorization": "Bearer a.b"})
+    assert path.exists()
+    app.extensions["banban.store"].close()
+
+
+def test_the_sqlite_store_defaults_to_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("BANBAN_SQLITE_PATH", raising=False)
+    app = create_app({"BANBAN_STORE": "sqlite"})
+    store = app.extensions["banban.store"]
+    assert store.env["SQLITE_DBNAME"] == os.path.join(app.instance_path, "banban.db")
+    assert store.env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+
+
+def test_a_postgres_store_without_its_settings_fails_at_start_with_the_variables_named():
+    with pytest.raises(ConfigError) as caught:
+        from_environment({"BANBAN_STORE": "postgres", "POSTGRES_HOST": "127.0.0.1"})
+    assert "POSTGRES_DBNAME" in str(caught.value) and "POSTGRES_USER" in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        from_environment({"BANBAN_STORE": "mysql"})
+    assert "BANBAN_STORE" in str(caught.value)

@@ -13,7 +13,7 @@ Event classes are stored schema: their names and fields stay; change them with
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -166,7 +166,7 @@ class Project(Aggregate):
     ) -> Project:
         """Open a project at its signing; fields are those of SIGNING_FIELDS."""
         data = coerce_all("signed", fields)
-        _check_not_future("signed_on", signed_on, today)
+        _check_date("signed_on", signed_on, today)
         if data["investment"] <= 0:
             raise InvalidValue("investment must be more than 0 yuan", field="investment")
         _check_team(data["chief_agent"], data["co_agents"])
@@ -181,7 +181,8 @@ class Project(Aggregate):
         if event_type not in EVENT_TYPES:
             raise InvalidValue(f"unknown event type {event_type!r}", field="type")
         data = coerce_all(event_type, fields)
-        _check_not_future("occurred_on", occurred_on, today)
+        _check_date("occurred_on", occurred_on, today)
+        self._check_not_before_signing(occurred_on)
         made: dict[str, Any] = {}
         for key, prefix in (("approval_id", "AP"), ("problem_id", "PB")):
             if key in data and data[key] is None and event_type in _CREATES_ITEM:
@@ -269,6 +270,9 @@ class Project(Aggregate):
                 "the project is suspended: only its resumption can be recorded",
                 field="type", code="project_suspended",
             )
+        self._check_not_before_signing(on)
+
+    def _check_not_before_signing(self, on: date) -> None:
         if self.signed_on and on < self.signed_on:
             raise DomainError(
                 f"occurred_on {on} is before the signing on {self.signed_on}",
@@ -284,8 +288,8 @@ class Project(Aggregate):
     def _check_team_assigned(self, fact, d) -> None:
         leader = d["leader"] if d["leader"] is not None else self.leader
         _check_team(d["chief_agent"], d["co_agents"])
-        if (d["chief_agent"], d["co_agents"], leader) == (
-            self.chief_agent, self.co_agents, self.leader,
+        if (d["chief_agent"], set(d["co_agents"]), leader) == (
+            self.chief_agent, set(self.co_agents), self.leader,
         ):
             raise DomainError("the team is unchanged", field="chief_agent", code="no_change")
 
@@ -690,7 +694,7 @@ def _coerce_changes(event_type: str, changes: dict[str, Any], today: date) -> di
     for name, value in changes.items():
         if name == "occurred_on":
             result[name] = coerce("changes.occurred_on", _DATE, value)
-            _check_not_future("changes.occurred_on", result[name], today)
+            _check_date("changes.occurred_on", result[name], today)
         elif name in spec and name not in NOT_AMENDABLE:
             result[name] = coerce(f"changes.{name}", spec[name], value)
         else:
@@ -706,7 +710,10 @@ def _coerce_changes(event_type: str, changes: dict[str, Any], today: date) -> di
 _DATE = fields_of("milestone_planned")["planned_on"]
 
 
-def _check_not_future(name: str, value: date, today: date) -> None:
+def _check_date(name: str, value: object, today: date) -> None:
+    """A business date must be a date (not a datetime) and not in the future."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidValue(f"{name} must be a date", field=name)
     if value > today:
         raise DomainError(
             f"{name} {value} is in the future (today is {today})", field=name, code="future_date"

@@ -87,7 +87,7 @@ class User(Aggregate):
             raise InvalidValue(f"role must be one of {', '.join(ROLES)}", field="role")
         return cls._create(
             cls.Registered, id=user_id(username), actor=actor, username=username, role=role,
-            display_name=(display_name or username).strip(), password_hash=password_hash,
+            display_name=(display_name or "").strip() or username, password_hash=password_hash,
         )
 
     def set_password(self, password_hash: str, *, actor: str) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
 
-from domain.lifecycle import MILESTONES, MILESTONE_ORDER
+from domain.lifecycle import MILESTONE_ORDER, MILESTONES, PHASE_ORDER, phase_of
 from domain.project import Project
 
 
@@ -26,7 +27,9 @@ def next_milestone(project: Project) -> dict[str, Any] | None:
     """The earliest planned milestone not yet reached (by planned date), if any."""
     pending = [
         (plan["planned_on"], MILESTONE_ORDER[code], code)
-        for code, plan in project.plan.items() if code not in project.reached
+        for code, plan in project.plan.items()
+        # A planned milestone of a phase already passed was skipped (e.g. no park review).
+        if code not in project.reached and PHASE_ORDER[phase_of(code)] >= PHASE_ORDER[project.phase]
     ]
     if not pending:
         return None
@@ -45,14 +48,14 @@ def project_summary(project: Project) -> dict[str, Any]:
         "leader": project.leader, "investment_completed": project.investment_completed,
         "open_problems": sum(1 for p in project.problems.values() if p["status"] == "open"),
         "next_milestone": next_milestone(project),
-        "last_event": project.last_event,
+        "last_event": deepcopy(project.last_event),
     }
 
 
 def project_view(project: Project) -> dict[str, Any]:
     """A project's whole current state."""
     ratings = [r["rating"] for r in project.ratings]
-    return project_summary(project) | {
+    return project_summary(project) | deepcopy({
         "status_reason": project.status_reason,
         "team": {
             "chief_agent": project.chief_agent, "co_agents": list(project.co_agents),
@@ -70,4 +73,4 @@ def project_view(project: Project) -> dict[str, Any]:
         "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
         "recorded_at": project.created_on,
         "updated_at": project.modified_on,
-    }
+    })

@@ -19,7 +19,7 @@ class DomainError(Exception):
 class InvalidValue(DomainError):
     """A field's value is not acceptable on its own (wrong kind, out of range, unknown code)."""
 
-    code = "invalid_value"
+    code = "invalid_field"
 
 
 class ProjectNotFound(Exception):

@@ -155,7 +155,8 @@ class Project(Aggregate):
         changes: dict[str, Any]
 
     def __init__(self) -> None:
-        self.facts: list[dict[str, Any]] = []
+        # One compact record per event, in version order: what a correction needs to refold.
+        self.facts: list[list[Any]] = []
         self._reset()
 
     # ---- commands -------------------------------------------------------------------
@@ -204,20 +205,20 @@ class Project(Aggregate):
         fact = _fact(event_type, event.actor, event.occurred_on, data)
         fact["version"] = event.originator_version
         fact["recorded_at"] = event.timestamp
-        self.facts.append(fact)
+        self.facts.append(_compact(fact))
         if event_type == "corrected":
             _correct(self.facts, data, event.originator_version)
             self._reset_from(self.facts)
+            self.last_event = _summary(fact)
         else:
             self._apply(fact, check=False)
 
-    def _reset_from(self, facts: list[dict[str, Any]], *, check: bool = False) -> None:
+    def _reset_from(self, records: list[list[Any]], *, check: bool = False) -> None:
+        """Fold the state again from compact records, skipping voided events and corrections."""
         self._reset()
-        for fact in facts:
-            if not fact["void"] and fact["type"] != "corrected":
-                self._apply(fact, check=check)
-        if facts:
-            self.last_event = _summary(facts[-1])
+        for version, record in enumerate(records, start=1):
+            if not record[_VOID] and record[_TYPE] != "corrected":
+                self._apply(_expand(record, version), check=check)
 
     def _reset(self) -> None:
         self.name = self.investor = self.industry = ""
@@ -238,7 +239,8 @@ class Project(Aggregate):
         self.problems: dict[str, dict[str, Any]] = {}
         self.investment_completed = 0
         self.progress: list[dict[str, Any]] = []
-        self.visits: list[dict[str, Any]] = []
+        self.visit_count = 0
+        self.last_visit: dict[str, Any] | None = None
         self.instructions: list[dict[str, Any]] = []
         self.ratings: list[dict[str, Any]] = []
         self.last_event: dict[str, Any] | None = None
@@ -555,10 +557,14 @@ class Project(Aggregate):
         })
 
     def _on_visit_logged(self, fact, d) -> None:
-        self.visits.append({
-            "occurred_on": fact["occurred_on"], "actor": fact["actor"],
-            "purpose": d["purpose"], "met_with": d["met_with"], "version": fact["version"],
-        })
+        # Visits are many (monthly, for years): the state keeps their count and the latest;
+        # the history has them all.
+        self.visit_count += 1
+        if self.last_visit is None or fact["occurred_on"] >= self.last_visit["occurred_on"]:
+            self.last_visit = {
+                "occurred_on": fact["occurred_on"], "actor": fact["actor"],
+                "purpose": d["purpose"], "met_with": d["met_with"], "version": fact["version"],
+            }
 
     def _check_instruction_given(self, fact, d) -> None:
         if d["problem_id"] is not None:
@@ -609,7 +615,7 @@ class Project(Aggregate):
                 f"there is no event {version}: the project is at version {self.version}",
                 field="corrects_version", code="unknown_version",
             )
-        target = self.facts[version - 1]
+        target = self.fact(version)
         if target["type"] == "corrected":
             raise DomainError(
                 "a correction cannot be corrected; correct the original event again",
@@ -631,11 +637,11 @@ class Project(Aggregate):
         else:
             data["changes"] = _coerce_changes(target["type"], data["changes"], today)
         # Replay the corrected history under the rules; refuse if any fact no longer holds.
-        facts = _copy_facts(self.facts)
-        _correct(facts, data, self.version + 1)
+        records = [list(record) for record in self.facts]
+        _correct(records, data, self.version + 1)
         probe = Project.__new__(Project)
         try:
-            probe._reset_from(facts, check=True)
+            probe._reset_from(records, check=True)
         except DomainError as error:
             raise DomainError(
                 f"after this correction the history breaks a rule: {error.message}",
@@ -651,7 +657,7 @@ class Project(Aggregate):
 
     def fact(self, version: int) -> dict[str, Any]:
         """The recorded fact at a version, as corrected."""
-        return self.facts[version - 1]
+        return _expand(self.facts[version - 1], version)
 
 
 _CREATES_ITEM = {"approval_applied", "problem_raised"}
@@ -668,22 +674,53 @@ def _summary(fact: dict[str, Any]) -> dict[str, Any]:
     return {k: fact[k] for k in ("type", "version", "actor", "occurred_on", "recorded_at")}
 
 
-def _copy_facts(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(f, data=dict(f["data"]), corrected_by=list(f["corrected_by"])) for f in facts]
+# A compact record of a fact: [type, actor, occurred_on, data, void, corrected_by], with dates
+# as ISO text, so that a snapshot of a project with a long history stays small and quick to load.
+_TYPE, _ACTOR, _ON, _DATA, _VOID, _CORRECTED_BY = range(6)
 
 
-def _correct(facts: list[dict[str, Any]], data: dict[str, Any], by_version: int) -> None:
-    """Mark a fact voided or amend its fields, in place."""
-    target = facts[data["corrects_version"] - 1]
-    target["corrected_by"].append(by_version)
+def _compact(fact: dict[str, Any]) -> list[Any]:
+    return [fact["type"], fact["actor"], fact["occurred_on"].isoformat(), _plain(fact["data"]),
+            False, []]
+
+
+def _expand(record: list[Any], version: int) -> dict[str, Any]:
+    event_type = record[_TYPE]
+    data = dict(record[_DATA])
+    for name, field in fields_of(event_type).items():
+        if field.kind == "date" and isinstance(data.get(name), str):
+            data[name] = date.fromisoformat(data[name])
+    return {
+        "type": event_type, "actor": record[_ACTOR],
+        "occurred_on": date.fromisoformat(record[_ON]), "data": data, "version": version,
+        "recorded_at": None, "void": record[_VOID], "corrected_by": list(record[_CORRECTED_BY]),
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _correct(records: list[list[Any]], data: dict[str, Any], by_version: int) -> None:
+    """Mark a fact's record voided or amend its fields, in place (records are copied first)."""
+    index = data["corrects_version"] - 1
+    target = records[index] = list(records[index])
+    target[_CORRECTED_BY] = [*target[_CORRECTED_BY], by_version]
     if data["action"] == "void":
-        target["void"] = True
+        target[_VOID] = True
         return
-    for name, value in data["changes"].items():
+    target[_DATA] = dict(target[_DATA])
+    for name, value in _plain(data["changes"]).items():
         if name == "occurred_on":
-            target["occurred_on"] = value
+            target[_ON] = value
         else:
-            target["data"][name] = value
+            target[_DATA][name] = value
 
 
 def _coerce_changes(event_type: str, changes: dict[str, Any], today: date) -> dict[str, Any]:
@@ -731,5 +768,5 @@ def _check_not_before(fact: dict[str, Any], earlier: date | None, what: str) -> 
 def _check_team(chief_agent: str, co_agents: list[str]) -> None:
     if chief_agent in co_agents:
         raise InvalidValue(
-            "the chief agent cannot also be a co-agent", field="co_agents", code="invalid_value"
+            "the chief agent cannot also be a co-agent", field="co_agents", code="invalid_field"
         )

@@ -53,11 +53,13 @@ class Projects(MethodView):
         projects = service().list_projects(**query)
         return {"count": len(projects), "projects": projects}
 
-    @blp.arguments(SignProjectSchema)
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/SignProject"}}}})
     @blp.response(201, ProjectSchema)
     @_document_errors(400, 401, 403, 422)
-    def post(self, body: dict[str, Any]):
+    def post(self):
         """Sign a project (office only)."""
+        body = _load(SignProjectSchema, _json_object())
         signed_on = body.pop("signed_on")
         return service().sign_project(current_user()["username"], signed_on=signed_on, **body)
 
@@ -98,13 +100,10 @@ class ProjectEvents(MethodView):
         """Record one event on a project; `expected_version` guards against lost updates."""
         body = _json_object()
         event_type = body.get("type")
-        if event_type not in EVENT_SCHEMAS:
+        if not isinstance(event_type, str) or event_type not in EVENT_SCHEMAS:
             raise ApiError(422, "invalid_field",
                            f"type must be one of {', '.join(EVENT_SCHEMAS)}", "type")
-        try:
-            data = EVENT_SCHEMAS[event_type]().load(body)
-        except ma.ValidationError as error:
-            raise validation_error(error.messages) from None
+        data = _load(EVENT_SCHEMAS[event_type], body)
         data.pop("type")
         expected_version = data.pop("expected_version")
         occurred_on = data.pop("occurred_on", None) or service().clock()
@@ -126,7 +125,15 @@ def _json_object() -> dict[str, Any]:
     return body
 
 
+def _load(schema: type[ma.Schema], body: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return schema().load(body)
+    except ma.ValidationError as error:
+        raise validation_error(error.messages) from None
+
+
 def register_schemas(api) -> None:
-    """Put every event schema in the OpenAPI components (the oneOf above refers to them)."""
+    """Put the request body schemas in the OpenAPI components (the views refer to them)."""
+    api.spec.components.schema("SignProject", schema=SignProjectSchema)
     for schema in EVENT_SCHEMAS.values():
         api.spec.components.schema(schema.__name__, schema=schema)

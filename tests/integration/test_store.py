@@ -143,7 +143,8 @@ def test_a_long_lived_project_is_snapshotted_and_loads_the_same_as_a_full_replay
     for event in service.events.get(project_id):
         replayed = event.mutate(replayed)
     assert loaded.version == replayed.version == 251
-    assert loaded.visits == replayed.visits
+    assert (loaded.visit_count, loaded.last_visit) == (replayed.visit_count, replayed.last_visit)
+    assert loaded.visit_count == 250
     assert len(loaded.facts) == 251
 
 

@@ -75,7 +75,7 @@ def test_a_corrected_fact_remembers_its_corrections(make_project, record, correc
 
     assert project.fact(2)["corrected_by"] == [3, 4]
     assert project.fact(2)["void"] is True
-    assert project.visits == []
+    assert (project.visit_count, project.last_visit) == (0, None)
     assert project.last_event["type"] == "corrected"
     assert project.last_event["version"] == 4
 
@@ -177,7 +177,7 @@ def test_identities_the_team_and_unknown_fields_cannot_be_amended(
     record(project, "approval_applied", approval_id="A1", item="环评", department="生态环境局")
 
     refused_correction(project, version, changes={name: value}, error=InvalidValue,
-                       code="invalid_value", field=f"changes.{name}")
+                       code="invalid_field", field=f"changes.{name}")
 
 
 @pytest.mark.parametrize("version, changes, field", [
@@ -192,7 +192,7 @@ def test_amended_values_are_checked_like_recorded_ones(
     record(project, "progress_reported", investment_completed=5_000)
 
     refused_correction(project, version, changes=changes, error=InvalidValue,
-                       code="invalid_value", field=field)
+                       code="invalid_field", field=field)
 
 
 def test_an_amendment_needs_changes(make_project, record, refused_correction):
@@ -207,7 +207,7 @@ def test_a_void_takes_no_changes(make_project, record, refused_correction):
     record(project, "visit_logged", purpose="weekly visit")
 
     refused_correction(project, 2, "void", changes={"purpose": "x"}, error=InvalidValue,
-                       code="invalid_value", field="changes")
+                       code="invalid_field", field="changes")
 
 
 def test_a_correction_is_allowed_after_termination(make_project, record, correct):
@@ -217,7 +217,7 @@ def test_a_correction_is_allowed_after_termination(make_project, record, correct
 
     correct(project, 2, changes={"purpose": "farewell visit"})
 
-    assert project.visits[0]["purpose"] == "farewell visit"
+    assert project.last_visit["purpose"] == "farewell visit"
     assert project.status == "terminated"
 
 

@@ -302,10 +302,11 @@ def test_visit_logged_adds_a_visit(make_project, record):
 
     record(project, "visit_logged", actor="li", purpose="weekly visit", met_with="the CFO")
 
-    assert project.visits == [{
+    assert project.visit_count == 1
+    assert project.last_visit == {
         "occurred_on": date(2024, 4, 1), "actor": "li", "purpose": "weekly visit",
         "met_with": "the CFO", "version": 2,
-    }]
+    }
 
 
 def test_instruction_given_about_a_problem_is_logged_on_the_problem(with_problem, record):
@@ -397,4 +398,4 @@ def test_text_fields_are_stored_stripped(make_project, record):
 
     record(project, "visit_logged", purpose="  weekly visit \n")
 
-    assert project.visits[0]["purpose"] == "weekly visit"
+    assert project.last_visit["purpose"] == "weekly visit"

@@ -195,7 +195,7 @@ def test_the_investment_is_a_positive_whole_number_of_yuan(make_project, investm
 @pytest.mark.parametrize("amount", [-1, "100", 2.5])
 def test_investment_completed_is_a_whole_non_negative_number(make_project, refused, amount):
     refused(make_project(), "progress_reported", investment_completed=amount,
-            error=InvalidValue, code="invalid_value", field="investment_completed")
+            error=InvalidValue, code="invalid_field", field="investment_completed")
 
 
 def test_investment_completed_never_decreases(make_project, record, refused):
@@ -209,7 +209,7 @@ def test_investment_completed_never_decreases(make_project, record, refused):
 @pytest.mark.parametrize("rating", [0, 6, -1, True, "5"])
 def test_a_rating_is_from_1_to_5(make_project, refused, rating):
     refused(make_project(), "service_rated", actor="office", rating=rating,
-            error=InvalidValue, code="invalid_value", field="rating")
+            error=InvalidValue, code="invalid_field", field="rating")
 
 
 def test_only_an_agent_of_the_team_can_be_rated(make_project, refused):
@@ -293,12 +293,12 @@ def test_an_item_id_is_used_once_per_project(busy_project, refused, event_type, 
 @pytest.mark.parametrize("item_id", ["", "-starts-with-dash", "has space", "x" * 65, 7])
 def test_a_client_given_id_must_look_like_an_id(make_project, refused, item_id):
     refused(make_project(), "problem_raised", problem_id=item_id, title="a problem",
-            error=InvalidValue, code="invalid_value", field="problem_id")
+            error=InvalidValue, code="invalid_field", field="problem_id")
 
 
 def test_an_unknown_field_is_refused_by_name(make_project, refused):
     refused(make_project(), "visit_logged", purpose="a visit", colour="red",
-            error=InvalidValue, code="invalid_value", field="colour")
+            error=InvalidValue, code="invalid_field", field="colour")
 
 
 def test_an_unknown_signing_field_is_refused_by_name(make_project):
@@ -310,7 +310,7 @@ def test_an_unknown_signing_field_is_refused_by_name(make_project):
 
 @pytest.mark.parametrize("event_type", ["signed", "milestone_missed", ""])
 def test_an_unknown_event_type_is_refused(make_project, refused, event_type):
-    refused(make_project(), event_type, error=InvalidValue, code="invalid_value", field="type")
+    refused(make_project(), event_type, error=InvalidValue, code="invalid_field", field="type")
 
 
 def test_a_required_field_is_named_when_missing(make_project, refused):
@@ -320,7 +320,7 @@ def test_a_required_field_is_named_when_missing(make_project, refused):
 
 def test_a_milestone_is_one_of_the_lifecycle_codes(make_project, refused):
     refused(make_project(), "milestone_reached", milestone="groundbreaking",
-            error=InvalidValue, code="invalid_value", field="milestone")
+            error=InvalidValue, code="invalid_field", field="milestone")
 
 
 def test_the_chief_agent_cannot_also_be_a_co_agent_at_signing(make_project):
@@ -332,7 +332,7 @@ def test_the_chief_agent_cannot_also_be_a_co_agent_at_signing(make_project):
 
 def test_the_chief_agent_cannot_also_be_a_co_agent_in_a_new_team(make_project, refused):
     refused(make_project(), "team_assigned", actor="office", chief_agent="wang",
-            co_agents=["wang"], error=InvalidValue, code="invalid_value", field="co_agents")
+            co_agents=["wang"], error=InvalidValue, code="invalid_field", field="co_agents")
 
 
 def test_a_co_agent_is_listed_once(make_project):

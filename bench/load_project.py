@@ -1,0 +1,73 @@
+"""Loading a project with 1,000 events: with snapshots (every 100) against a full replay.
+
+Run: .venv/bin/python -m bench.load_project [--events 1000] [--store sqlite|postgres]
+Prints one line per figure: value vs baseline = ratio (target), measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+
+from domain.application import Banban
+from domain.project import Project
+
+TODAY = date(2026, 11, 25)
+
+
+def build(banban: Banban, events: int):
+    for username, role in (("office", "office"), ("zhang", "agent")):
+        banban.register_user(username, role, actor="bench")
+    project = banban.sign_project("office", signed_on=date(2024, 1, 2), name="基准项目",
+                                  investor="基准公司", industry="装备制造",
+                                  investment=500_000_000, chief_agent="zhang")
+    version = 1
+    for i in range(events - 1):
+        version = banban.record(project["id"], "zhang", "visit_logged", expected_version=version,
+                                occurred_on=date(2024, 1, 2) + timedelta(days=i % 900),
+                                fields={"purpose": f"第{i}次走访"})["version"]
+    return project["id"]
+
+
+def timed(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/b.db"}
+        banban = Banban(env=env, clock=lambda: TODAY)
+        project_id = build(banban, args.events)
+
+        def full_replay():
+            aggregate = None
+            for event in banban.events.get(project_id):
+                aggregate = event.mutate(aggregate)
+            assert isinstance(aggregate, Project) and aggregate.version == args.events
+
+        def with_snapshot():
+            assert banban.repository.get(project_id).version == args.events
+
+        baseline = timed(full_replay, args.repeat)
+        value = timed(with_snapshot, args.repeat)
+        ratio = value / baseline
+        verdict = "ok" if value <= 5 else "MISS"
+        print(f"load project ({args.events} events, p50): {value:.2f} ms vs baseline "
+              f"(full replay) {baseline:.2f} ms = {ratio:.2f}x (target <= 5 ms) {verdict}")
+        banban.close()
+
+
+if __name__ == "__main__":
+    main()

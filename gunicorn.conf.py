@@ -10,3 +10,14 @@ timeout = 30
 # so database connections are never shared between processes.
 preload_app = False
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Open this worker's store as it boots (after the fork), not on its first request."""
+    store = worker.wsgi.extensions.get("banban.store")
+    if store is None:
+        return
+    try:
+        store.get()
+    except Exception as error:  # noqa: BLE001 - warm-up only: the first request retries
+        worker.log.warning("store not opened at boot, will retry on first request: %r", error)

@@ -40,6 +40,8 @@ def create_user(username: str, role: str, password: str | None, display_name: st
     made = password is None
     if made:
         password = secrets.token_urlsafe(12)
+    elif len(password) < 8:
+        raise click.BadParameter("must be at least 8 characters", param_hint="--password")
     try:
         user = service().register_user(username, role, actor=_actor(), display_name=display_name,
                                        password_hash=hash_password(password))
@@ -79,6 +81,8 @@ def disable_user(username: str, reason: str | None):
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def set_password(username: str, password: str):
     """Set a user's sign-in password."""
+    if len(password) < 8:
+        raise click.BadParameter("must be at least 8 characters", param_hint="--password")
     try:
         service().set_password(username, hash_password(password), actor=_actor())
     except UserNotFound as error:

@@ -13,12 +13,13 @@ LEADER_TYPES = {"instruction_given"}
 
 
 def check_can_record(
-    user: dict[str, Any], event_type: str, team: list[str] | None, corrected_type: str | None = None
+    user: dict[str, Any], event_type: str, team: list[str] | None,
+    corrected: dict[str, Any] | None = None,
 ) -> None:
     """Raise NotAllowed unless this user may record this event type on a project with this team.
 
-    For a correction, `corrected_type` is the type of the event it corrects: nobody may correct
-    what they could not have recorded.
+    For a correction, `corrected` has the `type` of the event it corrects and the `actor_role`
+    of who recorded it: an agent corrects only what an agent could have recorded and did.
     """
     role, username = user["role"], user["username"]
     if user.get("disabled"):
@@ -32,9 +33,13 @@ def check_can_record(
             return
         raise NotAllowed(f"leaders record leader instructions only, not {event_type}")
     if role == "agent":
-        kind = corrected_type if event_type == "corrected" and corrected_type else event_type
+        kind = corrected["type"] if event_type == "corrected" and corrected else event_type
         if kind in OFFICE_ONLY:
             raise NotAllowed(f"only the office records {kind}")
+        if kind in LEADER_TYPES:
+            raise NotAllowed(f"{kind} is recorded by the leader who gave it, or the office")
+        if corrected and corrected.get("actor_role") not in (None, "agent"):
+            raise NotAllowed("an agent cannot correct what the office or a leader recorded")
         if team is None or username not in team:
             raise NotAllowed(f"{username} is not on this project's team")
         return

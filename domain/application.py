@@ -7,6 +7,7 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +15,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    PersistenceError,
+    Transcoding,
+)
 from eventsourcing.utils import get_topic
 
 from domain.access import check_can_record
@@ -25,12 +31,16 @@ from domain.errors import (
     ProjectNotFound,
     UserNotFound,
 )
-from domain.fields import TYPE_OF_CLASS, fields_of
+from domain.fields import TYPE_OF_CLASS
 from domain.project import Project
 from domain.users import User, user_id
 from domain.views import project_summary, project_view
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
+# Attributes every stored event has; the rest is the event's own data.
+_ENVELOPE = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor",
+             "occurred_on"}
+logger = logging.getLogger(__name__)
 
 
 def county_today() -> date:
@@ -77,33 +87,55 @@ class Banban(Application[UUID]):
         return project_view(project)
 
     def record(
-        self, project_id: UUID, actor: str, event_type: str, *, expected_version: int,
-        occurred_on: date, fields: dict[str, Any],
+        self, project_id: UUID | str, actor: str, event_type: str, *, expected_version: int,
+        occurred_on: date | None = None, fields: dict[str, Any],
     ) -> dict[str, Any]:
         """Record one event on a project; return the new version and any ids the server made.
 
-        Order of refusal: unknown project, not allowed, stale version, broken rule.
+        `occurred_on` defaults to today in the county. Order of refusal: unknown project,
+        not allowed, stale version, broken rule.
         """
         project = self._project(project_id)
-        corrected_type = None
-        if event_type == "corrected":
-            target = fields.get("corrects_version")
-            if isinstance(target, int) and 1 <= target <= project.version:
-                corrected_type = project.fact(target)["type"]
-        check_can_record(self.user(actor), event_type, project.team, corrected_type)
+        user = self.user(actor)
+        check_can_record(user, event_type, project.team, self._corrected(project, fields)
+                         if event_type == "corrected" else None)
         if expected_version != project.version:
             raise ConcurrentUpdate(expected_version, project.version)
-        self._check_team_users(fields, partial=True)
-        made = project.record(
-            event_type, actor=actor, occurred_on=occurred_on, today=self.clock(), **fields
-        )
+        if event_type == "instruction_given":
+            fields = {**fields, "leader": _instruction_leader(user, fields.get("leader"))}
+        self._check_team_users(fields)
+        made = project.record(event_type, actor=actor, today=self.clock(),
+                              occurred_on=self.clock() if occurred_on is None else occurred_on,
+                              **fields)
         try:
             self.save(project)
         except IntegrityError:
-            raise ConcurrentUpdate(expected_version, None) from None
+            current = self.events.get(project.id, desc=True, limit=1)
+            raise ConcurrentUpdate(expected_version, next(iter(current)).originator_version
+                                   ) from None
         return {"id": project.id, "version": project.version, "type": event_type, **made}
 
-    def _check_team_users(self, fields: dict[str, Any], partial: bool = False) -> None:
+    def _corrected(self, project: Project, fields: dict[str, Any]) -> dict[str, Any] | None:
+        """The type and recorder's role of the event a correction names, if it exists."""
+        target = fields.get("corrects_version")
+        if not isinstance(target, int) or not 1 <= target <= project.version:
+            return None
+        fact = project.fact(target)
+        try:
+            role = self.user(fact["actor"])["role"]
+        except UserNotFound:
+            role = None
+        return {"type": fact["type"], "actor_role": role}
+
+    def _take_snapshots(self, processing_event) -> None:
+        # The events are committed before this runs: a snapshot is only a cache, and failing
+        # to write one must not turn a recorded event into an error.
+        try:
+            super()._take_snapshots(processing_event)
+        except PersistenceError as error:
+            logger.warning("snapshot not taken (the events were recorded): %r", error)
+
+    def _check_team_users(self, fields: dict[str, Any]) -> None:
         """The people an event names must exist, be enabled and have the right role."""
         wanted = [("chief_agent", "agent"), ("leader", "leader"), ("agent", "agent")]
         for name, role in wanted:
@@ -156,7 +188,8 @@ class Banban(Application[UUID]):
                 "actor": event.actor,
                 "occurred_on": event.occurred_on,
                 "recorded_at": event.timestamp,
-                "data": {name: getattr(event, name) for name in fields_of(event_type)},
+                "data": {name: value for name, value in vars(event).items()
+                         if name not in _ENVELOPE},
                 "corrected_by": list(fact["corrected_by"]),
                 "void": fact["void"],
             })
@@ -287,3 +320,16 @@ def _uuid(project_id: UUID | str) -> UUID:
         return project_id if isinstance(project_id, UUID) else UUID(str(project_id))
     except ValueError:
         raise ProjectNotFound(project_id) from None
+
+
+def _instruction_leader(user: dict[str, Any], named: str | None) -> str:
+    """Who gave an instruction: the leader recording it, or the leader the office names."""
+    if user["role"] == "leader":
+        if named not in (None, user["username"]):
+            raise DomainError("a leader records their own instructions", field="leader",
+                              code="not_allowed")
+        return user["username"]
+    if named is None:
+        raise DomainError("leader is required when the office records a leader's instruction",
+                          field="leader", code="required")
+    return named

@@ -14,12 +14,27 @@ from typing import Any
 from domain.errors import InvalidValue
 from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
+# \Z, not $: "$" also matches before a final newline.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
+USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{1,31}\Z")
+# Control characters (NUL breaks PostgreSQL text) and lone surrogates (not encodable as UTF-8);
+# long text keeps its tabs and line breaks.
+_BAD_SHORT_TEXT = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_BAD_LONG_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 SHORT_TEXT = 200
 LONG_TEXT = 4000
 MAX_LIST = 50
+# Integer yuan up to 10^15 (a million 亿): well within a BIGINT and JSON's exact integers.
+MAX_MONEY = 10**15
+MAX_VERSION = 2**31 - 1
+
+
+def text_problem(value: str, long: bool) -> str | None:
+    """Why a text value cannot be stored, or None."""
+    if (_BAD_LONG_TEXT if long else _BAD_SHORT_TEXT).search(value):
+        return "must not contain control characters"
+    return None
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,8 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
     "instruction_given": ("InstructionGiven", {
         "instruction": _f("long_text", True),
         "problem_id": _f("id", False, "the problem it is about, if any"),
+        "leader": _f("username", False,
+                     "the leader who gave it: the recording leader, or named by the office"),
     }),
     "service_rated": ("ServiceRated", {
         "rating": _f("rating", True, "the firm's rating, 1 to 5"),
@@ -148,6 +165,9 @@ TYPE_OF_CLASS = {name: t for t, name in EVENT_CLASS_NAMES.items()}
 
 # Fields an amendment may not change: identities, and the team (changed by team_assigned).
 NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader"}
+
+# Fields the server adds to an event beyond what the client sends.
+SERVER_FIELDS = {"corrected": ("corrected_type", "previous")}
 
 
 def fields_of(event_type: str) -> dict[str, Field]:
@@ -181,6 +201,9 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             raise InvalidValue(f"{name} must be non-empty text", field=name)
         if len(value) > limit:
             raise InvalidValue(f"{name} is longer than {limit} characters", field=name)
+        problem = text_problem(value, long=kind == "long_text")
+        if problem:
+            raise InvalidValue(f"{name} {problem}", field=name)
         return value.strip()
     if kind == "username":
         if not isinstance(value, str) or not USERNAME_PATTERN.match(value):
@@ -206,10 +229,12 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             raise InvalidValue(f"{name} must be an integer", field=name)
         if kind == "money" and value < 0:
             raise InvalidValue(f"{name} must not be negative", field=name)
+        if kind == "money" and value > MAX_MONEY:
+            raise InvalidValue(f"{name} must be at most {MAX_MONEY} yuan", field=name)
         if kind == "rating" and not 1 <= value <= 5:
             raise InvalidValue(f"{name} must be from 1 to 5", field=name)
-        if kind == "version" and value < 1:
-            raise InvalidValue(f"{name} must be at least 1", field=name)
+        if kind == "version" and not 1 <= value <= MAX_VERSION:
+            raise InvalidValue(f"{name} must be from 1 to {MAX_VERSION}", field=name)
         return value
     if kind == "bool":
         if not isinstance(value, bool):

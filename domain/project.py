@@ -133,6 +133,7 @@ class Project(Aggregate):
     class InstructionGiven(Event):
         instruction: str
         problem_id: str | None
+        leader: str | None
 
     class ServiceRated(Event):
         rating: int
@@ -153,6 +154,9 @@ class Project(Aggregate):
         action: str
         reason: str
         changes: dict[str, Any]
+        # Filled by the server, so that readers of the log need not look back:
+        corrected_type: str
+        previous: dict[str, Any]  # the corrected values before (all of them for a void)
 
     def __init__(self) -> None:
         # One compact record per event, in version order: what a correction needs to refold.
@@ -190,7 +194,10 @@ class Project(Aggregate):
                 data[key] = made[key] = new_item_id(prefix)
         if event_type == "corrected":
             self._check_correction(data, today)
+            data.update(_before_correction(self.fact(data["corrects_version"]), data))
         else:
+            if event_type == "team_assigned" and data["leader"] is None:
+                data["leader"] = self.leader  # the event carries the whole resulting team
             self._check(_fact(event_type, actor, occurred_on, data))
         event_class = getattr(self, EVENT_TYPES[event_type][0])
         self.trigger_event(event_class, actor=actor, occurred_on=occurred_on, **data)
@@ -288,16 +295,14 @@ class Project(Aggregate):
         self._set_team(fact, d["chief_agent"], d["co_agents"], d["leader"], None)
 
     def _check_team_assigned(self, fact, d) -> None:
-        leader = d["leader"] if d["leader"] is not None else self.leader
         _check_team(d["chief_agent"], d["co_agents"])
-        if (d["chief_agent"], set(d["co_agents"]), leader) == (
+        if (d["chief_agent"], set(d["co_agents"]), d["leader"]) == (
             self.chief_agent, set(self.co_agents), self.leader,
         ):
             raise DomainError("the team is unchanged", field="chief_agent", code="no_change")
 
     def _on_team_assigned(self, fact, d) -> None:
-        leader = d["leader"] if d["leader"] is not None else self.leader
-        self._set_team(fact, d["chief_agent"], d["co_agents"], leader, d["reason"])
+        self._set_team(fact, d["chief_agent"], d["co_agents"], d["leader"], d["reason"])
 
     def _set_team(self, fact, chief: str, co_agents: list[str], leader, reason) -> None:
         self.chief_agent, self.co_agents, self.leader = chief, list(co_agents), leader
@@ -314,6 +319,11 @@ class Project(Aggregate):
             raise DomainError(
                 f"{code} was already reached on {self.reached[code]['reached_on']}",
                 field="milestone", code="milestone_already_reached",
+            )
+        if PHASE_ORDER[phase_of(code)] < PHASE_ORDER[self.phase]:
+            raise DomainError(
+                f"{code} belongs to the {phase_of(code)} phase, which the project has passed",
+                field="milestone", code="phase_passed",
             )
         if self.signed_on and planned_on < self.signed_on:
             raise DomainError(
@@ -354,6 +364,18 @@ class Project(Aggregate):
                 f"{code} belongs to the {phase_of(code)} phase; the project is already "
                 f"in the {self.phase} phase and never goes back",
                 field="milestone", code="phase_regression",
+            )
+        # A later phase cannot begin, by business date, before an earlier phase's milestone.
+        earlier = [
+            (reached["reached_on"], other) for other, reached in self.reached.items()
+            if PHASE_ORDER[phase_of(other)] < PHASE_ORDER[phase_of(code)]
+        ]
+        if earlier and fact["occurred_on"] < max(earlier)[0]:
+            on, other = max(earlier)
+            raise DomainError(
+                f"occurred_on {fact['occurred_on']} is before {other} on {on}, "
+                f"a milestone of an earlier phase",
+                field="occurred_on", code="date_order",
             )
 
     def _on_milestone_reached(self, fact, d) -> None:
@@ -542,15 +564,24 @@ class Project(Aggregate):
         self._problem_log(fact, d, "reopened", d["reason"])
 
     def _check_progress_reported(self, fact, d) -> None:
-        if d["investment_completed"] < self.investment_completed:
-            raise DomainError(
-                f"investment_completed is cumulative: {d['investment_completed']} is less than "
-                f"the {self.investment_completed} already reported (correct that report instead)",
-                field="investment_completed", code="investment_decreased",
-            )
+        # Cumulative by business date: not below any report dated on or before it, not above
+        # any report dated after it (reports may be entered late).
+        amount, on = d["investment_completed"], fact["occurred_on"]
+        for report in self.progress:
+            earlier = report["occurred_on"] <= on
+            if (earlier and amount < report["investment_completed"]) or (
+                    not earlier and amount > report["investment_completed"]):
+                raise DomainError(
+                    f"investment_completed is cumulative: {amount} on {on} does not fit the "
+                    f"{report['investment_completed']} reported for {report['occurred_on']} "
+                    f"(correct that report instead)",
+                    field="investment_completed", code="investment_decreased",
+                )
 
     def _on_progress_reported(self, fact, d) -> None:
-        self.investment_completed = d["investment_completed"]
+        if not self.progress or fact["occurred_on"] >= max(
+                r["occurred_on"] for r in self.progress):
+            self.investment_completed = d["investment_completed"]
         self.progress.append({
             "occurred_on": fact["occurred_on"], "investment_completed": d["investment_completed"],
             "note": d["note"], "version": fact["version"], "actor": fact["actor"],
@@ -573,6 +604,7 @@ class Project(Aggregate):
     def _on_instruction_given(self, fact, d) -> None:
         self.instructions.append({
             "occurred_on": fact["occurred_on"], "actor": fact["actor"],
+            "leader": d["leader"] or fact["actor"],
             "instruction": d["instruction"], "problem_id": d["problem_id"],
             "version": fact["version"],
         })
@@ -668,6 +700,14 @@ def _fact(event_type: str, actor: str, occurred_on: date, data: dict[str, Any]) 
         "type": event_type, "actor": actor, "occurred_on": occurred_on, "data": dict(data),
         "version": None, "recorded_at": None, "void": False, "corrected_by": [],
     }
+
+
+def _before_correction(target: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The server-made fields of a correction: what it corrects, and the values before."""
+    before = {"occurred_on": target["occurred_on"], **target["data"]}
+    names = before if data["action"] == "void" else data["changes"]
+    return {"corrected_type": target["type"],
+            "previous": _plain({name: before[name] for name in names})}
 
 
 def _summary(fact: dict[str, Any]) -> dict[str, Any]:

@@ -10,18 +10,29 @@ from domain.fields import (
     ID_PATTERN,
     LONG_TEXT,
     MAX_LIST,
+    MAX_MONEY,
+    MAX_VERSION,
     SHORT_TEXT,
     SIGNING_FIELDS,
     USERNAME_PATTERN,
     Field,
+    text_problem,
 )
 from domain.lifecycle import MILESTONES, PHASES, STATUSES
 
 _not_blank = validate.Regexp(r"\S", error="must not be blank")
 
 
-def _text(limit: int) -> list[validate.Validator]:
-    return [validate.Length(min=1, max=limit), _not_blank]
+def _storable(long: bool):
+    def check(value: str) -> None:
+        problem = text_problem(value, long)
+        if problem:
+            raise ma.ValidationError(problem)
+    return check
+
+
+def _text(limit: int) -> list:
+    return [validate.Length(min=1, max=limit), _not_blank, _storable(limit == LONG_TEXT)]
 
 
 def _username(**kwargs) -> ma.fields.String:
@@ -49,11 +60,13 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
     if kind == "date":
         return ma.fields.Date(**kwargs)
     if kind == "money":
-        return ma.fields.Integer(strict=True, validate=validate.Range(min=0), **kwargs)
+        return ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_MONEY),
+                                 **kwargs)
     if kind == "rating":
         return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=5), **kwargs)
     if kind == "version":
-        return ma.fields.Integer(strict=True, validate=validate.Range(min=1), **kwargs)
+        return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_VERSION),
+                                 **kwargs)
     if kind == "bool":
         return ma.fields.Boolean(**kwargs)
     if kind == "choice":
@@ -83,7 +96,7 @@ def _event_schema(event_type: str, fields: dict[str, Field]) -> type[ma.Schema]:
     envelope = {
         "type": ma.fields.String(required=True, validate=validate.OneOf([event_type])),
         "expected_version": ma.fields.Integer(
-            required=True, strict=True, validate=validate.Range(min=1),
+            required=True, strict=True, validate=validate.Range(min=1, max=MAX_VERSION),
             metadata={"description": "the version the client saw; 409 if stale"}),
         "occurred_on": ma.fields.Date(
             metadata={"description": "business date it happened; today if omitted"}),
@@ -103,7 +116,10 @@ EVENT_SCHEMAS: dict[str, type[ma.Schema]] = {
 class ProjectQuerySchema(ma.Schema):
     """Time travel: a version or a recorded moment (not both)."""
 
-    version = ma.fields.Integer(strict=False, validate=validate.Range(min=1))
+    class Meta:
+        unknown = ma.RAISE
+
+    version = ma.fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_VERSION))
     as_of = ma.fields.DateTime(metadata={
         "description": "ISO 8601 recorded time; without an offset it is Asia/Shanghai time"})
 
@@ -115,6 +131,9 @@ class ProjectQuerySchema(ma.Schema):
 
 class ProjectListQuerySchema(ma.Schema):
     """Filters of the project list."""
+
+    class Meta:
+        unknown = ma.RAISE
 
     phase = ma.fields.String(validate=validate.OneOf(PHASES))
     status = ma.fields.String(validate=validate.OneOf(STATUSES))

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -37,18 +38,19 @@ class Gunicorn:
 
     def __init__(self, store_env: dict[str, str], workers: int = 2):
         self.port = free_port()
+        self._log = tempfile.TemporaryFile()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
              "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
              "--access-logfile", "/dev/null", "wsgi:app"],
             cwd=ROOT, env=environment_for(store_env),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.process.stdout.read().decode()}")
+                raise RuntimeError(f"gunicorn exited: {self.log()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                     return
@@ -75,5 +77,9 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+        self._log.close()
+
+    def log(self) -> str:
+        """What gunicorn and the app printed so far (errors are logged there)."""
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")

@@ -293,8 +293,13 @@ def test_id_of_another_kind_of_aggregate_is_not_a_project(api, project):
     assert api("zhang").get("/api/me").get_json()["username"] == "zhang"  # the user is intact
 
 
-def test_project_id_that_is_not_a_uuid_is_404(api, project):
-    assert_error(api("zhang").get("/api/projects/not-a-uuid"), 404, "not_found", None)
+@pytest.mark.parametrize("method, path", [
+    ("get", "/api/projects/not-a-uuid"), ("get", "/api/projects/not-a-uuid/events"),
+    ("post", "/api/projects/not-a-uuid/events")])
+def test_project_id_that_is_not_a_uuid_is_404_project_not_found(api, project, method, path):
+    kwargs = {"json": {"type": "visit_logged", "expected_version": 1, "purpose": "走访"}}
+    response = getattr(api("zhang"), method)(path, **(kwargs if method == "post" else {}))
+    assert_error(response, 404, "project_not_found", "project_id")
 
 
 def test_as_of_before_the_project_existed_is_404(api, project):

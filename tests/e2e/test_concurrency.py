@@ -59,7 +59,7 @@ def test_two_clients_with_the_same_expected_version_one_wins_one_gets_409(served
             lambda b=bodies[1]: server.request("POST", path, tokens["li"], b),
         ])
         statuses = sorted(status for status, _ in results)
-        assert statuses == [201, 409], results
+        assert statuses == [201, 409], (results, server.log()[-3000:])
         conflict = next(body for status, body in results if status == 409)
         assert conflict["code"] == "version_conflict"
         assert conflict["field"] == "expected_version"

@@ -37,12 +37,13 @@ def test_the_readme_api_examples_run_and_answer_json_without_errors(store_env, t
         result = subprocess.run(["bash", str(tmp_path / "examples.sh")], cwd=ROOT,
                                 env=environment_for(store_env), capture_output=True, text=True,
                                 timeout=120)
+        log = server.log()
     finally:
         server.stop()
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, (result.stdout, result.stderr, log[-3000:])
     answers = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert len(answers) == api_examples().count("\ncurl ") + api_examples().startswith("curl")
-    assert all("code" not in answer for answer in answers), answers
+    assert all("code" not in answer for answer in answers), (answers, log[-3000:])
     listed, planned, raised, now, at_v2, history, as_of = answers
     assert "projects" in listed
     assert (planned["type"], planned["version"]) == ("milestone_planned", 2)

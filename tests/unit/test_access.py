@@ -11,8 +11,13 @@ from domain.fields import EVENT_TYPES
 
 ALL_TYPES = ["signed", *sorted(EVENT_TYPES)]
 OFFICE_ONLY = ["signed", "team_assigned", "service_rated"]
-AGENT_TYPES = sorted(set(EVENT_TYPES) - set(OFFICE_ONLY))
+AGENT_TYPES = sorted(set(EVENT_TYPES) - set(OFFICE_ONLY) - {"instruction_given"})
 TEAM = ["zhang", "li"]
+
+
+def by(event_type, role="agent"):
+    """What check_can_record knows of the event a correction names."""
+    return {"type": event_type, "actor_role": role}
 
 
 def user(role, username=None, disabled=False):
@@ -27,7 +32,7 @@ def test_the_office_may_record_everything_on_any_project(event_type):
 
 @pytest.mark.parametrize("corrected_type", ALL_TYPES)
 def test_the_office_may_correct_everything(corrected_type):
-    check_can_record(user("office"), "corrected", TEAM, corrected_type)
+    check_can_record(user("office"), "corrected", TEAM, by(corrected_type, "leader"))
 
 
 @pytest.mark.parametrize("event_type", ALL_TYPES)
@@ -44,19 +49,19 @@ def test_a_leader_gives_instructions_on_any_project():
 @pytest.mark.parametrize("event_type", sorted(set(ALL_TYPES) - {"instruction_given"}))
 def test_a_leader_records_nothing_but_instructions(event_type):
     with pytest.raises(NotAllowed):
-        check_can_record(user("leader", "boss"), event_type, ["boss"], "instruction_given")
+        check_can_record(user("leader", "boss"), event_type, ["boss"], by("instruction_given"))
 
 
 @pytest.mark.parametrize("username", TEAM)
 @pytest.mark.parametrize("event_type", AGENT_TYPES)
 def test_an_agent_on_the_team_records_the_teams_events(event_type, username):
-    check_can_record(user("agent", username), event_type, TEAM, "visit_logged")
+    check_can_record(user("agent", username), event_type, TEAM, by("visit_logged"))
 
 
 @pytest.mark.parametrize("event_type", AGENT_TYPES)
 def test_an_agent_off_the_team_records_nothing(event_type):
     with pytest.raises(NotAllowed, match="not on this project's team"):
-        check_can_record(user("agent", "wang"), event_type, TEAM, "visit_logged")
+        check_can_record(user("agent", "wang"), event_type, TEAM, by("visit_logged"))
 
 
 def test_an_agent_records_nothing_where_there_is_no_team_yet():
@@ -73,12 +78,25 @@ def test_an_agent_never_records_the_offices_events(event_type):
 @pytest.mark.parametrize("corrected_type", OFFICE_ONLY)
 def test_an_agent_cannot_correct_the_offices_events(corrected_type):
     with pytest.raises(NotAllowed, match="only the office"):
-        check_can_record(user("agent", "zhang"), "corrected", TEAM, corrected_type)
+        check_can_record(user("agent", "zhang"), "corrected", TEAM, by(corrected_type))
 
 
 @pytest.mark.parametrize("corrected_type", AGENT_TYPES)
 def test_an_agent_on_the_team_may_correct_the_teams_events(corrected_type):
-    check_can_record(user("agent", "zhang"), "corrected", TEAM, corrected_type)
+    check_can_record(user("agent", "zhang"), "corrected", TEAM, by(corrected_type))
+
+
+def test_an_agent_records_no_leader_instruction_and_corrects_none():
+    with pytest.raises(NotAllowed, match="leader"):
+        check_can_record(user("agent", "zhang"), "instruction_given", TEAM)
+    with pytest.raises(NotAllowed, match="leader"):
+        check_can_record(user("agent", "zhang"), "corrected", TEAM, by("instruction_given"))
+
+
+@pytest.mark.parametrize("role", ["office", "leader"])
+def test_an_agent_cannot_correct_what_the_office_or_a_leader_recorded(role):
+    with pytest.raises(NotAllowed, match="office or a leader recorded"):
+        check_can_record(user("agent", "zhang"), "corrected", TEAM, by("visit_logged", role))
 
 
 @pytest.mark.parametrize("role", ["office", "leader", "agent", "auditor"])

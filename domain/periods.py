@@ -1,0 +1,173 @@
+"""Dispatch periods: 一周一调度、半月一汇报、一月一督查、一季一通报, in business dates.
+
+A period is a span of business dates in the county's time zone (Asia/Shanghai): the dates
+secretaries enter. Ids are canonical text (`2026-W48`, `2026-11-H2`, `2026-11`, `2026-Q4`), so
+they can key stored reports and URLs; anything else is refused rather than normalised.
+
+Periods roll up (以周促月、以月促季、以季保年): `enclosing()` names the period each one counts
+towards. A `yearly` period exists only as the end of that chain, not as a dispatch cadence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from domain.errors import InvalidValue
+
+CADENCES = ("weekly", "half-monthly", "monthly", "quarterly")
+YEARLY = "yearly"
+
+# Ids name years in this range: a wider one only admits typos (0226, 2926) as empty reports.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
+# China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+ONE_DAY = timedelta(days=1)
+
+# [0-9] rather than \d: \d also matches other scripts' digits (e.g. full-width ２０２６).
+_SHAPES = {
+    "weekly": (re.compile(r"([0-9]{4})-W([0-9]{2})"), "2026-W48"),
+    "half-monthly": (re.compile(r"([0-9]{4})-([0-9]{2})-H([0-9])"), "2026-11-H2"),
+    "monthly": (re.compile(r"([0-9]{4})-([0-9]{2})"), "2026-11"),
+    "quarterly": (re.compile(r"([0-9]{4})-Q([0-9])"), "2026-Q4"),
+    YEARLY: (re.compile(r"([0-9]{4})"), "2026"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """One dispatch period: its cadence, canonical id and first and last business dates."""
+
+    cadence: str
+    id: str
+    start: date
+    end: date
+
+    @classmethod
+    def parse(cls, cadence: str, period_id: str) -> Period:
+        """The period a cadence and an id name; InvalidValue for anything malformed."""
+        _check_cadence(cadence)
+        pattern, example = _SHAPES[cadence]
+        match = pattern.fullmatch(period_id) if isinstance(period_id, str) else None
+        if match is None:
+            shape = next(
+                (kind for kind, (other, _) in _SHAPES.items()
+                 if isinstance(period_id, str) and other.fullmatch(period_id)),
+                None,
+            )
+            hint = f" ({period_id!r} has the shape of a {shape} id)" if shape else ""
+            raise InvalidValue(
+                f"a {cadence} period id looks like {example}, not {period_id!r}{hint}",
+                field="period",
+            )
+        year, *numbers = (int(group) for group in match.groups())
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise InvalidValue(
+                f"{period_id}: the year must be from {FIRST_YEAR} to {LAST_YEAR}", field="period"
+            )
+        return _containing(cadence, _first_day(cadence, period_id, year, *numbers))
+
+    @classmethod
+    def containing(cls, cadence: str, day: date) -> Period:
+        """The period of this cadence that contains a business date."""
+        _check_cadence(cadence)
+        return _containing(cadence, day)
+
+    def previous(self) -> Period:
+        """The period of the same cadence just before this one."""
+        return _containing(self.cadence, self.start - ONE_DAY)
+
+    def next(self) -> Period:
+        """The period of the same cadence just after this one."""
+        return _containing(self.cadence, self.end + ONE_DAY)
+
+    def contains(self, day: date) -> bool:
+        """Whether a business date falls in this period."""
+        return self.start <= day <= self.end
+
+    def enclosing(self) -> Period | None:
+        """The period this one rolls up into (week → month → quarter → year); None for a year."""
+        if self.cadence == "weekly":
+            # A week that straddles two months counts towards the month holding its Thursday,
+            # i.e. four of its seven days: the ISO 8601 rule that gives a week to a year. Each
+            # week then feeds exactly one month, and the month's year is the week's ISO year
+            # (2026-W53, 28 Dec to 3 Jan, feeds 2026-12, not 2027-01).
+            return _containing("monthly", self.start + timedelta(days=3))
+        up = {"half-monthly": "monthly", "monthly": "quarterly", "quarterly": YEARLY}
+        return _containing(up[self.cadence], self.start) if self.cadence in up else None
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def business_date(moment: datetime) -> date:
+    """The business date in Asia/Shanghai of an aware moment (e.g. an event's recorded time)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a naive datetime has no business date: give it a time zone")
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _check_cadence(cadence: str) -> None:
+    if cadence not in CADENCES:
+        yearly = " (a year is only the roll-up of its quarters)" if cadence == YEARLY else ""
+        raise InvalidValue(
+            f"cadence must be one of {', '.join(CADENCES)}, not {cadence!r}{yearly}",
+            field="cadence",
+        )
+
+
+def _first_day(cadence: str, period_id: str, year: int, *numbers: int) -> date:
+    """The first day of a well-shaped id, checking each number's range."""
+    if cadence == "weekly":
+        # The 28th of December is always in a year's last ISO week: 52, or 53 in a long year.
+        weeks = date(year, 12, 28).isocalendar().week
+        _check_range(period_id, "week", numbers[0], 1, weeks, f" ({year} has {weeks} ISO weeks)")
+        return date.fromisocalendar(year, numbers[0], 1)
+    if cadence == "quarterly":
+        _check_range(period_id, "quarter", numbers[0], 1, 4)
+        return date(year, 3 * numbers[0] - 2, 1)
+    _check_range(period_id, "month", numbers[0], 1, 12)
+    if cadence == "half-monthly":
+        _check_range(period_id, "half", numbers[1], 1, 2)
+        return date(year, numbers[0], 1 if numbers[1] == 1 else 16)
+    return date(year, numbers[0], 1)
+
+
+def _check_range(period_id: str, name: str, value: int, low: int, high: int, why="") -> None:
+    if not low <= value <= high:
+        raise InvalidValue(
+            f"{period_id}: the {name} must be from {low} to {high}{why}", field="period"
+        )
+
+
+def _containing(kind: str, day: date) -> Period:
+    """The period of a kind (a cadence or yearly) that contains a day."""
+    if isinstance(day, datetime):
+        # A datetime's own date may not be the Shanghai business date: convert it first.
+        raise TypeError("periods contain business dates: use business_date() for a datetime")
+    if kind == "weekly":
+        year, week, weekday = day.isocalendar()
+        start = day - timedelta(days=weekday - 1)
+        return Period(kind, f"{year:04d}-W{week:02d}", start, start + timedelta(days=6))
+    if kind == "half-monthly":
+        month = f"{day.year:04d}-{day.month:02d}"
+        if day.day <= 15:
+            return Period(kind, f"{month}-H1", day.replace(day=1), day.replace(day=15))
+        return Period(kind, f"{month}-H2", day.replace(day=16), _month_end(day))
+    if kind == "monthly":
+        month = f"{day.year:04d}-{day.month:02d}"
+        return Period(kind, month, day.replace(day=1), _month_end(day))
+    if kind == "quarterly":
+        quarter = (day.month - 1) // 3 + 1
+        start = date(day.year, 3 * quarter - 2, 1)
+        end = _month_end(date(day.year, 3 * quarter, 1))
+        return Period(kind, f"{day.year:04d}-Q{quarter}", start, end)
+    return Period(YEARLY, f"{day.year:04d}", date(day.year, 1, 1), date(day.year, 12, 31))
+
+
+def _month_end(day: date) -> date:
+    # The 28th plus four days is always in the next month; its 1st less a day ends this one.
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - ONE_DAY

@@ -45,7 +45,7 @@ def _document_errors(*statuses: int):
 
 @blp.route("")
 class Projects(MethodView):
-    @blp.arguments(ProjectListQuerySchema, location="query")
+    @blp.arguments(ProjectListQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, ProjectListSchema)
     @_document_errors(401, 422)
     def get(self, query: dict[str, Any]):
@@ -66,7 +66,7 @@ class Projects(MethodView):
 
 @blp.route("/<project_id>")
 class ProjectResource(MethodView):
-    @blp.arguments(ProjectQuerySchema, location="query")
+    @blp.arguments(ProjectQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, ProjectSchema)
     @_document_errors(401, 404, 422)
     def get(self, query: dict[str, Any], project_id: str):

@@ -256,6 +256,7 @@ class VisitSchema(ma.Schema):
 class InstructionSchema(ma.Schema):
     occurred_on = ma.fields.Date()
     actor = ma.fields.String()
+    leader = ma.fields.String(metadata={"description": "the leader who gave it"})
     instruction = ma.fields.String()
     problem_id = ma.fields.String(allow_none=True)
     version = ma.fields.Integer()

@@ -103,7 +103,7 @@ def _check_state(event_type: str, s: dict, body: dict, made: dict, v: int, actor
                                    "met_with": "王总", "version": v}
     elif event_type == "instruction_given":
         assert s["instructions"] == [{"occurred_on": on, "actor": actor, "instruction": "三天内解决",
-                                      "problem_id": "PB-1", "version": v}]
+                                      "leader": "leader", "problem_id": "PB-1", "version": v}]
         assert _by_id(s["problems"], "PB-1")["log"][-1]["what"] == "instruction"
     elif event_type == "service_rated":
         assert s["ratings"] == [{"occurred_on": on, "rating": 4, "agent": "zhang",

@@ -67,3 +67,14 @@ def test_commands_about_an_unknown_user_fail_clearly(runner):
     for args in (["users", "token", "ghost"], ["users", "disable", "ghost"]):
         result = runner.invoke(args=args)
         assert result.exit_code != 0 and "ghost" in result.output
+
+
+def test_a_password_shorter_than_eight_characters_is_refused(runner):
+    result = runner.invoke(args=["users", "create", "short", "--role", "agent", "--password", ""])
+    assert result.exit_code != 0 and "at least 8" in result.output
+    assert "short" not in runner.invoke(args=["users", "list"]).output
+
+
+def test_a_username_with_a_trailing_newline_is_refused(runner):
+    result = runner.invoke(args=["users", "create", "bob\n", "--role", "agent"])
+    assert result.exit_code != 0 and "username" in result.output

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import (
     IntegrityError,
     JSONTranscoder,
@@ -71,6 +71,14 @@ class Banban(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, clock: Callable[[], date] = county_today):
         super().__init__(env)
         self.clock = clock
+        # Reads keep recently read projects and fast-forward them by the events recorded
+        # since (one indexed query). Writes never use it: a command must work on its own copy,
+        # and loading from a snapshot is cheaper than deep-copying a long-lived project.
+        self._reads: Repository[UUID] = Repository(
+            event_store=self.events, snapshot_store=self.snapshots, fastforward=True,
+            cache_maxsize=int(self.env.get("BANBAN_READ_CACHE") or 256),
+            deepcopy_from_cache=False,
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -167,7 +175,7 @@ class Banban(Application[UUID]):
         """The project's state now, at a version, or as it was recorded at a moment."""
         if as_of is not None:
             version = self._version_at(project_id, as_of)
-        project = self._project(project_id, version=version)
+        project = self._project(project_id, version=version, for_reading=True)
         if version is not None and project.version != version:
             raise DomainError(
                 f"version {version} does not exist: the project is at version {project.version}",
@@ -177,7 +185,7 @@ class Banban(Application[UUID]):
 
     def history(self, project_id: UUID) -> list[dict[str, Any]]:
         """Every event of a project as recorded, with the corrections that later touched it."""
-        project = self._project(project_id)
+        project = self._project(project_id, for_reading=True)
         result = []
         for event in self.events.get(project.id):
             event_type = TYPE_OF_CLASS[type(event).__name__]
@@ -213,7 +221,7 @@ class Banban(Application[UUID]):
         """Summaries of projects, filtered by phase, status and team member."""
         result = []
         for project_id in self.project_ids():
-            project: Project = self.repository.get(project_id)
+            project: Project = self._reads.get(project_id)
             if phase and project.phase != phase:
                 continue
             if status and project.status != status:
@@ -223,9 +231,11 @@ class Banban(Application[UUID]):
             result.append(project_summary(project))
         return result
 
-    def _project(self, project_id: UUID | str, version: int | None = None) -> Project:
+    def _project(self, project_id: UUID | str, version: int | None = None, *,
+                 for_reading: bool = False) -> Project:
+        repository = self._reads if for_reading else self.repository
         try:
-            project = self.repository.get(_uuid(project_id), version=version)
+            project = repository.get(_uuid(project_id), version=version)
         except AggregateNotFoundError:
             raise ProjectNotFound(project_id) from None
         if not isinstance(project, Project):

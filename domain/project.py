@@ -131,9 +131,15 @@ class Project(Aggregate):
         note: str | None
 
     class InstructionGiven(Event):
+        # v2 names the leader who gave the instruction (v1: the recorder was the leader).
+        class_version = 2
         instruction: str
         problem_id: str | None
         leader: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["leader"] = None
 
     class ServiceRated(Event):
         rating: int
@@ -150,13 +156,20 @@ class Project(Aggregate):
         reason: str
 
     class Corrected(Event):
+        # v2 says what it corrected; v1 corrections leave it to the reader (None, {}).
+        class_version = 2
         corrects_version: int
         action: str
         reason: str
         changes: dict[str, Any]
         # Filled by the server, so that readers of the log need not look back:
-        corrected_type: str
+        corrected_type: str | None
         previous: dict[str, Any]  # the corrected values before (all of them for a void)
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["corrected_type"] = None
+            state["previous"] = {}
 
     def __init__(self) -> None:
         # One compact record per event, in version order: what a correction needs to refold.
@@ -302,7 +315,9 @@ class Project(Aggregate):
             raise DomainError("the team is unchanged", field="chief_agent", code="no_change")
 
     def _on_team_assigned(self, fact, d) -> None:
-        self._set_team(fact, d["chief_agent"], d["co_agents"], d["leader"], d["reason"])
+        # New events carry the whole team; in early ones an empty leader meant "unchanged".
+        leader = d["leader"] if d["leader"] is not None else self.leader
+        self._set_team(fact, d["chief_agent"], d["co_agents"], leader, d["reason"])
 
     def _set_team(self, fact, chief: str, co_agents: list[str], leader, reason) -> None:
         self.chief_agent, self.co_agents, self.leader = chief, list(co_agents), leader

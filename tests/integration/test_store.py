@@ -164,3 +164,27 @@ def test_a_username_is_registered_once(service):
     with pytest.raises(DomainError) as caught:
         service.register_user("zhang", "agent", actor="test")
     assert (caught.value.code, caught.value.field) == ("duplicate_username", "username")
+
+
+def test_reads_see_writes_made_by_another_process_at_once(service, sign, store_env):
+    """Reads keep projects in memory, but bring them up to date with the store every time."""
+    project = sign()
+    assert service.project(project["id"])["version"] == 1
+    assert [p["version"] for p in service.list_projects()] == [1]
+    other = Banban(env=store_env, clock=lambda: TODAY)
+    try:
+        other.record(project["id"], "zhang", "milestone_reached", expected_version=1,
+                     occurred_on=date(2026, 2, 1), fields={"milestone": "land_approved"})
+    finally:
+        other.close()
+    assert service.project(project["id"])["phase"] == "land"
+    assert [p["phase"] for p in service.list_projects()] == ["land"]
+
+
+def test_a_view_handed_out_cannot_change_what_later_reads_see(service, sign):
+    project = sign()
+    view = service.project(project["id"])
+    view["team"]["co_agents"].append("intruder")
+    view["milestones"].clear()
+    again = service.project(project["id"])
+    assert again["team"]["co_agents"] == ["li"] and len(again["milestones"]) == 10

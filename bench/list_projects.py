@@ -1,0 +1,49 @@
+"""Listing the demo county's projects: the read cache against loading every project afresh.
+
+Run: .venv/bin/python -m bench.list_projects
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from datetime import date
+
+from app.demo import load_demo
+from domain.application import Banban
+from domain.views import project_summary
+
+TODAY = date(2026, 11, 25)
+
+
+def timed(fn, repeat: int = 20) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/b.db"}
+        banban = Banban(env=env, clock=lambda: TODAY)
+        load_demo(banban, today=TODAY, hash_password=lambda p: "h:" + p)
+
+        def afresh():
+            return [project_summary(banban.repository.get(i)) for i in banban.project_ids()]
+
+        assert banban.list_projects() == afresh()
+        baseline = timed(afresh)
+        value = timed(banban.list_projects)
+        count = len(afresh())
+        verdict = "ok" if value / baseline <= 0.2 else "MISS"
+        print(f"list {count} projects (p50): {value:.1f} ms vs baseline (load each afresh) "
+              f"{baseline:.1f} ms = {value / baseline:.2f}x (target <= 0.2x) {verdict}")
+        banban.close()
+
+
+if __name__ == "__main__":
+    main()

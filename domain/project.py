@@ -13,7 +13,7 @@ Event classes are stored schema: their names and fields stay; change them with
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -28,7 +28,8 @@ from domain.fields import (
     coerce_all,
     fields_of,
 )
-from domain.lifecycle import PHASE_ORDER, phase_of
+from domain.fold import ProjectFold
+from domain.rules import ProjectRules, check_date, check_team
 
 
 def new_item_id(prefix: str) -> str:
@@ -36,7 +37,7 @@ def new_item_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(4)}"
 
 
-class Project(Aggregate):
+class Project(ProjectFold, ProjectRules, Aggregate):
     """An investment project and everything recorded about it."""
 
     class Event(Aggregate.Event):
@@ -184,10 +185,10 @@ class Project(Aggregate):
     ) -> Project:
         """Open a project at its signing; fields are those of SIGNING_FIELDS."""
         data = coerce_all("signed", fields)
-        _check_date("signed_on", signed_on, today)
+        check_date("signed_on", signed_on, today)
         if data["investment"] <= 0:
             raise InvalidValue("investment must be more than 0 yuan", field="investment")
-        _check_team(data["chief_agent"], data["co_agents"])
+        check_team(data["chief_agent"], data["co_agents"])
         return cls._create(
             cls.Signed, id=id or uuid4(), actor=actor, occurred_on=signed_on, **data
         )
@@ -199,7 +200,7 @@ class Project(Aggregate):
         if event_type not in EVENT_TYPES:
             raise InvalidValue(f"unknown event type {event_type!r}", field="type")
         data = coerce_all(event_type, fields)
-        _check_date("occurred_on", occurred_on, today)
+        check_date("occurred_on", occurred_on, today)
         self._check_not_before_signing(occurred_on)
         made: dict[str, Any] = {}
         for key, prefix in (("approval_id", "AP"), ("problem_id", "PB")):
@@ -240,31 +241,6 @@ class Project(Aggregate):
             if not record[_VOID] and record[_TYPE] != "corrected":
                 self._apply(_expand(record, version), check=check)
 
-    def _reset(self) -> None:
-        self.name = self.investor = self.industry = ""
-        self.investment = 0
-        self.park: str | None = None
-        self.signed_on: date | None = None
-        self.chief_agent = ""
-        self.co_agents: list[str] = []
-        self.leader: str | None = None
-        self.team_history: list[dict[str, Any]] = []
-        self.phase = "signing"
-        self.status = "active"
-        self.status_reason: str | None = None
-        self.plan: dict[str, dict[str, Any]] = {}
-        self.plan_history: list[dict[str, Any]] = []
-        self.reached: dict[str, dict[str, Any]] = {}
-        self.approvals: dict[str, dict[str, Any]] = {}
-        self.problems: dict[str, dict[str, Any]] = {}
-        self.investment_completed = 0
-        self.progress: list[dict[str, Any]] = []
-        self.visit_count = 0
-        self.last_visit: dict[str, Any] | None = None
-        self.instructions: list[dict[str, Any]] = []
-        self.ratings: list[dict[str, Any]] = []
-        self.last_event: dict[str, Any] | None = None
-
     def _check(self, fact: dict[str, Any]) -> None:
         """Enforce the rules for one more fact on the current state; raise, change nothing."""
         if fact["type"] != "signed":
@@ -279,379 +255,6 @@ class Project(Aggregate):
             self._check(fact)
         getattr(self, "_on_" + fact["type"])(fact, fact["data"])
         self.last_event = _summary(fact)
-
-    def _check_common(self, fact: dict[str, Any]) -> None:
-        event_type, on = fact["type"], fact["occurred_on"]
-        if self.status == "terminated":
-            raise DomainError(
-                "the project is terminated: nothing can be recorded but a correction",
-                field="type", code="project_terminated",
-            )
-        if self.status == "suspended" and event_type != "resumed":
-            raise DomainError(
-                "the project is suspended: only its resumption can be recorded",
-                field="type", code="project_suspended",
-            )
-        self._check_not_before_signing(on)
-
-    def _check_not_before_signing(self, on: date) -> None:
-        if self.signed_on and on < self.signed_on:
-            raise DomainError(
-                f"occurred_on {on} is before the signing on {self.signed_on}",
-                field="occurred_on", code="before_signing",
-            )
-
-    def _on_signed(self, fact, d) -> None:
-        self.name, self.investor, self.industry = d["name"], d["investor"], d["industry"]
-        self.investment, self.park = d["investment"], d["park"]
-        self.signed_on = fact["occurred_on"]
-        self._set_team(fact, d["chief_agent"], d["co_agents"], d["leader"], None)
-
-    def _check_team_assigned(self, fact, d) -> None:
-        _check_team(d["chief_agent"], d["co_agents"])
-        if (d["chief_agent"], set(d["co_agents"]), d["leader"]) == (
-            self.chief_agent, set(self.co_agents), self.leader,
-        ):
-            raise DomainError("the team is unchanged", field="chief_agent", code="no_change")
-
-    def _on_team_assigned(self, fact, d) -> None:
-        # New events carry the whole team; in early ones an empty leader meant "unchanged".
-        leader = d["leader"] if d["leader"] is not None else self.leader
-        self._set_team(fact, d["chief_agent"], d["co_agents"], leader, d["reason"])
-
-    def _set_team(self, fact, chief: str, co_agents: list[str], leader, reason) -> None:
-        self.chief_agent, self.co_agents, self.leader = chief, list(co_agents), leader
-        self.team_history.append({
-            "version": fact["version"], "occurred_on": fact["occurred_on"],
-            "actor": fact["actor"], "chief_agent": chief, "co_agents": list(co_agents),
-            "leader": leader, "reason": reason,
-        })
-
-    def _check_milestone_planned(self, fact, d) -> None:
-        code, planned_on = d["milestone"], d["planned_on"]
-        previous = self.plan.get(code)
-        if code in self.reached:
-            raise DomainError(
-                f"{code} was already reached on {self.reached[code]['reached_on']}",
-                field="milestone", code="milestone_already_reached",
-            )
-        if PHASE_ORDER[phase_of(code)] < PHASE_ORDER[self.phase]:
-            raise DomainError(
-                f"{code} belongs to the {phase_of(code)} phase, which the project has passed",
-                field="milestone", code="phase_passed",
-            )
-        if self.signed_on and planned_on < self.signed_on:
-            raise DomainError(
-                f"planned_on {planned_on} is before the signing on {self.signed_on}",
-                field="planned_on", code="before_signing",
-            )
-        if previous and previous["planned_on"] == planned_on:
-            raise DomainError(
-                f"{code} is already planned for {planned_on}",
-                field="planned_on", code="no_change",
-            )
-        if previous and not d["reason"]:
-            raise DomainError(
-                "reason is required when replanning a milestone",
-                field="reason", code="reason_required",
-            )
-
-    def _on_milestone_planned(self, fact, d) -> None:
-        code, planned_on = d["milestone"], d["planned_on"]
-        previous = self.plan.get(code)
-        self.plan[code] = {"planned_on": planned_on, "version": fact["version"]}
-        self.plan_history.append({
-            "milestone": code, "planned_on": planned_on,
-            "previous": previous["planned_on"] if previous else None,
-            "reason": d["reason"], "version": fact["version"],
-            "occurred_on": fact["occurred_on"], "actor": fact["actor"],
-        })
-
-    def _check_milestone_reached(self, fact, d) -> None:
-        code = d["milestone"]
-        if code in self.reached:
-            raise DomainError(
-                f"{code} was already reached on {self.reached[code]['reached_on']}",
-                field="milestone", code="milestone_already_reached",
-            )
-        if PHASE_ORDER[phase_of(code)] < PHASE_ORDER[self.phase]:
-            raise DomainError(
-                f"{code} belongs to the {phase_of(code)} phase; the project is already "
-                f"in the {self.phase} phase and never goes back",
-                field="milestone", code="phase_regression",
-            )
-        # A later phase cannot begin, by business date, before an earlier phase's milestone.
-        earlier = [
-            (reached["reached_on"], other) for other, reached in self.reached.items()
-            if PHASE_ORDER[phase_of(other)] < PHASE_ORDER[phase_of(code)]
-        ]
-        if earlier and fact["occurred_on"] < max(earlier)[0]:
-            on, other = max(earlier)
-            raise DomainError(
-                f"occurred_on {fact['occurred_on']} is before {other} on {on}, "
-                f"a milestone of an earlier phase",
-                field="occurred_on", code="date_order",
-            )
-
-    def _on_milestone_reached(self, fact, d) -> None:
-        code = d["milestone"]
-        self.reached[code] = {
-            "reached_on": fact["occurred_on"], "version": fact["version"], "actor": fact["actor"],
-        }
-        if PHASE_ORDER[phase_of(code)] > PHASE_ORDER[self.phase]:
-            self.phase = phase_of(code)
-
-    def _approval(self, approval_id: str) -> dict[str, Any]:
-        approval = self.approvals.get(approval_id)
-        if approval is None:
-            raise DomainError(
-                f"no approval item {approval_id!r} on this project",
-                field="approval_id", code="unknown_approval",
-            )
-        return approval
-
-    def _check_approval_applied(self, fact, d) -> None:
-        if d["approval_id"] in self.approvals:
-            raise DomainError(
-                f"approval item {d['approval_id']!r} already exists",
-                field="approval_id", code="duplicate_id",
-            )
-
-    def _on_approval_applied(self, fact, d) -> None:
-        self.approvals[d["approval_id"]] = {
-            "id": d["approval_id"], "item": d["item"], "department": d["department"],
-            "status": "applied", "applied_on": fact["occurred_on"], "decided_on": None,
-            "reason": None, "commitment": None, "version": fact["version"],
-        }
-
-    def _check_pending_approval(self, fact, d) -> dict[str, Any]:
-        approval = self._approval(d["approval_id"])
-        if approval["status"] != "applied":
-            raise DomainError(
-                f"approval item {approval['id']!r} is already {approval['status']}",
-                field="approval_id", code="approval_not_pending",
-            )
-        _check_not_before(fact, approval["applied_on"], "its application")
-        return approval
-
-    def _check_approval_granted(self, fact, d) -> None:
-        self._check_pending_approval(fact, d)
-        if d["missing_documents"] and d["commitment_due_on"] is None:
-            raise DomainError(
-                "commitment_due_on is required when documents are missing",
-                field="commitment_due_on", code="required",
-            )
-        if d["commitment_due_on"] is not None and not d["missing_documents"]:
-            raise DomainError(
-                "missing_documents must list what the commitment covers",
-                field="missing_documents", code="required",
-            )
-        if d["commitment_due_on"] and d["commitment_due_on"] < fact["occurred_on"]:
-            raise DomainError(
-                "commitment_due_on is before the grant",
-                field="commitment_due_on", code="date_order",
-            )
-
-    def _on_approval_granted(self, fact, d) -> None:
-        approval = self.approvals[d["approval_id"]]
-        approval.update(status="granted", decided_on=fact["occurred_on"])
-        if d["missing_documents"]:
-            approval["commitment"] = {
-                "missing_documents": list(d["missing_documents"]),
-                "due_on": d["commitment_due_on"], "fulfilled_on": None,
-            }
-
-    def _check_approval_rejected(self, fact, d) -> None:
-        self._check_pending_approval(fact, d)
-
-    def _on_approval_rejected(self, fact, d) -> None:
-        self.approvals[d["approval_id"]].update(
-            status="rejected", decided_on=fact["occurred_on"], reason=d["reason"]
-        )
-
-    def _check_commitment_fulfilled(self, fact, d) -> None:
-        approval = self._approval(d["approval_id"])
-        commitment = approval["commitment"]
-        if commitment is None or commitment["fulfilled_on"] is not None:
-            raise DomainError(
-                f"approval item {approval['id']!r} has no open commitment",
-                field="approval_id", code="no_open_commitment",
-            )
-        _check_not_before(fact, approval["decided_on"], "the grant")
-
-    def _on_commitment_fulfilled(self, fact, d) -> None:
-        self.approvals[d["approval_id"]]["commitment"]["fulfilled_on"] = fact["occurred_on"]
-
-    def _problem(self, fact, d, *, must_be: str | None = "open") -> dict[str, Any]:
-        problem = self.problems.get(d["problem_id"])
-        if problem is None:
-            raise DomainError(
-                f"no problem {d['problem_id']!r} on this project",
-                field="problem_id", code="unknown_problem",
-            )
-        if must_be and problem["status"] != must_be:
-            raise DomainError(
-                f"problem {problem['id']!r} is {problem['status']}, not {must_be}",
-                field="problem_id", code=f"problem_not_{must_be}",
-            )
-        if must_be:
-            _check_not_before(fact, problem["since"], "the problem's last change of state")
-        else:
-            _check_not_before(fact, problem["raised_on"], "the problem was raised")
-        return problem
-
-    def _problem_log(self, fact, d, what: str, text: str | None) -> None:
-        problem = self.problems[d["problem_id"]]
-        problem["log"].append({
-            "what": what, "occurred_on": fact["occurred_on"], "actor": fact["actor"],
-            "version": fact["version"], "text": text,
-        })
-        problem["last_activity_on"] = max(problem["last_activity_on"], fact["occurred_on"])
-
-    def _check_problem_raised(self, fact, d) -> None:
-        if d["problem_id"] in self.problems:
-            raise DomainError(
-                f"problem {d['problem_id']!r} already exists",
-                field="problem_id", code="duplicate_id",
-            )
-
-    def _on_problem_raised(self, fact, d) -> None:
-        self.problems[d["problem_id"]] = {
-            "id": d["problem_id"], "title": d["title"], "description": d["description"],
-            "same_day": d["same_day"], "responsible_unit": d["responsible_unit"],
-            "status": "open", "raised_on": fact["occurred_on"], "since": fact["occurred_on"],
-            "raised_by": fact["actor"], "plan": None, "escalated_to": None, "leader": None,
-            "resolved_on": None, "resolution": None, "last_activity_on": fact["occurred_on"],
-            "version": fact["version"], "log": [],
-        }
-        self._problem_log(fact, d, "raised", d["title"])
-
-    def _check_problem_plan_proposed(self, fact, d) -> None:
-        self._problem(fact, d)
-        if d["due_on"] and d["due_on"] < fact["occurred_on"]:
-            raise DomainError(
-                "due_on is before the plan was proposed", field="due_on", code="date_order"
-            )
-
-    def _on_problem_plan_proposed(self, fact, d) -> None:
-        self.problems[d["problem_id"]]["plan"] = {
-            "text": d["plan"], "proposed_on": fact["occurred_on"], "due_on": d["due_on"],
-        }
-        self._problem_log(fact, d, "plan_proposed", d["plan"])
-
-    def _check_problem_escalated(self, fact, d) -> None:
-        self._problem(fact, d)
-        if d["escalated_to"] == "leader" and not d["leader"]:
-            raise DomainError(
-                "leader is required when escalating to a leader",
-                field="leader", code="required",
-            )
-
-    def _on_problem_escalated(self, fact, d) -> None:
-        self.problems[d["problem_id"]].update(
-            escalated_to=d["escalated_to"], leader=d["leader"]
-        )
-        self._problem_log(fact, d, "escalated", d["note"])
-
-    def _check_problem_followed_up(self, fact, d) -> None:
-        self._problem(fact, d)
-
-    def _on_problem_followed_up(self, fact, d) -> None:
-        self._problem_log(fact, d, "followed_up", d["note"])
-
-    def _check_problem_resolved(self, fact, d) -> None:
-        self._problem(fact, d)
-
-    def _on_problem_resolved(self, fact, d) -> None:
-        self.problems[d["problem_id"]].update(
-            status="resolved", resolved_on=fact["occurred_on"], since=fact["occurred_on"],
-            resolution=d["resolution"],
-        )
-        self._problem_log(fact, d, "resolved", d["resolution"])
-
-    def _check_problem_reopened(self, fact, d) -> None:
-        self._problem(fact, d, must_be="resolved")
-
-    def _on_problem_reopened(self, fact, d) -> None:
-        self.problems[d["problem_id"]].update(
-            status="open", resolved_on=None, resolution=None, since=fact["occurred_on"]
-        )
-        self._problem_log(fact, d, "reopened", d["reason"])
-
-    def _check_progress_reported(self, fact, d) -> None:
-        # Cumulative by business date: not below any report dated on or before it, not above
-        # any report dated after it (reports may be entered late).
-        amount, on = d["investment_completed"], fact["occurred_on"]
-        for report in self.progress:
-            earlier = report["occurred_on"] <= on
-            if (earlier and amount < report["investment_completed"]) or (
-                    not earlier and amount > report["investment_completed"]):
-                raise DomainError(
-                    f"investment_completed is cumulative: {amount} on {on} does not fit the "
-                    f"{report['investment_completed']} reported for {report['occurred_on']} "
-                    f"(correct that report instead)",
-                    field="investment_completed", code="investment_decreased",
-                )
-
-    def _on_progress_reported(self, fact, d) -> None:
-        if not self.progress or fact["occurred_on"] >= max(
-                r["occurred_on"] for r in self.progress):
-            self.investment_completed = d["investment_completed"]
-        self.progress.append({
-            "occurred_on": fact["occurred_on"], "investment_completed": d["investment_completed"],
-            "note": d["note"], "version": fact["version"], "actor": fact["actor"],
-        })
-
-    def _on_visit_logged(self, fact, d) -> None:
-        # Visits are many (monthly, for years): the state keeps their count and the latest;
-        # the history has them all.
-        self.visit_count += 1
-        if self.last_visit is None or fact["occurred_on"] >= self.last_visit["occurred_on"]:
-            self.last_visit = {
-                "occurred_on": fact["occurred_on"], "actor": fact["actor"],
-                "purpose": d["purpose"], "met_with": d["met_with"], "version": fact["version"],
-            }
-
-    def _check_instruction_given(self, fact, d) -> None:
-        if d["problem_id"] is not None:
-            self._problem(fact, d, must_be=None)
-
-    def _on_instruction_given(self, fact, d) -> None:
-        self.instructions.append({
-            "occurred_on": fact["occurred_on"], "actor": fact["actor"],
-            "leader": d["leader"] or fact["actor"],
-            "instruction": d["instruction"], "problem_id": d["problem_id"],
-            "version": fact["version"],
-        })
-        if d["problem_id"] is not None:
-            self._problem_log(fact, d, "instruction", d["instruction"])
-
-    def _check_service_rated(self, fact, d) -> None:
-        if d["agent"] and d["agent"] not in self.team:
-            raise DomainError(
-                f"{d['agent']} is not on this project's team", field="agent", code="not_on_team"
-            )
-
-    def _on_service_rated(self, fact, d) -> None:
-        self.ratings.append({
-            "occurred_on": fact["occurred_on"], "rating": d["rating"], "agent": d["agent"],
-            "comment": d["comment"], "version": fact["version"],
-        })
-
-    def _on_suspended(self, fact, d) -> None:
-        self.status, self.status_reason = "suspended", d["reason"]
-
-    def _check_resumed(self, fact, d) -> None:
-        if self.status != "suspended":
-            raise DomainError(
-                "the project is not suspended", field="type", code="not_suspended"
-            )
-
-    def _on_resumed(self, fact, d) -> None:
-        self.status, self.status_reason = "active", None
-
-    def _on_terminated(self, fact, d) -> None:
-        self.status, self.status_reason = "terminated", d["reason"]
 
     # ---- corrections ----------------------------------------------------------------
 
@@ -786,7 +389,7 @@ def _coerce_changes(event_type: str, changes: dict[str, Any], today: date) -> di
     for name, value in changes.items():
         if name == "occurred_on":
             result[name] = coerce("changes.occurred_on", _DATE, value)
-            _check_date("changes.occurred_on", result[name], today)
+            check_date("changes.occurred_on", result[name], today)
         elif name in spec and name not in NOT_AMENDABLE:
             result[name] = coerce(f"changes.{name}", spec[name], value)
         else:
@@ -801,27 +404,3 @@ def _coerce_changes(event_type: str, changes: dict[str, Any], today: date) -> di
 
 _DATE = fields_of("milestone_planned")["planned_on"]
 
-
-def _check_date(name: str, value: object, today: date) -> None:
-    """A business date must be a date (not a datetime) and not in the future."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidValue(f"{name} must be a date", field=name)
-    if value > today:
-        raise DomainError(
-            f"{name} {value} is in the future (today is {today})", field=name, code="future_date"
-        )
-
-
-def _check_not_before(fact: dict[str, Any], earlier: date | None, what: str) -> None:
-    if earlier and fact["occurred_on"] < earlier:
-        raise DomainError(
-            f"occurred_on {fact['occurred_on']} is before {what} on {earlier}",
-            field="occurred_on", code="date_order",
-        )
-
-
-def _check_team(chief_agent: str, co_agents: list[str]) -> None:
-    if chief_agent in co_agents:
-        raise InvalidValue(
-            "the chief agent cannot also be a co-agent", field="co_agents", code="invalid_field"
-        )

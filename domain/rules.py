@@ -1,0 +1,263 @@
+"""The rules a project's next event must satisfy: each raises a DomainError naming the field.
+
+`ProjectRules` is a part of the Project aggregate (domain/project.py): `_check_<type>(fact, d)`
+reads the state as folded so far and changes nothing. A correction replays the corrected history
+through these same rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from domain.errors import DomainError, InvalidValue
+from domain.lifecycle import PHASE_ORDER, phase_of
+
+
+class ProjectRules:
+    """The checks of Project: one `_check_<type>` per event type that has rules."""
+
+    def _check_common(self, fact: dict[str, Any]) -> None:
+        event_type, on = fact["type"], fact["occurred_on"]
+        if self.status == "terminated":
+            raise DomainError(
+                "the project is terminated: nothing can be recorded but a correction",
+                field="type", code="project_terminated",
+            )
+        if self.status == "suspended" and event_type != "resumed":
+            raise DomainError(
+                "the project is suspended: only its resumption can be recorded",
+                field="type", code="project_suspended",
+            )
+        self._check_not_before_signing(on)
+
+    def _check_not_before_signing(self, on: date) -> None:
+        if self.signed_on and on < self.signed_on:
+            raise DomainError(
+                f"occurred_on {on} is before the signing on {self.signed_on}",
+                field="occurred_on", code="before_signing",
+            )
+
+    def _check_team_assigned(self, fact, d) -> None:
+        check_team(d["chief_agent"], d["co_agents"])
+        if (d["chief_agent"], set(d["co_agents"]), d["leader"]) == (
+            self.chief_agent, set(self.co_agents), self.leader,
+        ):
+            raise DomainError("the team is unchanged", field="chief_agent", code="no_change")
+
+    def _check_milestone_planned(self, fact, d) -> None:
+        code, planned_on = d["milestone"], d["planned_on"]
+        previous = self.plan.get(code)
+        if code in self.reached:
+            raise DomainError(
+                f"{code} was already reached on {self.reached[code]['reached_on']}",
+                field="milestone", code="milestone_already_reached",
+            )
+        if PHASE_ORDER[phase_of(code)] < PHASE_ORDER[self.phase]:
+            raise DomainError(
+                f"{code} belongs to the {phase_of(code)} phase, which the project has passed",
+                field="milestone", code="phase_passed",
+            )
+        if self.signed_on and planned_on < self.signed_on:
+            raise DomainError(
+                f"planned_on {planned_on} is before the signing on {self.signed_on}",
+                field="planned_on", code="before_signing",
+            )
+        if previous and previous["planned_on"] == planned_on:
+            raise DomainError(
+                f"{code} is already planned for {planned_on}",
+                field="planned_on", code="no_change",
+            )
+        if previous and not d["reason"]:
+            raise DomainError(
+                "reason is required when replanning a milestone",
+                field="reason", code="reason_required",
+            )
+
+    def _check_milestone_reached(self, fact, d) -> None:
+        code = d["milestone"]
+        if code in self.reached:
+            raise DomainError(
+                f"{code} was already reached on {self.reached[code]['reached_on']}",
+                field="milestone", code="milestone_already_reached",
+            )
+        if PHASE_ORDER[phase_of(code)] < PHASE_ORDER[self.phase]:
+            raise DomainError(
+                f"{code} belongs to the {phase_of(code)} phase; the project is already "
+                f"in the {self.phase} phase and never goes back",
+                field="milestone", code="phase_regression",
+            )
+        # A later phase cannot begin, by business date, before an earlier phase's milestone.
+        earlier = [
+            (reached["reached_on"], other) for other, reached in self.reached.items()
+            if PHASE_ORDER[phase_of(other)] < PHASE_ORDER[phase_of(code)]
+        ]
+        if earlier and fact["occurred_on"] < max(earlier)[0]:
+            on, other = max(earlier)
+            raise DomainError(
+                f"occurred_on {fact['occurred_on']} is before {other} on {on}, "
+                f"a milestone of an earlier phase",
+                field="occurred_on", code="date_order",
+            )
+
+    def _approval(self, approval_id: str) -> dict[str, Any]:
+        approval = self.approvals.get(approval_id)
+        if approval is None:
+            raise DomainError(
+                f"no approval item {approval_id!r} on this project",
+                field="approval_id", code="unknown_approval",
+            )
+        return approval
+
+    def _check_approval_applied(self, fact, d) -> None:
+        if d["approval_id"] in self.approvals:
+            raise DomainError(
+                f"approval item {d['approval_id']!r} already exists",
+                field="approval_id", code="duplicate_id",
+            )
+
+    def _check_pending_approval(self, fact, d) -> dict[str, Any]:
+        approval = self._approval(d["approval_id"])
+        if approval["status"] != "applied":
+            raise DomainError(
+                f"approval item {approval['id']!r} is already {approval['status']}",
+                field="approval_id", code="approval_not_pending",
+            )
+        check_not_before(fact, approval["applied_on"], "its application")
+        return approval
+
+    def _check_approval_granted(self, fact, d) -> None:
+        self._check_pending_approval(fact, d)
+        if d["missing_documents"] and d["commitment_due_on"] is None:
+            raise DomainError(
+                "commitment_due_on is required when documents are missing",
+                field="commitment_due_on", code="required",
+            )
+        if d["commitment_due_on"] is not None and not d["missing_documents"]:
+            raise DomainError(
+                "missing_documents must list what the commitment covers",
+                field="missing_documents", code="required",
+            )
+        if d["commitment_due_on"] and d["commitment_due_on"] < fact["occurred_on"]:
+            raise DomainError(
+                "commitment_due_on is before the grant",
+                field="commitment_due_on", code="date_order",
+            )
+
+    def _check_approval_rejected(self, fact, d) -> None:
+        self._check_pending_approval(fact, d)
+
+    def _check_commitment_fulfilled(self, fact, d) -> None:
+        approval = self._approval(d["approval_id"])
+        commitment = approval["commitment"]
+        if commitment is None or commitment["fulfilled_on"] is not None:
+            raise DomainError(
+                f"approval item {approval['id']!r} has no open commitment",
+                field="approval_id", code="no_open_commitment",
+            )
+        check_not_before(fact, approval["decided_on"], "the grant")
+
+    def _problem(self, fact, d, *, must_be: str | None = "open") -> dict[str, Any]:
+        problem = self.problems.get(d["problem_id"])
+        if problem is None:
+            raise DomainError(
+                f"no problem {d['problem_id']!r} on this project",
+                field="problem_id", code="unknown_problem",
+            )
+        if must_be and problem["status"] != must_be:
+            raise DomainError(
+                f"problem {problem['id']!r} is {problem['status']}, not {must_be}",
+                field="problem_id", code=f"problem_not_{must_be}",
+            )
+        if must_be:
+            check_not_before(fact, problem["since"], "the problem's last change of state")
+        else:
+            check_not_before(fact, problem["raised_on"], "the problem was raised")
+        return problem
+
+    def _check_problem_raised(self, fact, d) -> None:
+        if d["problem_id"] in self.problems:
+            raise DomainError(
+                f"problem {d['problem_id']!r} already exists",
+                field="problem_id", code="duplicate_id",
+            )
+
+    def _check_problem_plan_proposed(self, fact, d) -> None:
+        self._problem(fact, d)
+        if d["due_on"] and d["due_on"] < fact["occurred_on"]:
+            raise DomainError(
+                "due_on is before the plan was proposed", field="due_on", code="date_order"
+            )
+
+    def _check_problem_escalated(self, fact, d) -> None:
+        self._problem(fact, d)
+        if d["escalated_to"] == "leader" and not d["leader"]:
+            raise DomainError(
+                "leader is required when escalating to a leader",
+                field="leader", code="required",
+            )
+
+    def _check_problem_followed_up(self, fact, d) -> None:
+        self._problem(fact, d)
+
+    def _check_problem_resolved(self, fact, d) -> None:
+        self._problem(fact, d)
+
+    def _check_problem_reopened(self, fact, d) -> None:
+        self._problem(fact, d, must_be="resolved")
+
+    def _check_progress_reported(self, fact, d) -> None:
+        # Cumulative by business date: not below any report dated on or before it, not above
+        # any report dated after it (reports may be entered late).
+        amount, on = d["investment_completed"], fact["occurred_on"]
+        for report in self.progress:
+            earlier = report["occurred_on"] <= on
+            if (earlier and amount < report["investment_completed"]) or (
+                    not earlier and amount > report["investment_completed"]):
+                raise DomainError(
+                    f"investment_completed is cumulative: {amount} on {on} does not fit the "
+                    f"{report['investment_completed']} reported for {report['occurred_on']} "
+                    f"(correct that report instead)",
+                    field="investment_completed", code="investment_decreased",
+                )
+
+    def _check_instruction_given(self, fact, d) -> None:
+        if d["problem_id"] is not None:
+            self._problem(fact, d, must_be=None)
+
+    def _check_service_rated(self, fact, d) -> None:
+        if d["agent"] and d["agent"] not in self.team:
+            raise DomainError(
+                f"{d['agent']} is not on this project's team", field="agent", code="not_on_team"
+            )
+
+    def _check_resumed(self, fact, d) -> None:
+        if self.status != "suspended":
+            raise DomainError(
+                "the project is not suspended", field="type", code="not_suspended"
+            )
+
+
+def check_date(name: str, value: object, today: date) -> None:
+    """A business date must be a date (not a datetime) and not in the future."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidValue(f"{name} must be a date", field=name)
+    if value > today:
+        raise DomainError(
+            f"{name} {value} is in the future (today is {today})", field=name, code="future_date"
+        )
+
+
+def check_not_before(fact: dict[str, Any], earlier: date | None, what: str) -> None:
+    if earlier and fact["occurred_on"] < earlier:
+        raise DomainError(
+            f"occurred_on {fact['occurred_on']} is before {what} on {earlier}",
+            field="occurred_on", code="date_order",
+        )
+
+
+def check_team(chief_agent: str, co_agents: list[str]) -> None:
+    if chief_agent in co_agents:
+        raise InvalidValue(
+            "the chief agent cannot also be a co-agent", field="co_agents", code="invalid_field"
+        )

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from app import cli, config, errors, store
-from app.api import projects, users
+from app.api import boards, projects, users
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -51,5 +51,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     projects.register_schemas(api)
     api.register_blueprint(projects.blp)
     api.register_blueprint(users.blp)
+    api.register_blueprint(boards.blp)
     cli.init_app(app)
     return app

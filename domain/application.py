@@ -24,6 +24,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic
 
 from domain.access import check_can_record
+from domain.boards import board
 from domain.errors import (
     ConcurrentUpdate,
     DomainError,
@@ -230,6 +231,16 @@ class Banban(Application[UUID]):
                 continue
             result.append(project_summary(project))
         return result
+
+    def board(self, username: str, project_ids: list[UUID] | None = None) -> dict[str, Any]:
+        """An agent's live board today; `project_ids` narrows the projects to look at."""
+        user = self.user(username)
+        if user["role"] != "agent":
+            raise DomainError(f"{username} is a {user['role']}: boards are for agents",
+                              field="username", code="not_an_agent")
+        ids = self.project_ids() if project_ids is None else project_ids
+        projects = [self._project(i, for_reading=True) for i in ids]
+        return board(username, projects, self.clock())
 
     def _project(self, project_id: UUID | str, version: int | None = None, *,
                  for_reading: bool = False) -> Project:

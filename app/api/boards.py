@@ -1,0 +1,106 @@
+"""Live boards: an agent's projects with their colours, clocks and flags."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api.auth import authenticate, current_user
+from app.api.schemas import LastEventSchema
+from app.errors import ApiError
+from app.store import service
+
+blp = Blueprint("boards", __name__, url_prefix="/api/boards",
+                description="Each agent's live board")
+blp.before_request(authenticate)
+
+
+class FlagSchema(ma.Schema):
+    rule = ma.fields.String(metadata={"description": "the clock rule broken or near"})
+    colour = ma.fields.String(metadata={"enum": ["red", "yellow"]})
+    subject = ma.fields.Dict(metadata={"description": "kind, id, title, project_id, project"})
+    owner = ma.fields.String(metadata={"description": "who must act: a username or office"})
+    due_on = ma.fields.Date()
+    explanation = ma.fields.String(metadata={"description": "the rule, applied, in words"})
+    thresholds = ma.fields.Dict(metadata={"description": "the rule's working-day limits"})
+    events = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "the events behind it: version, occurred_on, actor"})
+
+
+class BoardMilestoneSchema(ma.Schema):
+    milestone = ma.fields.String()
+    planned_on = ma.fields.Date()
+    colour = ma.fields.String(metadata={"enum": ["green", "yellow", "red"]})
+
+
+class OpenProblemSchema(ma.Schema):
+    id = ma.fields.String()
+    title = ma.fields.String()
+    raised_on = ma.fields.Date()
+    same_day = ma.fields.Boolean()
+    responsible_unit = ma.fields.String(allow_none=True)
+    has_plan = ma.fields.Boolean()
+    escalated_to = ma.fields.String(allow_none=True)
+    last_activity_on = ma.fields.Date()
+    flags = ma.fields.List(ma.fields.Nested(FlagSchema))
+
+
+class OpenCommitmentSchema(ma.Schema):
+    approval_id = ma.fields.String()
+    item = ma.fields.String()
+    department = ma.fields.String()
+    granted_on = ma.fields.Date()
+    missing_documents = ma.fields.List(ma.fields.String())
+    due_on = ma.fields.Date()
+    flags = ma.fields.List(ma.fields.Nested(FlagSchema))
+
+
+class BoardProjectSchema(ma.Schema):
+    id = ma.fields.UUID()
+    name = ma.fields.String()
+    investor = ma.fields.String()
+    phase = ma.fields.String()
+    status = ma.fields.String()
+    version = ma.fields.Integer()
+    role = ma.fields.String(metadata={"enum": ["chief_agent", "co_agent"]})
+    chief_agent = ma.fields.String()
+    next_milestone = ma.fields.Nested(BoardMilestoneSchema, allow_none=True)
+    open_problems = ma.fields.List(ma.fields.Nested(OpenProblemSchema))
+    open_commitments = ma.fields.List(ma.fields.Nested(OpenCommitmentSchema))
+    flags = ma.fields.List(ma.fields.Nested(FlagSchema))
+    red_flags = ma.fields.Integer()
+    yellow_flags = ma.fields.Integer()
+    last_event = ma.fields.Nested(LastEventSchema, allow_none=True)
+
+
+class TeamLoadSchema(ma.Schema):
+    username = ma.fields.String()
+    projects = ma.fields.Integer()
+    open_problems = ma.fields.Integer()
+    red_flags = ma.fields.Integer()
+
+
+class BoardSchema(ma.Schema):
+    username = ma.fields.String()
+    today = ma.fields.Date(metadata={"description": "the business date the clocks ran on"})
+    counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    projects = ma.fields.List(ma.fields.Nested(BoardProjectSchema),
+                              metadata={"description": "most urgent first"})
+    team_load = ma.fields.List(ma.fields.Nested(TeamLoadSchema), metadata={
+        "description": "for a chief agent: each member of their teams"})
+
+
+@blp.route("/<username>")
+class Board(MethodView):
+    @blp.response(200, BoardSchema)
+    @blp.alt_response(401, description="no or bad credentials", schema="Error")
+    @blp.alt_response(403, description="an agent reads only their own board", schema="Error")
+    @blp.alt_response(404, description="unknown user", schema="Error")
+    @blp.alt_response(422, description="the user is not an agent", schema="Error")
+    def get(self, username: str):
+        """An agent's live board: their projects, colours, open problems and commitments."""
+        user = current_user()
+        if user["role"] == "agent" and user["username"] != username:
+            raise ApiError(403, "forbidden", "an agent reads only their own board")
+        return service().board(username)

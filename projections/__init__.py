@@ -1,0 +1,1 @@
+"""Read models: views derived from Banban's events, always droppable and rebuildable."""

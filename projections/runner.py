@@ -1,0 +1,64 @@
+"""Keeping a projection's view caught up with the event log: catch up, rebuild, status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+
+from domain.application import Banban
+from projections.cards import ProjectCards
+
+Progress = Callable[[int, int], None]
+
+
+def catch_up(app: Banban, projection: ProjectCards, batch: int = 500,
+             progress: Progress | None = None) -> int:
+    """Apply every event recorded up to now that the view has not seen; return how many.
+
+    Each batch is saved with a compare-and-set of the view's position, so when several
+    processes catch up at once each range of events is applied by exactly one of them;
+    the others re-read the position and carry on from there.
+    """
+    view = projection.view
+    # Everything at or below the current last id is committed (ids follow commit order on
+    # both stores), so reading up to it can neither skip nor wait for an event.
+    stop = app.recorder.max_notification_id() or 0
+    processed = 0
+    position = view.max_tracking_id(app.name)
+    while (position or 0) < stop:
+        notifications = app.recorder.select_notifications(
+            (position or 0) + 1, batch, stop=stop, topics=projection.topics)
+        # A short batch holds every wanted event up to `stop`: the view can then move past
+        # the other events (users') too, so that its lag reads 0.
+        last = notifications[-1].id if len(notifications) == batch else stop
+        events = [app.mapper.to_domain_event(n) for n in notifications]
+        try:
+            view.save(projection.rows_for(events), Tracking(app.name, last),
+                      previous=position)
+        except IntegrityError:
+            moved = view.max_tracking_id(app.name)
+            if moved == position:
+                raise  # not another process's progress: a real constraint failure
+            position = moved
+            continue
+        processed += len(events)
+        position = last
+        if progress is not None:
+            progress(position, stop)
+    return processed
+
+
+def rebuild(app: Banban, projection: ProjectCards, progress: Progress | None = None,
+            batch: int = 500) -> int:
+    """Drop the view's rows and position, then apply every event again; return how many."""
+    projection.view.drop_all()
+    return catch_up(app, projection, batch=batch, progress=progress)
+
+
+def status(app: Banban, view: TrackingRecorder) -> dict[str, Any]:
+    """The view's position, the log's last notification id, and how far behind it is."""
+    position = view.max_tracking_id(app.name) or 0
+    last = app.recorder.max_notification_id() or 0
+    return {"position": position, "max_notification_id": last, "lag": max(last - position, 0)}

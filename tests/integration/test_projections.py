@@ -1,0 +1,261 @@
+"""The project cards projection on each store: exact, idempotent, rebuildable, safe under races."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from domain.application import Banban
+from projections.cards import ProjectCards, open_cards_view
+from projections.runner import catch_up, rebuild, status
+from tests.conftest import TODAY
+
+AGENTS = ("zhang", "li", "wang")
+
+
+@pytest.fixture
+def cards(service):
+    """The cards projection of the service, on an empty view."""
+    view = open_cards_view(service)
+    yield ProjectCards(view, service)
+    view.close()
+
+
+@pytest.fixture
+def record(service):
+    """Factory: record one event on a project (by the office) at its current version."""
+    def _record(project_id, event_type, on=date(2026, 3, 2), **fields):
+        version = service.project(project_id)["version"]
+        return service.record(project_id, "office", event_type, expected_version=version,
+                              occurred_on=on, fields=fields)
+    return _record
+
+
+def _reach(record, project_id, milestone="land_approved", on=date(2026, 2, 1)):
+    return record(project_id, "milestone_reached", on=on, milestone=milestone)
+
+
+def _project_events(service) -> int:
+    return sum(1 for _ in service.recorder.select_notifications(
+        1, 1_000_000, topics=ProjectCards.topics))
+
+
+def _everything(view) -> dict:
+    """Every card, and every agent's list of project ids: the whole view as plain data."""
+    return {"cards": view.cards(),
+            "teams": {agent: [c["project_id"] for c in view.cards(agent=agent)]
+                      for agent in AGENTS}}
+
+
+def test_cards_appear_after_catch_up_with_the_projects_headline_fields(service, sign, cards):
+    first = sign()
+    second = sign(name="安福光伏组件", chief_agent="li", co_agents=["wang"],
+                  signed_on=date(2026, 2, 9))
+
+    assert catch_up(service, cards) == 2
+
+    card = cards.view.card(second["id"])
+    assert {k: v for k, v in card.items() if k != "summary"} == {
+        "project_id": second["id"], "version": 1, "name": "安福光伏组件", "phase": "signing",
+        "status": "active", "signed_on": "2026-02-09", "chief_agent": "li"}
+    assert card["summary"]["id"] == str(second["id"])
+    assert card["summary"]["co_agents"] == ["wang"]
+    assert card["summary"]["signed_on"] == "2026-02-09"
+    assert [c["project_id"] for c in cards.view.cards()] == [first["id"], second["id"]]
+    assert cards.view.card(uuid4()) is None
+
+
+def test_cards_filter_by_agent_as_chief_or_co_agent_by_phase_and_by_status(
+        service, sign, cards, record):
+    first = sign()  # zhang chief, li co
+    second = sign(name="安福光伏组件", chief_agent="li", co_agents=["wang"])
+    _reach(record, first["id"])
+    record(second["id"], "suspended", reason="资金未到位")
+    catch_up(service, cards)
+
+    def ids(**filters):
+        return {c["project_id"] for c in cards.view.cards(**filters)}
+
+    assert ids(agent="zhang") == {first["id"]}
+    assert ids(agent="li") == {first["id"], second["id"]}
+    assert ids(agent="wang") == {second["id"]}
+    assert ids(agent="leader") == set()
+    assert ids(phase="land") == {first["id"]}
+    assert ids(status="suspended") == {second["id"]}
+    assert ids(agent="li", phase="signing") == {second["id"]}
+    assert ids(agent="li", phase="land", status="suspended") == set()
+
+
+def test_a_new_team_replaces_the_old_one_in_the_agent_index(service, sign, cards, record):
+    project = sign()
+    catch_up(service, cards)
+    record(project["id"], "team_assigned", chief_agent="wang", co_agents=["zhang"])
+    catch_up(service, cards)
+
+    assert [c["project_id"] for c in cards.view.cards(agent="li")] == []
+    assert [c["project_id"] for c in cards.view.cards(agent="wang")] == [project["id"]]
+    assert cards.view.card(project["id"])["chief_agent"] == "wang"
+
+
+def test_a_correction_voiding_a_milestone_takes_the_card_back_to_its_phase(
+        service, sign, cards, record):
+    project = sign()
+    _reach(record, project["id"])
+    catch_up(service, cards)
+    assert cards.view.card(project["id"])["phase"] == "land"
+
+    record(project["id"], "corrected", corrects_version=2, action="void", reason="录入错误")
+    catch_up(service, cards)
+
+    card = cards.view.card(project["id"])
+    assert (card["version"], card["phase"]) == (3, "signing")
+    assert card["summary"]["last_event"]["type"] == "corrected"
+
+
+def test_catching_up_twice_changes_nothing_the_second_time(service, sign, cards, record):
+    project = sign()
+    _reach(record, project["id"])
+    assert catch_up(service, cards) == 2
+    before = _everything(cards.view)
+
+    assert catch_up(service, cards) == 0
+    assert _everything(cards.view) == before
+
+
+def test_the_live_view_equals_a_fresh_rebuild_row_by_row(service, sign, cards, record):
+    steps = [
+        lambda ids: ids.append(sign()["id"]),
+        lambda ids: ids.append(sign(name="光伏", chief_agent="li", co_agents=["wang"],
+                                    signed_on=date(2026, 1, 20))["id"]),
+        lambda ids: _reach(record, ids[0]),
+        lambda ids: record(ids[1], "problem_raised", title="电力线路迁改", problem_id="P1"),
+        lambda ids: service.register_user("zhao", "agent", actor="test", password_hash="x"),
+        lambda ids: record(ids[1], "team_assigned", chief_agent="zhang", co_agents=["li"]),
+        lambda ids: record(ids[0], "corrected", corrects_version=2, action="void",
+                           reason="录入错误"),
+        lambda ids: ids.append(sign(name="新材料二期", co_agents=[])["id"]),
+        lambda ids: record(ids[2], "terminated", reason="企业撤资"),
+        lambda ids: record(ids[1], "problem_resolved", problem_id="P1", resolution="已迁改"),
+    ]
+    ids: list = []
+    for step in steps:
+        step(ids)
+        catch_up(service, cards, batch=2)
+    rebuilt = ProjectCards(open_cards_view(service, prefix="rebuilt_cards"), service)
+    try:
+        assert rebuild(service, rebuilt, batch=3) == _project_events(service)
+        assert _everything(rebuilt.view) == _everything(cards.view)
+        assert len(cards.view.cards()) == 3
+        assert rebuilt.view.max_tracking_id(service.name) == cards.view.max_tracking_id(
+            service.name)
+    finally:
+        rebuilt.view.close()
+
+
+def test_a_rebuild_replaces_a_view_that_has_drifted(service, sign, cards, record):
+    project = sign()
+    catch_up(service, cards)
+    cards.view.drop_all()
+    assert cards.view.cards() == [] and cards.view.max_tracking_id(service.name) is None
+
+    calls = []
+    assert rebuild(service, cards, progress=lambda done, total: calls.append((done, total))) == 1
+    assert [c["project_id"] for c in cards.view.cards()] == [project["id"]]
+    assert calls[-1][0] == calls[-1][1] == service.recorder.max_notification_id()
+
+
+def test_a_catch_up_that_loses_a_race_continues_from_the_winners_position(
+        service, sign, cards, store_env):
+    for n in range(3):
+        sign(name=f"项目{n}")
+    first = service.recorder.select_notifications(1, 1, topics=ProjectCards.topics)[0]
+    other_app = Banban(env=store_env, clock=lambda: TODAY)
+    other = ProjectCards(open_cards_view(other_app), other_app)
+    raced = []
+
+    class Racing(ProjectCards):
+        def rows_for(self, events):
+            rows = super().rows_for(events)
+            if not raced:  # another worker applies the first event between our read and write
+                raced.append(first.id)
+                other.process_event(other_app.mapper.to_domain_event(first),
+                                    Tracking(other_app.name, first.id))
+            return rows
+
+    try:
+        assert catch_up(service, Racing(cards.view, service), batch=3) == 2
+        assert raced == [first.id]
+        assert len(cards.view.cards()) == 3
+    finally:
+        other.view.close()
+        other_app.close()
+
+
+def test_two_workers_catching_up_at_once_apply_every_event_exactly_once(
+        service, sign, record, store_env):
+    ids = [sign(name=f"项目{n}")["id"] for n in range(4)]
+    for project_id in ids:
+        _reach(record, project_id)
+        record(project_id, "visit_logged", purpose="走访")
+    workers = [Banban(env=store_env, clock=lambda: TODAY) for _ in range(2)]
+    projections = [ProjectCards(open_cards_view(app), app) for app in workers]
+    start = threading.Barrier(2)
+    processed, errors = [], []
+
+    def work(app, projection, batch):
+        try:
+            start.wait()
+            processed.append(catch_up(app, projection, batch=batch))
+        except BaseException as error:  # reported below: a thread must not fail silently
+            errors.append(error)
+
+    # Different batch sizes make the workers' ranges overlap without coinciding.
+    threads = [threading.Thread(target=work, args=(app, projection, batch))
+               for app, projection, batch in zip(workers, projections, (2, 3))]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert sum(processed) == _project_events(service) == 12
+        cards = projections[0].view.cards()
+        assert sorted(c["project_id"] for c in cards) == sorted(ids)
+        assert {c["version"] for c in cards} == {3}
+        assert status(service, projections[1].view)["lag"] == 0
+    finally:
+        for projection, app in zip(projections, workers):
+            projection.view.close()
+            app.close()
+
+
+def test_status_reports_the_lag_behind_the_event_log(service, sign, cards, record):
+    project = sign()
+    catch_up(service, cards)
+    last = service.recorder.max_notification_id()
+    assert status(service, cards.view) == {"position": last, "max_notification_id": last,
+                                           "lag": 0}
+
+    _reach(record, project["id"])
+    record(project["id"], "visit_logged", purpose="走访")
+    service.register_user("zhao", "agent", actor="test", password_hash="x")
+    assert status(service, cards.view)["lag"] == 3
+
+    assert catch_up(service, cards) == 2
+    assert status(service, cards.view)["lag"] == 0
+
+
+def test_processing_one_event_twice_is_refused_by_the_tracking_row(service, sign, cards):
+    project = sign()
+    notification = service.recorder.select_notifications(
+        1, 1, topics=ProjectCards.topics)[0]
+    event = service.mapper.to_domain_event(notification)
+    cards.process_event(event, Tracking(service.name, notification.id))
+
+    with pytest.raises(IntegrityError):
+        cards.process_event(event, Tracking(service.name, notification.id))
+    assert cards.view.card(project["id"])["version"] == 1

@@ -13,11 +13,11 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Open this worker's store as it boots (after the fork), not on its first request."""
+    """Open this worker's store and catch its views up as it boots (after the fork)."""
     store = worker.wsgi.extensions.get("banban.store")
     if store is None:
         return
     try:
-        store.get()
+        store.cards()
     except Exception as error:  # noqa: BLE001 - warm-up only: the first request retries
         worker.log.warning("store not opened at boot, will retry on first request: %r", error)

@@ -6,13 +6,14 @@ import getpass
 import secrets
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.security import hash_password
 from app.store import service
 from domain.errors import DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
+from projections.runner import rebuild, status
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -124,7 +125,39 @@ def demo(if_empty: bool):
                "curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8000/api/projects")
 
 
+projections_group = AppGroup("projections", help="Keep the read views (derived data).")
+
+
+@projections_group.command("rebuild")
+def rebuild_views():
+    """Drop every view and rebuild it from the events, with a progress bar."""
+    banban = service()
+    projection = current_app.extensions["banban.store"].cards_unsynced()
+    total = banban.recorder.max_notification_id() or 0
+    with click.progressbar(length=total, label="project cards", show_pos=True) as bar:
+        done = [0]
+
+        def progress(position: int, _stop: int) -> None:
+            bar.update(position - done[0])
+            done[0] = position
+
+        count = rebuild(banban, projection, progress=progress)
+    click.echo(f"project cards: {count} events applied, position {done[0]}")
+
+
+@projections_group.command("status")
+def views_status():
+    """Each view's position and how far it lags behind the event log."""
+    banban = service()
+    projection = current_app.extensions["banban.store"].cards_unsynced()
+    figures = status(banban, projection.view)
+    click.echo(f"{'view':<16} {'position':>10} {'log':>10} {'lag':>8}")
+    click.echo(f"{'project cards':<16} {figures['position']:>10} "
+               f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(projections_group)

@@ -1,4 +1,5 @@
-"""One Banban application per process, built on first use (after gunicorn forks, never at import)."""
+"""One Banban application and its views per process, built on first use (after gunicorn forks,
+never at import)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from flask import Flask, current_app
 
 from app.config import store_env
 from domain.application import Banban, county_today
+from projections.cards import ProjectCards, open_cards_view
+from projections.runner import catch_up
 
 
 class Store:
@@ -21,6 +24,7 @@ class Store:
         self.clock = clock
         self._lock = threading.Lock()
         self._service: Banban | None = None
+        self._cards: ProjectCards | None = None
         self._pid: int | None = None
 
     def get(self) -> Banban:
@@ -30,14 +34,37 @@ class Store:
             with self._lock:
                 if self._service is None or self._pid != pid:
                     self._service = Banban(env=self.env, clock=self.clock)
+                    self._cards = None
                     self._pid = pid
         return self._service
 
+    def cards(self) -> ProjectCards:
+        """The project cards projection, caught up with every event recorded so far.
+
+        Catching up in the reading request is what makes the views read-your-writes with any
+        number of workers: whichever process reads first applies what is new, exactly once.
+        """
+        cards = self.cards_unsynced()
+        catch_up(self.get(), cards)
+        return cards
+
+    def cards_unsynced(self) -> ProjectCards:
+        """The project cards projection as it stands (for rebuilds and status)."""
+        service = self.get()
+        if self._cards is None:
+            with self._lock:
+                if self._cards is None:
+                    self._cards = ProjectCards(open_cards_view(service), service)
+        return self._cards
+
     def close(self) -> None:
         """Close the application's connections (tests, CLI)."""
-        if self._service is not None and self._pid == os.getpid():
-            self._service.close()
-        self._service = None
+        if self._pid == os.getpid():
+            if self._cards is not None:
+                self._cards.view.close()
+            if self._service is not None:
+                self._service.close()
+        self._service = self._cards = None
 
 
 def init_app(app: Flask) -> None:
@@ -49,3 +76,8 @@ def init_app(app: Flask) -> None:
 def service() -> Banban:
     """The current process's Banban application."""
     return current_app.extensions["banban.store"].get()
+
+
+def cards() -> ProjectCards:
+    """The current process's project cards, caught up."""
+    return current_app.extensions["banban.store"].cards()

@@ -49,6 +49,7 @@ def project_summary(project: Project) -> dict[str, Any]:
         "open_problems": sum(1 for p in project.problems.values() if p["status"] == "open"),
         "next_milestone": next_milestone(project),
         "last_event": deepcopy(project.last_event),
+        "recorded_at": project.created_on,
     }
 
 
@@ -72,6 +73,5 @@ def project_view(project: Project) -> dict[str, Any]:
         "instructions": project.instructions,
         "ratings": project.ratings,
         "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
-        "recorded_at": project.created_on,
         "updated_at": project.modified_on,
     })

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from app.api.auth import authenticate, current_user
 from app.api.schemas import LastEventSchema
 from app.errors import ApiError
-from app.store import service
+from app.store import cards, service
 
 blp = Blueprint("boards", __name__, url_prefix="/api/boards",
                 description="Each agent's live board")
@@ -103,4 +103,5 @@ class Board(MethodView):
         user = current_user()
         if user["role"] == "agent" and user["username"] != username:
             raise ApiError(403, "forbidden", "an agent reads only their own board")
-        return service().board(username)
+        mine = [card["project_id"] for card in cards().view.cards(agent=username)]
+        return service().board(username, project_ids=mine)

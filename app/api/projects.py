@@ -18,11 +18,12 @@ from app.api.schemas import (
     ProjectListSchema,
     ProjectQuerySchema,
     ProjectSchema,
+    ProjectSummarySchema,
     RecordedSchema,
     SignProjectSchema,
 )
 from app.errors import ApiError, validation_error
-from app.store import service
+from app.store import cards, service
 from domain.application import COUNTY_TZ
 
 blp = Blueprint("projects", __name__, url_prefix="/api/projects",
@@ -49,8 +50,11 @@ class Projects(MethodView):
     @blp.response(200, ProjectListSchema)
     @_document_errors(401, 422)
     def get(self, query: dict[str, Any]):
-        """List projects, filtered by phase, status and team member."""
-        projects = service().list_projects(**query)
+        """List projects, filtered by phase, status and team member, in signing order."""
+        # The view keeps each summary as JSON; loading it through the schema restores its types.
+        projects = ProjectSummarySchema(many=True).load(
+            [card["summary"] for card in cards().view.cards(**query)])
+        projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
         return {"count": len(projects), "projects": projects}
 
     @blp.doc(requestBody={"required": True, "content": {"application/json": {

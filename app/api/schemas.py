@@ -288,6 +288,7 @@ class ProjectSummarySchema(ma.Schema):
     open_problems = ma.fields.Integer()
     next_milestone = ma.fields.Nested(NextMilestoneSchema, allow_none=True)
     last_event = ma.fields.Nested(LastEventSchema, allow_none=True)
+    recorded_at = ma.fields.DateTime(metadata={"description": "when the signing was recorded"})
 
 
 class ProjectSchema(ProjectSummarySchema):
@@ -304,7 +305,6 @@ class ProjectSchema(ProjectSummarySchema):
     instructions = ma.fields.List(ma.fields.Nested(InstructionSchema))
     ratings = ma.fields.List(ma.fields.Nested(RatingSchema))
     average_rating = ma.fields.Float(allow_none=True)
-    recorded_at = ma.fields.DateTime(metadata={"description": "when the signing was recorded"})
     updated_at = ma.fields.DateTime(metadata={"description": "when the last event was recorded"})
 
 

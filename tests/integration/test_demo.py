@@ -172,7 +172,7 @@ def test_each_project_history_is_in_business_date_order(demo):
 
 def _comparable(summary: dict) -> dict:
     """A project summary without what differs between two stores: ids and recorded times."""
-    result = {k: v for k, v in summary.items() if k != "id"}
+    result = {k: v for k, v in summary.items() if k not in ("id", "recorded_at")}
     result["last_event"] = {k: v for k, v in summary["last_event"].items() if k != "recorded_at"}
     return result
 

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from app import cli, config, errors, store
-from app.api import boards, projects, users
+from app.api import boards, dispatch, projects, users
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -52,5 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(projects.blp)
     api.register_blueprint(users.blp)
     api.register_blueprint(boards.blp)
+    api.register_blueprint(dispatch.blp)
     cli.init_app(app)
     return app

@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from domain.access import check_can_record
 from domain.boards import board
+from domain.dispatching import Dispatching
 from domain.errors import (
     ConcurrentUpdate,
     DomainError,
@@ -62,7 +63,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Application[UUID]):
+class Banban(Dispatching, Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"

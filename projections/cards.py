@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from datetime import date
 from types import EllipsisType
 from typing import Any
 from uuid import UUID
@@ -17,6 +15,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.application import Banban
+from domain.canonical import to_json
 from domain.project import Project
 from domain.views import project_summary
 
@@ -96,19 +95,6 @@ def card_row(project: Project) -> dict[str, Any]:
         "summary": to_json(summary),
         "team": [(project.chief_agent, "chief")] + [(u, "co") for u in project.co_agents],
     }
-
-
-def to_json(value: Any) -> str:
-    """Canonical JSON (sorted keys) so that equal states give equal text on both stores."""
-    return json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def card_out(row: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:

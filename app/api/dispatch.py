@@ -1,0 +1,99 @@
+"""Dispatch reports (一周一调度、半月一汇报、一月一督查、一季一通报): any period, publishing,
+the published text byte for byte, and what changed since."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.api.auth import authenticate, current_user
+from app.store import service
+from domain.periods import CADENCES
+
+blp = Blueprint("dispatch", __name__, url_prefix="/api/dispatch",
+                description="Dispatch reports by cadence and period")
+blp.before_request(authenticate)
+
+_CADENCE = {"in": "path", "name": "cadence", "required": True,
+            "schema": {"type": "string", "enum": list(CADENCES)}}
+_PERIOD = {"in": "path", "name": "period", "required": True, "schema": {"type": "string"},
+           "description": "2026-W48, 2026-11-H2, 2026-11 or 2026-Q4, by cadence"}
+
+
+_REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, milestones_reached, "
+           "milestones_overdue, approvals_granted, commitments, problems, "
+           "escalations_and_instructions, investment, red_flags, rankings, roll_up")
+
+
+class PublicationSchema(ma.Schema):
+    cadence = ma.fields.String()
+    period = ma.fields.String()
+    revision = ma.fields.Integer()
+    actor = ma.fields.String()
+    published_at = ma.fields.DateTime()
+
+
+class ChangesSchema(ma.Schema):
+    publication = ma.fields.Nested(PublicationSchema)
+    figures = ma.fields.Dict(metadata={"description": "headline: published, now, change"})
+    events = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "events recorded since, about the period's days"})
+
+
+class RevisionQuerySchema(ma.Schema):
+    revision = ma.fields.Integer(validate=ma.validate.Range(min=1, max=10_000))
+
+
+@blp.route("/<cadence>")
+class CurrentReport(MethodView):
+    @blp.doc(parameters=[_CADENCE])
+    @blp.response(200, description=_REPORT)
+    def get(self, cadence: str):
+        """The report of the current period of a cadence."""
+        return service().dispatch(cadence)
+
+
+@blp.route("/<cadence>/<period>")
+class PeriodReport(MethodView):
+    @blp.doc(parameters=[_CADENCE, _PERIOD])
+    @blp.response(200, description=_REPORT)
+    def get(self, cadence: str, period: str):
+        """The report of any period, past or current, as the record stands now."""
+        return service().dispatch(cadence, period)
+
+
+@blp.route("/<cadence>/<period>/publish")
+class Publish(MethodView):
+    @blp.doc(parameters=[_CADENCE, _PERIOD])
+    @blp.response(201, PublicationSchema)
+    def post(self, cadence: str, period: str):
+        """Publish (freeze) the period's report as it stands now; office only."""
+        return service().publish_dispatch(cadence, period, current_user()["username"])
+
+
+@blp.route("/<cadence>/<period>/published")
+class Published(MethodView):
+    @blp.doc(parameters=[_CADENCE, _PERIOD])
+    @blp.arguments(RevisionQuerySchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, description=_REPORT)
+    def get(self, query: dict[str, Any], cadence: str, period: str):
+        """The published report exactly as published (the latest, or ?revision=N)."""
+        record, text = service().published_dispatch(cadence, period, query.get("revision"))
+        response = Response(text, mimetype="application/json")
+        response.headers["X-Published-At"] = record["published_at"].isoformat()
+        response.headers["X-Published-By"] = record["actor"]
+        response.headers["X-Revision"] = str(record["revision"])
+        return response
+
+
+@blp.route("/<cadence>/<period>/changes")
+class Changes(MethodView):
+    @blp.doc(parameters=[_CADENCE, _PERIOD])
+    @blp.response(200, ChangesSchema)
+    def get(self, cadence: str, period: str):
+        """What was recorded about the period since it was published, and what it changes."""
+        return service().dispatch_changes(cadence, period)

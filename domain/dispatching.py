@@ -1,0 +1,138 @@
+"""The dispatch side of the Banban service: reports for any period, publishing, changes since.
+
+A mixin of `Banban` (domain/application.py), kept apart so each reads in one sitting.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.canonical import to_json
+from domain.dispatch import dispatch_report
+from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
+from domain.fields import TYPE_OF_CLASS
+from domain.periods import Period
+from domain.publications import Publication, publication_id
+
+# The headline figures compared between a published report and the same period now.
+HEADLINES = {
+    "signed": ("signed", "count"),
+    "milestones_reached": ("milestones_reached", "count"),
+    "milestones_overdue": ("milestones_overdue", "count"),
+    "approvals_granted": ("approvals_granted", "count"),
+    "problems_raised": ("problems", "raised_count"),
+    "problems_solved": ("problems", "solved_count"),
+    "red_flags": ("red_flags", "count"),
+}
+
+
+class Dispatching:
+    """Dispatch reports, computed from every project's corrected history by business date."""
+
+    def period(self, cadence: str, period_id: str | None = None) -> Period:
+        """The period named, or the one holding today."""
+        if period_id is None:
+            return Period.containing(cadence, self.clock())
+        return Period.parse(cadence, period_id)
+
+    def dispatch(self, cadence: str, period_id: str | None = None) -> dict[str, Any]:
+        """The dispatch report of a period (today's by default), as the record stands now."""
+        period = self.period(cadence, period_id)
+        projects = [self._project(i, for_reading=True) for i in self.project_ids()]
+        return dispatch_report(period, projects)
+
+    def publish_dispatch(self, cadence: str, period_id: str, actor: str) -> dict[str, Any]:
+        """Freeze the report of a period as it stands now (office only); return its record."""
+        user = self.user(actor)
+        if user["role"] != "office" or user["disabled"]:
+            raise NotAllowed("only the office publishes dispatch reports")
+        period = self.period(cadence, period_id)
+        if period.start > self.clock():
+            raise DomainError(f"{period.id} has not begun: nothing to publish yet",
+                              field="period", code="future_period")
+        text = to_json(self.dispatch(cadence, period.id))
+        try:
+            publication = self.repository.get(publication_id(cadence, period.id))
+        except AggregateNotFoundError:
+            publication = Publication.open(cadence, period.id, actor=actor)
+        publication.publish(text, actor=actor)
+        try:
+            self.save(publication)
+        except IntegrityError:
+            raise ConcurrentUpdate(publication.version, None) from None
+        return self._publication_record(publication.revisions[-1], cadence, period)
+
+    def published_dispatch(self, cadence: str, period_id: str,
+                           revision: int | None = None) -> tuple[dict[str, Any], str]:
+        """A publication's record and its report text, byte for byte (the latest by default)."""
+        period = self.period(cadence, period_id)
+        published = self._publications(cadence, period)
+        if revision is not None and not 1 <= revision <= len(published):
+            raise DomainError(f"{period.id} has {len(published)} publications",
+                              field="revision", code="unknown_revision")
+        record, text = published[(revision or len(published)) - 1]
+        return self._publication_record(record, cadence, period), text
+
+    def dispatch_changes(self, cadence: str, period_id: str) -> dict[str, Any]:
+        """What was recorded about the period since its latest publication, and the difference
+        it makes to the headline figures."""
+        period = self.period(cadence, period_id)
+        record, text = self._publications(cadence, period)[-1]
+        published_at: datetime = record["published_at"]
+        then, now = json.loads(text), json.loads(to_json(self.dispatch(cadence, period.id)))
+        figures = {}
+        for name, (section, key) in HEADLINES.items():
+            before, after = then[section][key], now[section][key]
+            figures[name] = {"published": before, "now": after, "change": after - before}
+        return {
+            "publication": self._publication_record(record, cadence, period),
+            "figures": figures,
+            "events": self._recorded_since(period, published_at),
+        }
+
+    def _publications(self, cadence: str, period: Period) -> list[tuple[dict[str, Any], str]]:
+        try:
+            publication = self.repository.get(publication_id(cadence, period.id))
+        except AggregateNotFoundError:
+            publication = None
+        if publication is None or not publication.revisions:
+            raise DomainError(f"the {cadence} report {period.id} has not been published",
+                              field="period", code="not_published")
+        texts = [e.report for e in self.events.get(publication.id)
+                 if isinstance(e, Publication.Published)]
+        return list(zip(publication.revisions, texts, strict=True))
+
+    def _recorded_since(self, period: Period, moment: datetime) -> list[dict[str, Any]]:
+        """Events recorded after `moment` that are about the period's days: late entries, and
+        corrections of what those days held."""
+        found = []
+        for project_id in self.project_ids():
+            project = self._project(project_id, for_reading=True)
+            for event in self.events.get(project_id, gt=0):
+                if event.timestamp <= moment:
+                    continue
+                about = event.occurred_on
+                if TYPE_OF_CLASS[type(event).__name__] == "corrected":
+                    about = project.fact(event.corrects_version)["occurred_on"]
+                    original = (event.previous or {}).get("occurred_on")
+                    if original and period.contains(datetime.fromisoformat(original).date()):
+                        about = datetime.fromisoformat(original).date()
+                if period.contains(about) or period.contains(event.occurred_on):
+                    found.append({
+                        "project_id": project_id, "project": project.name,
+                        "version": event.originator_version,
+                        "type": TYPE_OF_CLASS[type(event).__name__], "actor": event.actor,
+                        "occurred_on": event.occurred_on, "recorded_at": event.timestamp,
+                    })
+        return sorted(found, key=lambda e: e["recorded_at"])
+
+    @staticmethod
+    def _publication_record(record: dict[str, Any], cadence: str, period: Period
+                            ) -> dict[str, Any]:
+        return {"cadence": cadence, "period": period.id, "revision": record["revision"],
+                "actor": record["actor"], "published_at": record["published_at"]}

@@ -1,0 +1,95 @@
+"""/api/dispatch: reports by cadence and period, publishing frozen reports, changes since."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.helpers import event_path
+from tests.e2e.test_api_errors import assert_error
+
+
+def _record(api, project, user, body, version):
+    response = api(user).post(event_path(project["id"]), json=body | {"expected_version": version})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["version"]
+
+
+@pytest.mark.parametrize("cadence, period, start, end", [
+    ("weekly", "2026-W48", "2026-11-23", "2026-11-29"),
+    ("half-monthly", "2026-11-H2", "2026-11-16", "2026-11-30"),
+    ("monthly", "2026-11", "2026-11-01", "2026-11-30"),
+    ("quarterly", "2026-Q4", "2026-10-01", "2026-12-31")])
+def test_the_current_period_is_the_default_and_named_periods_answer_the_same(
+        api, project, cadence, period, start, end):
+    current = api("leader").get(f"/api/dispatch/{cadence}")
+    assert current.status_code == 200, current.get_json()
+    assert current.get_json()["period"] == {"cadence": cadence, "id": period,
+                                            "start": start, "end": end}
+    assert api("leader").get(f"/api/dispatch/{cadence}/{period}").get_json() == current.get_json()
+
+
+def test_a_report_counts_by_business_date(api, project):
+    _record(api, project, "zhang", {"type": "milestone_reached", "occurred_on": "2026-11-24",
+                                    "milestone": "land_approved"}, 1)
+    week = api("leader").get("/api/dispatch/weekly/2026-W48").get_json()
+    earlier = api("leader").get("/api/dispatch/weekly/2026-W47").get_json()
+    assert week["milestones_reached"]["count"] == 1
+    assert earlier["milestones_reached"]["count"] == 0
+    assert api("leader").get("/api/dispatch/monthly/2026-01").get_json()["signed"]["count"] == 1
+
+
+@pytest.mark.parametrize("path, field", [
+    ("/api/dispatch/daily", "cadence"), ("/api/dispatch/weekly/2026-W54", "period"),
+    ("/api/dispatch/monthly/2026-13", "period"), ("/api/dispatch/half-monthly/2026-11-H3",
+                                                  "period"),
+    ("/api/dispatch/quarterly/2026-11", "period")])
+def test_a_bad_cadence_or_period_is_422_naming_it(api, project, path, field):
+    assert_error(api("leader").get(path), 422, "invalid_field", field)
+
+
+def test_only_the_office_publishes_and_not_a_period_to_come(api, project):
+    for user in ("zhang", "leader", "auditor"):
+        assert_error(api(user).post("/api/dispatch/weekly/2026-W48/publish"), 403,
+                     "forbidden", None)
+    assert_error(api("office").post("/api/dispatch/weekly/2026-W52/publish"), 422,
+                 "future_period", "period")
+    assert_error(api("office").get("/api/dispatch/weekly/2026-W48/published"), 422,
+                 "not_published", "period")
+
+
+def test_a_published_report_stays_byte_identical_and_changes_since_list_late_entries(
+        api, project):
+    published = api("office").post("/api/dispatch/weekly/2026-W48/publish")
+    assert published.status_code == 201, published.get_json()
+    record = published.get_json()
+    assert (record["revision"], record["actor"], record["period"]) == (1, "office", "2026-W48")
+    frozen = api("leader").get("/api/dispatch/weekly/2026-W48/published")
+    assert frozen.status_code == 200
+    assert frozen.headers["X-Published-By"] == "office"
+
+    # a late entry about the week, and a correction of it
+    version = _record(api, project, "zhang", {"type": "milestone_reached",
+                                              "occurred_on": "2026-11-24",
+                                              "milestone": "land_approved"}, 1)
+    _record(api, project, "office", {"type": "corrected", "occurred_on": "2026-11-25",
+                                     "corrects_version": version, "action": "amend",
+                                     "reason": "日期有误",
+                                     "changes": {"occurred_on": "2026-11-23"}}, version)
+    again = api("leader").get("/api/dispatch/weekly/2026-W48/published")
+    assert again.get_data() == frozen.get_data()
+    now = api("leader").get("/api/dispatch/weekly/2026-W48").get_json()
+    assert now["milestones_reached"]["count"] == 1
+
+    changes = api("leader").get("/api/dispatch/weekly/2026-W48/changes").get_json()
+    assert changes["publication"]["revision"] == 1
+    assert changes["figures"]["milestones_reached"] == {"published": 0, "now": 1, "change": 1}
+    assert [(e["type"], e["actor"]) for e in changes["events"]] == [
+        ("milestone_reached", "zhang"), ("corrected", "office")]
+
+    second = api("office").post("/api/dispatch/weekly/2026-W48/publish").get_json()
+    assert second["revision"] == 2
+    first = api("leader").get("/api/dispatch/weekly/2026-W48/published?revision=1")
+    assert first.get_data() == frozen.get_data()
+    latest = api("leader").get("/api/dispatch/weekly/2026-W48/published")
+    assert latest.get_json()["milestones_reached"]["count"] == 1
+    assert api("leader").get("/api/dispatch/weekly/2026-W48/changes").get_json()["events"] == []

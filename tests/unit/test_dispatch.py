@@ -1,0 +1,570 @@
+"""Dispatch reports: each section by business date, late entries, corrections, the half-month
+split, working days across the 2026 National Day week, and the roll-up into enclosing periods.
+
+2026 by the official calendar: Mid-Autumn Fri 25 to Sun 27 September and National Day Thu 1 to
+Wed 7 October are days off; Sunday 20 September and Saturday 10 October are worked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.dispatch import HEADLINE, dispatch_report
+from domain.errors import DomainError
+from domain.periods import Period
+from tests.unit.test_replay import COMMANDS, PRELUDE
+from tests.unit.test_replay import SIGNED_ON as RANDOM_START
+from tests.unit.test_replay import TODAY as RANDOM_TODAY
+
+RECORDED = date(2026, 12, 31)  # the recording's "today": events may be dated up to it
+
+
+def d(month, day, year=2026):
+    return date(year, month, day)
+
+
+@pytest.fixture(scope="session")
+def sign(make_project):
+    """Sign a project on a business date; its chief agent has no co-agents."""
+
+    def sign_(name, on, *, chief="zhang", investment=1_000, park=None):
+        return make_project(signed_on=on, today=RECORDED, name=name, investor=f"{name} Co",
+                            chief_agent=chief, co_agents=[], investment=investment, park=park)
+
+    return sign_
+
+
+def at(project, on, event_type, actor="zhang", **fields):
+    """Record an event on a business date; return its version."""
+    project.record(event_type, actor=actor, occurred_on=on, today=RECORDED, **fields)
+    return project.version
+
+
+def report(cadence, period_id, *projects):
+    return dispatch_report(Period.parse(cadence, period_id), list(projects))
+
+
+def ref(project):
+    return {"project_id": project.id, "project": project.name}
+
+
+# ---- period, projects by phase and status, signings ---------------------------------------
+
+
+def test_the_report_names_its_period():
+    assert report("half-monthly", "2026-10-H2")["period"] == {
+        "cadence": "half-monthly", "id": "2026-10-H2", "start": d(10, 16), "end": d(10, 31)}
+
+
+def test_projects_are_counted_by_phase_and_status_as_they_stood_at_the_periods_end(sign):
+    a = sign("A", d(9, 1))
+    at(a, d(9, 20), "milestone_reached", milestone="land_approved")
+    at(a, d(10, 2), "terminated", actor="office", reason="investor withdrew")
+    b = sign("B", d(9, 5))
+    at(b, d(9, 25), "suspended", reason="funding")
+    at(b, d(10, 3), "resumed")
+    c = sign("C", d(10, 5))
+
+    september = report("monthly", "2026-09", a, b, c)["projects_by_phase_and_status"]
+    october = report("monthly", "2026-10", a, b, c)["projects_by_phase_and_status"]
+
+    assert september["by_phase"]["land"] == {
+        "active": 1, "suspended": 0, "terminated": 0, "total": 1}
+    assert september["by_phase"]["signing"] == {
+        "active": 0, "suspended": 1, "terminated": 0, "total": 1}
+    assert september["totals"] == {"active": 1, "suspended": 1, "terminated": 0, "total": 2}
+    assert october["by_phase"]["land"]["terminated"] == 1
+    assert october["by_phase"]["signing"]["active"] == 2
+    assert october["totals"] == {"active": 2, "suspended": 0, "terminated": 1, "total": 3}
+
+
+def test_projects_signed_on_the_15th_and_the_16th_fall_in_different_half_months(sign):
+    a = sign("A", d(10, 15), investment=1_000)
+    b = sign("B", d(10, 16), investment=3_000)
+
+    first = report("half-monthly", "2026-10-H1", a, b)["signed"]
+    second = report("half-monthly", "2026-10-H2", a, b)["signed"]
+    month = report("monthly", "2026-10", a, b)["signed"]
+
+    assert first == {"projects": [{"id": a.id, "name": "A", "investor": "A Co",
+                                   "investment": 1_000, "signed_on": d(10, 15)}],
+                     "count": 1, "total_investment": 1_000}
+    assert [p["name"] for p in second["projects"]] == ["B"]
+    assert (month["count"], month["total_investment"]) == (2, 4_000)
+
+
+# ---- milestones ---------------------------------------------------------------------------
+
+
+def test_a_milestone_recorded_late_counts_in_the_period_of_its_business_date(sign):
+    a = sign("A", d(9, 1))
+    at(a, d(9, 2), "milestone_planned", milestone="land_approved", planned_on=d(10, 9))
+    at(a, d(9, 2), "milestone_planned", milestone="land_delivered", planned_on=d(10, 30))
+    at(a, d(9, 10), "milestone_reached", milestone="project_filed")
+    at(a, d(10, 20), "milestone_reached", milestone="land_delivered")
+    late = at(a, d(10, 10), "milestone_reached", milestone="land_approved")  # recorded last
+
+    first = report("half-monthly", "2026-10-H1", a)["milestones_reached"]
+    second = report("half-monthly", "2026-10-H2", a)["milestones_reached"]
+    september = report("monthly", "2026-09", a)["milestones_reached"]
+
+    assert first == {
+        "milestones": [ref(a) | {
+            "milestone": "land_approved", "phase": "land", "reached_on": d(10, 10),
+            "planned_on": d(10, 9), "on_time": False, "chief_agent": "zhang", "version": late}],
+        "count": 1, "with_plan": 1, "on_time": 0, "on_time_rate": 0.0}
+    assert [(m["milestone"], m["on_time"]) for m in second["milestones"]] == [
+        ("land_delivered", True)]
+    assert second["on_time_rate"] == 1.0
+    assert [(m["milestone"], m["planned_on"], m["on_time"]) for m in september["milestones"]] \
+        == [("project_filed", None, None)]
+    assert september["with_plan"] == 0
+
+
+def test_a_milestone_is_judged_by_the_plan_in_force_on_the_day_it_was_reached(sign):
+    replanned = sign("A", d(9, 1))
+    at(replanned, d(9, 2), "milestone_planned", milestone="land_approved", planned_on=d(10, 5))
+    at(replanned, d(9, 30), "milestone_planned", milestone="land_approved",
+       planned_on=d(10, 20), reason="holiday")
+    at(replanned, d(10, 15), "milestone_reached", milestone="land_approved")
+    planned_later = sign("B", d(9, 1))
+    at(planned_later, d(10, 12), "milestone_planned", milestone="land_approved",
+       planned_on=d(10, 31))
+    at(planned_later, d(10, 8), "milestone_reached", milestone="land_approved")
+
+    found = report("monthly", "2026-10", replanned, planned_later)["milestones_reached"]
+
+    assert [(m["project"], m["planned_on"], m["on_time"]) for m in found["milestones"]] == [
+        ("B", None, None), ("A", d(10, 20), True)]
+
+
+def test_a_voided_milestone_stops_counting_and_an_amended_date_moves_it(sign):
+    a = sign("A", d(9, 1))
+    voided = at(a, d(10, 14), "milestone_reached", milestone="project_filed")
+    moved = at(a, d(10, 14), "milestone_reached", milestone="park_review_passed")
+    assert report("half-monthly", "2026-10-H1", a)["milestones_reached"]["count"] == 2
+
+    at(a, d(10, 20), "corrected", actor="office", corrects_version=voided, action="void",
+       reason="not filed yet")
+    at(a, d(10, 20), "corrected", actor="office", corrects_version=moved, action="amend",
+       reason="wrong date", changes={"occurred_on": "2026-10-16"})
+
+    assert report("half-monthly", "2026-10-H1", a)["milestones_reached"]["count"] == 0
+    second = report("half-monthly", "2026-10-H2", a)["milestones_reached"]
+    assert [(m["milestone"], m["reached_on"]) for m in second["milestones"]] == [
+        ("park_review_passed", d(10, 16))]
+
+
+def test_overdue_milestones_count_working_days_across_national_day_and_name_the_owner_then(
+        sign):
+    a = sign("A", d(9, 1))
+    at(a, d(9, 2), "milestone_planned", milestone="land_approved", planned_on=d(9, 28))
+    at(a, d(9, 2), "milestone_planned", milestone="land_delivered", planned_on=d(10, 15))
+    at(a, d(9, 2), "milestone_planned", milestone="construction_started", planned_on=d(10, 16))
+    at(a, d(10, 12), "team_assigned", actor="office", chief_agent="wang", co_agents=[])
+    at(a, d(10, 16), "milestone_reached", milestone="land_approved")  # after the half-month
+    suspended = sign("B", d(9, 1))
+    at(suspended, d(9, 2), "milestone_planned", milestone="land_approved", planned_on=d(9, 28))
+    at(suspended, d(9, 29), "suspended", reason="funding")
+
+    half = report("half-monthly", "2026-10-H1", a, suspended)["milestones_overdue"]
+    week = report("weekly", "2026-W41", a, suspended)["milestones_overdue"]
+
+    # 29, 30 September and 8, 9, 10 (Saturday), 12 to 15 October: 9 working days.
+    assert half == {"count": 2, "milestones": [
+        ref(a) | {"milestone": "land_approved", "planned_on": d(9, 28),
+                  "working_days_overdue": 9, "owner": "wang"},
+        ref(a) | {"milestone": "land_delivered", "planned_on": d(10, 15),
+                  "working_days_overdue": 0, "owner": "wang"}]}
+    assert [(m["milestone"], m["working_days_overdue"], m["owner"])
+            for m in week["milestones"]] == [("land_approved", 5, "zhang")]
+
+
+# ---- approvals and commitments --------------------------------------------------------------
+
+
+def test_approvals_count_working_days_across_national_day_against_the_industrial_target(sign):
+    industrial = sign("Peimei", d(8, 3), park="工业园")
+    at(industrial, d(8, 21), "approval_applied", approval_id="A1", item="环评",
+       department="生态环境局")
+    at(industrial, d(8, 24), "approval_applied", approval_id="A2", item="施工许可",
+       department="住建局")
+    at(industrial, d(9, 18), "approval_applied", approval_id="A3", item="能评",
+       department="发改委")
+    at(industrial, d(10, 23), "approval_granted", approval_id="A1")
+    at(industrial, d(10, 23), "approval_granted", approval_id="A2")
+    at(industrial, d(10, 12), "approval_granted", approval_id="A3")
+    other = sign("Shop", d(8, 3))
+    at(other, d(9, 30), "approval_applied", approval_id="B1", item="备案", department="发改委")
+    at(other, d(10, 8), "approval_granted", approval_id="B1")
+
+    found = report("monthly", "2026-10", industrial, other)["approvals_granted"]
+
+    assert [(a["approval_id"], a["working_days"], a["target_working_days"], a["within_target"])
+            for a in found["approvals"]] == [
+        ("B1", 1, None, None), ("A3", 12, 40, True), ("A1", 41, 40, False),
+        ("A2", 40, 40, True)]
+    assert found["approvals"][1] == ref(industrial) | {
+        "approval_id": "A3", "item": "能评", "department": "发改委", "applied_on": d(9, 18),
+        "granted_on": d(10, 12), "working_days": 12, "industrial": True,
+        "target_working_days": 40, "within_target": True}
+    assert (found["count"], found["with_target"], found["within_target"]) == (4, 3, 2)
+    assert found["share_within_target"] == 0.6667
+    assert found["median_working_days"] == 26
+
+
+def test_commitments_due_in_the_period_and_overdue_at_its_end(sign):
+    a = sign("A", d(9, 1))
+    for approval_id in ("C1", "C2", "C3"):
+        at(a, d(9, 1), "approval_applied", approval_id=approval_id, item="x", department="国土")
+    at(a, d(9, 30), "approval_granted", approval_id="C1", missing_documents=["土地证"],
+       commitment_due_on=d(10, 9))
+    at(a, d(9, 30), "approval_granted", approval_id="C2", missing_documents=["图纸"],
+       commitment_due_on=d(10, 20))
+    at(a, d(9, 2), "approval_granted", approval_id="C3", missing_documents=["章程"],
+       commitment_due_on=d(9, 15))
+    at(a, d(9, 14), "commitment_fulfilled", approval_id="C3")
+    at(a, d(10, 14), "commitment_fulfilled", approval_id="C1")
+
+    week = report("weekly", "2026-W41", a)["commitments"]
+    half = report("half-monthly", "2026-10-H1", a)["commitments"]
+    month = report("monthly", "2026-10", a)["commitments"]
+    september = report("monthly", "2026-09", a)["commitments"]
+
+    c1 = ref(a) | {"approval_id": "C1", "item": "x", "department": "国土",
+                   "granted_on": d(9, 30), "due_on": d(10, 9), "fulfilled_on": None,
+                   "missing_documents": ["土地证"]}
+    # Due Friday 9 October; Saturday 10 October is a make-up working day.
+    assert week == {"due": [c1], "due_count": 1, "due_fulfilled": 0,
+                    "overdue": [c1 | {"working_days_overdue": 1, "owner": "zhang"}],
+                    "overdue_count": 1}
+    assert half["due"] == [c1 | {"fulfilled_on": d(10, 14)}]
+    assert (half["due_fulfilled"], half["overdue"]) == (1, [])
+    assert [c["approval_id"] for c in month["due"]] == ["C1", "C2"]
+    assert [(c["approval_id"], c["working_days_overdue"]) for c in month["overdue"]] == [
+        ("C2", 8)]
+    assert [(c["approval_id"], c["fulfilled_on"]) for c in september["due"]] == [
+        ("C3", d(9, 14))]
+
+
+# ---- problems, escalations and instructions ------------------------------------------------
+
+
+@pytest.fixture
+def troubled(sign):
+    """A project with four problems around National Day, one solved then reopened."""
+    a = sign("A", d(9, 1))
+    at(a, d(9, 1), "problem_raised", problem_id="P4", title="road", responsible_unit="供电公司")
+    at(a, d(9, 10), "problem_resolved", problem_id="P4", resolution="paved")
+    at(a, d(9, 28), "problem_raised", problem_id="P1", title="land", responsible_unit="自然资源局")
+    at(a, d(10, 8), "problem_raised", problem_id="P2", title="deed", responsible_unit="自然资源局")
+    at(a, d(10, 10), "problem_raised", problem_id="P3", title="power", responsible_unit="供电公司")
+    at(a, d(10, 12), "problem_resolved", problem_id="P3", resolution="line moved")
+    at(a, d(10, 13), "problem_reopened", problem_id="P4", reason="cracked")
+    at(a, d(10, 9), "problem_resolved", problem_id="P1", resolution="approved")  # late entry
+    return a
+
+
+def test_problems_raised_solved_and_open_with_the_solution_rate_and_days_to_solve(troubled):
+    found = report("half-monthly", "2026-10-H1", troubled)["problems"]
+
+    assert [p["problem_id"] for p in found["raised"]] == ["P2", "P3"]
+    # P1: 29, 30 September, 8, 9 October; P3: raised Saturday 10th, solved Monday 12th.
+    assert [(p["problem_id"], p["resolved_on"], p["working_days"]) for p in found["solved"]] == [
+        ("P1", d(10, 9), 4), ("P3", d(10, 12), 1)]
+    # Open since it was first raised: P4 from 1 September (28 working days by 15 October).
+    assert [(p["problem_id"], p["working_days_open"]) for p in found["open"]] == [
+        ("P4", 28), ("P2", 6)]
+    # To solve: P1 (open at the start), P2 and P3 (raised), P4 (reopened).
+    assert (found["raised_count"], found["solved_count"], found["open_count"],
+            found["to_solve_count"]) == (2, 2, 2, 4)
+    assert (found["solution_rate"], found["median_working_days_to_solve"]) == (0.5, 2.5)
+    assert found["by_unit"] == [
+        {"unit": "供电公司", "raised": 1, "solved": 1, "open": 1, "to_solve": 2,
+         "solution_rate": 0.5},
+        {"unit": "自然资源局", "raised": 1, "solved": 1, "open": 1, "to_solve": 2,
+         "solution_rate": 0.5}]
+
+
+def test_a_problem_solved_and_reopened_later_counts_as_solved_in_its_own_period(troubled):
+    september = report("monthly", "2026-09", troubled)["problems"]
+
+    assert [(p["problem_id"], p["working_days"]) for p in september["solved"]] == [("P4", 7)]
+    assert [p["problem_id"] for p in september["open"]] == ["P1"]
+    assert (september["to_solve_count"], september["solution_rate"]) == (2, 0.5)
+
+
+def test_a_voided_problem_is_not_counted(troubled):
+    voided = at(troubled, d(10, 14), "problem_raised", problem_id="P9", title="x")
+    assert report("half-monthly", "2026-10-H1", troubled)["problems"]["raised_count"] == 3
+
+    at(troubled, d(10, 14), "corrected", actor="office", corrects_version=voided,
+       action="void", reason="duplicate")
+
+    assert report("half-monthly", "2026-10-H1", troubled)["problems"]["raised_count"] == 2
+
+
+def test_a_period_with_nothing_to_measure_has_zero_rates_and_no_medians(sign):
+    found = report("weekly", "2026-W45", sign("A", d(9, 1)))
+
+    assert (found["problems"]["solution_rate"],
+            found["problems"]["median_working_days_to_solve"]) == (0.0, None)
+    assert (found["approvals_granted"]["share_within_target"],
+            found["approvals_granted"]["median_working_days"]) == (0.0, None)
+    assert found["milestones_reached"]["on_time_rate"] == 0.0
+    assert found["rankings"] == {"agents": [], "units_by_approvals": [],
+                                 "units_by_problems": []}
+
+
+def test_escalations_and_leaders_instructions_in_the_period(sign):
+    a = sign("A", d(9, 1))
+    at(a, d(10, 8), "problem_raised", problem_id="P1", title="power line")
+    at(a, d(10, 9), "problem_escalated", problem_id="P1", escalated_to="leader", leader="boss",
+       note="needs the county")
+    at(a, d(10, 12), "instruction_given", actor="boss", instruction="move it by Friday",
+       problem_id="P1")
+    at(a, d(10, 20), "instruction_given", actor="office", instruction="speed up",
+       leader="qian")
+
+    first = report("half-monthly", "2026-10-H1", a)["escalations_and_instructions"]
+    second = report("half-monthly", "2026-10-H2", a)["escalations_and_instructions"]
+
+    assert first == {
+        "escalations": [ref(a) | {
+            "problem_id": "P1", "problem": "power line", "on": d(10, 9), "recorded_by": "zhang",
+            "escalated_to": "leader", "leader": "boss", "note": "needs the county"}],
+        "escalation_count": 1,
+        "instructions": [ref(a) | {
+            "problem_id": "P1", "problem": "power line", "on": d(10, 12), "recorded_by": "boss",
+            "leader": "boss", "instruction": "move it by Friday"}],
+        "instruction_count": 1}
+    assert second["escalations"] == []
+    assert [(i["leader"], i["recorded_by"], i["problem_id"]) for i in second["instructions"]] \
+        == [("qian", "office", None)]
+
+
+# ---- investment, red flags, rankings --------------------------------------------------------
+
+
+def test_investment_completed_in_the_period_and_cumulative_against_plan(sign):
+    a = sign("A", d(9, 1), investment=1_000)
+    b = sign("B", d(9, 1), investment=3_000)
+    at(a, d(9, 30), "progress_reported", investment_completed=100)
+    october_12 = at(a, d(10, 12), "progress_reported", investment_completed=300)
+    at(a, d(10, 5), "progress_reported", investment_completed=200)  # entered late
+    at(b, d(10, 20), "progress_reported", investment_completed=500)
+
+    half = report("half-monthly", "2026-10-H1", a, b)["investment"]
+    week = report("weekly", "2026-W41", a, b)["investment"]
+
+    assert half == {
+        "projects": [
+            ref(a) | {"planned": 1_000, "completed": 200, "cumulative": 300,
+                      "ratio_to_plan": 0.3},
+            ref(b) | {"planned": 3_000, "completed": 0, "cumulative": 0,
+                      "ratio_to_plan": 0.0}],
+        "completed": 200, "cumulative": 300, "planned": 4_000, "ratio_to_plan": 0.075}
+    assert (week["completed"], week["cumulative"]) == (100, 200)
+
+    at(a, d(10, 21), "corrected", actor="office", corrects_version=october_12, action="amend",
+       reason="typo", changes={"investment_completed": 250})
+
+    assert report("half-monthly", "2026-10-H1", a, b)["investment"]["completed"] == 150
+
+
+def test_red_flags_are_those_standing_at_the_periods_end_with_their_owners(sign):
+    a = sign("A", d(9, 1))
+    at(a, d(9, 2), "milestone_planned", milestone="land_approved", planned_on=d(9, 28))
+    at(a, d(9, 2), "milestone_planned", milestone="land_delivered", planned_on=d(10, 19))
+    at(a, d(10, 16), "milestone_reached", milestone="land_approved")
+
+    half = report("half-monthly", "2026-10-H1", a)["red_flags"]
+    later = report("half-monthly", "2026-10-H2", a)["red_flags"]
+
+    # land_delivered is yellow on 15 October (two working days away): not listed.
+    assert [(f["rule"], f["owner"], f["subject"]["id"], f["due_on"]) for f in half["flags"]] == [
+        ("milestone_overdue", "zhang", "land_approved", d(9, 28))]
+    assert "9 working days late" in half["flags"][0]["explanation"]
+    assert (half["count"], half["by_owner"]) == (1, [{"owner": "zhang", "count": 1}])
+    assert [f["subject"]["id"] for f in later["flags"]] == ["land_delivered"]
+
+
+def test_agents_and_units_are_ranked_by_on_time_rate_ties_by_name(sign):
+    zhang = sign("A", d(7, 1), chief="zhang", park="工业园")
+    at(zhang, d(7, 2), "milestone_planned", milestone="land_approved", planned_on=d(10, 5))
+    at(zhang, d(7, 2), "milestone_planned", milestone="land_delivered", planned_on=d(10, 9))
+    at(zhang, d(10, 5), "milestone_reached", milestone="land_approved")
+    at(zhang, d(10, 12), "milestone_reached", milestone="land_delivered")
+    at(zhang, d(7, 1), "approval_applied", approval_id="X1", item="能评", department="发改委")
+    at(zhang, d(9, 1), "approval_applied", approval_id="X2", item="备案", department="发改委")
+    at(zhang, d(10, 8), "approval_applied", approval_id="X3", item="施工", department="住建局")
+    for approval_id in ("X1", "X2", "X3"):
+        at(zhang, d(10, 9), "approval_granted", approval_id=approval_id)
+    at(zhang, d(10, 8), "problem_raised", problem_id="P1", title="a", responsible_unit="国土")
+    at(zhang, d(10, 9), "problem_resolved", problem_id="P1", resolution="done")
+    at(zhang, d(10, 8), "problem_raised", problem_id="P2", title="b", responsible_unit="供电")
+    at(zhang, d(10, 8), "problem_raised", problem_id="P3", title="c")
+    wang = sign("B", d(9, 1), chief="wang")
+    at(wang, d(9, 2), "milestone_planned", milestone="project_filed", planned_on=d(10, 10))
+    at(wang, d(10, 8), "milestone_reached", milestone="project_filed")
+    at(wang, d(10, 13), "team_assigned", actor="office", chief_agent="chen", co_agents=[])
+    at(wang, d(9, 1), "approval_applied", approval_id="Y1", item="x", department="自然资源局")
+    at(wang, d(10, 9), "approval_granted", approval_id="Y1")  # not industrial: no target
+    li = sign("C", d(9, 1), chief="li")
+    at(li, d(9, 2), "milestone_planned", milestone="project_filed", planned_on=d(10, 10))
+    at(li, d(10, 9), "milestone_reached", milestone="project_filed")
+    at(li, d(10, 9), "milestone_reached", milestone="park_review_passed")  # no plan
+
+    found = report("half-monthly", "2026-10-H1", zhang, wang, li)["rankings"]
+
+    assert found["agents"] == [
+        {"rank": 1, "name": "li", "on_time": 1, "with_plan": 1, "rate": 1.0},
+        {"rank": 2, "name": "wang", "on_time": 1, "with_plan": 1, "rate": 1.0},
+        {"rank": 3, "name": "zhang", "on_time": 1, "with_plan": 2, "rate": 0.5}]
+    assert found["units_by_approvals"] == [
+        {"rank": 1, "name": "住建局", "within_target": 1, "with_target": 1, "rate": 1.0},
+        {"rank": 2, "name": "发改委", "within_target": 1, "with_target": 2, "rate": 0.5}]
+    assert found["units_by_problems"] == [
+        {"rank": 1, "name": "国土", "solved": 1, "to_solve": 1, "rate": 1.0},
+        {"rank": 2, "name": "供电", "solved": 0, "to_solve": 1, "rate": 0.0}]
+
+
+# ---- roll-up --------------------------------------------------------------------------------
+
+
+def test_a_week_straddling_two_months_contributes_its_days_in_the_month_of_its_thursday(sign):
+    projects = [sign("A", d(9, 29)), sign("B", d(10, 2)), sign("C", d(10, 20))]
+
+    week = report("weekly", "2026-W40", *projects)["roll_up"]  # 28 September to 4 October
+
+    assert week["enclosing"] == {"cadence": "monthly", "id": "2026-10", "start": d(10, 1),
+                                 "end": d(10, 31)}
+    assert week["to_date"] == {"start": d(10, 1), "end": d(10, 4)}
+    assert (week["period"]["signed"], week["contribution"]["signed"],
+            week["enclosing_to_date"]["signed"], week["share"]["signed"]) == (2, 1, 1, 1.0)
+
+
+def test_half_months_roll_up_into_months_and_quarters_into_the_year(sign):
+    projects = [sign("A", d(9, 29)), sign("B", d(10, 2)), sign("C", d(10, 20))]
+
+    half = report("half-monthly", "2026-10-H2", *projects)["roll_up"]
+    quarter = report("quarterly", "2026-Q4", *projects)["roll_up"]
+    last_week = report("weekly", "2026-W53", *projects)["roll_up"]
+
+    assert (half["enclosing"]["id"], half["to_date"]["end"]) == ("2026-10", d(10, 31))
+    assert (half["period"]["signed"], half["enclosing_to_date"]["signed"],
+            half["share"]["signed"]) == (1, 2, 0.5)
+    assert quarter["enclosing"]["cadence"] == "yearly"
+    assert (quarter["period"]["signed"], quarter["enclosing_to_date"]["signed"],
+            quarter["share"]["signed"]) == (2, 3, 0.6667)
+    assert last_week["to_date"] == {"start": d(12, 1), "end": d(12, 31)}
+
+
+# ---- properties over random histories -------------------------------------------------------
+
+PARKS = st.sampled_from([None, "工业园"])
+# Most projects are signed early enough for most random events to be accepted; some in April.
+SIGNING_OFFSET = st.one_of(st.integers(0, 3), st.integers(4, 40))
+RANDOM_PROJECT = st.tuples(SIGNING_OFFSET, PARKS, st.lists(COMMANDS, min_size=10, max_size=40))
+
+
+def build(make_project, specs):
+    """Projects signed from RANDOM_START on, each given random commands; refusals skipped."""
+    projects = []
+    for index, (offset, park, commands) in enumerate(specs):
+        signed_on = RANDOM_START + timedelta(days=offset)
+        project = make_project(name=f"P{index}", signed_on=signed_on, today=RANDOM_TODAY,
+                               investment=100, park=park)
+        for event_type, fields in PRELUDE:
+            project.record(event_type, actor="zhang", occurred_on=signed_on, today=RANDOM_TODAY,
+                           **fields)
+        for event_type, on, fields in commands:
+            if "pick" in fields:
+                fields = dict(fields)
+                fields["corrects_version"] = project.version - fields.pop("pick") % project.version
+            try:
+                project.record(event_type, actor="zhang", occurred_on=on, today=RANDOM_TODAY,
+                               **fields)
+            except DomainError:
+                continue
+        projects.append(project)
+    return projects
+
+
+def direct(projects, start, end):
+    """The headline figures of the days from start to end, straight from the facts."""
+    counts = dict.fromkeys(HEADLINE, 0)
+    kinds = {"signed": "signed", "milestone_reached": "milestones_reached",
+             "approval_granted": "approvals_granted", "problem_raised": "problems_raised"}
+    for project in projects:
+        facts = [project.fact(v) for v in range(1, len(project.facts) + 1)]
+        live = [f for f in facts if not f["void"] and f["type"] != "corrected"]
+        for fact in live:
+            if start <= fact["occurred_on"] <= end and fact["type"] in kinds:
+                counts[kinds[fact["type"]]] += 1
+
+        def cumulative(day):
+            return max((f["data"]["investment_completed"] for f in live
+                        if f["type"] == "progress_reported" and f["occurred_on"] <= day),
+                       default=0)
+
+        counts["investment_completed"] += cumulative(end) - cumulative(start - timedelta(1))
+        last_change = {}
+        for fact in live:
+            if fact["occurred_on"] <= end and fact["type"] in (
+                    "problem_raised", "problem_resolved", "problem_reopened"):
+                last_change[fact["data"]["problem_id"]] = fact
+        counts["problems_solved"] += sum(
+            1 for f in last_change.values()
+            if f["type"] == "problem_resolved" and start <= f["occurred_on"] <= end)
+    return counts
+
+
+def weeks_touching(month):
+    week = Period.containing("weekly", month.start)
+    while week.start <= month.end:
+        yield week
+        week = week.next()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(RANDOM_PROJECT, min_size=1, max_size=3), st.sampled_from(["2024-03", "2024-04"]))
+def test_headline_figures_equal_the_events_and_add_up_across_cadences(
+        make_project, specs, month_id):
+    projects = build(make_project, specs)
+    month = Period.parse("monthly", month_id)
+    additive = [name for name in HEADLINE if name != "problems_solved"]
+
+    def figures(period):
+        found = dispatch_report(period, projects)
+        assert found["roll_up"]["period"] == direct(projects, period.start, period.end)
+        problems = found["problems"]
+        assert 0 <= problems["solution_rate"] <= 1
+        assert problems["solved_count"] <= problems["to_solve_count"]
+        assert found["signed"]["count"] == found["roll_up"]["period"]["signed"]
+        assert found["milestones_reached"]["count"] == \
+            found["roll_up"]["period"]["milestones_reached"]
+        return found
+
+    whole = figures(month)["roll_up"]["period"]
+    halves = [figures(Period.parse("half-monthly", f"{month_id}-H{n}")) for n in (1, 2)]
+    for name in additive:
+        assert whole[name] == sum(half["roll_up"]["period"][name] for half in halves)
+
+    # Weeks inside the month, plus the in-month days of the straddling ones, make the month:
+    # a straddling week's contribution is its days in the month of its Thursday.
+    in_month = dict.fromkeys(additive, 0)
+    for week in weeks_touching(month):
+        rolled = figures(week)["roll_up"]
+        for name in additive:
+            if month.start <= week.start and week.end <= month.end:
+                in_month[name] += rolled["period"][name]
+            elif week.enclosing() == month:
+                in_month[name] += rolled["contribution"][name]
+            else:
+                in_month[name] += rolled["period"][name] - rolled["contribution"][name]
+    assert in_month == {name: whole[name] for name in additive}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import getpass
 import secrets
+import signal
+import threading
 
 import click
 from flask import Flask, current_app
@@ -13,7 +15,7 @@ from app.security import hash_password
 from app.store import service
 from domain.errors import DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
-from projections.runner import rebuild, status
+from projections.runner import catch_up, rebuild, status
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -143,6 +145,30 @@ def rebuild_views():
 
         count = rebuild(banban, projection, progress=progress)
     click.echo(f"project cards: {count} events applied, position {done[0]}")
+
+
+@projections_group.command("run")
+@click.option("--interval", default=0.5, show_default=True, type=click.FloatRange(0.05, 60),
+              help="Seconds between looks at the event log when there is nothing new.")
+@click.option("--once", is_flag=True, help="Catch up once and exit.")
+def run_views(interval: float, once: bool):
+    """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C)."""
+    banban = service()
+    projection = current_app.extensions["banban.store"].cards_unsynced()
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    click.echo(f"keeping the views caught up every {interval} s; stop with Ctrl-C or SIGTERM")
+    try:
+        while True:
+            applied = catch_up(banban, projection)
+            if applied:
+                click.echo(f"applied {applied} events, position "
+                           f"{status(banban, projection.view)['position']}")
+            if once or stopping.wait(interval):
+                break
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped")
 
 
 @projections_group.command("status")

@@ -62,3 +62,60 @@ def test_every_worker_shows_a_write_at_once(store_env):
             assert status == 200 and board["counts"]["projects"] == i + 1
     finally:
         server.stop()
+
+
+def test_the_view_runner_catches_up_once_and_reports_it(runner, api, project):
+    result = runner.invoke(args=["projections", "run", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "applied 1 events" in result.output and "stopped" in result.output
+    again = runner.invoke(args=["projections", "run", "--once"])
+    assert "applied" not in again.output
+
+
+def test_concurrent_writers_on_two_workers_are_each_counted_once(store_env):
+    """16 threads write to 4 projects through gunicorn; the views end exactly at the log."""
+    import threading
+
+    banban = Banban(env=store_env, clock=lambda: TODAY)
+    for username, role in [("office", "office"), ("zhang", "agent")]:
+        banban.register_user(username, role, actor="test")
+    token = banban.issue_token("office", actor="test")
+    ids = [banban.sign_project("office", signed_on=date(2026, 1, 5), name=f"并发{i}",
+                               investor="某公司", industry="电子信息", investment=1_000_000,
+                               chief_agent="zhang")["id"] for i in range(4)]
+    server = Gunicorn(store_env, workers=2)
+    accepted = {str(i): 0 for i in ids}
+    lock = threading.Lock()
+
+    def writer(n: int) -> None:
+        project_id = str(ids[n % 4])
+        for _ in range(10):
+            status, current = server.request("GET", f"/api/projects/{project_id}", token)
+            status, _ = server.request("POST", f"/api/projects/{project_id}/events", token, {
+                "type": "visit_logged", "expected_version": current["version"],
+                "purpose": f"写者{n}"})
+            assert status in (201, 409)
+            if status == 201:
+                with lock:
+                    accepted[project_id] += 1
+            server.request("GET", "/api/projects", token)  # catch the views up meanwhile
+
+    try:
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        status, listed = server.request("GET", "/api/projects", token)
+        log = server.log()
+    finally:
+        server.stop()
+    assert status == 200
+    versions = {p["id"]: p["version"] for p in listed["projects"]}
+    assert versions == {i: 1 + n for i, n in accepted.items()}, log[-2000:]
+    assert sum(accepted.values()) >= 4
+    fresh = Banban(env=store_env, clock=lambda: TODAY)
+    try:
+        assert {str(i): fresh.project(i)["version"] for i in ids} == versions
+    finally:
+        fresh.close()

@@ -5,25 +5,15 @@ Run: .venv/bin/python -m bench.list_projects
 
 from __future__ import annotations
 
-import statistics
 import tempfile
-import time
 from datetime import date
 
 from app.demo import load_demo
+from bench.timing import median_ms
 from domain.application import Banban
 from domain.views import project_summary
 
 TODAY = date(2026, 11, 25)
-
-
-def timed(fn, repeat: int = 20) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
 
 
 def main() -> None:
@@ -36,8 +26,8 @@ def main() -> None:
             return [project_summary(banban.repository.get(i)) for i in banban.project_ids()]
 
         assert banban.list_projects() == afresh()
-        baseline = timed(afresh)
-        value = timed(banban.list_projects)
+        baseline = median_ms(afresh)
+        value = median_ms(banban.list_projects)
         count = len(afresh())
         verdict = "ok" if value / baseline <= 0.2 else "MISS"
         print(f"list {count} projects (p50): {value:.1f} ms vs baseline (load each afresh) "

@@ -7,11 +7,10 @@ Prints one line per figure: value vs baseline = ratio (target), measured in the 
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from datetime import date, timedelta
 
+from bench.timing import median_ms
 from domain.application import Banban
 from domain.project import Project
 
@@ -30,15 +29,6 @@ def build(banban: Banban, events: int):
                                 occurred_on=date(2024, 1, 2) + timedelta(days=i % 900),
                                 fields={"purpose": f"第{i}次走访"})["version"]
     return project["id"]
-
-
-def timed(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
 
 
 def main() -> None:
@@ -60,8 +50,8 @@ def main() -> None:
         def with_snapshot():
             assert banban.repository.get(project_id).version == args.events
 
-        baseline = timed(full_replay, args.repeat)
-        value = timed(with_snapshot, args.repeat)
+        baseline = median_ms(full_replay, args.repeat)
+        value = median_ms(with_snapshot, args.repeat)
         ratio = value / baseline
         verdict = "ok" if value <= 5 else "MISS"
         print(f"load project ({args.events} events, p50): {value:.2f} ms vs baseline "

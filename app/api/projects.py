@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 from app.api.auth import authenticate, current_user
 from app.api.schemas import (
     EVENT_SCHEMAS,
+    HistoryQuerySchema,
     HistorySchema,
     ProjectListQuerySchema,
     ProjectListSchema,
@@ -83,13 +84,18 @@ class ProjectResource(MethodView):
 
 @blp.route("/<project_id>/events")
 class ProjectEvents(MethodView):
+    @blp.arguments(HistoryQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, HistorySchema)
-    @_document_errors(401, 404)
-    def get(self, project_id: str):
-        """The project's full history: every event with actor, business date and recorded time."""
+    @_document_errors(401, 404, 422)
+    def get(self, query: dict[str, Any], project_id: str):
+        """The project's full history: every event with actor, business date and recorded time,
+        filtered by type and actor if asked (`version` is the project's, whatever the filter)."""
         events = service().history(project_id)
-        return {"project_id": UUID(project_id), "version": events[-1]["version"],
-                "events": events}
+        version = events[-1]["version"]
+        wanted = [e for e in events
+                  if query.get("type") in (None, e["type"])
+                  and query.get("actor") in (None, e["actor"])]
+        return {"project_id": UUID(project_id), "version": version, "events": wanted}
 
     @blp.doc(requestBody={
         "required": True,

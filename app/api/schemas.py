@@ -313,6 +313,14 @@ class ProjectListSchema(ma.Schema):
     projects = ma.fields.List(ma.fields.Nested(ProjectSummarySchema))
 
 
+class HistoryQuerySchema(ma.Schema):
+    """Filters of a project's history."""
+
+    type = ma.fields.String(validate=validate.OneOf(["signed", *EVENT_TYPES]),
+                            metadata={"description": "only events of this type"})
+    actor = _username(metadata={"description": "only events recorded by this user"})
+
+
 class HistoryEventSchema(ma.Schema):
     version = ma.fields.Integer()
     type = ma.fields.String()

@@ -258,3 +258,20 @@ def test_me_is_the_tokens_user(api, tokens, username, role):
     assert (me["username"], me["role"], me["disabled"]) == (username, role, False)
     assert "password_hash" not in me and "tokens" not in me
     assert datetime.fromisoformat(me["created_at"]).tzinfo is not None
+
+
+def test_the_history_filters_by_type_and_actor(api, project):
+    pid = project["id"]
+    post_sequence(api, pid, [("zhang", "visit_logged", {"purpose": "一访"}),
+                             ("li", "visit_logged", {"purpose": "二访"}),
+                             ("zhang", "milestone_reached", {"milestone": "project_filed"})], 1)
+    path = f"/api/projects/{pid}/events"
+    visits = api("auditor").get(path, query_string={"type": "visit_logged"}).get_json()
+    assert [e["data"]["purpose"] for e in visits["events"]] == ["一访", "二访"]
+    assert visits["version"] == 4
+    by_zhang = api("auditor").get(path, query_string={"actor": "zhang"}).get_json()
+    assert [e["version"] for e in by_zhang["events"]] == [2, 4]
+    both = api("auditor").get(path, query_string={"actor": "zhang", "type": "visit_logged"})
+    assert [e["version"] for e in both.get_json()["events"]] == [2]
+    bad = api("auditor").get(path, query_string={"type": "party"})
+    assert bad.status_code == 422 and bad.get_json()["field"] == "type"

@@ -116,9 +116,6 @@ EVENT_SCHEMAS: dict[str, type[ma.Schema]] = {
 class ProjectQuerySchema(ma.Schema):
     """Time travel: a version or a recorded moment (not both)."""
 
-    class Meta:
-        unknown = ma.RAISE
-
     version = ma.fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_VERSION))
     as_of = ma.fields.DateTime(metadata={
         "description": "ISO 8601 recorded time; without an offset it is Asia/Shanghai time"})
@@ -131,9 +128,6 @@ class ProjectQuerySchema(ma.Schema):
 
 class ProjectListQuerySchema(ma.Schema):
     """Filters of the project list."""
-
-    class Meta:
-        unknown = ma.RAISE
 
     phase = ma.fields.String(validate=validate.OneOf(PHASES))
     status = ma.fields.String(validate=validate.OneOf(STATUSES))

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import (
+    ApplicationRecorder,
+    EventStore,
     IntegrityError,
     JSONTranscoder,
     PersistenceError,
@@ -35,6 +37,7 @@ from domain.errors import (
 )
 from domain.fields import TYPE_OF_CLASS
 from domain.project import Project
+from domain.tables import creating_tables
 from domain.users import User, user_id
 from domain.views import project_summary, project_view
 
@@ -81,6 +84,14 @@ class Banban(Dispatching, Application[UUID]):
             cache_maxsize=int(self.env.get("BANBAN_READ_CACHE") or 256),
             deepcopy_from_cache=False,
         )
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        with creating_tables(getattr(self.factory, "datastore", None)):
+            return super().construct_recorder()
+
+    def construct_snapshot_store(self) -> EventStore[UUID]:
+        with creating_tables(getattr(self.factory, "datastore", None)):
+            return super().construct_snapshot_store()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

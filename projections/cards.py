@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic
 from domain.application import Banban
 from domain.canonical import to_json
 from domain.project import Project
+from domain.tables import creating_tables
 from domain.views import project_summary
 
 # Every stored Project event class: the notification log is filtered by these in the database.
@@ -127,7 +128,8 @@ def open_cards_view(app: Banban, prefix: str = "banban_cards") -> CardsView:
         view = SQLiteCardsView(own, prefix=prefix, owns_datastore=True)
     else:
         raise ValueError(f"views need a SQLite file or PostgreSQL store, not {kind}")
-    view.create_table()
+    with creating_tables(datastore):
+        view.create_table()
     return view
 
 

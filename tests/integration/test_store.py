@@ -188,3 +188,36 @@ def test_a_view_handed_out_cannot_change_what_later_reads_see(service, sign):
     view["milestones"].clear()
     again = service.project(project["id"])
     assert again["team"]["co_agents"] == ["li"] and len(again["milestones"]) == 10
+
+
+def test_many_processes_starting_at_once_on_an_empty_store_all_start(store_env):
+    # Gunicorn workers, a CLI command and a projection runner may all create the tables at
+    # the same moment; on PostgreSQL an unguarded CREATE TABLE IF NOT EXISTS can then fail.
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from projections.cards import open_cards_view
+
+    starters = 8
+    barrier = Barrier(starters)
+
+    def start(_: int) -> int:
+        barrier.wait()
+        banban = Banban(env=store_env, clock=lambda: TODAY)
+        view = open_cards_view(banban)
+        try:
+            return banban.recorder.max_notification_id() or 0
+        finally:
+            view.close()
+            banban.close()
+
+    for attempt in range(3):  # a race: give it a few chances to show
+        with ThreadPoolExecutor(starters) as pool:
+            assert list(pool.map(start, range(starters))) == [0] * starters
+        if attempt < 2 and store_env["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+            from tests.conftest import _pg_connect
+
+            with _pg_connect() as conn:  # empty again for the next attempt
+                schema = store_env["POSTGRES_SCHEMA"]
+                conn.execute(f"DROP SCHEMA {schema} CASCADE")
+                conn.execute(f"CREATE SCHEMA {schema}")

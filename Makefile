@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test demo clean
+.PHONY: run test demo clean messages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,30 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.run-deps
+PO := translations/zh_Hans_CN/LC_MESSAGES/messages.po
+MO := $(PO:.po=.mo)
+
+run: $(VENV)/.run-deps $(MO)
 	$(BIN)/flask demo --if-empty
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(VENV)/.test-deps
+test: $(VENV)/.test-deps $(MO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The Chinese catalogue, compiled for the app (the .mo is built, never committed).
+$(MO): $(PO) | $(VENV)/.run-deps
+	$(BIN)/pybabel -q compile -d translations -l zh_Hans_CN
+
+translations: $(MO)
+
+# After adding or changing interface text: extract it, then translate the new entries
+# (python translations/fill.py <file.tsv>) until nothing is left untranslated.
+messages: $(VENV)/.run-deps
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --omit-header -o translations/messages.pot .
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations -l zh_Hans_CN \
+	  --no-fuzzy-matching --ignore-obsolete --width 0
+	$(BIN)/python translations/fill.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

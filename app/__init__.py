@@ -9,7 +9,7 @@ from uuid import UUID
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from app import cli, config, errors, store
+from app import cli, config, errors, store, web
 from app.api import boards, dispatch, projects, users
 
 
@@ -53,5 +53,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(users.blp)
     api.register_blueprint(boards.blp)
     api.register_blueprint(dispatch.blp)
+    web.init_app(app, api_blueprints=[projects.blp, users.blp, boards.blp, dispatch.blp])
     cli.init_app(app)
     return app

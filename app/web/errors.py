@@ -1,0 +1,52 @@
+"""Error pages for people: the API keeps answering JSON, the pages answer HTML."""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import PersistenceError
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import DomainError, NotAllowed, ProjectNotFound, UserNotFound
+
+
+# Status -> (title, what to tell the user).
+PAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your role does not allow this page or action.")),
+    404: (_l("Not found"), _l("There is no such page, project or record.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("What was sent is too large.")),
+    422: (_l("Not possible"), _l("This cannot be done as asked.")),
+    429: (_l("Too many attempts"), _l("Too many attempts from your address. Wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("The server could not complete the request. Nothing was recorded.")),
+    503: (_l("Temporarily unavailable"), _l("The record store is unavailable; nothing was recorded. Try again in a moment.")),
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/") or request.path == "/api"
+
+
+def error_page(status: int, detail: str | None = None):
+    title, message = PAGES.get(status, PAGES[500])
+    return render_template("error.html", title=title, message=detail or message), status
+
+
+def init_app(app: Flask) -> None:
+    """Answer HTML outside /api for the errors the API answers in JSON."""
+    statuses = {HTTPException: None, ProjectNotFound: 404, UserNotFound: 404, NotAllowed: 403,
+                PersistenceError: 503, DomainError: 422}
+    for exception, status in statuses.items():
+        json_handler = app.error_handler_spec[None][None].get(exception)
+
+        def handler(error, json_handler=json_handler, status=status):
+            if is_api_request() and json_handler is not None:
+                return json_handler(error)
+            code = error.code if isinstance(error, HTTPException) else status
+            response = error_page(code or 500)
+            if code == 503:
+                return response[0], 503, {"Retry-After": "5"}
+            return response
+
+        app.register_error_handler(exception, handler)

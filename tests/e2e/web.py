@@ -1,0 +1,44 @@
+"""Helpers of the web page tests: users with passwords, signing in through the form (with its
+CSRF token), and reading pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.security import hash_password
+from tests.e2e.conftest import USERS
+
+PASSWORD = "banban-test-pw"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per session
+
+
+def add_web_users(banban, password_hash: str) -> None:
+    """The e2e users (one per role and more agents), each able to sign in with PASSWORD."""
+    for username, role in USERS:
+        banban.register_user(username, role, actor="test", password_hash=password_hash)
+
+
+def csrf_token(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD):
+    """Sign in through the login form, as a browser would; return the answer."""
+    page = client.get("/login")
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf_token(page.get_data(as_text=True))})
+
+
+def post_form(client, path: str, data: dict, page_path: str | None = None):
+    """Post a form with the CSRF token of the page it is on (by default the same path)."""
+    page = client.get(page_path or path)
+    return client.post(path, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))})

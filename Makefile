@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test demo clean messages translations
+.PHONY: run test demo clean messages translations screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: $(VENV)/.run-deps $(MO)
 test: $(VENV)/.test-deps $(MO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Screenshots of the main pages at desktop and phone width (needs Chromium; see README).
+screenshots: $(VENV)/.test-deps $(MO)
+	$(BIN)/python scripts/screenshots.py
+
 # The Chinese catalogue, compiled for the app (the .mo is built, never committed).
 $(MO): $(PO) | $(VENV)/.run-deps
 	$(BIN)/pybabel -q compile -d translations -l zh_Hans_CN
@@ -44,4 +48,4 @@ messages: $(VENV)/.run-deps
 	$(BIN)/python translations/fill.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis screenshots

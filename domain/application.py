@@ -8,6 +8,8 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 from __future__ import annotations
 
 import logging
+from copy import deepcopy
+from dataclasses import asdict
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
@@ -25,6 +27,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import get_topic
 
+from domain import clocks
 from domain.access import check_can_record
 from domain.boards import board
 from domain.dispatching import Dispatching
@@ -215,6 +218,21 @@ class Banban(Dispatching, Application[UUID]):
                 "void": fact["void"],
             })
         return result
+
+    def event(self, project_id: UUID | str, version: int) -> dict[str, Any]:
+        """One event of a project as it stands after corrections (amended values applied)."""
+        project = self._project(project_id, for_reading=True)
+        if not 1 <= version <= project.version:
+            raise DomainError(f"version {version} does not exist: the project is at version "
+                              f"{project.version}", field="version", code="unknown_version")
+        return deepcopy(project.fact(version))
+
+    def clocks(self, project_id: UUID | str) -> dict[str, Any]:
+        """A project's flags today, each with its explanation, and its milestones' colours."""
+        project = self._project(project_id, for_reading=True)
+        today = self.clock()
+        return {"today": today, "flags": [asdict(flag) for flag in clocks.flags(project, today)],
+                "milestone_colours": clocks.milestone_colours(project, today)}
 
     def project_ids(self) -> Iterator[UUID]:
         """Ids of every project, in signing order."""

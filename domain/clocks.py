@@ -146,8 +146,8 @@ class _AsOf:
             cited.add(version)
             cited.update(self.project.fact(version)["corrected_by"])
         facts = [self.project.fact(version) for version in sorted(cited)]
-        return [{"version": f["version"], "occurred_on": f["occurred_on"], "actor": f["actor"]}
-                for f in facts]
+        return [{"version": f["version"], "type": f["type"], "occurred_on": f["occurred_on"],
+                 "actor": f["actor"]} for f in facts]
 
     def notes(self, start: date, end: date, *, paused: bool = False) -> str:
         """What an explanation must admit about its count of working days from start to end."""

@@ -1,21 +1,217 @@
-"""Pages for help secretaries: their board, project pages and the forms that record events."""
+"""Pages for help secretaries (and the office): their board, projects, a project's page and the
+forms that record events. Phones first: every page works at 375 px."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from app.store import cards, service
 from app.web.auth import roles_required
+from app.web.forms import (
+    FIELD_HINTS,
+    amend_form_class,
+    amendments,
+    error_message,
+    event_fields,
+    fill_choices,
+    form_class,
+    prefill_amendment,
+)
+from app.web.labels import EVENT_LABELS, PHASE_LABELS, STATUS_LABELS
+from domain.access import check_can_record
+from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
+from domain.fields import EVENT_TYPES
+from domain.lifecycle import PHASES, STATUSES
 
 bp = Blueprint("agents", __name__)
+
+# The order forms are offered in on a project page: the daily work first.
+FORM_ORDER = ["progress_reported", "milestone_reached", "problem_raised", "problem_plan_proposed",
+              "problem_followed_up", "problem_resolved", "problem_escalated", "problem_reopened",
+              "approval_applied", "approval_granted", "approval_rejected", "commitment_fulfilled",
+              "milestone_planned", "visit_logged", "instruction_given", "service_rated",
+              "team_assigned", "suspended", "resumed", "terminated", "corrected"]
+assert set(FORM_ORDER) == set(EVENT_TYPES), "every event type has a form"
+
+
+@bp.context_processor
+def form_words() -> dict[str, Any]:
+    return {"hints": FIELD_HINTS, "today": service().clock().isoformat()}
 
 
 @bp.get("/board")
 @roles_required("agent")
 def board():
-    return render_template("agents/board.html")
+    mine = [card["project_id"] for card in cards().view.cards(agent=current_user.username)]
+    return render_template("agents/board.html",
+                           board=service().board(current_user.username, project_ids=mine))
 
 
 @bp.get("/projects")
 @roles_required()
 def projects():
-    return render_template("agents/projects.html")
+    phase = request.args.get("phase") or None
+    status = request.args.get("status") or None
+    mine = request.args.get("mine") == "1"
+    if (phase and phase not in PHASES) or (status and status not in STATUSES):
+        abort(404)
+    agent = current_user.username if mine and current_user.role == "agent" else None
+    found = cards().view.cards(agent=agent, phase=phase, status=status)
+    return render_template("agents/projects.html", projects=found, phase=phase, status=status,
+                           mine=mine, PHASES=PHASES, STATUSES=STATUSES,
+                           PHASE_LABELS=PHASE_LABELS, STATUS_LABELS=STATUS_LABELS)
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@roles_required("office")
+def sign():
+    form = form_class("signed")()
+    people = _people()
+    fill_choices(form, "signed", {"milestones": [], "approvals": [], "problems": []}, people, [])
+    if request.method == "GET":
+        form.signed_on.data = service().clock()
+    if form.validate_on_submit():
+        fields = event_fields(form, "signed")
+        try:
+            made = service().sign_project(current_user.username, signed_on=form.signed_on.data,
+                                          **fields)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            flash(gettext("Project signed: %(name)s", name=made["name"]))
+            return redirect(url_for("agents.project", project_id=made["id"]))
+    return render_template("agents/sign.html", form=form), 200 if not form.errors else 422
+
+
+@bp.get("/projects/<project_id>")
+@roles_required()
+def project(project_id: str):
+    banban = service()
+    state = banban.project(project_id)
+    history = banban.history(state["id"])
+    return render_template(
+        "agents/project.html", project=state, clocks=banban.clocks(state["id"]),
+        recent=list(reversed(history))[:15], forms=_forms_for(state),
+    )
+
+
+@bp.route("/projects/<project_id>/record/<event_type>", methods=["GET", "POST"])
+@roles_required("agent", "office", "leader")
+def record(project_id: str, event_type: str):
+    if event_type not in EVENT_TYPES:
+        abort(404)
+    banban = service()
+    state = banban.project(project_id)
+    if event_type not in _forms_for(state):
+        abort(403)
+    history = banban.history(state["id"])
+    people = _people()
+    target = None
+    if event_type == "corrected" and request.form.get("step") == "amend":
+        target = _amended_event(state, request.form.get("corrects_version"))
+        form = amend_form_class(target["type"])()
+        fill_choices(form, target["type"], state, people, history, amending=True)
+    else:
+        form = form_class(event_type)()
+        fill_choices(form, event_type, state, people, history)
+    form.today = banban.clock()
+    if request.method == "GET":
+        form.occurred_on.data = form.today
+        form.expected_version.data = str(state["version"])
+    stale = None
+    if form.validate_on_submit():
+        expected = _int(form.expected_version.data)
+        if event_type == "corrected" and target is None and form.action.data == "amend":
+            # First step done (which event, amend, why): now ask for the right values.
+            target = _amended_event(state, form.corrects_version.data)
+            second = amend_form_class(target["type"])(formdata=None)
+            fill_choices(second, target["type"], state, people, history, amending=True)
+            prefill_amendment(second, target)
+            second.corrects_version.data = target["version"]
+            second.correction_reason.data = form.reason.data
+            second.occurred_on.data, second.expected_version.data = form.occurred_on.data, expected
+            return render_template("agents/record.html", form=second, project=state,
+                                   event_type=event_type, target=target, stale=None)
+        try:
+            fields = (_correction_fields(form, target) if target
+                      else event_fields(form, event_type))
+            banban.record(state["id"], current_user.username, event_type,
+                          expected_version=expected, occurred_on=form.occurred_on.data,
+                          fields=fields)
+        except ConcurrentUpdate as conflict:
+            # Someone else recorded meanwhile: show what, keep the input, and let the user
+            # confirm against the project as it is now.
+            stale = [e for e in banban.history(state["id"]) if e["version"] > expected]
+            form.expected_version.data = str(conflict.actual_version or state["version"])
+        except NotAllowed:
+            abort(403)
+        except DomainError as error:
+            _show_refusal(form, error)
+        else:
+            flash(gettext("Recorded: %(what)s", what=EVENT_LABELS[event_type]))
+            return redirect(url_for("agents.project", project_id=state["id"]))
+    status = 200 if request.method == "GET" else 409 if stale else 422
+    return render_template("agents/record.html", form=form, project=state,
+                           event_type=event_type, target=target, stale=stale), status
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        abort(400)
+
+
+def _forms_for(state: dict[str, Any]) -> list[str]:
+    """The event types the signed-in user may record on this project, in FORM_ORDER."""
+    user = {"username": current_user.username, "role": current_user.role}
+    team = [state["team"]["chief_agent"], *state["team"]["co_agents"]]
+    allowed = []
+    for event_type in FORM_ORDER:
+        try:
+            check_can_record(user, event_type, team)
+        except NotAllowed:
+            continue
+        allowed.append(event_type)
+    return allowed
+
+
+def _people() -> dict[str, list[dict[str, Any]]]:
+    """Enabled users who can be named in a form, by role."""
+    people: dict[str, list[dict[str, Any]]] = {"agent": [], "leader": []}
+    for user in service().users():
+        if not user["disabled"] and user["role"] in people:
+            people[user["role"]].append(user)
+    return people
+
+
+def _amended_event(state: dict[str, Any], version: Any) -> dict[str, Any]:
+    """The event an amendment corrects, as it stands now (400 if the form was tampered with)."""
+    number = _int(version)
+    try:
+        return service().event(state["id"], number) | {"version": number}
+    except DomainError:
+        abort(400)
+
+
+def _correction_fields(form, target: dict[str, Any]) -> dict[str, Any]:
+    return {"corrects_version": target["version"], "action": "amend",
+            "reason": form.correction_reason.data, "changes": amendments(form, target)}
+
+
+def _show_refusal(form, error: DomainError) -> None:
+    """Put the domain's refusal next to the field it names (or above the form)."""
+    name = (error.field or "").removeprefix("changes.")
+    if name == "occurred_on" and "amend_occurred_on" in form._fields and \
+            (error.field or "").startswith("changes."):
+        name = "amend_occurred_on"
+    field = form._fields.get(name)
+    message = error_message(error.code)
+    if field is not None and field.type != "HiddenField":
+        field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+    else:
+        form.form_errors.append(message)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_datetime, gettext
+
+from app.web import labels
 
 YI = 10**8    # 亿 = a hundred million yuan
 WAN = 10**4   # 万 = ten thousand yuan
@@ -43,7 +45,31 @@ def moment(value: datetime | str | None) -> str:
     return format_datetime(value, "yyyy-MM-dd HH:mm:ss")
 
 
+def person(username: str | None) -> str:
+    """A user's display name (their username when they have none), or the office's name."""
+    if not username:
+        return "—"
+    if username == "office":
+        return str(labels.ROLE_LABELS["office"])
+    if "banban_people" not in g:
+        from app.store import service
+
+        g.banban_people = {u["username"]: u["display_name"] for u in service().users()}
+    return g.banban_people.get(username, username)
+
+
+def subject_title(title: str, kind: str) -> str:
+    """A flag's subject: a milestone in words, a problem or approval by its own title."""
+    return labels.label(labels.MILESTONE_LABELS, title) if kind == "milestone" else title
+
+
 def init_app(app: Flask) -> None:
-    app.add_template_filter(money)
-    app.add_template_filter(day)
-    app.add_template_filter(moment)
+    for function in (money, day, moment, person, subject_title):
+        app.add_template_filter(function)
+    app.add_template_filter(labels.rule_text)
+    words = {"event_label": labels.EVENT_LABELS, "milestone_label": labels.MILESTONE_LABELS,
+             "phase_label": labels.PHASE_LABELS, "status_label": labels.STATUS_LABELS,
+             "role_label": labels.ROLE_LABELS, "approval_status_label":
+             labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS}
+    for name, table in words.items():
+        app.add_template_filter(lambda code, table=table: labels.label(table, code), name)

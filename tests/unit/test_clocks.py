@@ -111,7 +111,7 @@ def test_an_overdue_milestone_explains_itself(project, at):
         "project_id": None, "project": "Luli new materials",
     }
     assert flag.thresholds == {"warning_working_days": 5}
-    assert flag.events == [{"version": 2, "occurred_on": SIGNED_ON, "actor": "zhang"}]
+    assert flag.events == [{"version": 2, "type": "milestone_planned", "occurred_on": SIGNED_ON, "actor": "zhang"}]
     assert "2 working days late" in flag.explanation  # 8 and 9 October; the holiday is not
 
 
@@ -144,7 +144,7 @@ def test_a_replanned_milestone_follows_its_new_date_and_cites_the_replanning(pro
     [flag] = milestone_flags(project, AFTER_HOLIDAY)
 
     assert (flag.rule, flag.due_on) == (MILESTONE_DUE_SOON, date(2026, 10, 9))
-    assert flag.events == [{"version": 3, "occurred_on": date(2026, 9, 20), "actor": "li"}]
+    assert flag.events == [{"version": 3, "type": "milestone_planned", "occurred_on": date(2026, 9, 20), "actor": "li"}]
     assert "replanned from 2026-09-30" in flag.explanation
 
 
@@ -184,7 +184,7 @@ def test_a_same_day_problem_left_overnight_is_red_even_into_a_holiday(project, a
 
     assert (flag.rule, flag.colour, flag.due_on, flag.owner) == (
         PROBLEM_NOT_SOLVED_SAME_DAY, "red", BEFORE_HOLIDAY, "zhang")
-    assert flag.events == [{"version": 2, "occurred_on": BEFORE_HOLIDAY, "actor": "zhang"}]
+    assert flag.events == [{"version": 2, "type": "problem_raised", "occurred_on": BEFORE_HOLIDAY, "actor": "zhang"}]
     assert "不过夜" in flag.explanation
 
 
@@ -323,7 +323,7 @@ def test_a_commitment_due_on_a_working_day_is_red_the_next_day(project, at):
     assert (flag.rule, flag.colour, flag.owner, flag.due_on) == (
         COMMITMENT_OVERDUE, "red", "zhang", BEFORE_HOLIDAY)
     assert flag.subject["title"] == "环评 (生态环境局)"
-    assert flag.events == [{"version": 3, "occurred_on": date(2026, 9, 3), "actor": "li"}]
+    assert flag.events == [{"version": 3, "type": "approval_granted", "occurred_on": date(2026, 9, 3), "actor": "li"}]
 
 
 def test_a_commitment_due_in_the_holiday_is_kept_on_the_first_working_day_after(project, at):

@@ -1,0 +1,387 @@
+"""Forms for recording events, built from the domain's field table (domain/fields.py).
+
+Every event type of the API has a form: the field table says what each field takes, and this
+module turns each kind into a WTForms field with plain-language labels, choices drawn from the
+project (its open problems, pending approvals, milestones not reached) and the people who can
+be named. Money is entered in 万元 as officials count it and stored in yuan.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from app.web.labels import (
+    CORRECTION_ACTION_LABELS,
+    ESCALATION_LABELS,
+    EVENT_LABELS,
+    MILESTONE_LABELS,
+    label,
+)
+from domain.fields import (
+    EVENT_TYPES,
+    LONG_TEXT,
+    MAX_LIST,
+    MAX_MONEY,
+    NOT_AMENDABLE,
+    SHORT_TEXT,
+    SIGNING_FIELDS,
+    fields_of,
+)
+from domain.fields import Field as Spec
+
+WAN = 10_000  # yuan in a 万元
+
+FIELD_LABELS = {
+    "name": _l("Project name"),
+    "investor": _l("Investor"),
+    "industry": _l("Industry"),
+    "investment": _l("Planned investment (10k yuan)"),
+    "park": _l("Industrial park"),
+    "signed_on": _l("Signing date"),
+    "chief_agent": _l("Chief agent"),
+    "co_agents": _l("Co-agents"),
+    "leader": _l("Responsible leader"),
+    "reason": _l("Reason"),
+    "milestone": _l("Milestone"),
+    "planned_on": _l("Planned date"),
+    "note": _l("Note"),
+    "approval_id": _l("Approval"),
+    "item": _l("Approval item"),
+    "department": _l("Department"),
+    "missing_documents": _l("Missing documents (one per line)"),
+    "commitment_due_on": _l("Documents due on"),
+    "problem_id": _l("Problem"),
+    "title": _l("Problem"),
+    "description": _l("Description"),
+    "same_day": _l("Can be solved the same day (不过夜)"),
+    "responsible_unit": _l("Responsible unit"),
+    "plan": _l("Solution plan"),
+    "due_on": _l("Plan to solve it by"),
+    "escalated_to": _l("Escalate to"),
+    "resolution": _l("How it was resolved"),
+    "investment_completed": _l("Investment completed to date (10k yuan)"),
+    "purpose": _l("Purpose of the visit"),
+    "met_with": _l("Met with"),
+    "instruction": _l("Instruction"),
+    "rating": _l("Rating"),
+    "agent": _l("Agent rated"),
+    "comment": _l("Comment"),
+    "corrects_version": _l("Event to correct"),
+    "action": _l("Correction"),
+    "occurred_on": _l("Date it happened"),
+}
+
+FIELD_HINTS = {
+    "occurred_on": _l("The business date: when it happened, not when it is recorded."),
+    "investment": _l("In 万元; 1 亿元 = 10000 万元."),
+    "investment_completed": _l("The total to date, in 万元, not this period's increase."),
+    "missing_documents": _l("Leave empty if nothing is missing; otherwise give the due date."),
+    "reason": _l("Required when a planned date changes."),
+    "leader": _l("Needed when escalating to a leader."),
+}
+
+# Messages for the domain's refusal codes, shown next to the field they name.
+ERROR_MESSAGES = {
+    "already_void": _l("That event was already voided."),
+    "approval_not_pending": _l("This approval has already been decided."),
+    "before_signing": _l("The date is before the project was signed."),
+    "correction_breaks_history": _l("After this correction the history would break a rule."),
+    "date_order": _l("The date is before an earlier step of the same matter."),
+    "duplicate_id": _l("This id is already used in the project."),
+    "future_date": _l("The date cannot be in the future."),
+    "investment_decreased": _l("Investment completed to date cannot go down; correct the earlier report instead."),
+    "milestone_already_reached": _l("This milestone was already reached."),
+    "no_change": _l("Nothing would change."),
+    "no_open_commitment": _l("This approval has no open commitment."),
+    "not_allowed": _l("You may not record this."),
+    "not_correctable": _l("This event cannot be corrected that way."),
+    "not_on_team": _l("This person is not on the project's team."),
+    "not_suspended": _l("The project is not suspended."),
+    "phase_passed": _l("The project is already past this milestone's phase."),
+    "phase_regression": _l("The project cannot go back to an earlier phase."),
+    "project_suspended": _l("The project is suspended: only a resumption can be recorded."),
+    "project_terminated": _l("The project is terminated: nothing more can be recorded."),
+    "reason_required": _l("Give a reason."),
+    "required": _l("This field is required."),
+    "unknown_approval": _l("No such approval in this project."),
+    "unknown_problem": _l("No such problem in this project."),
+    "unknown_user": _l("No such user."),
+    "user_disabled": _l("This user is disabled."),
+    "wrong_role": _l("This person does not have the right role."),
+    "invalid_field": _l("This value is not accepted."),
+}
+
+
+def error_message(code: str) -> str:
+    """A domain refusal in the user's language."""
+    return str(ERROR_MESSAGES.get(code, _l("This cannot be recorded as entered.")))
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (easier on a phone than a multiple select)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class LinesField(TextAreaField):
+    """A list of short texts, one per line."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = [line.strip() for line in (valuelist[0] if valuelist else "").splitlines()
+                     if line.strip()]
+
+    def _value(self) -> str:
+        return "\n".join(self.data or [])
+
+
+class WanField(DecimalField):
+    """Money entered in 万元 (up to 4 decimals, i.e. to the yuan), held in yuan."""
+
+    def yuan(self) -> int | None:
+        if self.data is None:
+            return None
+        return int(self.data * WAN)
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None:
+            try:
+                exact = (self.data * WAN) == (self.data * WAN).to_integral_value()
+            except InvalidOperation:
+                exact = False
+            if not exact:
+                raise ValidationError(_l("At most 4 decimal places (to the yuan)."))
+
+
+class EventForm(FlaskForm):
+    """Fields every event form has: when it happened and the version the user saw."""
+
+    occurred_on = DateField(FIELD_LABELS["occurred_on"], validators=[InputRequired()])
+    expected_version = HiddenField()
+    today: date | None = None  # the county's today, set by the view
+
+    def validate_occurred_on(self, field: Field) -> None:
+        # Checked here too (the domain refuses it as well) so that every problem of the
+        # form is shown at once.
+        if self.today is not None and field.data is not None and field.data > self.today:
+            raise ValidationError(error_message("future_date"))
+
+
+def _wtf_field(name: str, spec: Spec) -> Field:
+    """The WTForms field for one domain field (choices are filled per request)."""
+    text = FIELD_LABELS.get(name, name)
+    need = [DataRequired()] if spec.required else [Optional()]
+    kind = spec.kind
+    if kind == "short_text":
+        return StringField(text, validators=need + [Length(max=SHORT_TEXT)])
+    if kind == "long_text":
+        return TextAreaField(text, validators=need + [Length(max=LONG_TEXT)])
+    if kind in ("username", "choice", "id", "version"):
+        coerce = int if kind == "version" else str
+        return SelectField(text, coerce=coerce, validate_choice=True,
+                           validators=[InputRequired()] if spec.required else [Optional()])
+    if kind == "usernames":
+        return CheckboxesField(text, validators=[Optional()])
+    if kind == "strings":
+        return LinesField(text, validators=[Optional()])
+    if kind == "date":
+        return DateField(text, validators=[InputRequired()] if spec.required else [Optional()])
+    if kind == "money":
+        return WanField(text, places=4, validators=(
+            [InputRequired()] if spec.required else [Optional()])
+            + [NumberRange(min=0, max=MAX_MONEY // WAN)])
+    if kind == "rating":
+        return RadioField(text, coerce=int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
+                          validators=[InputRequired()])
+    if kind == "bool":
+        return BooleanField(text)
+    raise ValueError(f"no form field for kind {kind}")  # pragma: no cover
+
+
+# Fields left out of the forms: ids the server makes, and a correction's changes (asked for
+# in a second step, with the fields of the event being amended).
+_LEFT_OUT = {("approval_applied", "approval_id"), ("problem_raised", "problem_id"),
+             ("corrected", "changes")}
+_FORM_CLASSES: dict[str, type[FlaskForm]] = {}
+
+
+def form_class(event_type: str) -> type[FlaskForm]:
+    """The form class of an event type (made once)."""
+    if event_type not in _FORM_CLASSES:
+        if event_type == "signed":
+            attributes = {name: _wtf_field(name, spec) for name, spec in SIGNING_FIELDS.items()}
+            attributes["signed_on"] = DateField(FIELD_LABELS["signed_on"],
+                                                validators=[InputRequired()])
+            base: type[FlaskForm] = FlaskForm
+        else:
+            attributes = {name: _wtf_field(name, spec)
+                          for name, spec in EVENT_TYPES[event_type][1].items()
+                          if (event_type, name) not in _LEFT_OUT}
+            base = EventForm
+        _FORM_CLASSES[event_type] = type(f"{event_type.title()}Form", (base,), attributes)
+    return _FORM_CLASSES[event_type]
+
+
+def amend_form_class(target_type: str) -> type[FlaskForm]:
+    """The second step of an amendment: the amendable fields of the event being corrected."""
+    key = f"amend:{target_type}"
+    if key not in _FORM_CLASSES:
+        attributes: dict[str, Any] = {
+            name: _wtf_field(name, Spec(spec.kind, False, spec.description, spec.choices))
+            for name, spec in fields_of(target_type).items() if name not in NOT_AMENDABLE
+        }
+        if target_type != "signed":
+            attributes["amend_occurred_on"] = DateField(FIELD_LABELS["occurred_on"],
+                                                        validators=[Optional()])
+        # The correction's own reason is carried from the first step under a name of its
+        # own: the amended event may have a `reason` field too.
+        attributes.update(corrects_version=HiddenField(), correction_reason=HiddenField(),
+                          step=HiddenField(default="amend"))
+        _FORM_CLASSES[key] = type(f"Amend{target_type.title()}Form", (EventForm,), attributes)
+    return _FORM_CLASSES[key]
+
+
+def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
+                 people: dict[str, list[dict[str, Any]]], history: list[dict[str, Any]],
+                 amending: bool = False) -> None:
+    """Offer what can be chosen for this project: its items, milestones and people.
+
+    When amending an event, every milestone can be chosen (the one it names is reached).
+    """
+    blank = [("", "—")]
+    for name, field in form._fields.items():
+        spec = fields_of(event_type).get(name)
+        if not isinstance(field, (SelectField, CheckboxesField)) or isinstance(field, RadioField):
+            continue
+        if name in ("chief_agent", "agent"):
+            field.choices = (blank if not (spec and spec.required) else []) + _people(people["agent"])
+        elif name == "co_agents":
+            field.choices = _people(people["agent"])
+        elif name == "leader":
+            field.choices = blank + _people(people["leader"])
+        elif name == "milestone":
+            reached = {m["milestone"] for m in project.get("milestones", []) if m["reached_on"]}
+            field.choices = [(code, str(text)) for code, text in MILESTONE_LABELS.items()
+                             if amending or code not in reached]
+        elif name == "escalated_to":
+            field.choices = [(code, str(text)) for code, text in ESCALATION_LABELS.items()]
+        elif name == "action":
+            field.choices = [(code, str(text)) for code, text in CORRECTION_ACTION_LABELS.items()]
+        elif name == "approval_id":
+            field.choices = [(a["id"], f"{a['item']} · {a['department']}")
+                             for a in project["approvals"] if _approval_fits(event_type, a)]
+        elif name == "problem_id":
+            fitting = [(p["id"], p["title"]) for p in project["problems"]
+                       if _problem_fits(event_type, p)]
+            field.choices = (blank if not (spec and spec.required) else []) + fitting
+        elif name == "corrects_version":
+            field.choices = [(e["version"], f"v{e['version']} · {label(EVENT_LABELS, e['type'])}"
+                              f" · {e['occurred_on']} · {e['actor']}")
+                             for e in reversed(history)
+                             if not e["void"] and e["type"] != "corrected"]
+        else:
+            continue
+        field.choices = [SelectChoice(value, text) for value, text in field.choices]
+
+
+def _people(users: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(u["username"], f"{u['display_name']} ({u['username']})") for u in users]
+
+
+def _approval_fits(event_type: str, approval: dict[str, Any]) -> bool:
+    if event_type in ("approval_granted", "approval_rejected"):
+        return approval["status"] == "applied"
+    if event_type == "commitment_fulfilled":
+        commitment = approval["commitment"]
+        return bool(commitment) and commitment["fulfilled_on"] is None
+    return True
+
+
+def _problem_fits(event_type: str, problem: dict[str, Any]) -> bool:
+    if event_type == "problem_reopened":
+        return problem["status"] == "resolved"
+    if event_type == "instruction_given":
+        return True
+    return problem["status"] == "open"
+
+
+def event_fields(form: FlaskForm, event_type: str) -> dict[str, Any]:
+    """The form's values as the domain takes them (money in yuan, blanks as None)."""
+    values: dict[str, Any] = {}
+    specs = SIGNING_FIELDS if event_type == "signed" else EVENT_TYPES[event_type][1]
+    for name in specs:
+        if name not in form._fields:
+            continue
+        values[name] = _value(form._fields[name])
+    return values
+
+
+def _value(field: Field) -> Any:
+    if isinstance(field, WanField):
+        return field.yuan()
+    data = field.data
+    if isinstance(data, str):
+        return data.strip() or None
+    if isinstance(data, list) and len(data) > MAX_LIST:
+        return data[:MAX_LIST + 1]  # the domain names the field and refuses it
+    return data
+
+
+def amendments(form: FlaskForm, target: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose values differ from the event as it stands: the correction's changes."""
+    changes: dict[str, Any] = {}
+    for name, spec in fields_of(target["type"]).items():
+        if name in NOT_AMENDABLE or name not in form._fields:
+            continue
+        value = _value(form._fields[name])
+        if spec.kind in ("strings", "usernames"):
+            value = value or []
+        if spec.kind == "bool":
+            value = bool(value)
+        if value != target["data"].get(name) and not (value is None and not spec.required
+                                                      and target["data"].get(name) is None):
+            changes[name] = value
+    moved = form._fields.get("amend_occurred_on")
+    if moved is not None and moved.data and moved.data != target["occurred_on"]:
+        changes["occurred_on"] = moved.data
+    return changes
+
+
+def prefill_amendment(form: FlaskForm, target: dict[str, Any]) -> None:
+    """Show the event's current values, so the user changes only what is wrong."""
+    for name, value in target["data"].items():
+        field = form._fields.get(name)
+        if field is None or name in NOT_AMENDABLE:
+            continue
+        field.data = Decimal(value) / WAN if isinstance(field, WanField) and value is not None \
+            else value
+    if "amend_occurred_on" in form._fields:
+        form.amend_occurred_on.data = target["occurred_on"]
+

@@ -1,0 +1,79 @@
+"""Through a real browser: the journeys of a help secretary, a leader and an auditor."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.application import county_today
+from tests.e2e.browser import (  # noqa: F401 - fixtures
+    PHONE,
+    chromium,
+    live_server,
+    seed_users,
+    sign_in,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def county(store_env):
+    """A signed project (chief zhang, co-agent li) with a plan, dated around the real today."""
+    today = county_today()
+    banban = seed_users(store_env, today)
+    made = banban.sign_project(
+        "office", signed_on=today - timedelta(days=60), name="鲁丽绿色新材料产业园",
+        investor="鲁丽集团", industry="新材料", investment=10_000_000_000, park="安福工业园",
+        chief_agent="zhang", co_agents=["li"], leader="leader")
+    banban.record(made["id"], "zhang", "milestone_planned", expected_version=1,
+                  occurred_on=today - timedelta(days=50),
+                  fields={"milestone": "land_approved", "planned_on": today + timedelta(days=30)})
+    yield {"project": made, "today": today, "banban": banban}
+    banban.close()
+
+
+def test_an_agent_records_a_milestone_on_a_phone_and_sees_it_on_the_board(
+        chromium, live_server, county):
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live_server.url, "zhang")
+    assert page.url.endswith("/board")
+    assert page.get_by_text("用地获批").first.is_visible()
+    page.get_by_role("link", name="鲁丽绿色新材料产业园").click()
+    page.get_by_role("link", name="里程碑达成").click()
+    page.select_option("#milestone", "land_approved")
+    page.fill("#note", "省厅批复")
+    page.get_by_role("button", name="记录").click()
+    page.wait_for_url(f"**/projects/{county['project']['id']}")
+    assert page.get_by_text("已记录：里程碑达成").is_visible()
+    # The board of another member of the team shows it at once (any worker).
+    page.goto(f"{live_server.url}/board")
+    assert "未计划" in page.inner_text(".project-card dl")  # no next milestone now
+    history = county["banban"].history(county["project"]["id"])
+    assert (history[-1]["type"], history[-1]["actor"]) == ("milestone_reached", "zhang")
+    # Nothing overflows a 375-px screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert not errors, errors  # no CSP violations or script errors
+    context.close()
+
+
+def test_a_bad_form_input_shows_its_error_and_records_nothing(chromium, live_server, county):
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "li")
+    page.goto(f"{live_server.url}/projects/{county['project']['id']}/record/progress_reported")
+    page.fill("#investment_completed", "1.23456")  # finer than a yuan
+    tomorrow = (county["today"] + timedelta(days=1)).isoformat()
+    page.evaluate("document.querySelector('#occurred_on').removeAttribute('max')")
+    page.fill("#occurred_on", tomorrow)
+    page.get_by_role("button", name="记录").click()
+    field = page.locator(".field.has-error", has=page.locator("#investment_completed"))
+    assert "最多 4 位小数" in field.locator(".error").inner_text()
+    date_field = page.locator(".field.has-error", has=page.locator("#occurred_on"))
+    assert "日期不能晚于今天" in date_field.inner_text()
+    assert county["banban"].project(county["project"]["id"])["version"] == 2
+    context.close()

@@ -1,0 +1,201 @@
+"""Plain words for the codes the domain stores: event types, milestones, phases, statuses, roles,
+field names and the like, each a lazy translation so a page shows them in the reader's language.
+
+Every page and form takes its labels from here; tests/unit/test_labels.py checks that every
+code the domain knows has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+
+EVENT_LABELS = {
+    "signed": _l("Signed"),
+    "team_assigned": _l("Team assigned"),
+    "milestone_planned": _l("Milestone planned"),
+    "milestone_reached": _l("Milestone reached"),
+    "approval_applied": _l("Approval applied for"),
+    "approval_granted": _l("Approval granted"),
+    "approval_rejected": _l("Approval rejected"),
+    "commitment_fulfilled": _l("Commitment fulfilled"),
+    "problem_raised": _l("Problem raised"),
+    "problem_plan_proposed": _l("Solution plan proposed"),
+    "problem_escalated": _l("Problem escalated"),
+    "problem_followed_up": _l("Problem followed up"),
+    "problem_resolved": _l("Problem resolved"),
+    "problem_reopened": _l("Problem reopened"),
+    "progress_reported": _l("Progress reported"),
+    "visit_logged": _l("Visit logged"),
+    "instruction_given": _l("Leader's instruction"),
+    "service_rated": _l("Service rated"),
+    "suspended": _l("Suspended"),
+    "resumed": _l("Resumed"),
+    "terminated": _l("Terminated"),
+    "corrected": _l("Correction"),
+}
+
+MILESTONE_LABELS = {
+    "park_review_passed": _l("Park-entry joint review passed"),
+    "project_filed": _l("Project filed"),
+    "land_approved": _l("Land approval granted"),
+    "land_cleared": _l("Land acquisition and clearance done"),
+    "land_delivered": _l("Land delivered"),
+    "construction_permitted": _l("Construction permit granted"),
+    "construction_started": _l("Construction started"),
+    "completion_accepted": _l("Completion accepted"),
+    "production_started": _l("Production started"),
+    "operating": _l("Operating"),
+}
+
+PHASE_LABELS = {
+    "signing": _l("Signing"),
+    "land": _l("Land"),
+    "construction": _l("Construction"),
+    "operation": _l("Operation"),
+}
+
+STATUS_LABELS = {
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "terminated": _l("Terminated"),
+}
+
+APPROVAL_STATUS_LABELS = {
+    "applied": _l("Applied for"),
+    "granted": _l("Granted"),
+    "rejected": _l("Rejected"),
+}
+
+PROBLEM_STATUS_LABELS = {
+    "open": _l("Open"),
+    "resolved": _l("Resolved"),
+}
+
+ROLE_LABELS = {
+    "agent": _l("Help secretary"),
+    "office": _l("Service centre"),
+    "leader": _l("County leader"),
+    "auditor": _l("Auditor"),
+}
+
+ESCALATION_LABELS = {
+    "office": _l("Service centre"),
+    "leader": _l("County leader"),
+}
+
+CORRECTION_LABELS = {
+    "amend": _l("Amend"),
+    "void": _l("Void"),
+}
+
+CADENCE_LABELS = {
+    "weekly": _l("Weekly dispatch"),
+    "half-monthly": _l("Half-monthly report"),
+    "monthly": _l("Monthly inspection"),
+    "quarterly": _l("Quarterly bulletin"),
+}
+
+# Red flag rules (domain/clocks.py).
+RULE_LABELS = {
+    "milestone_due_soon": _l("Milestone due soon"),
+    "milestone_overdue": _l("Milestone overdue"),
+    "problem_not_solved_same_day": _l("Problem not solved the same day"),
+    "problem_plan_late": _l("No solution plan within 2 working days"),
+    "problem_follow_up_late": _l("Old problem not followed up"),
+    "commitment_overdue": _l("Commitment overdue"),
+}
+
+# The headline figures a publication is compared on (domain/dispatching.py HEADLINES).
+HEADLINE_LABELS = {
+    "signed": _l("Projects signed"),
+    "milestones_reached": _l("Milestones reached"),
+    "milestones_overdue": _l("Milestones overdue"),
+    "approvals_granted": _l("Approvals granted"),
+    "problems_raised": _l("Problems raised"),
+    "problems_solved": _l("Problems solved"),
+    "red_flags": _l("Red flags"),
+}
+
+# Every field an event carries (domain/fields.py), and the fields of a project's state that the
+# audit pages compare.
+FIELD_LABELS = {
+    # signing
+    "name": _l("Project name"),
+    "investor": _l("Investor"),
+    "industry": _l("Industry"),
+    "investment": _l("Total investment"),
+    "park": _l("Industrial park"),
+    "chief_agent": _l("Chief agent"),
+    "co_agents": _l("Co-agents"),
+    "leader": _l("Responsible leader"),
+    # events
+    "occurred_on": _l("Business date"),
+    "reason": _l("Reason"),
+    "milestone": _l("Milestone"),
+    "planned_on": _l("Planned date"),
+    "note": _l("Note"),
+    "approval_id": _l("Approval number"),
+    "item": _l("Approval item"),
+    "department": _l("Department"),
+    "missing_documents": _l("Missing documents"),
+    "commitment_due_on": _l("Documents due on"),
+    "problem_id": _l("Problem number"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "same_day": _l("Solvable the same day"),
+    "responsible_unit": _l("Responsible unit"),
+    "plan": _l("Solution plan"),
+    "due_on": _l("Due on"),
+    "escalated_to": _l("Escalated to"),
+    "resolution": _l("Resolution"),
+    "investment_completed": _l("Investment completed"),
+    "purpose": _l("Purpose"),
+    "met_with": _l("Met with"),
+    "instruction": _l("Instruction"),
+    "rating": _l("Rating"),
+    "agent": _l("Agent"),
+    "comment": _l("Comment"),
+    "corrects_version": _l("Corrects version"),
+    "action": _l("Action"),
+    "changes": _l("Changes"),
+    "corrected_type": _l("Corrected event"),
+    "previous": _l("Values before"),
+    # project state
+    "signed_on": _l("Signed on"),
+    "phase": _l("Phase"),
+    "status": _l("Status"),
+    "status_reason": _l("Status reason"),
+    "visit_count": _l("Visits"),
+    "average_rating": _l("Average rating"),
+    "applied_on": _l("Applied on"),
+    "decided_on": _l("Decided on"),
+    "commitment": _l("Commitment"),
+    "fulfilled_on": _l("Fulfilled on"),
+    "raised_on": _l("Raised on"),
+    "raised_by": _l("Raised by"),
+    "since": _l("Since"),
+    "resolved_on": _l("Resolved on"),
+    "last_activity_on": _l("Last activity on"),
+    "proposed_on": _l("Proposed on"),
+    "text": _l("Text"),
+    "reached_on": _l("Reached on"),
+}
+
+# Values of choice fields, whichever field holds them (the codes do not collide).
+VALUE_LABELS: dict[str, Mapping[str, object]] = {
+    "milestone": MILESTONE_LABELS,
+    "phase": PHASE_LABELS,
+    "status": STATUS_LABELS | APPROVAL_STATUS_LABELS | PROBLEM_STATUS_LABELS,
+    "escalated_to": ESCALATION_LABELS,
+    "action": CORRECTION_LABELS,
+    "corrected_type": EVENT_LABELS,
+}
+
+
+def label(labels: Mapping[str, object], code: str | None) -> object:
+    """The plain words for a code, or the code itself if it has none (never a KeyError)."""
+    if code is None:
+        return "—"
+    return labels.get(code, code)

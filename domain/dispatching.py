@@ -6,8 +6,10 @@ A mixin of `Banban` (domain/application.py), kept apart so each reads in one sit
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -144,15 +146,28 @@ class Dispatching:
         return {"cadence": cadence, "period": period.id, "revision": record["revision"],
                 "actor": record["actor"], "published_at": record["published_at"]}
 
-    def publications(self) -> list[dict[str, Any]]:
-        """Every publication of every period's report, most recently published first."""
-        topic = get_topic(Publication.Opened)
-        found, start = [], 1
-        while batch := self.recorder.select_notifications(start, 500, topics=[topic]):
-            for notification in batch:
-                publication = self.repository.get(notification.originator_id)
-                period = self.period(publication.cadence, publication.period_id)
-                found += [self._publication_record(record, publication.cadence, period)
-                          for record in publication.revisions]
-            start = batch[-1].id + 1
+    def publications(self, cadence: str | None = None, period_id: str | None = None
+                     ) -> list[dict[str, Any]]:
+        """Every publication of every period's report (or of the one period named), most
+        recently published first."""
+        if cadence is not None and period_id is not None:
+            ids: Iterable[UUID] = [publication_id(cadence, self.period(cadence, period_id).id)]
+        else:
+            ids = self._notified_ids(get_topic(Publication.Opened))
+        found = []
+        for aggregate_id in ids:
+            try:
+                publication = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                continue  # that period was never published
+            period = self.period(publication.cadence, publication.period_id)
+            found += [self._publication_record(record, publication.cadence, period)
+                      for record in publication.revisions]
         return sorted(found, key=lambda record: record["published_at"], reverse=True)
+
+    def _notified_ids(self, topic: str) -> Iterator[UUID]:
+        """Ids of the aggregates whose events of this topic were recorded, in order."""
+        start = 1
+        while batch := self.recorder.select_notifications(start, 500, topics=[topic]):
+            yield from (notification.originator_id for notification in batch)
+            start = batch[-1].id + 1

@@ -135,9 +135,7 @@ def published(cadence: str, period: str):
     record, text = published_text(cadence, period)
     report = json.loads(text)
     changes = service().dispatch_changes(cadence, period, record["revision"])
-    revisions = sorted((p for p in service().publications()
-                        if (p["cadence"], p["period"]) == (cadence, period)),
-                       key=lambda p: p["revision"])
+    revisions = sorted(service().publications(cadence, period), key=lambda p: p["revision"])
     return render_template(
         "audit/published.html", record=record, text=text, report=report, changes=changes,
         revisions=revisions, headlines=list(HEADLINES),
@@ -227,13 +225,12 @@ def corrections(events: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]
     return found
 
 
-def usernames_in(records: Iterable[dict[str, Any]]) -> set[str]:
-    """The usernames events (actor and data) or project states name."""
+def usernames_in(events: Iterable[dict[str, Any]]) -> set[str]:
+    """The usernames events name: who recorded them, and the people in their data."""
     names: set[str] = set()
-    for record in records:
-        if record.get("actor"):
-            names.add(record["actor"])
-        for name, value in {**record.get("data", {}), **record}.items():
+    for event in events:
+        names.add(event["actor"])
+        for name, value in event["data"].items():
             if kind_of(name) == "username" and isinstance(value, str):
                 names.add(value)
             elif kind_of(name) == "usernames" and isinstance(value, list):

@@ -22,6 +22,8 @@ def test_publications_lists_every_revision_of_every_period_newest_first(service,
         ("weekly", "2026-W48", 1, "office")]
     assert listed[0]["published_at"] > listed[1]["published_at"] > listed[2]["published_at"]
     assert listed[2] == service.published_dispatch("weekly", "2026-W48", 1)[0]
+    assert service.publications("weekly", "2026-W48") == [listed[0], listed[2]]
+    assert service.publications("weekly", "2026-W47") == []
 
 
 def test_changes_since_an_earlier_revision_count_from_that_publication(service, sign):

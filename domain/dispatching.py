@@ -6,11 +6,14 @@ A mixin of `Banban` (domain/application.py), kept apart so each reads in one sit
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 from domain.canonical import to_json
 from domain.dispatch import dispatch_report
@@ -71,18 +74,15 @@ class Dispatching:
                            revision: int | None = None) -> tuple[dict[str, Any], str]:
         """A publication's record and its report text, byte for byte (the latest by default)."""
         period = self.period(cadence, period_id)
-        published = self._publications(cadence, period)
-        if revision is not None and not 1 <= revision <= len(published):
-            raise DomainError(f"{period.id} has {len(published)} publications",
-                              field="revision", code="unknown_revision")
-        record, text = published[(revision or len(published)) - 1]
+        record, text = self._publication(cadence, period, revision)
         return self._publication_record(record, cadence, period), text
 
-    def dispatch_changes(self, cadence: str, period_id: str) -> dict[str, Any]:
-        """What was recorded about the period since its latest publication, and the difference
-        it makes to the headline figures."""
+    def dispatch_changes(self, cadence: str, period_id: str,
+                         revision: int | None = None) -> dict[str, Any]:
+        """What was recorded about the period since its latest publication (or `revision`), and
+        the difference it makes to the headline figures."""
         period = self.period(cadence, period_id)
-        record, text = self._publications(cadence, period)[-1]
+        record, text = self._publication(cadence, period, revision)
         published_at: datetime = record["published_at"]
         then, now = json.loads(text), json.loads(to_json(self.dispatch(cadence, period.id)))
         figures = {}
@@ -94,6 +94,15 @@ class Dispatching:
             "figures": figures,
             "events": self._recorded_since(period, published_at),
         }
+
+    def _publication(self, cadence: str, period: Period, revision: int | None
+                     ) -> tuple[dict[str, Any], str]:
+        """A publication's revision record and its text (the latest by default)."""
+        published = self._publications(cadence, period)
+        if revision is not None and not 1 <= revision <= len(published):
+            raise DomainError(f"{period.id} has {len(published)} publications",
+                              field="revision", code="unknown_revision")
+        return published[(revision or len(published)) - 1]
 
     def _publications(self, cadence: str, period: Period) -> list[tuple[dict[str, Any], str]]:
         try:
@@ -136,3 +145,29 @@ class Dispatching:
                             ) -> dict[str, Any]:
         return {"cadence": cadence, "period": period.id, "revision": record["revision"],
                 "actor": record["actor"], "published_at": record["published_at"]}
+
+    def publications(self, cadence: str | None = None, period_id: str | None = None
+                     ) -> list[dict[str, Any]]:
+        """Every publication of every period's report (or of the one period named), most
+        recently published first."""
+        if cadence is not None and period_id is not None:
+            ids: Iterable[UUID] = [publication_id(cadence, self.period(cadence, period_id).id)]
+        else:
+            ids = self._notified_ids(get_topic(Publication.Opened))
+        found = []
+        for aggregate_id in ids:
+            try:
+                publication = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                continue  # that period was never published
+            period = self.period(publication.cadence, publication.period_id)
+            found += [self._publication_record(record, publication.cadence, period)
+                      for record in publication.revisions]
+        return sorted(found, key=lambda record: record["published_at"], reverse=True)
+
+    def _notified_ids(self, topic: str) -> Iterator[UUID]:
+        """Ids of the aggregates whose events of this topic were recorded, in order."""
+        start = 1
+        while batch := self.recorder.select_notifications(start, 500, topics=[topic]):
+            yield from (notification.originator_id for notification in batch)
+            start = batch[-1].id + 1

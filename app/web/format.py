@@ -69,7 +69,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(labels.rule_text)
     words = {"event_label": labels.EVENT_LABELS, "milestone_label": labels.MILESTONE_LABELS,
              "phase_label": labels.PHASE_LABELS, "status_label": labels.STATUS_LABELS,
-             "role_label": labels.ROLE_LABELS, "approval_status_label":
+             "role_label": labels.ROLE_LABELS | labels.TEAM_ROLE_LABELS, "approval_status_label":
              labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS}
     for name, table in words.items():
         app.add_template_filter(lambda code, table=table: labels.label(table, code), name)

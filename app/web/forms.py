@@ -37,8 +37,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.web import labels
 from app.web.labels import (
-    CORRECTION_ACTION_LABELS,
+    CORRECTION_LABELS,
     ESCALATION_LABELS,
     EVENT_LABELS,
     MILESTONE_LABELS,
@@ -58,44 +59,23 @@ from domain.fields import Field as Spec
 
 WAN = 10_000  # yuan in a 万元
 
-FIELD_LABELS = {
-    "name": _l("Project name"),
-    "investor": _l("Investor"),
-    "industry": _l("Industry"),
+# A form names a field as labels.FIELD_LABELS does, but says the unit or the format it wants.
+FIELD_LABELS = labels.FIELD_LABELS | {
     "investment": _l("Planned investment (10k yuan)"),
-    "park": _l("Industrial park"),
     "signed_on": _l("Signing date"),
-    "chief_agent": _l("Chief agent"),
-    "co_agents": _l("Co-agents"),
-    "leader": _l("Responsible leader"),
-    "reason": _l("Reason"),
-    "milestone": _l("Milestone"),
-    "planned_on": _l("Planned date"),
-    "note": _l("Note"),
-    "approval_id": _l("Approval"),
-    "item": _l("Approval item"),
-    "department": _l("Department"),
     "missing_documents": _l("Missing documents (one per line)"),
-    "commitment_due_on": _l("Documents due on"),
-    "problem_id": _l("Problem"),
     "title": _l("Problem"),
-    "description": _l("Description"),
     "same_day": _l("Can be solved the same day (不过夜)"),
-    "responsible_unit": _l("Responsible unit"),
-    "plan": _l("Solution plan"),
     "due_on": _l("Plan to solve it by"),
     "escalated_to": _l("Escalate to"),
-    "resolution": _l("How it was resolved"),
     "investment_completed": _l("Investment completed to date (10k yuan)"),
     "purpose": _l("Purpose of the visit"),
-    "met_with": _l("Met with"),
-    "instruction": _l("Instruction"),
-    "rating": _l("Rating"),
     "agent": _l("Agent rated"),
-    "comment": _l("Comment"),
     "corrects_version": _l("Event to correct"),
     "action": _l("Correction"),
     "occurred_on": _l("Date it happened"),
+    "approval_id": _l("Approval"),
+    "problem_id": _l("Problem"),
 }
 
 FIELD_HINTS = {
@@ -293,7 +273,7 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
         elif name == "escalated_to":
             field.choices = [(code, str(text)) for code, text in ESCALATION_LABELS.items()]
         elif name == "action":
-            field.choices = [(code, str(text)) for code, text in CORRECTION_ACTION_LABELS.items()]
+            field.choices = [(code, str(text)) for code, text in CORRECTION_LABELS.items()]
         elif name == "approval_id":
             field.choices = [(a["id"], f"{a['item']} · {a['department']}")
                              for a in project["approvals"] if _approval_fits(event_type, a)]

@@ -1,7 +1,13 @@
-"""Plain words for the codes the domain stores: event types, milestones, phases, statuses,
-roles, flag rules and error codes, in the user's language (Flask-Babel lazy strings)."""
+"""Plain words for the codes the domain stores: event types, milestones, phases, statuses, roles,
+field names and the like, each a lazy translation so a page shows them in the reader's language.
+
+Every page and form takes its labels from here; tests/unit/test_labels.py checks that every
+code the domain knows has one.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 
@@ -22,7 +28,7 @@ EVENT_LABELS = {
     "problem_reopened": _l("Problem reopened"),
     "progress_reported": _l("Progress reported"),
     "visit_logged": _l("Visit logged"),
-    "instruction_given": _l("Leader instruction"),
+    "instruction_given": _l("Leader's instruction"),
     "service_rated": _l("Service rated"),
     "suspended": _l("Project suspended"),
     "resumed": _l("Project resumed"),
@@ -31,12 +37,12 @@ EVENT_LABELS = {
 }
 
 MILESTONE_LABELS = {
-    "park_review_passed": _l("Park review passed"),
+    "park_review_passed": _l("Park-entry joint review passed"),
     "project_filed": _l("Project filed"),
-    "land_approved": _l("Land approved"),
-    "land_cleared": _l("Land cleared"),
+    "land_approved": _l("Land approval granted"),
+    "land_cleared": _l("Land acquisition and clearance done"),
     "land_delivered": _l("Land delivered"),
-    "construction_permitted": _l("Construction permitted"),
+    "construction_permitted": _l("Construction permit granted"),
     "construction_started": _l("Construction started"),
     "completion_accepted": _l("Completion accepted"),
     "production_started": _l("Production started"),
@@ -56,17 +62,8 @@ STATUS_LABELS = {
     "terminated": _l("Terminated"),
 }
 
-ROLE_LABELS = {
-    "agent": _l("Help secretary"),
-    "office": _l("Service office"),
-    "leader": _l("Leader"),
-    "auditor": _l("Auditor"),
-    "chief_agent": _l("Chief agent"),
-    "co_agent": _l("Co-agent"),
-}
-
 APPROVAL_STATUS_LABELS = {
-    "applied": _l("Applied, pending"),
+    "applied": _l("Applied for"),
     "granted": _l("Granted"),
     "rejected": _l("Rejected"),
 }
@@ -76,10 +73,38 @@ PROBLEM_STATUS_LABELS = {
     "resolved": _l("Resolved"),
 }
 
-ESCALATION_LABELS = {"office": _l("the service office"), "leader": _l("a county leader")}
-CORRECTION_ACTION_LABELS = {"amend": _l("Amend its values"), "void": _l("Void it")}
+ROLE_LABELS = {
+    "agent": _l("Help secretary"),
+    "office": _l("Service centre"),
+    "leader": _l("County leader"),
+    "auditor": _l("Auditor"),
+}
 
-# Flag rules: what each asks for, with its thresholds (domain/clocks.py names them).
+# An agent's place on a project's team (boards).
+TEAM_ROLE_LABELS = {
+    "chief_agent": _l("Chief agent"),
+    "co_agent": _l("Co-agent"),
+}
+
+ESCALATION_LABELS = {
+    "office": _l("Service centre"),
+    "leader": _l("County leader"),
+}
+
+CORRECTION_LABELS = {
+    "amend": _l("Amend"),
+    "void": _l("Void"),
+}
+
+CADENCE_LABELS = {
+    "weekly": _l("Weekly dispatch"),
+    "half-monthly": _l("Half-monthly report"),
+    "monthly": _l("Monthly inspection"),
+    "quarterly": _l("Quarterly bulletin"),
+}
+
+# Red flag rules (domain/clocks.py): what each asks for, with its thresholds filled in by
+# rule_text().
 RULE_LABELS = {
     "milestone_due_soon": _l("Milestone due within %(warning)s working days"),
     "milestone_overdue": _l("Milestone past its planned date and not reached"),
@@ -89,18 +114,6 @@ RULE_LABELS = {
                                  "at least every %(follow_up)s working days"),
     "commitment_overdue": _l("Missing documents promised by a date that has passed"),
 }
-
-
-def rule_text(rule: str, thresholds: dict[str, int]) -> str:
-    """A flag's rule in words, its thresholds filled in."""
-    label = RULE_LABELS.get(rule)
-    if label is None:
-        return rule
-    values = {"warning": "", "plan": "", "old": "", "follow_up": ""}
-    values.update({_THRESHOLD_NAMES.get(k, k): v for k, v in thresholds.items()})
-    return str(label) % values
-
-
 # Threshold keys as domain/clocks.py names them -> the placeholders above.
 _THRESHOLD_NAMES = {
     "warning_working_days": "warning",
@@ -110,6 +123,105 @@ _THRESHOLD_NAMES = {
 }
 
 
-def label(table: dict, code) -> str:
-    """The word for a code, or the code itself when there is none (never an error)."""
-    return str(table.get(code, code)) if code is not None else "—"
+def rule_text(rule: str, thresholds: Mapping[str, int]) -> str:
+    """A flag's rule in words, its thresholds filled in."""
+    text = RULE_LABELS.get(rule)
+    if text is None:
+        return rule
+    values = dict.fromkeys(_THRESHOLD_NAMES.values(), "")
+    values.update({_THRESHOLD_NAMES.get(k, k): v for k, v in thresholds.items()})
+    return str(text) % values
+
+
+# The headline figures a publication is compared on (domain/dispatching.py HEADLINES).
+HEADLINE_LABELS = {
+    "signed": _l("Projects signed"),
+    "milestones_reached": _l("Milestones reached"),
+    "milestones_overdue": _l("Milestones overdue"),
+    "approvals_granted": _l("Approvals granted"),
+    "problems_raised": _l("Problems raised"),
+    "problems_solved": _l("Problems solved"),
+    "red_flags": _l("Red flags"),
+}
+
+# Every field an event carries (domain/fields.py), and the fields of a project's state that the
+# audit pages compare.
+FIELD_LABELS = {
+    # signing
+    "name": _l("Project name"),
+    "investor": _l("Investor"),
+    "industry": _l("Industry"),
+    "investment": _l("Total investment"),
+    "park": _l("Industrial park"),
+    "chief_agent": _l("Chief agent"),
+    "co_agents": _l("Co-agents"),
+    "leader": _l("Responsible leader"),
+    # events
+    "occurred_on": _l("Business date"),
+    "reason": _l("Reason"),
+    "milestone": _l("Milestone"),
+    "planned_on": _l("Planned date"),
+    "note": _l("Note"),
+    "approval_id": _l("Approval number"),
+    "item": _l("Approval item"),
+    "department": _l("Department"),
+    "missing_documents": _l("Missing documents"),
+    "commitment_due_on": _l("Documents due on"),
+    "problem_id": _l("Problem number"),
+    "title": _l("Title"),
+    "description": _l("Description"),
+    "same_day": _l("Solvable the same day"),
+    "responsible_unit": _l("Responsible unit"),
+    "plan": _l("Solution plan"),
+    "due_on": _l("Due on"),
+    "escalated_to": _l("Escalated to"),
+    "resolution": _l("Resolution"),
+    "investment_completed": _l("Investment completed"),
+    "purpose": _l("Purpose"),
+    "met_with": _l("Met with"),
+    "instruction": _l("Instruction"),
+    "rating": _l("Rating"),
+    "agent": _l("Agent"),
+    "comment": _l("Comment"),
+    "corrects_version": _l("Corrects version"),
+    "action": _l("Action"),
+    "changes": _l("Changes"),
+    "corrected_type": _l("Corrected event"),
+    "previous": _l("Values before"),
+    # project state
+    "signed_on": _l("Signed on"),
+    "phase": _l("Phase"),
+    "status": _l("Status"),
+    "status_reason": _l("Status reason"),
+    "visit_count": _l("Visits"),
+    "average_rating": _l("Average rating"),
+    "applied_on": _l("Applied on"),
+    "decided_on": _l("Decided on"),
+    "commitment": _l("Commitment"),
+    "fulfilled_on": _l("Fulfilled on"),
+    "raised_on": _l("Raised on"),
+    "raised_by": _l("Raised by"),
+    "since": _l("Since"),
+    "resolved_on": _l("Resolved on"),
+    "last_activity_on": _l("Last activity on"),
+    "proposed_on": _l("Proposed on"),
+    "text": _l("Text"),
+    "reached_on": _l("Reached on"),
+}
+
+# Values of choice fields, whichever field holds them (the codes do not collide).
+VALUE_LABELS: dict[str, Mapping[str, object]] = {
+    "milestone": MILESTONE_LABELS,
+    "phase": PHASE_LABELS,
+    "status": STATUS_LABELS | APPROVAL_STATUS_LABELS | PROBLEM_STATUS_LABELS,
+    "escalated_to": ESCALATION_LABELS,
+    "action": CORRECTION_LABELS,
+    "corrected_type": EVENT_LABELS,
+}
+
+
+def label(labels: Mapping[str, object], code: str | None) -> object:
+    """The plain words for a code, or the code itself if it has none (never a KeyError)."""
+    if code is None:
+        return "—"
+    return labels.get(code, code)

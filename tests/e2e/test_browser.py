@@ -42,14 +42,14 @@ def test_an_agent_records_a_milestone_on_a_phone_and_sees_it_on_the_board(
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     sign_in(page, live_server.url, "zhang")
     assert page.url.endswith("/board")
-    assert page.get_by_text("用地获批").first.is_visible()
+    assert page.get_by_text("用地报批获批").first.is_visible()
     page.get_by_role("link", name="鲁丽绿色新材料产业园").click()
-    page.get_by_role("link", name="里程碑达成").click()
+    page.get_by_role("link", name="节点完成").click()
     page.select_option("#milestone", "land_approved")
     page.fill("#note", "省厅批复")
     page.get_by_role("button", name="记录").click()
     page.wait_for_url(f"**/projects/{county['project']['id']}")
-    assert page.get_by_text("已记录：里程碑达成").is_visible()
+    assert page.get_by_text("已记录：节点完成").is_visible()
     # The board of another member of the team shows it at once (any worker).
     page.goto(f"{live_server.url}/board")
     assert "未计划" in page.inner_text(".project-card dl")  # no next milestone now
@@ -76,4 +76,31 @@ def test_a_bad_form_input_shows_its_error_and_records_nothing(chromium, live_ser
     date_field = page.locator(".field.has-error", has=page.locator("#occurred_on"))
     assert "日期不能晚于今天" in date_field.inner_text()
     assert county["banban"].project(county["project"]["id"])["version"] == 2
+    context.close()
+
+
+def test_an_auditor_views_a_project_as_of_an_earlier_time(chromium, live_server, county):
+    import time
+    from zoneinfo import ZoneInfo
+
+    banban, project_id = county["banban"], county["project"]["id"]
+    time.sleep(1.1)  # the milestone is recorded in a later second than the plan
+    banban.record(project_id, "zhang", "milestone_reached", expected_version=2,
+                  occurred_on=county["today"], fields={"milestone": "land_approved"})
+    planned_at = banban.history(project_id)[1]["recorded_at"].astimezone(ZoneInfo("Asia/Shanghai"))
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "auditor")
+    page.goto(f"{live_server.url}/audit/projects/{project_id}/history")
+    assert "节点完成" in page.locator("main table").first.inner_text()
+    page.goto(f"{live_server.url}/audit/projects/{project_id}/as-of")
+    page.fill("#at", planned_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.locator("form:has(#at) button").click()
+    page.wait_for_url("**/as-of?at=*")
+    table = page.locator("table", has=page.get_by_text("用地报批获批")).first
+    row = table.locator("tr", has=page.get_by_text("用地报批获批"))
+    assert county["today"].isoformat() not in row.inner_text()  # not reached as of then
+    page.goto(f"{live_server.url}/audit/projects/{project_id}/as-of?version=3")
+    row = page.locator("tr", has=page.get_by_text("用地报批获批")).first
+    assert county["today"].isoformat() in row.inner_text()  # reached at version 3
     context.close()

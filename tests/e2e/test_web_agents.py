@@ -64,7 +64,7 @@ def test_an_agent_board_shows_their_projects_with_clocks(client, api, project):
     sign_in(client, "li")
     page = client.get("/board").get_data(as_text=True)
     assert "鲁丽绿色新材料产业园" in page and "施工用电未接入" in page
-    assert "用地获批" in page and "2026-11-27" in page and "即将到期" in page  # yellow
+    assert "用地报批获批" in page and "2026-11-27" in page and "即将到期" in page  # yellow
     assert "新问题须在 2 个工作日内提出解决方案" in page  # the red flag, in words
     assert "v3" in page  # the flag cites the event that raised the problem
 
@@ -75,12 +75,12 @@ def test_an_agent_records_a_milestone_through_its_form_and_sees_it(client, api, 
                     {"milestone": "land_approved", "note": "省厅批复"})
     assert answer.status_code == 302, answer.get_data(as_text=True)
     page = client.get(answer.location).get_data(as_text=True)
-    assert "已记录：里程碑达成" in page
+    assert "已记录：节点完成" in page
     event = api("auditor").get(f"/api/projects/{project['id']}/events").get_json()["events"][-1]
     assert (event["type"], event["actor"], event["occurred_on"]) == (
         "milestone_reached", "zhang", "2026-11-20")
     assert event["data"]["milestone"] == "land_approved"
-    assert re.search(r"用地获批</td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>2026-11-20", page)
+    assert re.search(r"用地报批获批</td>\s*<td[^>]*>[^<]*</td>\s*<td[^>]*>2026-11-20", page)
     assert project["name"] in client.get("/board").get_data(as_text=True)
 
 

@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.canonical import to_json
 from domain.dispatch import dispatch_report
+from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
 from domain.fields import TYPE_OF_CLASS
 from domain.periods import Period
@@ -136,3 +137,15 @@ class Dispatching:
                             ) -> dict[str, Any]:
         return {"cadence": cadence, "period": period.id, "revision": record["revision"],
                 "actor": record["actor"], "published_at": record["published_at"]}
+
+    def dispatch_trend(self, cadence: str, period_id: str | None = None, count: int = 6
+                       ) -> list[dict[str, Any]]:
+        """The trend figures of `count` periods of a cadence ending with this one, oldest first."""
+        if not 1 <= count <= MAX_TREND_PERIODS:
+            raise DomainError(f"a trend covers 1 to {MAX_TREND_PERIODS} periods, not {count}",
+                              field="count", code="invalid_count")
+        periods = [self.period(cadence, period_id)]
+        while len(periods) < count:
+            periods.insert(0, periods[0].previous())
+        projects = [self._project(i, for_reading=True) for i in self.project_ids()]
+        return dispatch_trend(periods, projects)

@@ -156,9 +156,12 @@ def _context(period: Period) -> Context:
 
 
 def _rendered(table, report: dict[str, Any], context: Context) -> dict[str, Any]:
-    """A table ready for the page: headers, which columns are numbers, and its cells."""
+    """A table ready for the page: headers, each column's class (numbers align right, dates
+    do not wrap), and its cells."""
     rows = table.rows(report, context)
-    return {"table": table, "numeric": [column.numeric for column in table.columns],
+    classes = ["num" if column.numeric else "date" if column.kind == "date" else ""
+               for column in table.columns]
+    return {"table": table, "classes": classes,
             "rows": [[html(column, row, context) for column in table.columns] for row in rows]}
 
 

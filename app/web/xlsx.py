@@ -89,6 +89,19 @@ def _quoted(unit: str) -> str:
     return unit.replace('"', "")
 
 
+def _shown(value: Any, number_format: str | None) -> str:
+    """About what Excel shows for a value, to size its column (too narrow shows ####)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if number_format == "0.0%":
+        return f"{value * 100:.1f}%"
+    if number_format and '"' in number_format:  # money: "1,234.00 万元"
+        return f"{value:,.2f}{number_format.split(chr(34))[1]}"
+    return str(value)
+
+
 def _write(sheet: Worksheet, rows: list[list[Cell]], header_row: int) -> None:
     """Write rows from A1, mark the header row, set number formats and column widths."""
     widths: dict[int, float] = {}
@@ -102,10 +115,9 @@ def _write(sheet: Worksheet, rows: list[list[Cell]], header_row: int) -> None:
             if r == header_row:
                 target.font, target.fill = HEADER_FONT, HEADER_FILL
                 target.alignment = Alignment(wrap_text=True, vertical="top")
-            shown = value.isoformat() if isinstance(value, date) else str(
-                "" if value is None else value)
             # text_width at size 1 counts a CJK character as 1 and a Latin one as 0.6; Excel's
             # width unit is about one Latin character, and a CJK one takes two.
+            shown = _shown(value, number_format)
             widths[c] = max(widths.get(c, 0), text_width(shown, 1) * 1.9 + 2)
     for c, width in widths.items():
         sheet.column_dimensions[get_column_letter(c)].width = min(max(width, MIN_WIDTH),

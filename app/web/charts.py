@@ -151,7 +151,10 @@ def _rect(x: float, y: float, width: float, height: float, ident: str, index: in
 
 
 def _legend(series: Sequence[Series], ident: str) -> str:
-    parts, x = [], 10.0
+    """The series' swatches and names along the top, ending at the right edge (where a phone,
+    scrolled to the latest period, shows it)."""
+    parts = []
+    x = WIDTH - 10 - sum(20 + text_width(one.label) + 18 for one in series) + 18
     for index, one in enumerate(series):
         parts.append(_rect(x, 8, 14, 14, ident, index))
         parts.append(_text(x + 20, 20, one.label))

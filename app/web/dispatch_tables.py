@@ -47,10 +47,10 @@ class Context:
 class Column:
     """One column: its header, where its value is in a row, and the kind of value.
 
-    Kinds: text, int, number (int or float), date, money (integer yuan), rate (a fraction), yes_no (True/False/None,
-    shown with `words`), project (the row's project name, linked), person (a username), code
-    (shown through the `codes` table), list (of texts). A column whose rows mix kinds (the
-    roll-up's money and counts) names a function of the row.
+    Kinds: text, int, number (int or float), date, money (integer yuan), rate (a fraction),
+    yes_no (True/False/None, shown with `words`), project (the row's project name, linked),
+    person (a username), code (shown through the `codes` table), list (of texts). A column
+    whose rows mix kinds (the roll-up's money and counts) names a function of the row.
     """
 
     header: Any  # a lazy string

@@ -20,7 +20,7 @@ from app.web.format import moment
 from app.web.xlsx import workbook
 from domain.dispatch_sections import INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS
 from domain.errors import ConcurrentUpdate, DomainError
-from domain.periods import CADENCES, Period
+from domain.periods import CADENCES, FIRST_YEAR, LAST_YEAR, Period
 
 bp = Blueprint("leaders", __name__)
 bp.add_app_template_filter(percent)
@@ -130,9 +130,11 @@ def _go(cadence: str, wanted: str, period: str | None):
 def _period_of(cadence: str, wanted: str) -> Period | None:
     """The period of a cadence holding a date, or the first day of a period of any cadence."""
     try:
-        return Period.containing(cadence, date.fromisoformat(wanted))
+        day = date.fromisoformat(wanted)  # also 20261125 and ISO week dates (2026-W48-3)
     except ValueError:
         pass
+    else:
+        return Period.containing(cadence, day) if FIRST_YEAR <= day.year <= LAST_YEAR else None
     for kind in (cadence, *CADENCES):
         try:
             return Period.containing(cadence, Period.parse(kind, wanted).start)

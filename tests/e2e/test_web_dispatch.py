@@ -18,7 +18,8 @@ from tests.e2e.conftest import USERS
 from tests.e2e.helpers import post_sequence
 from tests.e2e.web import csrf_token, password_hash, sign_in  # noqa: F401
 
-CATALOGUE = Path(__file__).parents[2] / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+CATALOGUE = (Path(__file__).parents[2] / "translations" / "zh_Hans_CN" / "LC_MESSAGES"
+             / "messages.po")
 PROBLEM = "施工用电未接入"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -183,11 +184,12 @@ def test_the_period_picker_goes_to_the_period_holding_a_date_or_named_by_an_id(
     assert answer.location == lands_on
 
 
-def test_the_period_picker_refuses_what_is_neither_a_date_nor_a_period(client, users):
+@pytest.mark.parametrize("wanted", ["next week", "2026-13-01", "0001-01-01", "2026-W54", ""])
+def test_the_period_picker_refuses_what_is_neither_a_date_nor_a_period(client, users, wanted):
     sign_in(client, "leader")
-    answer = client.get("/dispatch/weekly/2026-W40", query_string={"go": "next week"})
+    answer = client.get("/dispatch/weekly/2026-W40", query_string={"go": wanted})
     assert answer.location == "/dispatch/weekly/2026-W40"
-    assert "“next week”既不是日期" in page(client, answer.location)
+    assert f"“{wanted}”既不是日期" in page(client, answer.location)
 
 
 def test_the_cadence_switcher_keeps_the_time_shown(client, users):

@@ -32,7 +32,8 @@ def test_a_milestone_is_due_in_the_period_its_plan_in_force_then_names(sign):  #
     assert (w48["milestones_due"], w48["milestones_due_reached"]) == (1, 0)
 
 
-def test_a_milestone_reached_after_its_period_is_due_then_and_not_reached_by_its_end(sign):  # noqa: F811
+def test_a_milestone_reached_after_its_period_is_due_then_not_reached_by_its_end(
+        sign):  # noqa: F811
     a = sign("A", d(9, 1))
     at(a, d(9, 2), "milestone_planned", milestone="land_approved", planned_on=d(10, 15))
     at(a, d(10, 21), "milestone_reached", milestone="land_approved")

@@ -236,15 +236,7 @@ class Banban(Dispatching, Application[UUID]):
 
     def project_ids(self) -> Iterator[UUID]:
         """Ids of every project, in signing order."""
-        topic = get_topic(Project.Signed)
-        start = 1
-        while True:
-            batch = self.recorder.select_notifications(start, 500, topics=[topic])
-            if not batch:
-                return
-            for notification in batch:
-                yield notification.originator_id
-            start = batch[-1].id + 1
+        return self._notified_ids(get_topic(Project.Signed))
 
     def list_projects(
         self, *, phase: str | None = None, status: str | None = None, agent: str | None = None

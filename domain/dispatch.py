@@ -28,26 +28,33 @@ HEADLINE = ("signed", "milestones_reached", "approvals_granted", "problems_raise
             "problems_solved", "investment_completed")
 
 
-def dispatch_report(period: Period, projects: list[Project]) -> dict[str, Any]:
-    """The dispatch report of a period over these projects, as plain data."""
+def dispatch_report(period: Period, projects: list[Project], today: date | None = None
+                    ) -> dict[str, Any]:
+    """The dispatch report of a period over these projects, as plain data.
+
+    What stands at the period's end (phases, overdue milestones and commitments, red flags) is
+    judged on its last day, or on `today` while the period is still running: a milestone due
+    on Friday is not overdue on Wednesday. Counts of what happened in the period take its days.
+    """
     histories = [History(project) for project in projects]
     start, end = period.start, period.end
+    as_of = end if today is None else max(start, min(end, today))
     problems = sections.problems(histories, start, end)
     reached = sections.milestones_reached(histories, start, end)
     approvals = sections.approvals_granted(histories, start, end)
     return {
-        "period": _period(period),
-        "projects_by_phase_and_status": sections.projects_by_phase_and_status(histories, end),
+        "period": _period(period) | {"as_of": as_of},
+        "projects_by_phase_and_status": sections.projects_by_phase_and_status(histories, as_of),
         "signed": sections.signed(histories, start, end),
         "milestones_reached": reached,
-        "milestones_overdue": sections.milestones_overdue(histories, end),
+        "milestones_overdue": sections.milestones_overdue(histories, as_of),
         "approvals_granted": approvals,
-        "commitments": sections.commitments(histories, start, end),
+        "commitments": sections.commitments(histories, start, end, as_of),
         "problems": problems,
         "escalations_and_instructions": sections.escalations_and_instructions(
             histories, start, end),
         "investment": sections.investment(histories, start, end),
-        "red_flags": red_flags(projects, end),
+        "red_flags": red_flags(projects, as_of),
         "rankings": rankings(reached, approvals, problems),
         "roll_up": roll_up(histories, period),
     }

@@ -252,8 +252,11 @@ def approvals_granted(histories: list[History], start: date, end: date) -> dict[
     }
 
 
-def commitments(histories: list[History], start: date, end: date) -> dict[str, Any]:
-    """Commitments (approvals granted with documents missing) due in the span, and overdue."""
+def commitments(histories: list[History], start: date, end: date, as_of: date | None = None
+                ) -> dict[str, Any]:
+    """Commitments (approvals granted with documents missing) due in the span, and those
+    overdue on `as_of` (the span's end by default)."""
+    as_of = end if as_of is None else as_of
     due, overdue = [], []
     for history in histories:
         for approval in history.approvals_by(end).values():
@@ -265,11 +268,12 @@ def commitments(histories: list[History], start: date, end: date) -> dict[str, A
             } | {"missing_documents": approval["missing_documents"]}
             if start <= approval["due_on"] <= end:
                 due.append(row)
-            if approval["fulfilled_on"] is None and approval["due_on"] <= end and owes(
-                    history, end):
+            fulfilled = approval["fulfilled_on"]
+            if (fulfilled is None or fulfilled > as_of) and approval["due_on"] <= as_of \
+                    and approval["granted_on"] <= as_of and owes(history, as_of):
                 overdue.append(row | {
-                    "working_days_overdue": working_days_between(approval["due_on"], end),
-                    "owner": history.chief_on(end),
+                    "working_days_overdue": working_days_between(approval["due_on"], as_of),
+                    "owner": history.chief_on(as_of),
                 })
     order = itemgetter("due_on", "project", "approval_id")
     return {"due": sorted(due, key=order), "due_count": len(due),

@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic
 
 from domain.canonical import to_json
 from domain.dispatch import dispatch_report
+from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
 from domain.fields import TYPE_OF_CLASS
 from domain.periods import Period
@@ -47,7 +48,7 @@ class Dispatching:
         """The dispatch report of a period (today's by default), as the record stands now."""
         period = self.period(cadence, period_id)
         projects = [self._project(i, for_reading=True) for i in self.project_ids()]
-        return dispatch_report(period, projects)
+        return dispatch_report(period, projects, today=self.clock())
 
     def publish_dispatch(self, cadence: str, period_id: str, actor: str) -> dict[str, Any]:
         """Freeze the report of a period as it stands now (office only); return its record."""
@@ -171,3 +172,15 @@ class Dispatching:
         while batch := self.recorder.select_notifications(start, 500, topics=[topic]):
             yield from (notification.originator_id for notification in batch)
             start = batch[-1].id + 1
+
+    def dispatch_trend(self, cadence: str, period_id: str | None = None, count: int = 6
+                       ) -> list[dict[str, Any]]:
+        """The trend figures of `count` periods of a cadence ending with this one, oldest first."""
+        if not 1 <= count <= MAX_TREND_PERIODS:
+            raise DomainError(f"a trend covers 1 to {MAX_TREND_PERIODS} periods, not {count}",
+                              field="count", code="invalid_count")
+        periods = [self.period(cadence, period_id)]
+        while len(periods) < count:
+            periods.insert(0, periods[0].previous())
+        projects = [self._project(i, for_reading=True) for i in self.project_ids()]
+        return dispatch_trend(periods, projects)

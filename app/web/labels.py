@@ -220,8 +220,50 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
 }
 
 
-def label(labels: Mapping[str, object], code: str | None) -> object:
+# How each cadence rolls up into the next (以周促月、以月促季、以季保年).
+MOTTO_LABELS = {
+    "weekly": _l("The week drives the month"),
+    "half-monthly": _l("The half-month drives the month"),
+    "monthly": _l("The month drives the quarter"),
+    "quarterly": _l("The quarter secures the year"),
+}
+
+# Short names of the flag rules, for table cells (RULE_LABELS says what each asks for).
+RULE_NAMES = {
+    "milestone_due_soon": _l("Milestone due soon"),
+    "milestone_overdue": _l("Milestone overdue"),
+    "problem_not_solved_same_day": _l("Problem not solved the same day"),
+    "problem_plan_late": _l("No solution plan in time"),
+    "problem_follow_up_late": _l("Old problem not followed up"),
+    "commitment_overdue": _l("Commitment overdue"),
+}
+
+SUBJECT_LABELS = {
+    "milestone": _l("Milestone"),
+    "problem": _l("Problem"),
+    "commitment": _l("Commitment"),
+}
+
+THRESHOLD_LABELS = {
+    "warning_working_days": _l("Warning within (working days)"),
+    "plan_within_working_days": _l("Solution plan within (working days)"),
+    "old_after_working_days": _l("Old after (working days)"),
+    "follow_up_every_working_days": _l("Follow up every (working days)"),
+}
+
+# The figures a period contributes to its enclosing one (domain.dispatch.HEADLINE).
+ROLL_UP_LABELS = {
+    "signed": _l("Projects signed"),
+    "milestones_reached": _l("Milestones reached"),
+    "approvals_granted": _l("Approvals granted"),
+    "problems_raised": _l("Problems raised"),
+    "problems_solved": _l("Problems solved"),
+    "investment_completed": _l("Investment completed"),
+}
+
+
+def label(labels: Mapping[str, object], code: str | None) -> str:
     """The plain words for a code, or the code itself if it has none (never a KeyError)."""
     if code is None:
         return "—"
-    return labels.get(code, code)
+    return str(labels.get(code, code))

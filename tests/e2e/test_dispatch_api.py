@@ -23,8 +23,9 @@ def test_the_current_period_is_the_default_and_named_periods_answer_the_same(
         api, project, cadence, period, start, end):
     current = api("leader").get(f"/api/dispatch/{cadence}")
     assert current.status_code == 200, current.get_json()
+    # A running period is judged as of today (TODAY, 2026-11-25), not its last day.
     assert current.get_json()["period"] == {"cadence": cadence, "id": period,
-                                            "start": start, "end": end}
+                                            "start": start, "end": end, "as_of": "2026-11-25"}
     assert api("leader").get(f"/api/dispatch/{cadence}/{period}").get_json() == current.get_json()
 
 

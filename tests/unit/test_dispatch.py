@@ -57,7 +57,27 @@ def ref(project):
 
 def test_the_report_names_its_period():
     assert report("half-monthly", "2026-10-H2")["period"] == {
-        "cadence": "half-monthly", "id": "2026-10-H2", "start": d(10, 16), "end": d(10, 31)}
+        "cadence": "half-monthly", "id": "2026-10-H2", "start": d(10, 16), "end": d(10, 31),
+        "as_of": d(10, 31)}
+
+
+def test_a_running_period_is_judged_on_today_not_on_its_last_day(sign):
+    a = sign("A", d(9, 1))
+    at(a, d(9, 1), "milestone_planned", milestone="land_approved", planned_on=d(10, 22))
+    at(a, d(9, 1), "approval_applied", approval_id="C1", item="x", department="国土")
+    at(a, d(9, 2), "approval_granted", approval_id="C1", missing_documents=["土地证"],
+       commitment_due_on=d(10, 23))
+    period = Period.parse("weekly", "2026-W43")  # Monday 19 to Sunday 25 October
+    running = dispatch_report(period, [a], today=d(10, 21))  # a Wednesday
+    ended = dispatch_report(period, [a], today=d(11, 2))
+    assert running["period"]["as_of"] == d(10, 21) and ended["period"]["as_of"] == d(10, 25)
+    # Due on Thursday and Friday: not overdue on Wednesday, overdue once the week is over.
+    assert (running["milestones_overdue"]["count"], running["commitments"]["overdue_count"],
+            running["red_flags"]["count"]) == (0, 0, 0)
+    assert [c["approval_id"] for c in running["commitments"]["due"]] == ["C1"]  # due this week
+    assert (ended["milestones_overdue"]["count"], ended["commitments"]["overdue_count"]) == (1, 1)
+    assert {f["rule"] for f in ended["red_flags"]["flags"]} == {"milestone_overdue",
+                                                                "commitment_overdue"}
 
 
 def test_projects_are_counted_by_phase_and_status_as_they_stood_at_the_periods_end(sign):

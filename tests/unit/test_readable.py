@@ -29,7 +29,7 @@ def page():
     ("planned_on", date(2026, 3, 1), "2026-03-01", "2026-03-01"),
     ("reached_on", "2026-03-02", "2026-03-02", "2026-03-02"),
     ("milestone", "land_delivered", "Land delivered", "交地"),
-    ("phase", "construction", "Construction", "建设阶段"),
+    ("phase", "construction", "Construction", "建设"),
     ("status", "granted", "Granted", "已办结"),
     ("action", "void", "Void", "作废"),
     ("same_day", True, "Yes", "是"),
@@ -41,7 +41,7 @@ def page():
     ("co_agents", [], "—", "—"),
     ("milestone", "not_a_milestone", "not_a_milestone", "not_a_milestone"),
     ("commitment", {"due_on": date(2026, 5, 1), "fulfilled_on": None},
-     "Due on: 2026-05-01; Fulfilled on: —", "期限: 2026-05-01; 兑现日期: —"),
+     "Due on: 2026-05-01; Fulfilled on: —", "到期日: 2026-05-01; 兑现日期: —"),
 ])
 def test_values_read_in_both_languages(page, name, value, english, chinese):
     with force_locale("en"):

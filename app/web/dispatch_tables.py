@@ -1,0 +1,384 @@
+"""The tables of a dispatch report, defined once for the page and the Excel download.
+
+Each `Table` names the rows it takes from the report and its columns; each `Column` says what kind
+of value it holds, which decides how the page shows it (a link, 万元/亿元, a date, a percentage)
+and how Excel stores it (numbers as numbers, dates as dates). Red flags are flattened into rows
+here too, with a sentence in the reader's language saying why each one is red.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from app.web import labels
+from app.web.format import day, money
+from domain.calendar import working_days_between
+
+Row = dict[str, Any]
+NUMERIC = ("int", "number", "money", "rate")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What formatting needs besides the report: people's names and the period's last day."""
+
+    names: dict[str, str]  # username -> display name
+    end: date
+
+    def person(self, username: str | None) -> str:
+        """A user's display name (the username if the user is unknown)."""
+        if username is None:
+            return "—"
+        return self.names.get(username, username)
+
+    def owner(self, owner: str) -> str:
+        """Who owns a flag: a user, or "office" for the service centre (an escalation to it)."""
+        return str(labels.ESCALATION_LABELS["office"]) if owner == "office" else self.person(owner)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, where its value is in a row, and the kind of value.
+
+    Kinds: text, int, number (int or float), date, money (integer yuan), rate (a fraction),
+    yes_no (True/False/None, shown with `words`), project (the row's project name, linked),
+    person (a username), code (shown through the `codes` table), list (of texts). A column
+    whose rows mix kinds (the roll-up's money and counts) names a function of the row.
+    """
+
+    header: Any  # a lazy string
+    key: str | Callable[[Row], Any]
+    kind: str | Callable[[Row], str] = "text"  # or the kind of each row's value
+    codes: dict[str, Any] | None = None
+    words: tuple[Any, Any] = (_l("Yes"), _l("No"))
+
+    def value(self, row: Row) -> Any:
+        return self.key(row) if callable(self.key) else row[self.key]
+
+    def kind_for(self, row: Row) -> str:
+        return self.kind(row) if callable(self.kind) else self.kind
+
+    @property
+    def numeric(self) -> bool:
+        """Whether the column holds numbers (aligned right on the page)."""
+        return callable(self.kind) or self.kind in NUMERIC
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the report: a name for ids, a title, its rows and columns."""
+
+    name: str
+    title: Any  # a lazy string
+    rows: Callable[[dict[str, Any], Context], list[Row]]
+    columns: tuple[Column, ...]
+    empty: Any = field(default=_l("None in this period."))
+
+
+def text(column: Column, row: Row, context: Context) -> str:
+    """A cell as plain text in the reader's language (the page's text and Excel's words)."""
+    value = column.value(row)
+    if value is None or value == "":
+        return "—"
+    kind = column.kind_for(row)
+    if kind == "date":
+        return day(value)
+    if kind == "money":
+        return money(value)
+    if kind == "rate":
+        return percent(value)
+    if kind == "yes_no":
+        return str(column.words[0] if value else column.words[1])
+    if kind == "person":
+        return context.person(value)
+    if kind == "code":
+        return labels.label(column.codes or {}, value)
+    if kind == "list":
+        return separator().join(value)
+    return str(value)
+
+
+def html(column: Column, row: Row, context: Context) -> Markup:
+    """A cell for the page: project names link to the project's page."""
+    if column.kind == "project":
+        project_id = row.get("project_id") or row.get("id")
+        return Markup('<a href="/projects/{}">{}</a>').format(project_id, column.value(row))
+    shown = text(column, row, context)
+    if column.kind_for(row) == "yes_no" and column.value(row) is False:
+        return Markup('<span class="late">{}</span>').format(shown)
+    return escape(shown)
+
+
+def separator() -> str:
+    """What separates the items of a list in a sentence: 、 in Chinese, a comma in English."""
+    return gettext(", ")
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a percentage to one place: 0.8571 -> 85.7%."""
+    return f"{fraction * 100:.1f}%"
+
+
+# ---- red flags -------------------------------------------------------------------------------
+
+
+def flag_reason(flag: dict[str, Any], end: date) -> str:
+    """Why a flag is red, in a sentence of the reader's language, from the flag's own data."""
+    subject, due = flag["subject"], flag["due_on"]
+    late = working_days_between(due, end)
+    thresholds = flag["thresholds"]
+    facts = {"title": subject["title"], "due": day(due), "end": day(end), "days": late}
+    rule = flag["rule"]
+    if rule == "milestone_overdue":
+        return gettext("%(title)s was planned for %(due)s and is not reached on %(end)s: "
+                       "%(days)s working days late.",
+                       **facts | {"title": labels.label(labels.MILESTONE_LABELS, subject["title"])})
+    if rule == "problem_not_solved_same_day":
+        return gettext("The problem “%(title)s”, raised on %(due)s as one to solve the same "
+                       "day, is still open on %(end)s.", **facts)
+    if rule == "problem_plan_late":
+        return gettext("The problem “%(title)s” has no solution plan on %(end)s; one was due "
+                       "within %(limit)s working days of its raising, by %(due)s.",
+                       **facts, limit=thresholds["plan_within_working_days"])
+    if rule == "problem_follow_up_late":
+        return gettext("The problem “%(title)s” is old (open over %(old)s working days) and "
+                       "must be followed up every %(every)s working days; a follow-up was due "
+                       "by %(due)s.", **facts, old=thresholds["old_after_working_days"],
+                       every=thresholds["follow_up_every_working_days"])
+    if rule == "commitment_overdue":
+        return gettext("The documents promised for %(title)s were due by %(due)s and are not "
+                       "supplied on %(end)s: %(days)s working days late.", **facts)
+    return gettext("%(rule)s: due by %(due)s.", rule=labels.label(labels.RULE_NAMES, rule), **facts)
+
+
+def flag_rows(report: dict[str, Any], context: Context) -> list[Row]:
+    """The report's red flags as flat rows, each with its reason and the events behind it."""
+    rows = []
+    for flag in report["red_flags"]["flags"]:
+        subject = flag["subject"]
+        title = subject["title"]
+        if subject["kind"] == "milestone":
+            title = labels.label(labels.MILESTONE_LABELS, title)
+        events = [{"version": e["version"], "occurred_on": e["occurred_on"],
+                   "actor": context.person(e["actor"])} for e in flag["events"]]
+        rows.append({
+            "project_id": subject["project_id"], "project": subject["project"],
+            "kind": labels.label(labels.SUBJECT_LABELS, subject["kind"]), "title": title,
+            "rule": labels.label(labels.RULE_NAMES, flag["rule"]),
+            "owner": context.owner(flag["owner"]), "due_on": flag["due_on"],
+            "working_days_late": working_days_between(flag["due_on"], context.end),
+            "reason": flag_reason(flag, context.end),
+            "thresholds": [(labels.label(labels.THRESHOLD_LABELS, name), value)
+                           for name, value in flag["thresholds"].items()],
+            "events": events,
+            "cited": separator().join(
+                gettext("record %(version)s, %(on)s, %(actor)s", version=e["version"],
+                        on=day(e["occurred_on"]), actor=e["actor"]) for e in events),
+            "explanation": flag["explanation"],
+        })
+    return rows
+
+
+# ---- the tables ------------------------------------------------------------------------------
+
+PROJECT = Column(_l("Project"), "project", "project")
+ON_TIME = (_l("On time"), _l("Late"))
+
+
+def _phase_rows(report: dict[str, Any], _: Context) -> list[Row]:
+    section = report["projects_by_phase_and_status"]
+    rows = [{"phase": labels.label(labels.PHASE_LABELS, phase), **counts}
+            for phase, counts in section["by_phase"].items()]
+    return rows + [{"phase": gettext("Total"), **section["totals"]}]
+
+
+def _roll_up_rows(report: dict[str, Any], _: Context) -> list[Row]:
+    roll = report["roll_up"]
+    if roll is None:
+        return []
+    return [{"figure": name, "period": roll["period"][name],
+             "contribution": roll["contribution"][name],
+             "enclosing": roll["enclosing_to_date"][name], "share": roll["share"][name]}
+            for name in labels.ROLL_UP_LABELS]
+
+
+def _section(*path: str) -> Callable[[dict[str, Any], Context], list[Row]]:
+    def rows(report: dict[str, Any], _: Context) -> list[Row]:
+        found: Any = report
+        for key in path:
+            found = found[key]
+        return found
+    return rows
+
+
+def _figure_kind(row: Row) -> str:
+    """Roll-up figures are counts but for investment, which is money."""
+    return "money" if row["figure"] == "investment_completed" else "int"
+
+
+TABLES: tuple[Table, ...] = (
+    Table("red_flags", _l("Red flags"), flag_rows, (
+        PROJECT, Column(_l("Concerns"), "kind"), Column(_l("Item"), "title"),
+        Column(_l("Rule"), "rule"), Column(_l("Owner"), "owner"),
+        Column(_l("Due by"), "due_on", "date"),
+        Column(_l("Working days late"), "working_days_late", "int"),
+        Column(_l("Why"), "reason"), Column(_l("Events behind it"), "cited"))),
+    Table("phases", _l("Projects by phase"), _phase_rows, (
+        Column(_l("Phase"), "phase"),
+        *(Column(labels.STATUS_LABELS[status], status, "int")
+          for status in ("active", "suspended", "terminated")),
+        Column(_l("Total"), "total", "int"))),
+    Table("signed", _l("Projects signed"), _section("signed", "projects"), (
+        Column(_l("Project"), "name", "project"), Column(_l("Investor"), "investor"),
+        Column(_l("Total investment"), "investment", "money"),
+        Column(_l("Signed on"), "signed_on", "date"))),
+    Table("milestones_reached", _l("Milestones reached"),
+          _section("milestones_reached", "milestones"), (
+              PROJECT, Column(_l("Milestone"), "milestone", "code", labels.MILESTONE_LABELS),
+              Column(_l("Phase"), "phase", "code", labels.PHASE_LABELS),
+              Column(_l("Reached on"), "reached_on", "date"),
+              Column(_l("Planned for"), "planned_on", "date"),
+              Column(_l("On time"), "on_time", "yes_no", words=ON_TIME),
+              Column(_l("Chief agent"), "chief_agent", "person"))),
+    Table("milestones_overdue", _l("Milestones overdue"),
+          _section("milestones_overdue", "milestones"), (
+              PROJECT, Column(_l("Milestone"), "milestone", "code", labels.MILESTONE_LABELS),
+              Column(_l("Planned for"), "planned_on", "date"),
+              Column(_l("Working days overdue"), "working_days_overdue", "int"),
+              Column(_l("Owner"), "owner", "person")), _l("None overdue.")),
+    Table("approvals", _l("Approvals granted"), _section("approvals_granted", "approvals"), (
+        PROJECT, Column(_l("Approval item"), "item"),
+        Column(_l("Department"), "department"), Column(_l("Applied on"), "applied_on", "date"),
+        Column(_l("Granted on"), "granted_on", "date"),
+        Column(_l("Working days"), "working_days", "int"),
+        Column(_l("Target (working days)"), "target_working_days", "int"),
+        Column(_l("Within target"), "within_target", "yes_no"))),
+    Table("commitments_due", _l("Commitments due"), _section("commitments", "due"), (
+        PROJECT, Column(_l("Approval item"), "item"), Column(_l("Department"), "department"),
+        Column(_l("Missing documents"), "missing_documents", "list"),
+        Column(_l("Due on"), "due_on", "date"),
+        Column(_l("Fulfilled on"), "fulfilled_on", "date"))),
+    Table("commitments_overdue", _l("Commitments overdue"), _section("commitments", "overdue"), (
+        PROJECT, Column(_l("Approval item"), "item"), Column(_l("Department"), "department"),
+        Column(_l("Missing documents"), "missing_documents", "list"),
+        Column(_l("Due on"), "due_on", "date"),
+        Column(_l("Working days overdue"), "working_days_overdue", "int"),
+        Column(_l("Owner"), "owner", "person")), _l("None overdue.")),
+    Table("problems_raised", _l("Problems raised"), _section("problems", "raised"), (
+        PROJECT, Column(_l("Problem"), "title"),
+        Column(_l("Responsible unit"), "responsible_unit"),
+        Column(_l("Raised on"), "raised_on", "date"))),
+    Table("problems_solved", _l("Problems solved"), _section("problems", "solved"), (
+        PROJECT, Column(_l("Problem"), "title"),
+        Column(_l("Responsible unit"), "responsible_unit"),
+        Column(_l("Raised on"), "raised_on", "date"),
+        Column(_l("Solved on"), "resolved_on", "date"),
+        Column(_l("Working days to solve"), "working_days", "int"))),
+    Table("problems_open", _l("Problems open"), _section("problems", "open"), (
+        PROJECT, Column(_l("Problem"), "title"),
+        Column(_l("Responsible unit"), "responsible_unit"),
+        Column(_l("Raised on"), "raised_on", "date"),
+        Column(_l("Working days open"), "working_days_open", "int")), _l("None open.")),
+    Table("problems_by_unit", _l("Problems by unit"), _section("problems", "by_unit"), (
+        Column(_l("Responsible unit"), lambda row: row["unit"] or gettext("No unit named")),
+        Column(_l("Raised"), "raised", "int"), Column(_l("Solved"), "solved", "int"),
+        Column(_l("Open"), "open", "int"), Column(_l("To solve"), "to_solve", "int"),
+        Column(_l("Solution rate"), "solution_rate", "rate"))),
+    Table("escalations", _l("Escalations"),
+          _section("escalations_and_instructions", "escalations"), (
+              PROJECT, Column(_l("Problem"), "problem"), Column(_l("On"), "on", "date"),
+              Column(_l("Escalated to"), "escalated_to", "code", labels.ESCALATION_LABELS),
+              Column(_l("Leader"), "leader", "person"), Column(_l("Note"), "note"),
+              Column(_l("Recorded by"), "recorded_by", "person"))),
+    Table("instructions", _l("Leaders' instructions"),
+          _section("escalations_and_instructions", "instructions"), (
+              PROJECT, Column(_l("Problem"), "problem"), Column(_l("On"), "on", "date"),
+              Column(_l("Leader"), "leader", "person"),
+              Column(_l("Instruction"), "instruction"))),
+    Table("investment", _l("Investment"), _section("investment", "projects"), (
+        PROJECT, Column(_l("Total investment"), "planned", "money"),
+        Column(_l("Completed in the period"), "completed", "money"),
+        Column(_l("Completed to date"), "cumulative", "money"),
+        Column(_l("Share of plan"), "ratio_to_plan", "rate")), _l("No projects signed yet.")),
+    Table("rank_agents", _l("Agents by on-time rate"), _section("rankings", "agents"), (
+        Column(_l("Rank"), "rank", "int"), Column(_l("Agent"), "name", "person"),
+        Column(_l("Milestones on time"), "on_time", "int"),
+        Column(_l("Milestones with a plan"), "with_plan", "int"),
+        Column(_l("On-time rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
+    Table("rank_departments", _l("Units by approvals on time"),
+          _section("rankings", "units_by_approvals"), (
+              Column(_l("Rank"), "rank", "int"), Column(_l("Department"), "name"),
+              Column(_l("Within target"), "within_target", "int"),
+              Column(_l("With a target"), "with_target", "int"),
+              Column(_l("On-time rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
+    Table("rank_units", _l("Units by problems solved"), _section("rankings", "units_by_problems"), (
+        Column(_l("Rank"), "rank", "int"), Column(_l("Responsible unit"), "name"),
+        Column(_l("Solved"), "solved", "int"), Column(_l("To solve"), "to_solve", "int"),
+        Column(_l("Solution rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
+    Table("roll_up", _l("Roll-up"), _roll_up_rows, (
+        Column(_l("Figure"), "figure", "code", labels.ROLL_UP_LABELS),
+        Column(_l("This period"), "period", _figure_kind),
+        Column(_l("Counted towards the enclosing period"), "contribution", _figure_kind),
+        Column(_l("Enclosing period to date"), "enclosing", _figure_kind),
+        Column(_l("Share"), "share", "rate"))),
+)
+
+BY_NAME = {table.name: table for table in TABLES}
+
+
+# ---- the headline figures ---------------------------------------------------------------------
+
+
+def _at(*path: str, unless_zero: str | None = None) -> Callable[[dict[str, Any]], Any]:
+    """The report's value at a path; None (nothing to measure) when `unless_zero`, a sibling
+    count, is 0 (a rate over nothing is no figure at all)."""
+    def value(report: dict[str, Any]) -> Any:
+        section = report
+        for key in path[:-1]:
+            section = section[key]
+        if unless_zero is not None and not section[unless_zero]:
+            return None
+        return section[path[-1]]
+    return value
+
+
+# The period's figures at a glance, on the page's head and the Excel summary; a Column's row is
+# the report itself.
+FIGURES: tuple[Column, ...] = (
+    Column(_l("Red flags"), _at("red_flags", "count"), "int"),
+    Column(_l("Projects signed"), _at("signed", "count"), "int"),
+    Column(_l("Investment signed"), _at("signed", "total_investment"), "money"),
+    Column(_l("Milestones reached"), _at("milestones_reached", "count"), "int"),
+    Column(_l("Milestones on time"), _at("milestones_reached", "on_time_rate",
+                                         unless_zero="with_plan"), "rate"),
+    Column(_l("Milestones overdue"), _at("milestones_overdue", "count"), "int"),
+    Column(_l("Approvals granted"), _at("approvals_granted", "count"), "int"),
+    Column(_l("Median working days per approval"),
+           _at("approvals_granted", "median_working_days"), "number"),
+    Column(_l("Industrial approvals within 40 working days"),
+           _at("approvals_granted", "share_within_target", unless_zero="with_target"), "rate"),
+    Column(_l("Commitments due"), _at("commitments", "due_count"), "int"),
+    Column(_l("Commitments overdue"), _at("commitments", "overdue_count"), "int"),
+    Column(_l("Problems raised"), _at("problems", "raised_count"), "int"),
+    Column(_l("Problems solved"), _at("problems", "solved_count"), "int"),
+    Column(_l("Problems open"), _at("problems", "open_count"), "int"),
+    Column(_l("Solution rate"), _at("problems", "solution_rate", unless_zero="to_solve_count"),
+           "rate"),
+    Column(_l("Median working days to solve"),
+           _at("problems", "median_working_days_to_solve"), "number"),
+    Column(_l("Escalations"), _at("escalations_and_instructions", "escalation_count"), "int"),
+    Column(_l("Leaders' instructions"), _at("escalations_and_instructions", "instruction_count"),
+           "int"),
+    Column(_l("Investment completed in the period"), _at("investment", "completed"), "money"),
+    Column(_l("Investment completed to date"), _at("investment", "cumulative"), "money"),
+    Column(_l("Total planned investment"), _at("investment", "planned"), "money"),
+    Column(_l("Completed share of plan"), _at("investment", "ratio_to_plan",
+                                              unless_zero="planned"), "rate"),
+)

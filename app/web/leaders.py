@@ -46,7 +46,7 @@ def dispatch(cadence: str, period: str | None = None):
     banban = service()
     shown = banban.period(cadence, period)
     report = banban.dispatch(cadence, shown.id)
-    context = _context(shown)
+    context = _context(report)
     # Red flags show as explanations to open rather than as a table (Excel has the table).
     tables = {name: _rendered(table, report, context) for name, table in BY_NAME.items()
               if name != "red_flags"}
@@ -76,7 +76,7 @@ def dispatch_xlsx(cadence: str, period: str):
     shown = banban.period(cadence, period)
     report = banban.dispatch(cadence, shown.id)
     publication = _publication(cadence, shown.id)
-    context = _context(shown)
+    context = _context(report)
     heading = [
         (gettext("Report"), f"{labels.CADENCE_LABELS[cadence]} {shown.id}"),
         (gettext("Period"), shown.id), (gettext("From"), shown.start), (gettext("To"), shown.end),
@@ -152,9 +152,11 @@ def _switch_to(cadence: str, shown: Period, today: date) -> str:
     return url_for(".dispatch", cadence=cadence, period=Period.containing(cadence, middle).id)
 
 
-def _context(period: Period) -> Context:
+def _context(report: dict[str, Any]) -> Context:
+    """What the tables need beside the report: people's names, and the day the report judges
+    what stands (its period's last day, or today while the period runs)."""
     return Context(names={u["username"]: u["display_name"] for u in service().users()},
-                   end=period.end)
+                   end=report["period"]["as_of"])
 
 
 def _rendered(table, report: dict[str, Any], context: Context) -> dict[str, Any]:

@@ -104,3 +104,32 @@ def test_an_auditor_views_a_project_as_of_an_earlier_time(chromium, live_server,
     row = page.locator("tr", has=page.get_by_text("用地报批获批")).first
     assert county["today"].isoformat() in row.inner_text()  # reached at version 3
     context.close()
+
+
+def test_a_leader_opens_the_weekly_dispatch_page_and_downloads_its_excel(
+        chromium, live_server, county, tmp_path):
+    import openpyxl
+
+    banban, project_id = county["banban"], county["project"]["id"]
+    banban.record(project_id, "zhang", "problem_raised", expected_version=2,
+                  occurred_on=county["today"] - timedelta(days=20),
+                  fields={"problem_id": "P1", "title": "施工用电未接入"})
+    context = chromium.new_context(locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, live_server.url, "leader")
+    assert "/dispatch/weekly" in page.url
+    assert page.locator("h1").first.inner_text().startswith("周调度")
+    flags = page.locator("details", has=page.get_by_text("施工用电未接入")).first
+    flags.locator("summary").click()  # a red flag opens its explanation
+    explanation = flags.inner_text()
+    assert "张伟" in explanation and county["today"].isoformat() in explanation
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载 Excel").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name.endswith(".xlsx") and "weekly" in path.name
+    book = openpyxl.load_workbook(path)
+    assert "红灯事项" in book.sheetnames
+    cells = [str(c.value) for row in book["红灯事项"].iter_rows() for c in row if c.value]
+    assert any("施工用电未接入" in c for c in cells)
+    context.close()

@@ -100,7 +100,7 @@ def test_a_leader_sees_the_current_week_with_red_flags_first_each_opening_its_ex
     explanation = re.search(r"<details>.*?</details>", flags, re.S).group(0)
     assert f'href="/projects/{county["id"]}"' in explanation
     assert "未按时制定解决方案" in explanation  # the rule
-    assert f"问题“{PROBLEM}”截至 2026-11-29 仍无解决方案；应在提出后 2 个工作日内（2026-11-23 前）制定。" \
+    assert f"问题“{PROBLEM}”截至 2026-11-25 仍无解决方案；应在提出后 2 个工作日内（2026-11-23 前）制定。" \
         in explanation
     assert "<dt>制定解决方案时限（工作日）</dt><dd>2</dd>" in explanation  # the threshold
     # the event behind it: version 4, its business date and who recorded it

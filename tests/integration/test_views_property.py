@@ -13,6 +13,8 @@ dates here run from early August to late November, so every history can straddle
 
 from __future__ import annotations
 
+import os
+
 import tempfile
 import uuid
 from collections import Counter
@@ -306,7 +308,12 @@ def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backen
     accepted: Counter = Counter()
     nonzero: Counter = Counter()
 
-    @settings(max_examples=20, deadline=None)
+    # Derandomized: the same 20 histories on every run, so that CI cannot pass or fail by the
+    # luck of the draw (the vacuity check below depends on how many commands a draw lets
+    # through). Explore further with BANBAN_HYPOTHESIS_EXAMPLES=<n> and a random seed.
+    explore = int(os.environ.get("BANBAN_HYPOTHESIS_EXAMPLES", "0"))
+
+    @settings(max_examples=explore or 20, deadline=None, derandomize=not explore)
     @given(HISTORY)
     def check(history):
         projects, commands = history

@@ -15,6 +15,7 @@ from app.store import service
 from audit.records import verify_store
 from audit.replay import replay
 from audit.transfer import ExportFile, TransferError, export_log, import_log
+from domain.chain import short_code
 from domain.verification import Verdict
 from projections.chain import EventChain
 from projections.runner import catch_up
@@ -67,12 +68,16 @@ def _progress(show: bool | None, total: int, label: str) -> Iterator[Callable[[i
               help="A seal's short code (e.g. 7KQ2-M4ZD-XH3A-PL6C) the record must have passed "
                    "through.")
 @click.option("--no-link", is_flag=True,
-              help="Do not link the events recorded since the chain last caught up first.")
+              help="Leave the events recorded since the chain last caught up unlinked.")
 @_PROGRESS
 def verify_command(export_path: str | None, head: str | None, code: str | None, no_link: bool,
                    progress: bool | None):
     """Recompute the hash chain from the stored events and check it against the stored links
-    and seals; exit 1 naming the first change, 0 with the head when intact."""
+    and seals; exit 1 naming the first change, 0 with the head when intact.
+
+    When the record is intact, the events recorded since the chain last caught up are then
+    linked (unless --no-link), so that the next verification covers them.
+    """
     if head and code:
         raise click.UsageError("give --head or --seal, not both")
     if head is not None and len(head.strip()) != 64:
@@ -90,14 +95,15 @@ def verify_command(export_path: str | None, head: str | None, code: str | None, 
             raise click.ClickException(str(error)) from None
     else:
         banban, chain = service(), _store().chain_unsynced()
-        if not no_link:
-            linked = catch_up(banban, chain)
-            if linked:
-                click.echo(f"linked {linked} events recorded since the chain last caught up")
         total = banban.recorder.max_notification_id() or 0
         with _progress(progress, total, "verifying") as update:
             verdict = verify_store(banban, chain, expected_head=expected, progress=update)
     _report(verdict, expected)
+    if export_path is None and verdict.unlinked and not no_link:
+        catch_up(banban, chain)
+        tail = chain.view.tail()
+        click.echo(f"linked the {verdict.unlinked} events recorded since; the head is now "
+                   f"{tail.hash} ({short_code(tail.hash)})")
 
 
 def _report(verdict: Verdict, expected: str | None) -> None:
@@ -157,7 +163,10 @@ def export_command(path: str, progress: bool | None):
     """Write the whole event log (plaintext), its links and seals to FILE as JSON Lines."""
     banban, chain = service(), _store().chain_unsynced()
     with _progress(progress, banban.recorder.max_notification_id() or 0, "exporting") as update:
-        header = export_log(banban, chain, path, progress=update)
+        header, verdict = export_log(banban, chain, path, progress=update)
+    if not verdict.intact:
+        click.echo(f"WARNING: the store is NOT INTACT ({verdict.finding}); exported as it "
+                   "stands", err=True)
     click.echo(f"exported {header['events']} events, {header['seals']} seals to {path}")
     click.echo(f"head: {header['head']}")
     click.echo(f"code: {header['code']}")

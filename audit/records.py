@@ -10,11 +10,11 @@ from domain.verification import Progress, Verdict, verify
 from projections.chain import EventChain, stored_fact
 
 
-def store_facts(app: Banban, stop: int | None = None, after: int = 0,
-                batch: int = 1000) -> Iterator[StoredFact]:
-    """Every stored event after notification `after` (up to `stop`), in the log's order, with
-    its plaintext state."""
-    start = after + 1
+def store_facts(app: Banban, stop: int | None = None, batch: int = 1000
+                ) -> Iterator[StoredFact]:
+    """Every stored event (up to notification `stop`), in the log's order, with its plaintext
+    state."""
+    start = 1
     while True:
         notifications = app.recorder.select_notifications(start, batch, stop=stop)
         if not notifications:
@@ -26,14 +26,13 @@ def store_facts(app: Banban, stop: int | None = None, after: int = 0,
 
 def verify_store(app: Banban, chain: EventChain, *, expected_head: str | None = None,
                  progress: Progress | None = None) -> Verdict:
-    """Verify the stored events against the chain view's links and seals.
+    """Verify every stored event against the chain view's links and seals.
 
-    Events up to the chain's tracked position are checked position by position; those after
-    it (recorded since the chain last caught up) are counted as not yet linked.
+    Events are checked position by position; those after the last link (recorded since the
+    chain last caught up) are counted as not yet linked. Nothing is written: linking them is
+    for the caller to do, and only once the record verifies (a forged row would otherwise
+    become a link).
     """
     view = chain.view
-    position = view.max_tracking_id(app.name) or 0
-    verdict = verify(view.all_links(), store_facts(app, stop=position), view.seals(),
-                     expected_head=expected_head, progress=progress)
-    verdict.unlinked += sum(1 for _ in store_facts(app, after=position))
-    return verdict
+    return verify(view.all_links(), store_facts(app), view.seals(),
+                  expected_head=expected_head, progress=progress)

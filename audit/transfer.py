@@ -40,7 +40,7 @@ from itertools import tee
 from typing import IO, Any
 from uuid import UUID
 
-from audit.records import store_facts
+from audit.records import store_facts, verify_store
 from domain.application import Banban
 from domain.canonical import to_json
 from domain.chain import GENESIS, Link, Seal, StoredFact, short_code
@@ -59,20 +59,27 @@ class TransferError(Exception):
 
 
 def export_log(app: Banban, chain: EventChain, path: str,
-               progress: Progress | None = None) -> dict[str, Any]:
-    """Write the log up to the chain's position, its links and seals to `path`; return the header.
+               progress: Progress | None = None) -> tuple[dict[str, Any], Verdict]:
+    """Write the log, its links and seals to `path`; return the header and the store's verdict.
 
-    The file appears whole or not at all (written beside it, then renamed).
+    The store is verified first. Intact, the events recorded since the chain last caught up
+    are linked and the file holds exactly the linked events (one recorded meanwhile waits for
+    the next export). Not intact, the file holds every event and link as they stand, so that
+    an auditor can verify it offline and see the same finding. The file appears whole or not
+    at all (written beside it, then renamed).
     """
-    catch_up(app, chain)
+    verdict = verify_store(app, chain)
+    stop = None
+    if verdict.intact:
+        catch_up(app, chain)
+        stop = chain.view.max_tracking_id(app.name) or 0
     view = chain.view
-    position = view.max_tracking_id(app.name) or 0
     tail = view.tail()
     seals = view.seals()
     counts = {"events": 0, "links": 0}
     directory = os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryFile("w+", encoding="utf-8") as body:
-        for entry in _entries(view.all_links(), store_facts(app, stop=position)):
+        for entry in _entries(view.all_links(), store_facts(app, stop=stop)):
             counts["events"] += "event" in entry
             counts["links"] += "link" in entry
             body.write(to_json(entry) + "\n")
@@ -97,7 +104,7 @@ def export_log(app: Banban, chain: EventChain, path: str,
         except BaseException:
             os.unlink(partial)
             raise
-    return header
+    return header, verdict
 
 
 def _entries(links: Iterator[Link], facts: Iterator[StoredFact]) -> Iterator[dict[str, Any]]:
@@ -229,9 +236,6 @@ class ExportFile:
                 return Finding("incomplete file", None, None, None, None,
                                f"the header counts {self.header[name]} {name}, the file holds "
                                f"{number}")
-        if verdict.unlinked:
-            return Finding("unlinked events", None, None, None, None,
-                           f"{verdict.unlinked} events at the end have no link")
         if verdict.head != self.header["head"]:
             return Finding("header changed", None, None, None, None,
                            f"the header's head is {self.header['head']}, the events give "
@@ -278,6 +282,9 @@ def import_log(app: Banban, chain: EventChain, path: str, *, resume: bool = Fals
         header = export.header
     if not verdict.intact:
         raise TransferError(f"{path} does not verify, nothing imported: {verdict.finding}")
+    if verdict.unlinked:
+        raise TransferError(f"{path} ends with {verdict.unlinked} events no link covers: export "
+                            "from a store that verifies (nothing imported)")
     _check_importable(path)
     done = _already_imported(app, path, resume)
     total = header["events"]

@@ -147,12 +147,18 @@ class ExportFile:
     def __init__(self, path: str):
         self.path = path
         try:
-            self._file: IO[str] = open(path, encoding="utf-8")  # noqa: SIM115 - closed in close()
+            # Bytes that are not UTF-8 survive reading and fail where they stand (as malformed).
+            self._file: IO[str] = open(  # noqa: SIM115 - closed in close()
+                path, encoding="utf-8", errors="surrogateescape")
         except OSError as error:
             raise TransferError(f"cannot read {path}: {error.strerror}") from None
         self.line = 1
-        self.header = self._header(self._file.readline())
         self.seals: list[Seal] = []
+        try:
+            self.header = self._header(self._file.readline())
+        except BaseException:
+            self._file.close()
+            raise
 
     def close(self) -> None:
         self._file.close()
@@ -254,6 +260,8 @@ class _Later:
 
 
 def _event_in(event: dict[str, Any]) -> StoredFact:
+    for name in ("originator_id", "topic"):
+        event[name].encode("utf-8")  # text that is not UTF-8 is malformed here, not later
     if "state" in event:
         state: bytes | None = event["state"].encode("utf-8")
     elif "state_base64" in event:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -17,12 +16,9 @@ from projections.views_postgres import PostgresView
 class PostgresCardsView(PostgresView, CardsView):
     """Cards, team rows and tracking in PostgreSQL, written in one transaction per save."""
 
+    default_prefix = "banban_cards"
     tables = {"": ("project_id",), "team": ("username", "project_id")}
     indexes = ("phase", "status", "team_project")
-
-    def __init__(self, datastore: PostgresDatastore, *, prefix: str = "banban_cards",
-                 owns_datastore: bool = False):
-        super().__init__(datastore, prefix=prefix, owns_datastore=owns_datastore)
 
     def view_statements(self) -> list[str]:
         return [

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
+from eventsourcing.sqlite import SQLiteCursor
 
 from projections.cards import CardsView, card_out
 from projections.views_sqlite import SQLiteView
@@ -16,15 +16,11 @@ from projections.views_sqlite import SQLiteView
 class SQLiteCardsView(SQLiteView, CardsView):
     """Cards, team rows and tracking in one SQLite file, written in one transaction per save."""
 
+    default_prefix = "banban_cards"
     tables = {"": ("project_id",), "team": ("username", "project_id")}
 
-    def __init__(self, datastore: SQLiteDatastore, *, prefix: str = "banban_cards",
-                 owns_datastore: bool = False):
-        self.cards_table, self.team_table = prefix, f"{prefix}_team"
-        super().__init__(datastore, prefix=prefix, owns_datastore=owns_datastore)
-
     def view_statements(self) -> list[str]:
-        cards, team = self.cards_table, self.team_table
+        cards, team = self.table(), self.table("team")
         return [
             f"CREATE TABLE IF NOT EXISTS {cards} (project_id TEXT PRIMARY KEY, "
             "version INTEGER NOT NULL, name TEXT NOT NULL, phase TEXT NOT NULL, "
@@ -45,22 +41,22 @@ class SQLiteCardsView(SQLiteView, CardsView):
     def _upsert(self, c: SQLiteCursor, row: dict[str, Any]) -> None:
         project_id = str(row["project_id"])
         c.execute(
-            f"INSERT INTO {self.cards_table} VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO {self.table()} VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (project_id) DO UPDATE SET version=excluded.version, "
             "name=excluded.name, phase=excluded.phase, status=excluded.status, "
             "signed_on=excluded.signed_on, chief_agent=excluded.chief_agent, "
             "summary=excluded.summary",
             (project_id, row["version"], row["name"], row["phase"], row["status"],
              row["signed_on"], row["chief_agent"], row["summary"]))
-        c.execute(f"DELETE FROM {self.team_table} WHERE project_id=?", (project_id,))
-        c.executemany(f"INSERT INTO {self.team_table} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        c.execute(f"DELETE FROM {self.table('team')} WHERE project_id=?", (project_id,))
+        c.executemany(f"INSERT INTO {self.table('team')} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                       [(username, project_id, role) for username, role in row["team"]])
 
     def cards(self, agent: str | None = None, phase: str | None = None,
               status: str | None = None) -> list[dict[str, Any]]:
-        sql, params = f"SELECT c.* FROM {self.cards_table} c", []
+        sql, params = f"SELECT c.* FROM {self.table()} c", []
         if agent is not None:
-            sql += f" JOIN {self.team_table} t ON t.project_id = c.project_id AND t.username = ?"
+            sql += f" JOIN {self.table('team')} t ON t.project_id = c.project_id AND t.username = ?"
             params.append(agent)
         conditions = [(f"c.{column} = ?", value) for column, value
                       in (("phase", phase), ("status", status)) if value is not None]
@@ -74,7 +70,7 @@ class SQLiteCardsView(SQLiteView, CardsView):
 
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT * FROM {self.cards_table} WHERE project_id=?",
+            c.execute(f"SELECT * FROM {self.table()} WHERE project_id=?",
                       (str(project_id),))
             row = c.fetchone()
         return None if row is None else card_out(dict(row), json.loads(row["summary"]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
@@ -16,11 +15,8 @@ from projections.views_postgres import PostgresView
 class PostgresChainView(PostgresView, ChainView):
     """Links, seals and tracking in PostgreSQL, written in one transaction per save."""
 
+    default_prefix = "banban_chain"
     tables = {"": ("position",), "seals": ("label",)}
-
-    def __init__(self, datastore: PostgresDatastore, *, prefix: str = "banban_chain",
-                 owns_datastore: bool = False):
-        super().__init__(datastore, prefix=prefix, owns_datastore=owns_datastore)
 
     def view_statements(self) -> list[str]:
         return [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
+from eventsourcing.sqlite import SQLiteCursor
 
 from domain.chain import Link, Seal
 from projections.chain import ChainView, link_row, seal_row, values
@@ -12,28 +12,24 @@ from projections.views_sqlite import SQLiteView
 class SQLiteChainView(SQLiteView, ChainView):
     """Links, seals and tracking in one SQLite file, written in one transaction per save."""
 
+    default_prefix = "banban_chain"
     tables = {"": ("position",), "seals": ("label",)}
-
-    def __init__(self, datastore: SQLiteDatastore, *, prefix: str = "banban_chain",
-                 owns_datastore: bool = False):
-        self.links_table, self.seals_table = prefix, f"{prefix}_seals"
-        super().__init__(datastore, prefix=prefix, owns_datastore=owns_datastore)
 
     def view_statements(self) -> list[str]:
         return [
-            f"CREATE TABLE IF NOT EXISTS {self.links_table} (position INTEGER PRIMARY KEY, "
+            f"CREATE TABLE IF NOT EXISTS {self.table()} (position INTEGER PRIMARY KEY, "
             "notification_id INTEGER NOT NULL, originator_id TEXT NOT NULL, "
             "originator_version INTEGER NOT NULL, digest TEXT NOT NULL, hash TEXT NOT NULL, "
             "latest TEXT)",
-            f"CREATE TABLE IF NOT EXISTS {self.seals_table} (label TEXT PRIMARY KEY, "
+            f"CREATE TABLE IF NOT EXISTS {self.table('seals')} (label TEXT PRIMARY KEY, "
             "kind TEXT NOT NULL, position INTEGER NOT NULL, notification_id INTEGER, "
             "head TEXT NOT NULL, sealed_at TEXT)",
         ]
 
     def _write(self, c: SQLiteCursor, rows: dict[str, list]) -> None:
         links, seals = values(rows)
-        c.executemany(f"INSERT INTO {self.links_table} VALUES (?, ?, ?, ?, ?, ?, ?)", links)
-        c.executemany(f"INSERT INTO {self.seals_table} VALUES (?, ?, ?, ?, ?, ?)", seals)
+        c.executemany(f"INSERT INTO {self.table()} VALUES (?, ?, ?, ?, ?, ?, ?)", links)
+        c.executemany(f"INSERT INTO {self.table('seals')} VALUES (?, ?, ?, ?, ?, ?)", seals)
 
     def _select(self, sql: str, params: tuple = ()) -> list[dict]:
         with self.datastore.transaction(commit=False) as c:
@@ -41,18 +37,18 @@ class SQLiteChainView(SQLiteView, ChainView):
             return [dict(row) for row in c.fetchall()]
 
     def tail(self) -> Link | None:
-        rows = self._select(f"SELECT * FROM {self.links_table} ORDER BY position DESC LIMIT 1")
+        rows = self._select(f"SELECT * FROM {self.table()} ORDER BY position DESC LIMIT 1")
         return link_row(rows[0]) if rows else None
 
     def links(self, after: int = 0, limit: int = 1000) -> list[Link]:
         return [link_row(row) for row in self._select(
-            f"SELECT * FROM {self.links_table} WHERE position > ? ORDER BY position LIMIT ?",
+            f"SELECT * FROM {self.table()} WHERE position > ? ORDER BY position LIMIT ?",
             (after, limit))]
 
     def seals(self) -> list[Seal]:
         return [seal_row(row) for row in self._select(
-            f"SELECT * FROM {self.seals_table} ORDER BY position, label")]
+            f"SELECT * FROM {self.table('seals')} ORDER BY position, label")]
 
     def seal(self, label: str) -> Seal | None:
-        rows = self._select(f"SELECT * FROM {self.seals_table} WHERE label = ?", (label,))
+        rows = self._select(f"SELECT * FROM {self.table('seals')} WHERE label = ?", (label,))
         return seal_row(rows[0]) if rows else None

@@ -31,7 +31,10 @@ def keyed(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, An
 class View(TrackingRecorder, ABC):
     """A projection's tables together with the position in the event log they reflect."""
 
-    @abstractmethod
+    datastore: Any
+    # The table prefix when none is given (the live view's).
+    default_prefix: str
+
     def save(self, rows: Any, tracking: Tracking, *,
              previous: int | None | EllipsisType = ...) -> None:
         """Write the rows and record the tracking position, in one transaction.
@@ -41,6 +44,23 @@ class View(TrackingRecorder, ABC):
         applied by the one process that moved the view from `previous`. Without it, the
         library's rule applies: the position must move forward (one event at a time).
         """
+        with self.datastore.transaction(commit=True) as cursor:
+            # Tracking first: on SQLite the first write takes the file's write lock (waiting
+            # for it), on PostgreSQL the tracking row's lock orders concurrent savers; either
+            # way the position check and the writes then see the latest committed view.
+            if previous is ...:
+                self._insert_tracking(cursor, tracking)
+            else:
+                self._move_tracking(cursor, tracking, previous)
+            self._write(cursor, rows)
+
+    @abstractmethod
+    def _move_tracking(self, cursor: Any, tracking: Tracking, previous: int | None) -> None:
+        """Compare-and-set the position: IntegrityError if another process moved it."""
+
+    @abstractmethod
+    def _write(self, cursor: Any, rows: Any) -> None:
+        """Write one batch's rows (inside the save's transaction)."""
 
     @abstractmethod
     def drop_all(self) -> None:

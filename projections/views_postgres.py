@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from types import EllipsisType
 from typing import Any
 from uuid import UUID
 
@@ -28,7 +27,9 @@ class PostgresView(PostgresTrackingRecorder):
     tables: Tables
     indexes: tuple[str, ...] = ()
 
-    def __init__(self, datastore: PostgresDatastore, *, prefix: str, owns_datastore: bool = False):
+    def __init__(self, datastore: PostgresDatastore, *, prefix: str | None = None,
+                 owns_datastore: bool = False):
+        prefix = prefix or self.default_prefix
         if not datastore.single_row_tracking:
             # Exact batches compare-and-set one tracking row per application.
             raise OperationalError(f"the {prefix} view needs single-row tracking")
@@ -50,26 +51,11 @@ class PostgresView(PostgresTrackingRecorder):
     def view_statements(self) -> list[str]:
         """CREATE statements of the view's own tables and indexes (see `_sql`)."""
 
-    @abstractmethod
-    def _write(self, curs: Cursor[DictRow], rows: Any) -> None:
-        """Write one batch's rows (inside the save's transaction)."""
-
     def _sql(self, text: str) -> Composed:
         return SQL(text).format(**self.names)
 
-    def save(self, rows: Any, tracking: Tracking, *,
-             previous: int | None | EllipsisType = ...) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            # Tracking first: the row lock it takes orders concurrent savers of this view.
-            if previous is ...:
-                self._insert_tracking(curs, tracking)
-            else:
-                self._move_tracking(curs, tracking, previous)
-            self._write(curs, rows)
-
     def _move_tracking(self, curs: Cursor[DictRow], tracking: Tracking,
                        previous: int | None) -> None:
-        """Compare-and-set the position: IntegrityError if another process moved it."""
         name, new = tracking.application_name, tracking.notification_id
         if previous is None:
             # A concurrent first insert waits for ours, then fails on the primary key.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
-from types import EllipsisType
-from typing import Any
 
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
@@ -22,7 +20,9 @@ class SQLiteView(SQLiteTrackingRecorder):
 
     tables: Tables
 
-    def __init__(self, datastore: SQLiteDatastore, *, prefix: str, owns_datastore: bool = False):
+    def __init__(self, datastore: SQLiteDatastore, *, prefix: str | None = None,
+                 owns_datastore: bool = False):
+        prefix = prefix or self.default_prefix
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", prefix):
             raise ValueError(f"invalid table prefix {prefix!r}")
         if not datastore.single_row_tracking:
@@ -43,6 +43,10 @@ class SQLiteView(SQLiteTrackingRecorder):
         self.select_max_tracking_id_statement = (
             f"SELECT MAX(notification_id) FROM {t} WHERE application_name=?")
 
+    def table(self, suffix: str = "") -> str:
+        """The name of one of the view's tables (the prefix itself for "")."""
+        return table_name(self.prefix, suffix)
+
     def construct_create_table_statements(self) -> list[str]:
         return [f"CREATE TABLE IF NOT EXISTS {self.tracking_table} (application_name TEXT, "
                 "notification_id INTEGER, PRIMARY KEY (application_name)) WITHOUT ROWID",
@@ -52,23 +56,7 @@ class SQLiteView(SQLiteTrackingRecorder):
     def view_statements(self) -> list[str]:
         """CREATE statements of the view's own tables and indexes."""
 
-    @abstractmethod
-    def _write(self, c: SQLiteCursor, rows: Any) -> None:
-        """Write one batch's rows (inside the save's transaction)."""
-
-    def save(self, rows: Any, tracking: Tracking, *,
-             previous: int | None | EllipsisType = ...) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            # Tracking first: the first write takes SQLite's write lock (waiting for it),
-            # so the position check and the writes see the latest committed view.
-            if previous is ...:
-                self._insert_tracking(c, tracking)
-            else:
-                self._move_tracking(c, tracking, previous)
-            self._write(c, rows)
-
     def _move_tracking(self, c: SQLiteCursor, tracking: Tracking, previous: int | None) -> None:
-        """Compare-and-set the position: IntegrityError if another process moved it."""
         name, new = tracking.application_name, tracking.notification_id
         if previous is None:
             c.execute(f"INSERT INTO {self.tracking_table} VALUES (?, ?)", (name, new))

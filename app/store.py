@@ -3,6 +3,7 @@ never at import)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -10,7 +11,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from flask import Flask, current_app
+from eventsourcing.persistence import PersistenceError
+from flask import Flask, Response, current_app, request
 
 from app.config import ConfigError, store_env
 from domain.application import Banban, county_today
@@ -19,6 +21,8 @@ from domain.errors import StoreKeyError
 from projections.cards import ProjectCards, open_cards_view
 from projections.chain import EventChain, open_chain_view
 from projections.runner import catch_up
+
+logger = logging.getLogger(__name__)
 
 
 class Store:
@@ -65,6 +69,10 @@ class Store:
         """The project cards projection as it stands (for rebuilds and status)."""
         return self._projection("_cards", lambda s: ProjectCards(open_cards_view(s), s))
 
+    def built(self) -> bool:
+        """Whether this process has opened the store (a request that reached it)."""
+        return self._service is not None and self._pid == os.getpid()
+
     def chain(self) -> EventChain:
         """The hash chain over the event log, caught up with every event recorded so far."""
         chain = self.chain_unsynced()
@@ -103,9 +111,23 @@ class Store:
 
 
 def init_app(app: Flask) -> None:
-    """Attach a lazily-built store to the Flask app."""
+    """Attach a lazily-built store to the Flask app; link every successful write's events."""
     clock = app.config.get("BANBAN_CLOCK") or county_today
-    app.extensions["banban.store"] = Store(store_env(app.config, app.instance_path), clock)
+    store = Store(store_env(app.config, app.instance_path), clock)
+    app.extensions["banban.store"] = store
+
+    @app.after_request
+    def link_writes(response: Response) -> Response:
+        """Link the events a successful write recorded into the hash chain before answering:
+        an event is tamper-evident from the moment it is linked, so the sooner the better."""
+        if (request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400
+                and store.built()):
+            try:
+                store.chain()
+            except PersistenceError as error:
+                # The write is committed and stays so; the next catch-up links its events.
+                logger.warning("events recorded but not linked yet: %r", error)
+        return response
 
 
 def service() -> Banban:

@@ -135,3 +135,16 @@ def test_a_wrong_cipher_key_stops_the_cli_and_the_server_naming_it(store_env, mo
         finally:
             server.stop()
     assert "cannot start: CIPHER_KEY does not decrypt the stored events" in log
+
+
+def test_a_successful_write_is_linked_before_it_is_answered(api, project, app, banban):
+    chain = app.extensions["banban.store"].chain_unsynced()
+    assert chain.view.tail().notification_id == banban.recorder.max_notification_id()
+    refused = api("zhang").post(f"/api/projects/{project['id']}/events", json={
+        "type": "visit_logged", "expected_version": 9, "purpose": "走访"})
+    assert refused.status_code == 409
+    banban.register_user("late", "agent", actor="test")  # not through a request: not linked
+    assert chain.view.tail().notification_id < banban.recorder.max_notification_id()
+    api("zhang").post(f"/api/projects/{project['id']}/events", json={
+        "type": "visit_logged", "expected_version": 1, "purpose": "走访"})
+    assert chain.view.tail().notification_id == banban.recorder.max_notification_id()

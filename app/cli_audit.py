@@ -163,7 +163,10 @@ def export_command(path: str, progress: bool | None):
     """Write the whole event log (plaintext), its links and seals to FILE as JSON Lines."""
     banban, chain = service(), _store().chain_unsynced()
     with _progress(progress, banban.recorder.max_notification_id() or 0, "exporting") as update:
-        header, verdict = export_log(banban, chain, path, progress=update)
+        try:
+            header, verdict = export_log(banban, chain, path, progress=update)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
     if not verdict.intact:
         click.echo(f"WARNING: the store is NOT INTACT ({verdict.finding}); exported as it "
                    "stands", err=True)

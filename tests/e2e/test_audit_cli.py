@@ -98,6 +98,8 @@ def test_an_offline_verification_touches_no_store(tmp_path, runner, project):
                       str(tmp_path / "none.jsonl"), code=1)
     assert not nowhere.exists()
     assert "cannot read" in missing
+    unwritable = run(runner, "audit", "export", str(tmp_path / "no" / "such" / "x.jsonl"), code=1)
+    assert "cannot write" in unwritable
 
 
 def test_the_seals_list_names_each_publication(runner, api, project):

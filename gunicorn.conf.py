@@ -1,6 +1,7 @@
 """gunicorn settings for `make run`; override any of them with GUNICORN_CMD_ARGS."""
 
 import os
+import sys
 
 bind = os.environ.get("BANBAN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("BANBAN_WORKERS", "2"))
@@ -13,11 +14,23 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Open this worker's store and catch its views up as it boots (after the fork)."""
+    """Open this worker's store and catch its views up as it boots (after the fork).
+
+    A configuration that cannot work (a wrong CIPHER_KEY) stops the server: a worker that
+    exits with gunicorn's boot-error code makes the arbiter halt instead of restarting it.
+    """
+    from gunicorn.arbiter import Arbiter
+
+    from app.config import ConfigError
+
     store = worker.wsgi.extensions.get("banban.store")
     if store is None:
         return
     try:
         store.cards()
+        store.chain()
+    except ConfigError as error:
+        worker.log.error("cannot start: %s", error.message)
+        sys.exit(Arbiter.WORKER_BOOT_ERROR)
     except Exception as error:  # noqa: BLE001 - warm-up only: the first request retries
         worker.log.warning("store not opened at boot, will retry on first request: %r", error)

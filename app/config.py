@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import binascii
 import os
+from base64 import b64decode
 from typing import Any
+
+import click
 
 STORES = {"sqlite": "eventsourcing.sqlite", "postgres": "eventsourcing.postgres"}
 
@@ -15,8 +19,16 @@ POSTGRES_VARIABLES = (
 )
 
 
-class ConfigError(RuntimeError):
-    """The configuration cannot work; the message says which variable to fix."""
+# Encryption at rest (eventsourcing's cipher): the key, and the cipher class. The library's
+# default class needs pycryptodome; this project pins `cryptography` and names its class.
+DEFAULT_CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+
+
+class ConfigError(click.ClickException):
+    """The configuration cannot work; the message says which variable to fix.
+
+    A click exception, so that a command refuses to start with the message alone.
+    """
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
@@ -34,13 +46,32 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         if missing:
             raise ConfigError(f"BANBAN_STORE=postgres needs {', '.join(missing)}")
     config["POSTGRES"] = {k: environ[k] for k in POSTGRES_VARIABLES if k in environ}
+    config["CIPHER"] = cipher_settings(environ)
     return config
+
+
+def cipher_settings(environ: dict[str, str]) -> dict[str, str]:
+    """CIPHER_KEY and CIPHER_TOPIC for the store, the key's form checked; {} when unencrypted."""
+    key = environ.get("CIPHER_KEY")
+    if not key:
+        if environ.get("CIPHER_TOPIC"):
+            raise ConfigError("CIPHER_TOPIC is set but CIPHER_KEY is not: give the key")
+        return {}
+    try:
+        size = len(b64decode(key, validate=True))
+    except (binascii.Error, ValueError):
+        size = None
+    if size not in (16, 24, 32):
+        raise ConfigError("CIPHER_KEY must be 16, 24 or 32 random bytes in base64 (e.g. "
+                          "python -c 'from eventsourcing.cryptography import AESCipher; "
+                          "print(AESCipher.create_key(32))')")
+    return {"CIPHER_KEY": key, "CIPHER_TOPIC": environ.get("CIPHER_TOPIC") or DEFAULT_CIPHER_TOPIC}
 
 
 def store_env(config: dict[str, Any], instance_path: str) -> dict[str, str]:
     """The environment the eventsourcing application is built with."""
     store = config["BANBAN_STORE"]
-    env = {"PERSISTENCE_MODULE": STORES[store]}
+    env = {"PERSISTENCE_MODULE": STORES[store], **(config.get("CIPHER") or {})}
     if store == "sqlite":
         path = config.get("BANBAN_SQLITE_PATH") or os.path.join(instance_path, "banban.db")
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

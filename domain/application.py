@@ -22,6 +22,8 @@ from eventsourcing.persistence import (
     EventStore,
     IntegrityError,
     JSONTranscoder,
+    Mapper,
+    MapperDeserialisationError,
     PersistenceError,
     Transcoding,
 )
@@ -36,6 +38,7 @@ from domain.errors import (
     DomainError,
     NotAllowed,
     ProjectNotFound,
+    StoreKeyError,
     UserNotFound,
 )
 from domain.fields import TYPE_OF_CLASS
@@ -87,6 +90,41 @@ class Banban(Dispatching, Application[UUID]):
             cache_maxsize=int(self.env.get("BANBAN_READ_CACHE") or 256),
             deepcopy_from_cache=False,
         )
+        self._check_can_read()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper; a cipher key it cannot use is refused naming CIPHER_KEY.
+
+        Encryption at rest is eventsourcing's: CIPHER_TOPIC names the cipher class and
+        CIPHER_KEY holds its key (16, 24 or 32 random bytes in base64).
+        """
+        try:
+            return super().construct_mapper()
+        except (ValueError, OSError, ImportError) as error:
+            raise StoreKeyError(
+                f"CIPHER_KEY / CIPHER_TOPIC cannot be used: {error} (the key is 16, 24 or 32 "
+                "random bytes in base64)") from None
+
+    def _check_can_read(self) -> None:
+        """Refuse to start when the stored events cannot be decoded with this key (or none).
+
+        A wrong key fails on every event; a damaged event fails alone (that is for
+        `flask audit verify` to report), so one readable event among the first few is enough.
+        """
+        sample = self.recorder.select_notifications(None, 5)
+        for notification in sample:
+            try:
+                self.mapper.to_domain_event(notification)
+                return
+            except MapperDeserialisationError:
+                continue
+        if not sample:
+            return
+        if self.mapper.cipher is None:
+            raise StoreKeyError("the stored events cannot be read without a key: set CIPHER_KEY "
+                                "to the key they were encrypted with")
+        raise StoreKeyError("CIPHER_KEY does not decrypt the stored events: it is not the key "
+                            "they were encrypted with (or they are not encrypted)")
 
     def construct_recorder(self) -> ApplicationRecorder:
         with creating_tables(getattr(self.factory, "datastore", None)):

@@ -6,7 +6,7 @@ A mixin of `Banban` (domain/application.py), kept apart so each reads in one sit
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -18,9 +18,9 @@ from eventsourcing.utils import get_topic
 from domain.canonical import to_json
 from domain.dispatch import dispatch_report
 from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend
-from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
+from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, ProjectNotFound
 from domain.fields import TYPE_OF_CLASS
-from domain.periods import Period
+from domain.periods import Period, business_date
 from domain.publications import Publication, publication_id
 
 # The headline figures compared between a published report and the same period now.
@@ -38,17 +38,41 @@ HEADLINES = {
 class Dispatching:
     """Dispatch reports, computed from every project's corrected history by business date."""
 
+    # The seal of one publication event (publication id, event version), from the hash chain
+    # kept outside the domain (app/store.py wires it); without it records carry no seal.
+    seal_of: Callable[[UUID, int], dict[str, Any] | None] | None = None
+
     def period(self, cadence: str, period_id: str | None = None) -> Period:
         """The period named, or the one holding today."""
         if period_id is None:
             return Period.containing(cadence, self.clock())
         return Period.parse(cadence, period_id)
 
-    def dispatch(self, cadence: str, period_id: str | None = None) -> dict[str, Any]:
-        """The dispatch report of a period (today's by default), as the record stands now."""
-        period = self.period(cadence, period_id)
-        projects = [self._project(i, for_reading=True) for i in self.project_ids()]
-        return dispatch_report(period, projects, today=self.clock())
+    def dispatch(self, cadence: str, period_id: str | None = None,
+                 as_known_at: datetime | None = None) -> dict[str, Any]:
+        """The dispatch report of a period (today's by default), as the record stands now, or
+        as it stood at a recorded time: from the events recorded by `as_known_at` only.
+
+        "Today" (the default period, and the day a running period is judged on) is then the
+        business date of `as_known_at`, so a recomputation reads no other clock.
+        """
+        today = self.clock() if as_known_at is None else business_date(as_known_at)
+        period = Period.containing(cadence, today) if period_id is None else \
+            self.period(cadence, period_id)
+        return dispatch_report(period, self._projects_known_at(as_known_at), today=today)
+
+    def _projects_known_at(self, moment: datetime | None) -> list:
+        """Every project as recorded by a moment (signed by then), or now; in signing order."""
+        if moment is None:
+            return [self._project(i, for_reading=True) for i in self.project_ids()]
+        projects = []
+        for project_id in self.project_ids():
+            try:
+                version = self._version_at(project_id, moment)
+            except ProjectNotFound:
+                continue  # signed later
+            projects.append(self._project(project_id, version=version, for_reading=True))
+        return projects
 
     def publish_dispatch(self, cadence: str, period_id: str, actor: str) -> dict[str, Any]:
         """Freeze the report of a period as it stands now (office only); return its record."""
@@ -59,12 +83,15 @@ class Dispatching:
         if period.start > self.clock():
             raise DomainError(f"{period.id} has not begun: nothing to publish yet",
                               field="period", code="future_period")
-        text = to_json(self.dispatch(cadence, period.id))
         try:
             publication = self.repository.get(publication_id(cadence, period.id))
         except AggregateNotFoundError:
             publication = Publication.open(cadence, period.id, actor=actor)
-        publication.publish(text, actor=actor)
+        # The report is the record as known at the publication's own recorded time, so that
+        # `dispatch(..., as_known_at=published_at)` recomputes it byte for byte.
+        moment = Publication.Published.create_timestamp()
+        text = to_json(self.dispatch(cadence, period.id, as_known_at=moment))
+        publication.publish(text, actor=actor, published_at=moment)
         try:
             self.save(publication)
         except IntegrityError:
@@ -141,11 +168,13 @@ class Dispatching:
                     })
         return sorted(found, key=lambda e: e["recorded_at"])
 
-    @staticmethod
-    def _publication_record(record: dict[str, Any], cadence: str, period: Period
+    def _publication_record(self, record: dict[str, Any], cadence: str, period: Period
                             ) -> dict[str, Any]:
-        return {"cadence": cadence, "period": period.id, "revision": record["revision"],
-                "actor": record["actor"], "published_at": record["published_at"]}
+        result = {"cadence": cadence, "period": period.id, "revision": record["revision"],
+                  "actor": record["actor"], "published_at": record["published_at"]}
+        if self.seal_of is not None:
+            result["seal"] = self.seal_of(publication_id(cadence, period.id), record["version"])
+        return result
 
     def publications(self, cadence: str | None = None, period_id: str | None = None
                      ) -> list[dict[str, Any]]:

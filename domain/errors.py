@@ -56,3 +56,7 @@ class NotAllowed(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class StoreKeyError(Exception):
+    """The stored events cannot be read with the cipher key given (CIPHER_KEY), or without one."""

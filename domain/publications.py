@@ -7,6 +7,7 @@ recorded later (late entries, corrections): those show as changes since, never a
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -49,6 +50,9 @@ class Publication(Aggregate):
         return cls._create(cls.Opened, id=publication_id(cadence, period_id), actor=actor,
                            cadence=cadence, period_id=period_id)
 
-    def publish(self, report_json: str, *, actor: str) -> None:
-        """Freeze this report as the period's latest publication."""
-        self.trigger_event(self.Published, actor=actor, report=report_json)
+    def publish(self, report_json: str, *, actor: str, published_at: datetime | None = None
+                ) -> None:
+        """Freeze this report as the period's latest publication, recorded at `published_at`
+        (now by default): the moment the report was computed as of."""
+        self.trigger_event(self.Published, actor=actor, report=report_json,
+                           timestamp=published_at)

@@ -3,81 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import EllipsisType
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
 from psycopg.rows import DictRow
-from psycopg.sql import SQL, Composed, Identifier
 
 from projections.cards import CardsView, card_out
+from projections.views_postgres import PostgresView
 
 
-class PostgresCardsView(CardsView, PostgresTrackingRecorder):
+class PostgresCardsView(PostgresView, CardsView):
     """Cards, team rows and tracking in PostgreSQL, written in one transaction per save."""
 
-    def __init__(self, datastore: PostgresDatastore, *, prefix: str = "banban_cards"):
-        if not datastore.single_row_tracking:
-            # Exact batches compare-and-set one tracking row per application.
-            raise OperationalError("the cards view needs single-row tracking")
-        super().__init__(datastore, tracking_table_name=f"{prefix}_tracking")
-        for name in (prefix, f"{prefix}_team"):
-            self.check_identifier_length(name)
-        schema = Identifier(self.datastore.schema)
-        self.names = {"s": schema, "cards": Identifier(prefix),
-                      "team": Identifier(f"{prefix}_team"),
-                      "tracking": Identifier(self.tracking_table_name),
-                      "phase_ix": Identifier(f"{prefix}_phase"),
-                      "status_ix": Identifier(f"{prefix}_status"),
-                      "team_ix": Identifier(f"{prefix}_team_project")}
-        self.sql_create_statements += [self._sql(s) for s in (
-            "CREATE TABLE IF NOT EXISTS {s}.{cards} (project_id uuid PRIMARY KEY, "
+    default_prefix = "banban_cards"
+    tables = {"": ("project_id",), "team": ("username", "project_id")}
+    indexes = ("phase", "status", "team_project")
+
+    def view_statements(self) -> list[str]:
+        return [
+            "CREATE TABLE IF NOT EXISTS {s}.{main} (project_id uuid PRIMARY KEY, "
             "version integer NOT NULL, name text NOT NULL, phase text NOT NULL, "
             "status text NOT NULL, signed_on text, chief_agent text NOT NULL, "
             "summary jsonb NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS {phase_ix} ON {s}.{cards} (phase)",
-            "CREATE INDEX IF NOT EXISTS {status_ix} ON {s}.{cards} (status)",
+            "CREATE INDEX IF NOT EXISTS {phase_ix} ON {s}.{main} (phase)",
+            "CREATE INDEX IF NOT EXISTS {status_ix} ON {s}.{main} (status)",
             "CREATE TABLE IF NOT EXISTS {s}.{team} (username text NOT NULL, "
             "project_id uuid NOT NULL, role text NOT NULL, PRIMARY KEY (username, project_id))",
-            "CREATE INDEX IF NOT EXISTS {team_ix} ON {s}.{team} (project_id)",
-        )]
+            "CREATE INDEX IF NOT EXISTS {team_project_ix} ON {s}.{team} (project_id)",
+        ]
 
-    def _sql(self, text: str) -> Composed:
-        return SQL(text).format(**self.names)
-
-    def save(self, rows: Sequence[dict[str, Any]], tracking: Tracking, *,
-             previous: int | None | EllipsisType = ...) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            # Tracking first: the row lock it takes orders concurrent savers of this view.
-            if previous is ...:
-                self._insert_tracking(curs, tracking)
-            else:
-                self._move_tracking(curs, tracking, previous)
-            for row in rows:
-                self._upsert(curs, row)
-
-    def _move_tracking(self, curs: Cursor[DictRow], tracking: Tracking,
-                       previous: int | None) -> None:
-        """Compare-and-set the position: IntegrityError if another process moved it."""
-        name, new = tracking.application_name, tracking.notification_id
-        if previous is None:
-            # A concurrent first insert waits for ours, then fails on the primary key.
-            curs.execute(self._sql("INSERT INTO {s}.{tracking} VALUES (%s, %s)"), (name, new))
-            return
-        # Under READ COMMITTED a concurrent update is waited for and the WHERE re-checked.
-        curs.execute(self._sql("UPDATE {s}.{tracking} SET notification_id = %s WHERE "
-                               "application_name = %s AND notification_id = %s "
-                               "RETURNING notification_id"), (new, name, previous))
-        if curs.fetchone() is None:
-            raise IntegrityError(f"{self.tracking_table_name}: {name} is no longer at {previous}")
+    def _write(self, curs: Cursor[DictRow], rows: Sequence[dict[str, Any]]) -> None:
+        for row in rows:
+            self._upsert(curs, row)
 
     def _upsert(self, curs: Cursor[DictRow], row: dict[str, Any]) -> None:
         project_id = row["project_id"]
         curs.execute(self._sql(
-            "INSERT INTO {s}.{cards} VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb) "
+            "INSERT INTO {s}.{main} VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb) "
             "ON CONFLICT (project_id) DO UPDATE SET version = EXCLUDED.version, "
             "name = EXCLUDED.name, phase = EXCLUDED.phase, status = EXCLUDED.status, "
             "signed_on = EXCLUDED.signed_on, chief_agent = EXCLUDED.chief_agent, "
@@ -91,7 +54,7 @@ class PostgresCardsView(CardsView, PostgresTrackingRecorder):
 
     def cards(self, agent: str | None = None, phase: str | None = None,
               status: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT c.* FROM {s}.{cards} c", []
+        sql, params = "SELECT c.* FROM {s}.{main} c", []
         if agent is not None:
             sql += " JOIN {s}.{team} t ON t.project_id = c.project_id AND t.username = %s"
             params.append(agent)
@@ -107,15 +70,7 @@ class PostgresCardsView(CardsView, PostgresTrackingRecorder):
 
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self._sql("SELECT * FROM {s}.{cards} WHERE project_id = %s"),
+            curs.execute(self._sql("SELECT * FROM {s}.{main} WHERE project_id = %s"),
                          (UUID(str(project_id)),))
             row = curs.fetchone()
         return None if row is None else card_out(row, row["summary"])
-
-    def drop_all(self) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            # The migration marker stays: it says the tracking table is single-row.
-            curs.execute(self._sql("DELETE FROM {s}.{tracking} WHERE application_name <> %s"),
-                         (self.table_migration_identifier,))
-            curs.execute(self._sql("DELETE FROM {s}.{cards}"))
-            curs.execute(self._sql("DELETE FROM {s}.{team}"))

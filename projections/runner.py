@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
-from eventsourcing.persistence import IntegrityError, Tracking, TrackingRecorder
+from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
 
 from domain.application import Banban
-from projections.cards import ProjectCards
+from projections.views import View
 
 Progress = Callable[[int, int], None]
 
 
-def catch_up(app: Banban, projection: ProjectCards, batch: int = 500,
-             progress: Progress | None = None) -> int:
-    """Apply every event recorded up to now that the view has not seen; return how many.
+class BatchProjection(Protocol):
+    """A projection that turns a batch of notifications into its view's rows (cards, chain)."""
+
+    topics: tuple[str, ...]
+
+    @property
+    def view(self) -> View: ...
+
+    def rows_for_notifications(self, notifications: Sequence[Notification]) -> Any: ...
+
+
+def catch_up(app: Banban, projection: BatchProjection, batch: int = 500,
+             progress: Progress | None = None, stop: int | None = None) -> int:
+    """Apply every event recorded up to now (or up to notification `stop`) that the view has
+    not seen; return how many.
 
     Each batch is saved with a compare-and-set of the view's position, so when several
     processes catch up at once each range of events is applied by exactly one of them;
-    the others re-read the position and carry on from there.
+    the others re-read the position and carry on from there. The projection makes a batch's
+    rows after the position is read, so rows made from a stale view are never saved.
     """
     view = projection.view
     # Everything at or below the current last id is committed (ids follow commit order on
     # both stores), so reading up to it can neither skip nor wait for an event.
-    stop = app.recorder.max_notification_id() or 0
+    if stop is None:
+        stop = app.recorder.max_notification_id() or 0
     processed = 0
     position = view.max_tracking_id(app.name)
     while (position or 0) < stop:
@@ -33,24 +47,23 @@ def catch_up(app: Banban, projection: ProjectCards, batch: int = 500,
         # A short batch holds every wanted event up to `stop`: the view can then move past
         # the other events (users') too, so that its lag reads 0.
         last = notifications[-1].id if len(notifications) == batch else stop
-        events = [app.mapper.to_domain_event(n) for n in notifications]
         try:
-            view.save(projection.rows_for(events), Tracking(app.name, last),
-                      previous=position)
+            view.save(projection.rows_for_notifications(notifications),
+                      Tracking(app.name, last), previous=position)
         except IntegrityError:
             moved = view.max_tracking_id(app.name)
             if moved == position:
                 raise  # not another process's progress: a real constraint failure
             position = moved
             continue
-        processed += len(events)
+        processed += len(notifications)
         position = last
         if progress is not None:
             progress(position, stop)
     return processed
 
 
-def rebuild(app: Banban, projection: ProjectCards, progress: Progress | None = None,
+def rebuild(app: Banban, projection: BatchProjection, progress: Progress | None = None,
             batch: int = 500) -> int:
     """Drop the view's rows and position, then apply every event again; return how many."""
     projection.view.drop_all()

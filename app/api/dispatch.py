@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
 from app.store import service
+from domain.application import COUNTY_TZ
 from domain.periods import CADENCES
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api/dispatch",
@@ -29,12 +30,26 @@ _REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, mil
            "escalations_and_instructions, investment, red_flags, rankings, roll_up")
 
 
+class SealSchema(ma.Schema):
+    head = ma.fields.String(metadata={"description": "the hash chain's head (SHA-256, hex) over "
+                                      "the record the report was computed from"})
+    code = ma.fields.String(metadata={"description": "the head's short code, to compare aloud"})
+    position = ma.fields.Integer(metadata={"description": "how many events the head covers"})
+
+
 class PublicationSchema(ma.Schema):
     cadence = ma.fields.String()
     period = ma.fields.String()
     revision = ma.fields.Integer()
     actor = ma.fields.String()
     published_at = ma.fields.DateTime()
+    seal = ma.fields.Nested(SealSchema, allow_none=True)
+
+
+class AsKnownAtQuerySchema(ma.Schema):
+    as_known_at = ma.fields.DateTime(metadata={
+        "description": "ISO 8601 recorded time: the report from the events recorded by then "
+                       "only; without an offset it is Asia/Shanghai time"})
 
 
 class ChangesSchema(ma.Schema):
@@ -60,10 +75,14 @@ class CurrentReport(MethodView):
 @blp.route("/<cadence>/<period>")
 class PeriodReport(MethodView):
     @blp.doc(parameters=[_CADENCE, _PERIOD])
+    @blp.arguments(AsKnownAtQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
-    def get(self, cadence: str, period: str):
-        """The report of any period, past or current, as the record stands now."""
-        return service().dispatch(cadence, period)
+    def get(self, query: dict[str, Any], cadence: str, period: str):
+        """The report of any period, as the record stands now or as it stood at a recorded time."""
+        moment = query.get("as_known_at")
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=COUNTY_TZ)
+        return service().dispatch(cadence, period, as_known_at=moment)
 
 
 @blp.route("/<cadence>/<period>/publish")
@@ -81,12 +100,16 @@ class Published(MethodView):
     @blp.arguments(RevisionQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
     def get(self, query: dict[str, Any], cadence: str, period: str):
-        """The published report exactly as published (the latest, or ?revision=N)."""
+        """The published report exactly as published (the latest, or ?revision=N); its seal in
+        the X-Seal and X-Seal-Code headers."""
         record, text = service().published_dispatch(cadence, period, query.get("revision"))
         response = Response(text, mimetype="application/json")
         response.headers["X-Published-At"] = record["published_at"].isoformat()
         response.headers["X-Published-By"] = record["actor"]
         response.headers["X-Revision"] = str(record["revision"])
+        if record.get("seal"):
+            response.headers["X-Seal"] = record["seal"]["head"]
+            response.headers["X-Seal-Code"] = record["seal"]["code"]
         return response
 
 

@@ -42,3 +42,60 @@ def test_v1_instructions_and_corrections_load_with_their_upcast_defaults(service
     history = service.history(project_id)
     assert history[1]["data"]["leader"] is None
     assert (history[3]["data"]["corrected_type"], history[3]["data"]["previous"]) == (None, {})
+
+
+def test_after_an_upgrade_of_an_event_class_old_events_read_and_the_chain_still_verifies(
+        service, sign, store_env, monkeypatch):
+    """Release N records visits; release N+1 gives VisitLogged a field (class_version 2 and an
+    upcaster). The stored bytes are what the chain covers, and an upgrade leaves them as they
+    were: the chain made under release N verifies under N+1, and goes on from there."""
+    import eventsourcing.utils
+
+    from app.audit.records import verify_store
+    from domain.application import Banban
+    from projections.chain import EventChain, open_chain_view
+    from projections.runner import catch_up
+    from tests.conftest import TODAY
+
+    project_id = sign()["id"]
+    service.record(project_id, "zhang", "visit_logged", expected_version=1,
+                   occurred_on=date(2026, 2, 2), fields={"purpose": "走访"})
+    chain = EventChain(open_chain_view(service), service)
+    catch_up(service, chain)
+    head = chain.view.tail().hash
+    chain.view.close()
+
+    # Release N+1: the same stored topic names a class with a new field, and a default for
+    # the events stored before it.
+    class VisitLogged(Project.VisitLogged):
+        class_version = 2
+        channel: str
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["channel"] = "on_site"
+
+    topic = "domain.project:Project.VisitLogged"
+    VisitLogged.__module__, VisitLogged.__qualname__ = "domain.project", "Project.VisitLogged"
+    monkeypatch.setattr(Project, "VisitLogged", VisitLogged)
+    monkeypatch.setitem(eventsourcing.utils._topic_cache, topic, VisitLogged)
+    monkeypatch.setitem(eventsourcing.utils._type_cache, VisitLogged, topic)
+    upgraded = Banban(env=store_env, clock=lambda: TODAY)  # a new process, nothing cached
+    try:
+        visit = list(upgraded.events.get(project_id))[1]
+        assert (visit.purpose, visit.channel) == ("走访", "on_site")
+        chain = EventChain(open_chain_view(upgraded), upgraded)
+        verdict = verify_store(upgraded, chain)
+        assert verdict.intact and verdict.head == head, verdict.finding
+        # Events the new release writes carry their class version, and link on.
+        project = upgraded.repository.get(project_id)
+        project.trigger_event(VisitLogged, actor="zhang", occurred_on=date(2026, 2, 3),
+                              purpose="回访", met_with=None, note=None, channel="phone")
+        upgraded.save(project)
+        stored = upgraded.recorder.select_notifications(None, 1000)[-1]
+        assert b'"class_version":2' in stored.state
+        assert catch_up(upgraded, chain) == 1
+        assert verify_store(upgraded, chain).intact
+        chain.view.close()
+    finally:
+        upgraded.close()

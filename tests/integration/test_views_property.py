@@ -1,6 +1,7 @@
 """Issue 3's acceptance property, on each store: random valid histories across many projects,
 recorded through the Banban service, keep a live cards view equal to a fresh rebuild, and every
-dispatch report's headline figures equal a direct computation from the stored events.
+dispatch report's headline figures equal a direct computation from the stored events. Issue 5's:
+the audit replay of every view passes on each such store.
 
 Each hypothesis example gets a store of its own, made in the test body (a new SQLite file in a
 temporary directory, or a new PostgreSQL schema dropped afterwards): a function-scoped fixture
@@ -32,7 +33,10 @@ from domain.errors import DomainError
 from domain.fields import TYPE_OF_CLASS
 from domain.lifecycle import MILESTONES
 from domain.periods import CADENCES, Period
+from app.audit.records import verify_store
+from app.audit.replay import replay
 from projections.cards import ProjectCards, open_cards_view
+from projections.chain import EventChain, open_chain_view
 from projections.runner import catch_up, rebuild
 from tests.conftest import PG, PG_REQUIRED, TODAY, _pg_connect, postgres_unavailable
 from tests.integration.test_projections import AGENTS, _everything, _project_events
@@ -320,6 +324,7 @@ def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backen
         with fresh_service(backend) as service:
             live = ProjectCards(open_cards_view(service), service)
             rebuilt = ProjectCards(open_cards_view(service, prefix="rebuilt_cards"), service)
+            chain = EventChain(open_chain_view(service), service)
             try:
                 ids = record_history(service, live, projects, commands, accepted)
                 catch_up(service, live, batch=4)
@@ -336,6 +341,10 @@ def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backen
                                           c["chief_agent"]) for c in live.view.cards()} == {
                     p["id"]: (p["version"], p["phase"], p["status"], p["chief_agent"])
                     for p in (service.project(i) for i in ids)}
+                # ... and `flask audit replay` finds every view (cards and chain) equal to one
+                # built from the events alone; the chain verifies.
+                assert replay(service, {"cards": live, "chain": chain}).differences == []
+                assert verify_store(service, chain).intact
 
                 # (2) Every period of every cadence that the history touches.
                 histories = [corrected_facts(service, i) for i in ids]
@@ -354,6 +363,7 @@ def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backen
             finally:
                 live.view.close()
                 rebuilt.view.close()
+                chain.view.close()
 
     check()
 

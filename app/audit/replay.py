@@ -1,0 +1,133 @@
+"""Replaying every view from the events alone into a scratch store, and comparing row by row.
+
+The live views are caught up first, to one position; the scratch views (cards and chain) are
+built up to that same position in a temporary SQLite file (SQLite store) or a scratch schema
+(PostgreSQL store, dropped afterwards), the cards from a repository without snapshots, so that
+nothing but the stored events goes into them. Then every row of every table is compared.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.application import Repository
+
+from domain.application import Banban
+from projections.cards import ProjectCards
+from projections.chain import EventChain, open_chain_view
+from projections.runner import catch_up
+from projections.views import View, open_view
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One row that differs between a live view and its replay."""
+
+    view: str
+    table: str
+    key: tuple
+    live: dict[str, Any] | None
+    replayed: dict[str, Any] | None
+
+    def __str__(self) -> str:
+        if self.live is None:
+            return f"{self.view}.{self.table} {self.key}: missing from the live view"
+        if self.replayed is None:
+            return f"{self.view}.{self.table} {self.key}: not in the replay (extra live row)"
+        columns = [c for c in self.replayed if self.live.get(c) != self.replayed[c]]
+        shown = ", ".join(f"{c}: live {self.live.get(c)!r}, replayed {self.replayed[c]!r}"
+                          for c in columns)
+        return f"{self.view}.{self.table} {self.key}: {shown}"
+
+
+@dataclass
+class Replay:
+    """What a replay compared: rows per view and table, the position, and the differences."""
+
+    position: int
+    rows: dict[str, dict[str, int]]
+    differences: list[Difference]
+
+
+def replay(app: Banban, live: dict[str, ProjectCards | EventChain],
+           progress: Callable[[str, int, int], None] | None = None) -> Replay:
+    """Rebuild each live view (by name) from the events into a scratch store and compare."""
+    for projection in live.values():
+        catch_up(app, projection)
+    # Writers may have moved some view further meanwhile: bring all to the furthest.
+    position = max(p.view.max_tracking_id(app.name) or 0 for p in live.values())
+    for projection in live.values():
+        catch_up(app, projection, stop=position)
+    with scratch_datastore(app) as datastore:
+        replayed = {"cards": ProjectCards(open_view(app, "cards", "banban_cards", datastore), app,
+                                          repository=Repository(event_store=app.events)),
+                    "chain": EventChain(open_chain_view(app, datastore=datastore), app)}
+        result = Replay(position, {}, [])
+        try:
+            for name, projection in live.items():
+                scratch = replayed[name]
+                catch_up(app, scratch, stop=position, progress=None if progress is None else
+                         (lambda done, stop, name=name: progress(name, done, stop)))
+                rows, differences = compare(name, projection.view, scratch.view)
+                result.rows[name] = rows
+                result.differences += differences
+        finally:
+            for projection in replayed.values():
+                projection.view.close()
+    return result
+
+
+def compare(name: str, live: View, replayed: View) -> tuple[dict[str, int], list[Difference]]:
+    """Row counts per table and every differing row, tables keyed as the view declares."""
+    mine, theirs = live.dump(), replayed.dump()
+    rows, differences = {}, []
+    for table, key in live.tables.items():
+        table = table or "main"
+        keyed_live = {tuple(row[c] for c in key): row for row in mine[table]}
+        keyed_replayed = {tuple(row[c] for c in key): row for row in theirs[table]}
+        rows[table] = len(keyed_replayed)
+        for row_key in sorted(keyed_live.keys() | keyed_replayed.keys(), key=str):
+            a, b = keyed_live.get(row_key), keyed_replayed.get(row_key)
+            if a != b:
+                differences.append(Difference(name, table, row_key, a, b))
+    return rows, differences
+
+
+@contextmanager
+def scratch_datastore(app: Banban) -> Iterator[Any]:
+    """A datastore for scratch views, removed afterwards: a temporary SQLite file, or a new
+    schema in the same PostgreSQL database."""
+    events = app.factory.datastore
+    if type(events).__name__ == "PostgresDatastore":
+        from eventsourcing.postgres import PostgresFactory
+        from eventsourcing.utils import Environment
+
+        schema = f"banban_replay_{uuid.uuid4().hex[:12]}"
+        with events.get_connection() as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        env = {**app.env, "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": "1",
+               "POSTGRES_MAX_OVERFLOW": "1"}
+        try:
+            scratch = PostgresFactory(Environment(app.name, env)).datastore
+            try:
+                yield scratch
+            finally:
+                scratch.close()
+        finally:
+            with events.get_connection() as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        return
+    from eventsourcing.sqlite import SQLiteDatastore
+
+    with tempfile.TemporaryDirectory(prefix="banban-replay-") as directory:
+        scratch = SQLiteDatastore(os.path.join(directory, "replay.views.db"))
+        try:
+            yield scratch
+        finally:
+            scratch.close()

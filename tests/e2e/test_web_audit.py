@@ -256,6 +256,9 @@ def test_a_published_report_shows_the_exact_bytes_and_what_changed_since(auditor
     assert download.get_data() == published
     assert download.headers["Content-Disposition"].startswith("attachment;")
     assert "Nothing has been recorded about this period since" in text
+    seal = api("leader").get("/api/dispatch/weekly/2026-W48/published").headers
+    assert f'<strong class="seal-code">{seal["X-Seal-Code"]}</strong>' in text
+    assert seal["X-Seal"] in text
 
     late = post_event(api, "zhang", story["id"], "milestone_reached",
                       {"milestone": "land_delivered"}, 6, "2026-11-24")

@@ -301,6 +301,11 @@ def test_the_office_publishes_the_period_and_publishing_again_makes_revision_2(
     assert "已发布：第 2 版" in page(client, "/dispatch/weekly/2026-W48")
     published = api("leader").get("/api/dispatch/weekly/2026-W48/published")
     assert published.headers["X-Revision"] == "2"
+    # The seal of the record it was computed from is printed, as a code and in full.
+    seal = published.headers["X-Seal-Code"]
+    text = page(client, "/dispatch/weekly/2026-W48")
+    assert f'<strong class="seal-code">{seal}</strong>' in text
+    assert published.headers["X-Seal"] in text
 
 
 def test_publishing_a_period_to_come_is_refused_with_a_message_and_records_nothing(

@@ -14,8 +14,9 @@ Progress = Callable[[int, int], None]
 
 
 def catch_up(app: Banban, projection: ProjectCards, batch: int = 500,
-             progress: Progress | None = None) -> int:
-    """Apply every event recorded up to now that the view has not seen; return how many.
+             progress: Progress | None = None, stop: int | None = None) -> int:
+    """Apply every event recorded up to now (or up to notification `stop`) that the view has
+    not seen; return how many.
 
     Each batch is saved with a compare-and-set of the view's position, so when several
     processes catch up at once each range of events is applied by exactly one of them;
@@ -24,7 +25,8 @@ def catch_up(app: Banban, projection: ProjectCards, batch: int = 500,
     view = projection.view
     # Everything at or below the current last id is committed (ids follow commit order on
     # both stores), so reading up to it can neither skip nor wait for an event.
-    stop = app.recorder.max_notification_id() or 0
+    if stop is None:
+        stop = app.recorder.max_notification_id() or 0
     processed = 0
     position = view.max_tracking_id(app.name)
     while (position or 0) < stop:
@@ -51,10 +53,11 @@ def catch_up(app: Banban, projection: ProjectCards, batch: int = 500,
 
 
 def rebuild(app: Banban, projection: ProjectCards, progress: Progress | None = None,
-            batch: int = 500) -> int:
-    """Drop the view's rows and position, then apply every event again; return how many."""
+            batch: int = 500, stop: int | None = None) -> int:
+    """Drop the view's rows and position, then apply every event again (up to notification
+    id `stop` if given); return how many."""
     projection.view.drop_all()
-    return catch_up(app, projection, batch=batch, progress=progress)
+    return catch_up(app, projection, batch=batch, progress=progress, stop=stop)
 
 
 def status(app: Banban, view: TrackingRecorder) -> dict[str, Any]:

@@ -35,6 +35,8 @@ _SHAPES = {
     "quarterly": (re.compile(r"([0-9]{4})-Q([0-9])"), "2026-Q4"),
     YEARLY: (re.compile(r"([0-9]{4})"), "2026"),
 }
+# The id of a period of any dispatch cadence, as one regular expression (the API documents it).
+PERIOD_ID_PATTERN = "^(?:" + "|".join(_SHAPES[cadence][0].pattern for cadence in CADENCES) + ")$"
 
 
 @dataclass(frozen=True)

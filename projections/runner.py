@@ -64,10 +64,11 @@ def catch_up(app: Banban, projection: BatchProjection, batch: int = 500,
 
 
 def rebuild(app: Banban, projection: BatchProjection, progress: Progress | None = None,
-            batch: int = 500) -> int:
-    """Drop the view's rows and position, then apply every event again; return how many."""
+            batch: int = 500, stop: int | None = None) -> int:
+    """Drop the view's rows and position, then apply every event again (up to notification
+    id `stop` if given); return how many."""
     projection.view.drop_all()
-    return catch_up(app, projection, batch=batch, progress=progress)
+    return catch_up(app, projection, batch=batch, progress=progress, stop=stop)
 
 
 def status(app: Banban, view: TrackingRecorder) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from app.api.auth import authenticate, current_user
 from app.store import service
 from domain.application import COUNTY_TZ
-from domain.periods import CADENCES
+from domain.periods import CADENCES, PERIOD_ID_PATTERN
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api/dispatch",
                 description="Dispatch reports by cadence and period")
@@ -21,7 +21,8 @@ blp.before_request(authenticate)
 
 _CADENCE = {"in": "path", "name": "cadence", "required": True,
             "schema": {"type": "string", "enum": list(CADENCES)}}
-_PERIOD = {"in": "path", "name": "period", "required": True, "schema": {"type": "string"},
+_PERIOD = {"in": "path", "name": "period", "required": True,
+           "schema": {"type": "string", "pattern": PERIOD_ID_PATTERN},
            "description": "2026-W48, 2026-11-H2, 2026-11 or 2026-Q4, by cadence"}
 
 

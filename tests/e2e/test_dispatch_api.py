@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.helpers import event_path
@@ -27,6 +29,15 @@ def test_the_current_period_is_the_default_and_named_periods_answer_the_same(
     assert current.get_json()["period"] == {"cadence": cadence, "id": period,
                                             "start": start, "end": end, "as_of": "2026-11-25"}
     assert api("leader").get(f"/api/dispatch/{cadence}/{period}").get_json() == current.get_json()
+
+
+def test_the_document_gives_the_shape_of_a_period_id(client):
+    operation = client.get("/api/openapi.json").get_json()["paths"][
+        "/api/dispatch/{cadence}/{period}"]["get"]
+    period = next(p for p in operation["parameters"] if p["name"] == "period")
+    shape = re.compile(period["schema"]["pattern"])
+    assert all(shape.search(i) for i in ("2026-W48", "2026-11-H2", "2026-11", "2026-Q4"))
+    assert not any(shape.search(i) for i in ("2026-W4", "26-11", "2026-11-H", "２０２６-11", "2026"))
 
 
 def test_a_report_counts_by_business_date(api, project):

@@ -156,6 +156,24 @@ def test_the_live_view_equals_a_fresh_rebuild_row_by_row(service, sign, cards, r
         rebuilt.view.close()
 
 
+def test_a_rebuild_up_to_a_position_equals_the_view_as_it_stood_there(
+        service, sign, cards, record):
+    project = sign()
+    _reach(record, project["id"])
+    catch_up(service, cards)
+    position, then = cards.view.max_tracking_id(service.name), _everything(cards.view)
+    record(project["id"], "suspended", reason="资金未到位")
+    sign(name="光伏", chief_agent="li", co_agents=["wang"])
+    catch_up(service, cards)
+    rebuilt = ProjectCards(open_cards_view(service, prefix="rebuilt_cards"), service)
+    try:
+        assert rebuild(service, rebuilt, batch=1, stop=position) == 2
+        assert _everything(rebuilt.view) == then != _everything(cards.view)
+        assert rebuilt.view.max_tracking_id(service.name) == position
+    finally:
+        rebuilt.view.close()
+
+
 def test_a_rebuild_replaces_a_view_that_has_drifted(service, sign, cards, record):
     project = sign()
     catch_up(service, cards)

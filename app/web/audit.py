@@ -20,12 +20,13 @@ from app.store import service
 from app.web import labels
 from app.web.auth import roles_required
 from app.web.errors import error_page
+from app.web.format import display_names
 from app.web.format import moment as show_moment
 from app.web.moments import local_input, parse_moment, parse_version
 from app.web.readable import event_label, event_rows, kind_of, person, readable, rows
 from domain.diff import project_diff
 from domain.dispatching import HEADLINES
-from domain.errors import DomainError, ProjectNotFound, UserNotFound
+from domain.errors import DomainError, ProjectNotFound
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -240,10 +241,5 @@ def usernames_in(events: Iterable[dict[str, Any]]) -> set[str]:
 
 def people(usernames: Iterable[str]) -> dict[str, str]:
     """Display names of these usernames (those still registered)."""
-    found = {}
-    for username in set(usernames):
-        try:
-            found[username] = service().user(username)["display_name"]
-        except UserNotFound:
-            continue  # shown as the bare username
-    return found
+    names = display_names()
+    return {username: names[username] for username in set(usernames) if username in names}

@@ -45,17 +45,22 @@ def moment(value: datetime | str | None) -> str:
     return format_datetime(value, "yyyy-MM-dd HH:mm:ss")
 
 
+def display_names() -> dict[str, str]:
+    """Every registered user's display name by username, read once per request."""
+    if "banban_people" not in g:
+        from app.store import service
+
+        g.banban_people = {u["username"]: u["display_name"] for u in service().users()}
+    return g.banban_people
+
+
 def person(username: str | None) -> str:
     """A user's display name (their username when they have none), or the office's name."""
     if not username:
         return "—"
     if username == "office":
         return str(labels.ROLE_LABELS["office"])
-    if "banban_people" not in g:
-        from app.store import service
-
-        g.banban_people = {u["username"]: u["display_name"] for u in service().users()}
-    return g.banban_people.get(username, username)
+    return display_names().get(username, username)
 
 
 def subject_title(title: str, kind: str) -> str:

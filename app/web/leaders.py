@@ -16,7 +16,7 @@ from app.web import labels
 from app.web.auth import roles_required
 from app.web.dispatch_pictures import pictures
 from app.web.dispatch_tables import BY_NAME, FIGURES, Context, flag_rows, html, percent, text
-from app.web.format import moment
+from app.web.format import display_names, moment
 from app.web.xlsx import workbook
 from domain.dispatch_sections import INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS
 from domain.errors import ConcurrentUpdate, DomainError
@@ -155,7 +155,7 @@ def _switch_to(cadence: str, shown: Period, today: date) -> str:
 def _context(report: dict[str, Any]) -> Context:
     """What the tables need beside the report: people's names, and the day the report judges
     what stands (its period's last day, or today while the period runs)."""
-    return Context(names={u["username"]: u["display_name"] for u in service().users()},
+    return Context(names=display_names(),
                    end=report["period"]["as_of"])
 
 

@@ -14,7 +14,7 @@ from app import create_app
 from app.demo import DEMO_PASSWORD, load_demo
 from app.security import hash_password
 from app.store import service
-from bench.timing import median_ms
+from bench.timing import Figure, median_ms
 
 TODAY = date(2026, 11, 25)
 LEADER = "liujianguo"
@@ -34,7 +34,8 @@ def main() -> None:
 
             baseline = median_ms(full_reports, repeat=5)
             value = median_ms(lambda: banban.dispatch_trend("weekly"), repeat=5)
-            line("trend of 6 weeks", value, "6 full reports", baseline, 0.25)
+            print(Figure("trend of 6 weeks (p50) [baseline: 6 full reports]", value, "ms", "<=",
+                         0.25, baseline))
             report = median_ms(lambda: banban.dispatch("weekly"), repeat=10)
 
         client = app.test_client()
@@ -44,15 +45,9 @@ def main() -> None:
                                     "csrf_token": token})
         assert client.get("/dispatch/weekly").status_code == 200
         page = median_ms(lambda: client.get("/dispatch/weekly"), repeat=10)
-        line("weekly dispatch page", page, "the report alone", report, 5)
+        print(Figure("weekly dispatch page (p50) [baseline: the report alone]", page, "ms", "<=",
+                     5, report))
         app.extensions["banban.store"].close()
-
-
-def line(figure: str, value: float, baseline_name: str, baseline: float, target: float) -> None:
-    ratio = value / baseline
-    verdict = "ok" if ratio <= target else "MISS"
-    print(f"{figure} (p50): {value:.1f} ms vs baseline ({baseline_name}) {baseline:.1f} ms = "
-          f"{ratio:.2f}x (target <= {target}x) {verdict}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import tempfile
 from datetime import date
 
 from app.demo import load_demo
-from bench.timing import median_ms
+from bench.timing import Figure, median_ms
 from domain.application import Banban
 from domain.views import project_summary
 
@@ -29,9 +29,8 @@ def main() -> None:
         baseline = median_ms(afresh)
         value = median_ms(banban.list_projects)
         count = len(afresh())
-        verdict = "ok" if value / baseline <= 0.2 else "MISS"
-        print(f"list {count} projects (p50): {value:.1f} ms vs baseline (load each afresh) "
-              f"{baseline:.1f} ms = {value / baseline:.2f}x (target <= 0.2x) {verdict}")
+        print(Figure(f"list {count} projects (p50) [baseline: load each afresh]",
+                     value, "ms", "<=", 0.2, baseline))
         banban.close()
 
 

@@ -10,7 +10,7 @@ import argparse
 import tempfile
 from datetime import date, timedelta
 
-from bench.timing import median_ms
+from bench.timing import Figure, median_ms
 from domain.application import Banban
 from domain.project import Project
 
@@ -52,10 +52,8 @@ def main() -> None:
 
         baseline = median_ms(full_replay, args.repeat)
         value = median_ms(with_snapshot, args.repeat)
-        ratio = value / baseline
-        verdict = "ok" if value <= 5 else "MISS"
-        print(f"load project ({args.events} events, p50): {value:.2f} ms vs baseline "
-              f"(full replay) {baseline:.2f} ms = {ratio:.2f}x (target <= 5 ms) {verdict}")
+        print(Figure(f"load project ({args.events} events, p50) [baseline: full replay]",
+                     value, "ms", "<=", 5, baseline, digits=2, absolute=True))
         banban.close()
 
 

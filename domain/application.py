@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from copy import deepcopy
 from dataclasses import asdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -27,7 +27,7 @@ from eventsourcing.persistence import (
     PersistenceError,
     Transcoding,
 )
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, strtobool
 
 from domain import clocks
 from domain.access import check_can_record
@@ -52,6 +52,24 @@ COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 _ENVELOPE = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor",
              "occurred_on"}
 logger = logging.getLogger(__name__)
+
+
+def fold(aggregate: Any, events: Iterable[Any]) -> Any:
+    """eventsourcing's `project_aggregate` without its per-event `isinstance` against a
+    runtime-checkable Protocol, which on Python 3.11 costs about as much as applying the
+    event: half the time of loading a project."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
+class Folding(Repository[UUID]):
+    """A repository that replays events with `fold`."""
+
+    def get(self, aggregate_id: UUID, *, version: int | None = None,
+            projector_func: Any = fold, **options: Any) -> Any:
+        return super().get(aggregate_id, version=version, projector_func=projector_func,
+                           **options)
 
 
 def county_today() -> date:
@@ -85,12 +103,25 @@ class Banban(Dispatching, Application[UUID]):
         # Reads keep recently read projects and fast-forward them by the events recorded
         # since (one indexed query). Writes never use it: a command must work on its own copy,
         # and loading from a snapshot is cheaper than deep-copying a long-lived project.
-        self._reads: Repository[UUID] = Repository(
+        self._reads: Repository[UUID] = Folding(
             event_store=self.events, snapshot_store=self.snapshots, fastforward=True,
             cache_maxsize=int(self.env.get("BANBAN_READ_CACHE") or 256),
             deepcopy_from_cache=False,
         )
         self._check_can_read()
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository (its cache settings from the environment), folding with
+        `fold`."""
+        env = self.env
+        cache_maxsize = env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return Folding(
+            event_store=self.events, snapshot_store=self.snapshots,
+            cache_maxsize=int(cache_maxsize) if cache_maxsize else None,
+            fastforward=strtobool(env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")),
+            deepcopy_from_cache=strtobool(env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
 
     def construct_mapper(self) -> Mapper[UUID]:
         """The library's mapper; a cipher key it cannot use is refused naming CIPHER_KEY.
@@ -142,11 +173,15 @@ class Banban(Dispatching, Application[UUID]):
 
     def sign_project(self, actor: str, *, signed_on: date, **fields: Any) -> dict[str, Any]:
         """Open a project (office only); return its state."""
-        check_can_record(self.user(actor), "signed", None)
-        self._check_team_users(fields)
-        project = Project.sign(actor=actor, signed_on=signed_on, today=self.clock(), **fields)
+        project = self.signing(actor, signed_on=signed_on, **fields)
         self.save(project)
         return project_view(project)
+
+    def signing(self, actor: str, *, signed_on: date, **fields: Any) -> Project:
+        """A project opened by a checked signing, not yet saved (bulk loads save many at once)."""
+        check_can_record(self.user(actor), "signed", None)
+        self._check_team_users(fields)
+        return Project.sign(actor=actor, signed_on=signed_on, today=self.clock(), **fields)
 
     def record(
         self, project_id: UUID | str, actor: str, event_type: str, *, expected_version: int,
@@ -158,6 +193,23 @@ class Banban(Dispatching, Application[UUID]):
         not allowed, stale version, broken rule.
         """
         project = self._project(project_id)
+        made = self.apply(project, actor, event_type, expected_version=expected_version,
+                          occurred_on=occurred_on, fields=fields)
+        try:
+            self.save(project)
+        except IntegrityError:
+            current = self.events.get(project.id, desc=True, limit=1)
+            raise ConcurrentUpdate(expected_version, next(iter(current)).originator_version
+                                   ) from None
+        return {"id": project.id, "version": project.version, "type": event_type, **made}
+
+    def apply(
+        self, project: Project, actor: str, event_type: str, *, expected_version: int,
+        occurred_on: date | None = None, fields: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Check one event against a loaded project and apply it, unsaved: `record` without
+        the load and the save (bulk loads save many projects at once). Returns the ids the
+        server made."""
         user = self.user(actor)
         check_can_record(user, event_type, project.team, self._corrected(project, fields)
                          if event_type == "corrected" else None)
@@ -166,16 +218,9 @@ class Banban(Dispatching, Application[UUID]):
         if event_type == "instruction_given":
             fields = {**fields, "leader": _instruction_leader(user, fields.get("leader"))}
         self._check_team_users(fields)
-        made = project.record(event_type, actor=actor, today=self.clock(),
+        return project.record(event_type, actor=actor, today=self.clock(),
                               occurred_on=self.clock() if occurred_on is None else occurred_on,
                               **fields)
-        try:
-            self.save(project)
-        except IntegrityError:
-            current = self.events.get(project.id, desc=True, limit=1)
-            raise ConcurrentUpdate(expected_version, next(iter(current)).originator_version
-                                   ) from None
-        return {"id": project.id, "version": project.version, "type": event_type, **made}
 
     def _corrected(self, project: Project, fields: dict[str, Any]) -> dict[str, Any] | None:
         """The type and recorder's role of the event a correction names, if it exists."""
@@ -314,14 +359,30 @@ class Banban(Dispatching, Application[UUID]):
         return project
 
     def _version_at(self, project_id: UUID | str, moment: datetime) -> int:
-        version = None
-        for event in self.events.get(_uuid(project_id)):
-            if event.timestamp > moment:
-                break
-            version = event.originator_version
-        if version is None:
+        """The project's last version recorded by a moment.
+
+        Recorded times rise with the version (an event is made from the version before it),
+        so this is a binary search: about log2(n) reads of one event, not a read of them all.
+        """
+        aggregate_id = _uuid(project_id)
+
+        def recorded(version: int) -> datetime:
+            return next(iter(self.events.get(aggregate_id, gt=version - 1, lte=version))
+                        ).timestamp
+
+        last = next(iter(self.events.get(aggregate_id, desc=True, limit=1)), None)
+        if last is None or recorded(1) > moment:
             raise ProjectNotFound(project_id, f"project {project_id} did not exist at {moment}")
-        return version
+        low, high = 1, last.originator_version  # recorded(low) <= moment
+        if last.timestamp <= moment:
+            return high
+        while high - low > 1:  # recorded(high) > moment
+            middle = (low + high) // 2
+            if recorded(middle) <= moment:
+                low = middle
+            else:
+                high = middle
+        return low
 
     # ---- users ------------------------------------------------------------------------
 

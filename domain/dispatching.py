@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
+from copy import deepcopy
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.application import AggregateNotFoundError, LRUCache
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
@@ -41,6 +42,28 @@ class Dispatching:
     # The seal of one publication event (publication id, event version), from the hash chain
     # kept outside the domain (app/store.py wires it); without it records carry no seal.
     seal_of: Callable[[UUID, int], dict[str, Any] | None] | None = None
+    # Reports and trends this process computed lately (see `_reused`).
+    REUSED = 8
+    _reusable: LRUCache | None = None
+
+    def _reused(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """A copy of what `compute` returned when last asked the same, if nothing has been
+        recorded since; else what it returns now, kept for next time.
+
+        Reports are pure functions of the log, the period and the day they are judged on
+        (both in `key`), so the log's last notification id (one indexed read) tells whether
+        one computed earlier still holds: leaders reading the same page between writes get
+        it without every project being read again.
+        """
+        if self._reusable is None:
+            self._reusable = LRUCache(maxsize=self.REUSED)
+        key = (*key, self.recorder.max_notification_id())
+        try:
+            return deepcopy(self._reusable.get(key))
+        except KeyError:
+            result = compute()
+            self._reusable.put(key, deepcopy(result))
+            return result
 
     def period(self, cadence: str, period_id: str | None = None) -> Period:
         """The period named, or the one holding today."""
@@ -59,7 +82,8 @@ class Dispatching:
         today = self.clock() if as_known_at is None else business_date(as_known_at)
         period = Period.containing(cadence, today) if period_id is None else \
             self.period(cadence, period_id)
-        return dispatch_report(period, self._projects_known_at(as_known_at), today=today)
+        return self._reused(("report", period, today, as_known_at), lambda: dispatch_report(
+            period, self._projects_known_at(as_known_at), today=today))
 
     def _projects_known_at(self, moment: datetime | None) -> list:
         """Every project as recorded by a moment (signed by then), or now; in signing order."""
@@ -211,5 +235,5 @@ class Dispatching:
         periods = [self.period(cadence, period_id)]
         while len(periods) < count:
             periods.insert(0, periods[0].previous())
-        projects = [self._project(i, for_reading=True) for i in self.project_ids()]
-        return dispatch_trend(periods, projects)
+        return self._reused(("trend", tuple(periods), self.clock()), lambda: dispatch_trend(
+            periods, [self._project(i, for_reading=True) for i in self.project_ids()]))

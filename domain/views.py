@@ -48,7 +48,8 @@ def project_summary(project: Project) -> dict[str, Any]:
         "leader": project.leader, "investment_completed": project.investment_completed,
         "open_problems": sum(1 for p in project.problems.values() if p["status"] == "open"),
         "next_milestone": next_milestone(project),
-        "last_event": deepcopy(project.last_event),
+        # Its values are text, numbers and dates: a shallow copy is a whole one.
+        "last_event": dict(project.last_event) if project.last_event else None,
         "recorded_at": project.created_on,
     }
 

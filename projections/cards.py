@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
@@ -24,6 +25,8 @@ PROJECT_TOPICS = tuple(sorted(
     get_topic(cls) for cls in vars(Project).values()
     if isinstance(cls, type) and issubclass(cls, Project.Event) and cls is not Project.Event
 ))
+# Projects kept folded by a cards projection between batches (see ProjectCards._project_at).
+FOLDED = 1_000
 
 
 class CardsView(View, ABC):
@@ -45,13 +48,18 @@ class ProjectCards(Projection[CardsView]):
     name = "banban_cards"
     topics = PROJECT_TOPICS
 
-    def __init__(self, view: CardsView, app: Banban, repository: Repository | None = None):
+    def __init__(self, view: CardsView, app: Banban, repository: Repository | None = None,
+                 folded: int = FOLDED):
         super().__init__(view)
-        # The state is loaded from the application rather than patched from the event,
-        # because a correction can change any earlier fact and the aggregate refolds it all.
+        # A card is made from the whole aggregate rather than patched from the event, because
+        # a correction can change any earlier fact and the aggregate refolds it all.
         self.app = app
         # A replay passes a repository without snapshots: its cards come from the events alone.
         self.repository = app.repository if repository is None else repository
+        # The last projects made, kept to apply their next event to rather than loading them
+        # again (a rebuild would otherwise load a project once per batch it appears in).
+        self._folded: OrderedDict[UUID, Project] = OrderedDict()
+        self._folded_max = folded
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Apply one event (as the library's ProjectionRunner does) and track it."""
@@ -64,13 +72,25 @@ class ProjectCards(Projection[CardsView]):
 
     def rows_for(self, events: Iterable[DomainEventProtocol[UUID]]) -> list[dict[str, Any]]:
         """One card row per project touched, at the last version among the events."""
-        versions: dict[UUID, int] = {}
+        touched: dict[UUID, Project] = {}
         for event in events:
             if isinstance(event, Project.Event):
-                versions[event.originator_id] = max(
-                    event.originator_version, versions.get(event.originator_id, 0))
-        return [card_row(self.repository.get(project_id, version=version))
-                for project_id, version in versions.items()]
+                touched[event.originator_id] = self._project_at(event)
+        return [card_row(project) for project in touched.values()]
+
+    def _project_at(self, event: Project.Event) -> Project:
+        """The event's project as of the event: the kept one with the event applied when it
+        is the version before, else loaded at the event's version."""
+        project_id, version = event.originator_id, event.originator_version
+        project = self._folded.pop(project_id, None)
+        if project is not None and project.version == version - 1:
+            project = event.mutate(project)
+        elif project is None or project.version != version:
+            project = self.repository.get(project_id, version=version)
+        self._folded[project_id] = project
+        if len(self._folded) > self._folded_max:
+            self._folded.popitem(last=False)
+        return project
 
 
 def card_row(project: Project) -> dict[str, Any]:

@@ -64,9 +64,12 @@ def catch_up(app: Banban, projection: BatchProjection, batch: int = 500,
 
 
 def rebuild(app: Banban, projection: BatchProjection, progress: Progress | None = None,
-            batch: int = 500, stop: int | None = None) -> int:
+            batch: int = 5_000, stop: int | None = None) -> int:
     """Drop the view's rows and position, then apply every event again (up to notification
-    id `stop` if given); return how many."""
+    id `stop` if given); return how many.
+
+    Bigger batches than a live catch-up's: a card is written once per batch for each project
+    in it, and a rebuild has every project in play at once."""
     projection.view.drop_all()
     return catch_up(app, projection, batch=batch, progress=progress, stop=stop)
 

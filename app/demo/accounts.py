@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 DEMO_PASSWORD = "banban-demo"
 
 ACCOUNTS: list[tuple[str, str, str]] = [
@@ -25,10 +27,28 @@ ACCOUNTS: list[tuple[str, str, str]] = [
     ("auditor", "auditor", "钟琳"),
 ]
 
-AGENTS = [u for u, r, _ in ACCOUNTS if r == "agent"]
-LEADERS = [u for u, r, _ in ACCOUNTS if r == "leader"]
-OFFICES = [u for u, r, _ in ACCOUNTS if r == "office"]
 NAMES = {u: n for u, _, n in ACCOUNTS}
+
+
+@dataclass(frozen=True)
+class People:
+    """Who generated histories are recorded by: usernames by role, and display names."""
+
+    agents: list[str]
+    leaders: list[str]
+    offices: list[str]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, accounts: list[tuple[str, str, str]]) -> People:
+        """The people of (username, role, display name) accounts."""
+        def by_role(role: str) -> list[str]:
+            return [u for u, r, _ in accounts if r == role]
+        return cls(by_role("agent"), by_role("leader"), by_role("office"),
+                   {u: n for u, _, n in accounts})
+
+
+DEMO_PEOPLE = People.of(ACCOUNTS)
 
 
 def demo_accounts() -> list[dict[str, str]]:

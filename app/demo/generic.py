@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.demo.accounts import AGENTS, LEADERS, NAMES, OFFICES
+from app.demo.accounts import DEMO_PEOPLE, People
 from app.demo.catalogue import (
     APPROVALS, FOLLOW_UPS, INSTRUCTIONS, MET_WITH, MILESTONE_NOTES, MISSING_DOCUMENTS,
     NO_PARK_INDUSTRIES, PARKS, PLANS, PROBLEM_INSTRUCTIONS, PROBLEMS, PRODUCTION_APPROVALS,
@@ -49,11 +49,26 @@ class Plan:
     reopen: bool = False
 
 
+@dataclass(frozen=True)
+class Density:
+    """How long and how busy a generic project's history is (the demo's by default).
+
+    `span` stretches the time from signing to today (2.0: twice the demo's); visits come every
+    `visit_days` days; a project raises `problems` problems (more for the largest).
+    """
+
+    span: float = 1.0
+    visit_days: tuple[int, int] = (20, 45)
+    problems: tuple[int, int] = (1, 3)
+
+
 class Generic:
     """Generates the history of one project from its plan."""
 
-    def __init__(self, plan: Plan, rng: random.Random, today: date):
+    def __init__(self, plan: Plan, rng: random.Random, today: date,
+                 people: People = DEMO_PEOPLE, density: Density = Density()):
         self.plan, self.rng, self.today = plan, rng, today
+        self.people, self.density = people, density
         r = rng
         industry = plan.industry
         park = None if industry in NO_PARK_INDUSTRIES else r.choice(PARKS)
@@ -64,7 +79,7 @@ class Generic:
         # Signing date by target phase, in days before today.
         ranges = {"operation": (300, 360), "construction": (150, 335),
                   "land": (70, 260), "signing": (10, 80)}
-        lo, hi = ranges[plan.phase]
+        lo, hi = (int(days * density.span) for days in ranges[plan.phase])
         signed_on = weekday(today - timedelta(days=r.randint(lo, hi)))
         # Suspended or terminated projects stop at their end date; a resumed one has a gap.
         self.window: tuple[date, date] | None = None
@@ -78,13 +93,13 @@ class Generic:
             gap = r.randint(25, 45)
             a = weekday(signed_on + timedelta(days=int((room - gap) * r.uniform(0.35, 0.6))))
             self.window = (a, weekday(a + timedelta(days=gap)))
-        chief = r.choice(AGENTS)
-        co = r.sample([a for a in AGENTS if a != chief], r.randint(1, 3))
+        chief = r.choice(people.agents)
+        co = r.sample([a for a in people.agents if a != chief], r.randint(1, 3))
         want_leader = plan.leader if plan.leader is not None else (
             investment >= 1_000_000_000 or (investment >= 300_000_000 and r.random() < 0.5))
-        leader = r.choice(LEADERS) if want_leader else None
+        leader = r.choice(people.leaders) if want_leader else None
         self.s = Script(plan.name, plan.investor, industry, investment, park, chief, co,
-                        leader, signed_on, horizon)
+                        leader, signed_on, horizon, office=people.offices[0])
         self.gap = (self.window[1] - self.window[0]).days if self.window else 0
         # The last raw (unshifted) date events may have.
         self.end = horizon - timedelta(days=self.gap)
@@ -168,26 +183,27 @@ class Generic:
         if not self.plan.team_change:
             return
         r, s = self.rng, self.s
+        agents, names = self.people.agents, self.people.names
         room = (self.end - s.signed_on).days
         if room < 40:
             return
         raw = self.days(s.signed_on, r.randint(20, room - 10))
         chief, co, leader = s.chief, list(s.co_agents), s.leader
         kind = r.choice(["chief", "add", "leader"] if leader is None else ["chief", "add"])
-        office = r.choice(OFFICES)
+        office = r.choice(self.people.offices)
         if kind == "chief":
-            new = r.choice([a for a in AGENTS if a not in (chief, *co)])
-            reason = (f"原首席代办员{NAMES[chief]}工作调整，由{NAMES[new]}接任首席代办员，"
-                      f"{NAMES[chief]}继续协助做好交接")
+            new = r.choice([a for a in agents if a not in (chief, *co)])
+            reason = (f"原首席代办员{names[chief]}工作调整，由{names[new]}接任首席代办员，"
+                      f"{names[chief]}继续协助做好交接")
             co = [chief, *co][:3]
             chief = new
         elif kind == "add":
-            new = r.choice([a for a in AGENTS if a not in (chief, *co)])
-            reason = f"项目推进任务加重，增派代办员{NAMES[new]}协同服务"
+            new = r.choice([a for a in agents if a not in (chief, *co)])
+            reason = f"项目推进任务加重，增派代办员{names[new]}协同服务"
             co = [*co, new]
         else:
-            leader = r.choice(LEADERS)
-            reason = f"项目列入县重点调度项目，明确{NAMES[leader]}同志为分管县领导挂点联系"
+            leader = r.choice(self.people.leaders)
+            reason = f"项目列入县重点调度项目，明确{names[leader]}同志为分管县领导挂点联系"
         on = self.at(raw)
         self.changes.append((on, chief, co, leader))
         fields = {"chief_agent": chief, "co_agents": co, "reason": reason}
@@ -254,7 +270,7 @@ class Generic:
                 s.add(wrong, "milestone_reached", ("team", 0), key=key, milestone=code,
                       note=MILESTONE_NOTES[code])
                 s.add(self.at(wrong + timedelta(days=r.randint(1, 3))), "corrected",
-                      r.choice(OFFICES), corrects_version=Ref(key), action="amend",
+                      r.choice(self.people.offices), corrects_version=Ref(key), action="amend",
                       reason="达产日期录入有误，据企业达产报告更正",
                       changes={"occurred_on": on.isoformat()})
                 continue
@@ -342,7 +358,7 @@ class Generic:
         room = (self.end - s.signed_on).days
         if room < 6:
             return
-        count = r.randint(1, 3) + (1 if s.investment >= 1_000_000_000 else 0)
+        count = r.randint(*self.density.problems) + (1 if s.investment >= 1_000_000_000 else 0)
         raised_days = sorted(r.randint(3, room - 1) for _ in range(count))
         reopen = self.plan.reopen  # the first problem with a plan comes back once
         for n, day in enumerate(raised_days, 1):
@@ -367,7 +383,7 @@ class Generic:
             if r.random() < 0.35:
                 cursor = planned + timedelta(days=r.randint(1, 6))
                 if r.random() < 0.45:
-                    leader = s.leader or r.choice(LEADERS)
+                    leader = s.leader or r.choice(self.people.leaders)
                     s.add(self.at(cursor), "problem_escalated", "chief", problem_id=problem_id,
                           escalated_to="leader", leader=leader,
                           note="问题涉及多个部门，提请县领导领题破解")
@@ -442,13 +458,13 @@ class Generic:
                     and wrong > self.at(raw) and correction_on <= self.end):
                 corrected = True
                 s.add(wrong, "visit_logged", ("team", n), key="wrong-visit", **fields)
-                s.add(correction_on, "corrected", r.choice(OFFICES),
+                s.add(correction_on, "corrected", r.choice(self.people.offices),
                       corrects_version=Ref("wrong-visit"), action="amend",
                       reason="走访日期录入有误，据走访记录表更正",
                       changes={"occurred_on": self.at(raw).isoformat()})
             else:
                 s.add(self.at(raw), "visit_logged", ("team", n), **fields)
-            raw += timedelta(days=r.randint(20, 45))
+            raw += timedelta(days=r.randint(*self.density.visit_days))
 
     def instructions(self) -> None:
         r, s = self.rng, self.s
@@ -459,7 +475,7 @@ class Generic:
             # Instructions come out of the Monday dispatch (一周一调度).
             raw = max(monday(self.days(s.signed_on, r.randint(7, room))), s.signed_on)
             leader = self.team_of(self.at(raw))[2] or (
-                "luowen" if s.investment >= 300_000_000 else None)
+                self.people.leaders[-1] if s.investment >= 300_000_000 else None)
             if leader:
                 s.add(self.at(raw), "instruction_given", leader,
                       instruction=r.choice(INSTRUCTIONS))
@@ -469,7 +485,7 @@ class Generic:
         raw = self.days(s.signed_on, r.randint(60, 100))
         while raw <= self.end:
             rating = r.choices([5, 4, 3], weights=[6, 3, 1])[0]
-            s.add(self.at(raw), "service_rated", r.choice(OFFICES), rating=rating,
+            s.add(self.at(raw), "service_rated", r.choice(self.people.offices), rating=rating,
                   agent=CHIEF, comment=r.choice(RATING_COMMENTS[rating]))
             raw += timedelta(days=r.randint(80, 110))
 

@@ -54,6 +54,7 @@ class Script:
     horizon: date
     steps: list[Step] = field(default_factory=list)
     seq: int = 0
+    office: str = "office"  # who records the signing
 
     def add(self, on: date, event_type: str, actor: Any, *, prio: int = 5,
             key: str | None = None, **fields: Any) -> None:
@@ -65,7 +66,7 @@ class Script:
                   "investment": self.investment, "park": self.park,
                   "chief_agent": self.chief, "co_agents": list(self.co_agents),
                   "leader": self.leader}
-        return Step(self.signed_on, 0, 0, "signed", "office", fields)
+        return Step(self.signed_on, 0, 0, "signed", self.office, fields)
 
     def ordered(self) -> list[Step]:
         """The steps to play, in business-date order, without those after the horizon.
@@ -124,7 +125,7 @@ def play(service: Banban, scripts: list[Script]) -> int:
     for _, order, _, _, step in queue:
         script = scripts[order]
         if step.event_type == "signed":
-            view = service.sign_project("office", signed_on=step.on, **step.fields)
+            view = service.sign_project(step.actor, signed_on=step.on, **step.fields)
             state[order] = {"id": view["id"], "version": view["version"], "versions": {},
                             "chief": script.chief, "co_agents": list(script.co_agents)}
             continue

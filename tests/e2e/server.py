@@ -11,6 +11,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,17 +35,22 @@ def environment_for(store_env: dict[str, str]) -> dict[str, str]:
 
 
 class Gunicorn:
-    """gunicorn serving wsgi:app with N workers until stopped."""
+    """gunicorn serving an app (wsgi:app unless told) with N workers until stopped.
 
-    def __init__(self, store_env: dict[str, str], workers: int = 2):
+    `env` adds to the process environment and `options` to gunicorn's command line (the
+    benchmarks run their baseline app and longer timeouts this way).
+    """
+
+    def __init__(self, store_env: dict[str, str], workers: int = 2, *, app: str = "wsgi:app",
+                 env: dict[str, str] | None = None, options: Sequence[str] = ()):
         self.port = free_port()
         self._log = tempfile.TemporaryFile()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
              "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--access-logfile", "/dev/null", "wsgi:app"],
-            cwd=ROOT, env=environment_for(store_env),
+             "--access-logfile", "/dev/null", *options, app],
+            cwd=ROOT, env=environment_for(store_env) | (env or {}),
             stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30

@@ -116,6 +116,47 @@ def test_a_correction_voiding_a_milestone_takes_the_card_back_to_its_phase(
     assert card["summary"]["last_event"]["type"] == "corrected"
 
 
+def test_a_kept_project_takes_its_next_event_and_is_loaded_again_after_a_gap(
+        service, sign, cards, record, store_env):
+    project = sign()
+    loads = []
+
+    class Counting:  # the repository the projection loads from, counting its loads
+        def get(self, *args, **kwargs):
+            loads.append(kwargs.get("version"))
+            return service.repository.get(*args, **kwargs)
+
+    mine = ProjectCards(cards.view, service, repository=Counting())
+    _reach(record, project["id"])
+    catch_up(service, mine, batch=1)
+    assert loads == [1]  # signed: loaded; the milestone: applied to the kept project
+
+    # Another worker applies the next two events, so this one's kept project falls behind.
+    other_app = Banban(env=store_env, clock=lambda: TODAY)
+    other = ProjectCards(open_cards_view(other_app), other_app)
+    try:
+        record(project["id"], "problem_raised", title="电力线路迁改", problem_id="P1")
+        record(project["id"], "corrected", corrects_version=2, action="void", reason="录入错误")
+        catch_up(other_app, other)
+    finally:
+        other.view.close()
+        other_app.close()
+    record(project["id"], "problem_resolved", problem_id="P1", resolution="已迁改")
+    record(project["id"], "milestone_reached", on=date(2026, 2, 3), milestone="land_approved")
+    catch_up(service, mine, batch=1)
+
+    assert loads == [1, 5]  # behind by more than one: loaded at the event's version
+    fresh = ProjectCards(open_cards_view(service, prefix="fresh_cards"), service)
+    try:
+        rebuild(service, fresh)
+        assert _everything(fresh.view) == _everything(cards.view)
+        card = cards.view.card(project["id"])
+        assert (card["version"], card["phase"], card["summary"]["open_problems"]) == (
+            6, "land", 0)
+    finally:
+        fresh.view.close()
+
+
 def test_catching_up_twice_changes_nothing_the_second_time(service, sign, cards, record):
     project = sign()
     _reach(record, project["id"])

@@ -1,0 +1,559 @@
+"""The benchmark suite: every figure at county scale, and at province scale when asked.
+
+    make bench        # county scale (and the smaller scripts): under 5 minutes once generated
+    make bench-full   # county, then province scale (generating the province store the first
+                      # time takes about half an hour; it is kept in bench/data/)
+    .venv/bin/python -m bench.run county [province] [--only dispatch,rebuild,...]
+
+Each figure prints one line (bench.timing.Figure): its value, the baseline measured in the same
+run where it has one, the ratio, the target and ok or MISS. The stores come from
+bench/generate.py (seeded, kept in bench/data/ between runs); sections that write work on a
+copy, so the kept store stays as generated. PostgreSQL figures use the server the tests use
+(POSTGRES_* as in tests/conftest.py), in a schema of their own dropped afterwards; without a
+server they say so instead of a figure, unless BANBAN_BENCH_POSTGRES=required.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.security import hash_password
+from bench.generate import DATA, SCALES, TODAY, ensure, generate_into, store_files
+from bench.stores import bench_app, open_store
+from bench.timing import Figure, percentile, samples_ms
+from domain.application import Banban
+from tests.e2e.server import ROOT, Gunicorn
+
+OFFICE, LEADER = "office000", "leader000"  # accounts of every generated store
+PASSWORD = "bench-password-2026"
+WORKERS = 2  # gunicorn.conf.py's documented default
+CLIENTS = 16
+DISPATCH_TARGET_MS = {"county": 30, "province": 100}
+# Reports computed afresh, each after a write: a province report reads all 50,000 projects.
+DISPATCH_REPEAT = {"county": 3, "province": 1}
+SECTIONS = ("dispatch", "rebuild", "latency", "time_travel", "writes")
+# The write-throughput figures are for the county store; the province adds nothing to them
+# that the latency figure does not show.
+SCALE_SECTIONS = {"county": SECTIONS, "province": SECTIONS[:-1]}
+
+
+def show(figure: Figure) -> None:
+    print(figure, flush=True)
+
+
+def note(text: str) -> None:
+    print(f"  ({text})", flush=True)
+
+
+# ---- stores ---------------------------------------------------------------------------------
+
+
+def sqlite_env(path: Path | str) -> dict[str, str]:
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+
+
+def access(path: Path) -> dict[str, str]:
+    """API tokens of the office and a leader of a generated store, and the leader's password
+    set; made once and kept beside the store (users' events only: no project changes)."""
+    kept = path.with_name(path.name + ".access.json")
+    if kept.exists():
+        return json.loads(kept.read_text())
+    with open_store(str(path), TODAY) as store:
+        service = store.get()
+        service.set_password(LEADER, hash_password(PASSWORD), actor="bench")
+        tokens = {username: service.issue_token(username, actor="bench")
+                  for username in (OFFICE, LEADER)}
+        store.cards()
+        store.chain()
+    kept.write_text(json.dumps(tokens))
+    return tokens
+
+
+@contextmanager
+def copy_of(path: Path) -> Iterator[Path]:
+    """A scratch copy of a SQLite store (events and views), removed afterwards."""
+    with tempfile.TemporaryDirectory(dir=DATA) as folder:
+        copy = Path(folder) / path.name
+        for source, target in zip(store_files(path), store_files(copy)):
+            if source.exists():
+                shutil.copyfile(source, target)
+        yield copy
+
+
+# ---- HTTP -----------------------------------------------------------------------------------
+
+
+def call(url: str, method: str, path: str, token: str | None = None,
+         body: dict | None = None) -> tuple[int, Any]:
+    """(status, JSON body) of one request on a new connection (gunicorn's sync workers close
+    every connection after its request)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=3600)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        connection.request(method, path, None if body is None else json.dumps(body), headers)
+        response = connection.getresponse()
+        data = response.read()
+        return response.status, json.loads(data) if data else None
+    finally:
+        connection.close()
+
+
+@dataclass
+class Load:
+    """The answers of a write load: latencies of the accepted writes, and anything else."""
+
+    latencies: list[float] = field(default_factory=list)
+    failures: list[tuple[int, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+def write_load(url: str, token: str | None, projects: dict[str, int], seconds: float,
+               path: Callable[[str], str]) -> Load:
+    """CLIENTS threads, each posting visits to a project of its own for `seconds` (after a
+    second of warm-up), each write at the version its previous write made."""
+    load = Load()
+    lock = threading.Lock()
+    start = threading.Barrier(len(projects) + 1)
+    measuring = threading.Event()
+    stopping = threading.Event()
+
+    def client(project_id: str, version: int) -> None:
+        start.wait()
+        n = 0
+        while not stopping.is_set():
+            n += 1
+            body = {"type": "visit_logged", "expected_version": version,
+                    "occurred_on": TODAY.isoformat(), "purpose": f"基准测试走访{n}"}
+            began = time.perf_counter()
+            status, answer = call(url, "POST", path(project_id), token, body)
+            took = (time.perf_counter() - began) * 1000
+            if status == 201:
+                version = answer["version"]
+            with lock:
+                if not measuring.is_set() or stopping.is_set():
+                    continue
+                if status == 201:
+                    load.latencies.append(took)
+                else:
+                    load.failures.append((status, answer))
+
+    threads = [threading.Thread(target=client, args=item, daemon=True)
+               for item in projects.items()]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    time.sleep(1)
+    measuring.set()
+    began = time.perf_counter()
+    time.sleep(seconds)
+    with lock:
+        stopping.set()
+        load.seconds = time.perf_counter() - began
+    for thread in threads:
+        thread.join()
+    return load
+
+
+def worker_peak_mb(server: Gunicorn) -> float:
+    """The largest peak resident size (VmHWM) among the server's worker processes."""
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(peaks)
+
+
+def signed_in_opener(url: str) -> urllib.request.OpenerDirector:
+    """A cookie-keeping client signed in as the leader through the login form (the redirect
+    after it is not followed: the home page is not what is measured)."""
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), Stay())
+    form = opener.open(url + "/login", timeout=60).read().decode()
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"username": LEADER, "password": PASSWORD,
+                                   "csrf_token": csrf}).encode()
+    try:
+        opener.open(url + "/login", data=data, timeout=60).read()
+    except urllib.error.HTTPError as answer:
+        if answer.code != 302:
+            raise
+    else:
+        raise RuntimeError(f"{LEADER} could not sign in")
+    return opener
+
+
+# ---- PostgreSQL -------------------------------------------------------------------------------
+
+
+def postgres() -> dict[str, str] | None:
+    """The tests' PostgreSQL settings when a server answers (None when not, unless required)."""
+    from tests.conftest import PG, postgres_unavailable
+
+    reason = postgres_unavailable()
+    if reason is None:
+        return dict(PG)
+    if os.environ.get("BANBAN_BENCH_POSTGRES") == "required":
+        raise SystemExit(f"PostgreSQL is required (BANBAN_BENCH_POSTGRES=required): {reason}")
+    note(f"PostgreSQL figures not measured: {reason}")
+    return None
+
+
+@contextmanager
+def postgres_schema(settings: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The settings of a new schema of its own, dropped afterwards."""
+    from tests.conftest import _pg_connect
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with _pg_connect() as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield settings | {"POSTGRES_SCHEMA": schema}
+    finally:
+        with _pg_connect() as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """os.environ with these values for a while (the app reads its store from it)."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+# ---- the figures ----------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, scale: str, path: Path, counts: dict, seconds: float,
+                 scratch: ExitStack):
+        self.scale, self.path, self.counts, self.seconds = scale, path, counts, seconds
+        self.tokens = access(path)
+        self.scratch = scratch
+        self._copy: Path | None = None
+
+    @property
+    def copy(self) -> Path:
+        """A scratch copy of the store, made on first use and shared by the sections (each
+        signs projects of its own); removed at the end of the scale."""
+        if self._copy is None:
+            self._copy = self.scratch.enter_context(copy_of(self.path))
+        return self._copy
+
+    def dispatch(self) -> None:
+        """Server time of the current week's dispatch, API (token) and page (signed-in leader),
+        over HTTP from one worker: first after a write (everything computed) and again with
+        nothing recorded since (the report reused); then that worker's peak memory."""
+        with open_store(str(self.copy), TODAY) as store:
+            project = store.cards().view.cards(status="active")[0]
+        version = project["version"]
+        server = Gunicorn(sqlite_env(self.copy), 1, options=["--timeout", "3600"])
+        try:
+            office = self.tokens[OFFICE]
+            opener = signed_in_opener(server.url)
+
+            def write() -> None:
+                nonlocal version
+                status, body = call(server.url, "POST", f"/api/projects/"
+                                    f"{project['project_id']}/events", office, {
+                                        "type": "visit_logged", "expected_version": version,
+                                        "occurred_on": TODAY.isoformat(), "purpose": "调度基准"})
+                assert status == 201, body
+                version = body["version"]
+
+            def api() -> None:
+                status, _ = call(server.url, "GET", "/api/dispatch/weekly", self.tokens[LEADER])
+                assert status == 200, status
+
+            def page() -> None:
+                with opener.open(server.url + "/dispatch/weekly", timeout=3600) as response:
+                    assert response.status == 200 and b"csrf_token" in response.read()
+
+            target = DISPATCH_TARGET_MS[self.scale]
+            cold_repeat = DISPATCH_REPEAT[self.scale]
+            for name, request in (("API /api/dispatch/weekly", api),
+                                  ("page /dispatch/weekly", page)):
+                cold = []
+                for _ in range(cold_repeat):
+                    write()
+                    cold += samples_ms(request, 1)
+                show(Figure(f"weekly dispatch {name}, {self.scale}, first after a write "
+                            f"(p50 of {cold_repeat})", statistics.median(cold), "ms", "<=",
+                            target))
+                show(Figure(f"weekly dispatch {name}, {self.scale}, nothing recorded since "
+                            "(p50 of 10)", statistics.median(samples_ms(request, 10)), "ms",
+                            "<=", target))
+            show(Figure(f"peak RSS of a web worker after the dispatch pages, {self.scale}",
+                        worker_peak_mb(server), "MB", "<=", 150))
+        finally:
+            server.stop()
+
+    def rebuild(self) -> None:
+        """`flask projections rebuild` of the store's cards, against reading and decoding the
+        whole notification log in one process."""
+        with open_store(str(self.copy), TODAY) as store:
+            service = store.get()
+            events = service.recorder.max_notification_id() or 0
+            began = time.perf_counter()
+            read_all(service)
+            baseline = events / (time.perf_counter() - began)
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "flask", "projections", "rebuild"], cwd=ROOT,
+                       env=os.environ | {"FLASK_APP": "wsgi", "BANBAN_STORE": "sqlite",
+                                         "BANBAN_SQLITE_PATH": str(self.copy)},
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        rate = events / (time.perf_counter() - began)
+        show(Figure(f"flask projections rebuild, {self.scale} ({events} events) "
+                    "[baseline: read and decode the log]", rate, "events/s", ">=", 0.4,
+                    baseline, digits=0))
+
+    # -- writes, on a copy
+
+    def latency(self) -> None:
+        """p50 of single writes in-process: to this scale's store against an empty one."""
+        with tempfile.TemporaryDirectory(dir=DATA) as folder:
+            empty = Path(folder) / "empty.db"
+            with open_store(str(empty), TODAY) as store:
+                service = store.get()
+                service.register_user(OFFICE, "office", actor="bench")
+                service.register_user("agent0000", "agent", actor="bench")
+                token = service.issue_token(OFFICE, actor="bench")
+            baseline = write_p50(empty, token)
+        value = write_p50(self.copy, self.tokens[OFFICE])
+        show(Figure(f"write latency p50, {self.scale} store ({self.counts['events']} events) "
+                    "[baseline: empty store]", value, "ms", "<=", 1.2, baseline, digits=2))
+
+    def time_travel(self) -> None:
+        """A project with 1,000 events as of the time its 500th was recorded: in-process and
+        over HTTP, in a copy of the store."""
+        with open_store(str(self.copy), TODAY) as store:
+            service = store.get()
+            project_id, moment = long_project(service, 1_000)
+            store.cards()
+            store.chain()
+            assert service.project(project_id, as_of=moment)["version"] == 500
+            inside = statistics.median(samples_ms(
+                lambda: service.project(project_id, as_of=moment), 30))
+        server = Gunicorn(sqlite_env(self.copy), WORKERS)
+        try:
+            path = (f"/api/projects/{project_id}?"
+                    + urllib.parse.urlencode({"as_of": moment.isoformat()}))
+            status, body = call(server.url, "GET", path, self.tokens[OFFICE])
+            assert status == 200 and body["version"] == 500, (status, body)
+            over_http = statistics.median(samples_ms(
+                lambda: call(server.url, "GET", path, self.tokens[OFFICE]), 30))
+        finally:
+            server.stop()
+        show(Figure(f"time travel, 1000-event project as of its 500th, in-process, {self.scale}"
+                    " (p50)", inside, "ms", "<=", 5, digits=2))
+        show(Figure(f"time travel, 1000-event project as of its 500th, over HTTP, {self.scale}"
+                    " (p50)", over_http, "ms", "<=", 20, digits=2))
+
+    def writes(self) -> None:
+        """Requests/s and p99 of 16 clients writing to projects of their own under gunicorn,
+        against the bare Flask insert under the same gunicorn; SQLite, then PostgreSQL."""
+        with tempfile.TemporaryDirectory(dir=DATA) as folder:
+            self._throughput("SQLite", sqlite_env(self.copy), active_projects(self.copy),
+                             {"BARE_SQLITE_PATH": str(Path(folder) / "bare.db")})
+        settings = postgres()
+        if settings is None:
+            return
+        with postgres_schema(settings) as pg:
+            store = {"BANBAN_STORE": "postgres", **pg}
+            with environment(store):
+                generate_into("-", SCALES["county"], seed=2026)
+                tokens = _tokens_in(bench_app("-", TODAY))
+                projects = active_projects(None)
+            dsn = (f"host={pg['POSTGRES_HOST']} port={pg['POSTGRES_PORT']} "
+                   f"user={pg['POSTGRES_USER']} password={pg['POSTGRES_PASSWORD']} "
+                   f"dbname={pg['POSTGRES_DBNAME']} options=-csearch_path={pg['POSTGRES_SCHEMA']}")
+            self._throughput("PostgreSQL", {"PERSISTENCE_MODULE": "eventsourcing.postgres", **pg},
+                             projects, {"BARE_POSTGRES_DSN": dsn}, tokens[OFFICE])
+
+    def _throughput(self, store: str, store_env: dict[str, str], projects: dict[str, int],
+                    bare_env: dict[str, str], token: str | None = None) -> None:
+        server = Gunicorn(store_env, WORKERS)
+        try:
+            real = write_load(server.url, token or self.tokens[OFFICE], projects, self.seconds,
+                              lambda project_id: f"/api/projects/{project_id}/events")
+        finally:
+            server.stop()
+        server = Gunicorn(store_env, WORKERS, app="bench.bare:app", env=bare_env)
+        try:
+            bare = write_load(server.url, None, projects, self.seconds,
+                              lambda project_id: f"/events/{project_id}")
+        finally:
+            server.stop()
+        if real.failures or bare.failures:
+            note(f"failed writes: {len(real.failures)} of the app's "
+                 f"(first: {real.failures[:1]}), {len(bare.failures)} of the baseline's")
+        show(Figure(f"write throughput, {store}, {CLIENTS} clients, {WORKERS} workers "
+                    f"[baseline: bare Flask insert]", real.rate, "req/s", ">=", 0.5, bare.rate))
+        show(Figure(f"write p99, {store}, {CLIENTS} clients (baseline's p99 "
+                    f"{percentile(bare.latencies, 99):.1f} ms)",
+                    percentile(real.latencies, 99), "ms", "<=", 50))
+
+
+def _tokens_in(app: Any) -> dict[str, str]:
+    """Tokens of the office and the leader in the app's store."""
+    store = app.extensions["banban.store"]
+    try:
+        with app.app_context():
+            service = store.get()
+            return {username: service.issue_token(username, actor="bench")
+                    for username in (OFFICE, LEADER)}
+    finally:
+        store.close()
+
+
+def read_all(service: Banban, batch: int = 5_000) -> int:
+    """Read and decode every event of the notification log; how many."""
+    position, count = 0, 0
+    while notifications := service.recorder.select_notifications(position + 1, batch):
+        for notification in notifications:
+            service.mapper.to_domain_event(notification)
+        count += len(notifications)
+        position = notifications[-1].id
+    return count
+
+
+def active_projects(path: Path | None) -> dict[str, int]:
+    """CLIENTS active projects of a store: id -> version (path None: the environment's)."""
+    with open_store(str(path) if path else "-", TODAY) as store:
+        cards = store.cards().view.cards(status="active")
+    picked = cards[:: max(1, len(cards) // CLIENTS)][:CLIENTS]
+    return {str(card["project_id"]): card["version"] for card in picked}
+
+
+def write_p50(path: Path, token: str, projects: int = 4, rounds: int = 60) -> float:
+    """p50 of visits posted one after another through the app's test client to new projects
+    of the store (the first rounds warm up and are not counted)."""
+    app = bench_app(str(path), TODAY)
+    store = app.extensions["banban.store"]
+    with app.app_context():
+        service = store.get()
+        ids = [str(service.sign_project(
+            OFFICE, signed_on=TODAY, name=f"基准写入项目{n}", investor="基准公司",
+            industry="电子信息", investment=100_000_000, chief_agent="agent0000")["id"])
+            for n in range(projects)]
+        store.cards()
+        store.chain()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    versions = dict.fromkeys(ids, 1)
+    samples = []
+    for n in range(rounds):
+        for project_id in ids:
+            began = time.perf_counter()
+            response = client.post(f"/api/projects/{project_id}/events", headers=headers, json={
+                "type": "visit_logged", "expected_version": versions[project_id],
+                "occurred_on": TODAY.isoformat(), "purpose": f"基准测试走访{n}"})
+            took = (time.perf_counter() - began) * 1000
+            assert response.status_code == 201, response.get_json()
+            versions[project_id] = response.get_json()["version"]
+            if n >= 10:
+                samples.append(took)
+    store.close()
+    return statistics.median(samples)
+
+
+def long_project(service: Banban, events: int) -> tuple[str, datetime]:
+    """A new project with `events` events, and the time its middle one was recorded."""
+    project = service.sign_project(OFFICE, signed_on=TODAY, name="基准长历史项目",
+                                   investor="基准公司", industry="电子信息",
+                                   investment=100_000_000, chief_agent="agent0000")
+    version = 1
+    for n in range(events - 1):
+        version = service.record(project["id"], OFFICE, "visit_logged",
+                                 expected_version=version, occurred_on=TODAY,
+                                 fields={"purpose": f"第{n}次走访"})["version"]
+    middle = next(iter(service.events.get(project["id"], gt=events // 2 - 1,
+                                          lte=events // 2)))
+    return str(project["id"]), middle.timestamp
+
+
+def machine() -> str:
+    """Cores, memory and versions of what the figures ran on."""
+    import sqlite3
+    from importlib.metadata import version
+
+    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+    try:
+        debian = Path("/etc/debian_version").read_text().strip()
+    except OSError:
+        debian = "?"
+    return (f"{os.cpu_count()} cores, {memory / 1024 ** 2:.0f} GiB, Debian {debian}, Python "
+            f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, eventsourcing "
+            f"{version('eventsourcing')}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("scales", nargs="+", choices=sorted(SCALES))
+    parser.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
+    parser.add_argument("--seconds", type=float, default=10,
+                        help="length of each write load (default 10)")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else set(SECTIONS)
+    if unknown := only - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    print(f"machine: {machine()}", flush=True)
+    for scale in args.scales:
+        began = time.perf_counter()
+        path, counts = ensure(scale, args.seed)
+        print(f"== {scale}: {counts['projects']} projects, {counts['events']} events, "
+              f"{counts['users']} users (seed {args.seed}, {path.relative_to(ROOT)})", flush=True)
+        with ExitStack() as scratch:
+            bench = Bench(scale, path, counts, args.seconds, scratch)
+            for section in SCALE_SECTIONS[scale]:
+                if section in only:
+                    getattr(bench, section)()
+        print(f"== {scale} done in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()

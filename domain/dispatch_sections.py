@@ -36,18 +36,33 @@ def middle(values: list[int]) -> float | int | None:
     return median(values) if values else None
 
 
+# The event types the sections read. A history keeps only these (visits, ratings and the
+# rest never count in a report), so it holds a fraction of a long-lived project's facts.
+READ_TYPES = frozenset({
+    "signed", "team_assigned", "suspended", "resumed", "terminated", "milestone_planned",
+    "milestone_reached", "approval_applied", "approval_granted", "commitment_fulfilled",
+    "problem_raised", "problem_resolved", "problem_reopened", "problem_escalated",
+    "instruction_given", "progress_reported",
+})
+
+
+def _check_read(types: tuple[str, ...]) -> None:
+    if not READ_TYPES.issuperset(types):
+        raise ValueError(f"a History keeps no {sorted(set(types) - READ_TYPES)} facts: "
+                         "add them to READ_TYPES")
+
+
 class History:
     """One project's corrected history, void events left out, read as of any business date.
 
     Facts stay in version order: the rules held in that order, so where a later event replaces an
     earlier one (a status, the team, a plan) the later version is the one in force, as in
-    domain.clocks.
+    domain.clocks. Only READ_TYPES are kept; asking for another type is a programming error.
     """
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        facts = (project.fact(version) for version in range(1, len(project.facts) + 1))
-        self.facts = [f for f in facts if not f["void"] and f["type"] != "corrected"]
+        self.facts = list(project.standing_facts(READ_TYPES))
         signing = project.fact(1)  # a signing can be amended, never voided
         self.signed_on: date = signing["occurred_on"]
         data = signing["data"]
@@ -60,10 +75,12 @@ class History:
 
     def upto(self, day: date, *types: str) -> list[dict[str, Any]]:
         """Facts of these types dated on or before day, in version order."""
+        _check_read(types)
         return [f for f in self.facts if f["occurred_on"] <= day and f["type"] in types]
 
     def within(self, start: date, end: date, *types: str) -> list[dict[str, Any]]:
         """Facts of these types dated from start to end, in version order."""
+        _check_read(types)
         return [f for f in self.facts
                 if start <= f["occurred_on"] <= end and f["type"] in types]
 

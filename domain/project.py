@@ -13,6 +13,7 @@ Event classes are stored schema: their names and fields stay; change them with
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection, Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -308,6 +309,13 @@ class Project(ProjectFold, ProjectRules, Aggregate):
     def fact(self, version: int) -> dict[str, Any]:
         """The recorded fact at a version, as corrected."""
         return _expand(self.facts[version - 1], version)
+
+    def standing_facts(self, types: Collection[str]) -> Iterator[dict[str, Any]]:
+        """The facts of these types that are not void, as corrected, in version order (only
+        those are expanded: a report reading milestones need not expand every visit)."""
+        for version, record in enumerate(self.facts, start=1):
+            if record[_TYPE] in types and not record[_VOID]:
+                yield _expand(record, version)
 
 
 _CREATES_ITEM = {"approval_applied", "problem_raised"}

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test demo clean messages translations screenshots
+.PHONY: run test demo clean messages translations screenshots bench bench-full
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,17 @@ run: $(VENV)/.run-deps $(MO)
 
 test: $(VENV)/.test-deps $(MO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (bench/README.md): county scale and the smaller scripts, under 5 minutes once the
+# county store is generated (bench/data/, kept between runs); bench-full adds province scale.
+bench: $(VENV)/.test-deps $(MO)
+	$(BIN)/python -m bench.run county
+	$(BIN)/python -m bench.load_project
+	$(BIN)/python -m bench.list_projects
+	$(BIN)/python -m bench.dispatch_page
+
+bench-full: bench
+	$(BIN)/python -m bench.run province
 
 # Screenshots of the main pages at desktop and phone width (needs Chromium; see README).
 screenshots: $(VENV)/.test-deps $(MO)

@@ -41,6 +41,7 @@ from app.demo.generic import Density, Generic, Plan
 from app.demo.script import play
 from domain.application import Banban
 from domain.project import Project
+from projections.runner import catch_up
 
 TODAY = date(2026, 11, 25)
 GROUP = 1_000  # projects played interleaved by date, in one go
@@ -219,7 +220,7 @@ def generate_into(path: str, scale: Scale, seed: int) -> dict:
         counts = generate(service, scale, seed=seed, progress=report)
         print(file=sys.stderr)
         made = time.perf_counter() - started
-        store.cards()
+        catch_up(service, store.cards_unsynced(), batch=5_000)  # as a rebuild would
         store.chain()
         views = time.perf_counter() - started - made
         print(f"{counts['projects']:,} projects, {counts['events']:,} events, "

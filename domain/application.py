@@ -423,11 +423,11 @@ class Banban(Dispatching, Application[UUID]):
 
     def user(self, username: str) -> dict[str, Any]:
         """A user's plain data."""
-        return self._user(username).as_dict()
+        return self._user(username, for_reading=True).as_dict()
 
     def password_hash(self, username: str) -> str | None:
         """The user's password hash, for sign-in only."""
-        return self._user(username).password_hash
+        return self._user(username, for_reading=True).password_hash
 
     def authenticate_token(self, token: str) -> dict[str, Any] | None:
         """The enabled user a bearer token belongs to, or None."""
@@ -435,7 +435,7 @@ class Banban(Dispatching, Application[UUID]):
         if not username or not secret:
             return None
         try:
-            user = self._user(username)
+            user = self._user(username, for_reading=True)
         except UserNotFound:
             return None
         if user.disabled or not user.accepts_token_secret(secret):
@@ -446,11 +446,14 @@ class Banban(Dispatching, Application[UUID]):
         """Every user, in order of registration."""
         topic = get_topic(User.Registered)
         notifications = self.recorder.select_notifications(1, 1_000_000, topics=[topic])
-        return [self.repository.get(n.originator_id).as_dict() for n in notifications]
+        return [self._reads.get(n.originator_id).as_dict() for n in notifications]
 
-    def _user(self, username: str) -> User:
+    def _user(self, username: str, *, for_reading: bool = False) -> User:
+        """A user loaded to change (a copy of its own), or to read (the read cache's, which
+        brings it up to date with one indexed query: every request reads one or two users)."""
+        repository = self._reads if for_reading else self.repository
         try:
-            user = self.repository.get(user_id(username))
+            user = repository.get(user_id(username))
         except (AggregateNotFoundError, ValueError):
             raise UserNotFound(username) from None
         return user

@@ -42,7 +42,7 @@ class Dispatching:
     # The seal of one publication event (publication id, event version), from the hash chain
     # kept outside the domain (app/store.py wires it); without it records carry no seal.
     seal_of: Callable[[UUID, int], dict[str, Any] | None] | None = None
-    # Reports and trends this process computed lately (see `_reused`).
+    # Reports and trends this process keeps (see `_reused`); 0 computes every one afresh.
     REUSED = 8
     _reusable: LRUCache | None = None
 
@@ -55,6 +55,8 @@ class Dispatching:
         one computed earlier still holds: leaders reading the same page between writes get
         it without every project being read again.
         """
+        if not self.REUSED:
+            return compute()
         if self._reusable is None:
             self._reusable = LRUCache(maxsize=self.REUSED)
         key = (*key, self.recorder.max_notification_id())

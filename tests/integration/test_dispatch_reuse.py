@@ -68,3 +68,11 @@ def test_a_trend_is_reused_and_recomputed_after_a_write(service, sign):
     assert len(loads) == 2
     assert [p["problems_raised"] for p in before] == [0, 0, 0]
     assert [p["problems_raised"] for p in after] == [0, 0, 1]
+
+
+def test_a_service_told_to_keep_none_computes_every_report(service, sign):
+    sign()
+    service.REUSED = 0
+    loads = _counting_loads(service)
+    assert service.dispatch("weekly") == service.dispatch("weekly")
+    assert len(loads) == 2

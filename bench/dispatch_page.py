@@ -36,7 +36,7 @@ def main() -> None:
 
             baseline = median_ms(full_reports, repeat=5)
             value = median_ms(lambda: banban.dispatch_trend("weekly"), repeat=5)
-            print(Figure("trend of 6 weeks (p50) [baseline: 6 full reports]", value, "ms", "<=",
+            print(Figure("trend of 6 weeks (p50) [baseline = 6 full reports]", value, "ms", "<=",
                          0.25, baseline))
             report = median_ms(lambda: banban.dispatch("weekly"), repeat=10)
 
@@ -47,7 +47,7 @@ def main() -> None:
                                     "csrf_token": token})
         assert client.get("/dispatch/weekly").status_code == 200
         page = median_ms(lambda: client.get("/dispatch/weekly"), repeat=10)
-        print(Figure("weekly dispatch page (p50) [baseline: the report alone]", page, "ms", "<=",
+        print(Figure("weekly dispatch page (p50) [baseline = the report alone]", page, "ms", "<=",
                      5, report))
         app.extensions["banban.store"].close()
 

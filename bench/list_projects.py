@@ -29,7 +29,7 @@ def main() -> None:
         baseline = median_ms(afresh)
         value = median_ms(banban.list_projects)
         count = len(afresh())
-        print(Figure(f"list {count} projects (p50) [baseline: load each afresh]",
+        print(Figure(f"list {count} projects (p50) [baseline = load each afresh]",
                      value, "ms", "<=", 0.2, baseline))
         banban.close()
 

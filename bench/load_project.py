@@ -52,7 +52,7 @@ def main() -> None:
 
         baseline = median_ms(full_replay, args.repeat)
         value = median_ms(with_snapshot, args.repeat)
-        print(Figure(f"load project ({args.events} events, p50) [baseline: full replay]",
+        print(Figure(f"load project ({args.events} events, p50) [baseline = full replay]",
                      value, "ms", "<=", 5, baseline, digits=2, absolute=True))
         banban.close()
 

@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,6 +34,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -119,7 +121,10 @@ def call(url: str, method: str, path: str, token: str | None = None,
         connection.request(method, path, None if body is None else json.dumps(body), headers)
         response = connection.getresponse()
         data = response.read()
-        return response.status, json.loads(data) if data else None
+        try:
+            return response.status, json.loads(data) if data else None
+        except ValueError:  # an error page, not the API's JSON: kept as text to report
+            return response.status, data[:200].decode(errors="replace")
     finally:
         connection.close()
 
@@ -155,10 +160,15 @@ def write_load(url: str, token: str | None, projects: dict[str, int], seconds: f
             body = {"type": "visit_logged", "expected_version": version,
                     "occurred_on": TODAY.isoformat(), "purpose": f"基准测试走访{n}"}
             began = time.perf_counter()
-            status, answer = call(url, "POST", path(project_id), token, body)
+            try:
+                status, answer = call(url, "POST", path(project_id), token, body)
+            except (OSError, http.client.HTTPException) as error:
+                status, answer = 0, repr(error)
             took = (time.perf_counter() - began) * 1000
             if status == 201:
                 version = answer["version"]
+            elif status == 409 and isinstance(answer, dict):
+                version = answer.get("current_version", version)
             with lock:
                 if not measuring.is_set() or stopping.is_set():
                     continue
@@ -347,7 +357,7 @@ class Bench:
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         rate = events / (time.perf_counter() - began)
         show(Figure(f"flask projections rebuild, {self.scale} ({events} events) "
-                    "[baseline: read and decode the log]", rate, "events/s", ">=", 0.4,
+                    "[baseline = read and decode the log]", rate, "events/s", ">=", 0.4,
                     baseline, digits=0))
 
     # -- writes, on a copy
@@ -364,7 +374,7 @@ class Bench:
             baseline = write_p50(empty, token)
         value = write_p50(self.copy, self.tokens[OFFICE])
         show(Figure(f"write latency p50, {self.scale} store ({self.counts['events']} events) "
-                    "[baseline: empty store]", value, "ms", "<=", 1.2, baseline, digits=2))
+                    "[baseline = empty store]", value, "ms", "<=", 1.2, baseline, digits=2))
 
     def time_travel(self) -> None:
         """A project with 1,000 events as of the time its 500th was recorded: in-process and
@@ -428,10 +438,13 @@ class Bench:
         finally:
             server.stop()
         if real.failures or bare.failures:
-            note(f"failed writes: {len(real.failures)} of the app's "
-                 f"(first: {real.failures[:1]}), {len(bare.failures)} of the baseline's")
+            for name, load in (("the app", real), ("the baseline", bare)):
+                if load.failures:
+                    statuses = Counter(status for status, _ in load.failures)
+                    note(f"failed writes of {name}: {dict(statuses)} (status 0: no answer); "
+                         f"first: {load.failures[0][1]!r}")
         show(Figure(f"write throughput, {store}, {CLIENTS} clients, {WORKERS} workers "
-                    f"[baseline: bare Flask insert]", real.rate, "req/s", ">=", 0.5, bare.rate))
+                    f"[baseline = bare Flask insert]", real.rate, "req/s", ">=", 0.5, bare.rate))
         show(Figure(f"write p99, {store}, {CLIENTS} clients (baseline's p99 "
                     f"{percentile(bare.latencies, 99):.1f} ms)",
                     percentile(real.latencies, 99), "ms", "<=", 50))
@@ -541,6 +554,8 @@ def main(argv: list[str] | None = None) -> None:
     only = set(args.only.split(",")) if args.only else set(SECTIONS)
     if unknown := only - set(SECTIONS):
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
+    # Stopped with SIGTERM, still stop the servers and remove the scratch copies (finally).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"machine: {machine()}", flush=True)
     for scale in args.scales:
         began = time.perf_counter()

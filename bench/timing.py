@@ -50,6 +50,10 @@ class Figure:
     # A target on the value even though a baseline is shown beside it (for context).
     absolute: bool = False
 
+    def __post_init__(self) -> None:
+        if ": " in self.name:  # the first ": " of the line ends the figure's name
+            raise ValueError(f"a figure's name has no ': ' in it: {self.name!r}")
+
     @property
     def ratio(self) -> float | None:
         return None if self.baseline is None else self.value / self.baseline

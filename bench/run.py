@@ -86,12 +86,30 @@ def access(path: Path) -> dict[str, str]:
     with open_store(str(path), TODAY) as store:
         service = store.get()
         service.set_password(LEADER, hash_password(PASSWORD), actor="bench")
-        tokens = {username: service.issue_token(username, actor="bench")
-                  for username in (OFFICE, LEADER)}
+        tokens = issue_tokens(service)
         store.cards()
         store.chain()
     kept.write_text(json.dumps(tokens))
     return tokens
+
+
+def issue_tokens(service: Banban) -> dict[str, str]:
+    """New API tokens of the office and the leader."""
+    return {username: service.issue_token(username, actor="bench")
+            for username in (OFFICE, LEADER)}
+
+
+def visit(version: int, purpose: str) -> dict[str, Any]:
+    """The body of a write: a visit today, at the version the writer knows."""
+    return {"type": "visit_logged", "expected_version": version,
+            "occurred_on": TODAY.isoformat(), "purpose": purpose}
+
+
+def bench_project(service: Banban, name: str) -> str:
+    """A new project of the bench's own, signed today; its id."""
+    return str(service.sign_project(OFFICE, signed_on=TODAY, name=name, investor="基准公司",
+                                    industry="电子信息", investment=100_000_000,
+                                    chief_agent="agent0000")["id"])
 
 
 @contextmanager
@@ -157,8 +175,7 @@ def write_load(url: str, token: str | None, projects: dict[str, int], seconds: f
         n = 0
         while not stopping.is_set():
             n += 1
-            body = {"type": "visit_logged", "expected_version": version,
-                    "occurred_on": TODAY.isoformat(), "purpose": f"基准测试走访{n}"}
+            body = visit(version, f"基准测试走访{n}")
             began = time.perf_counter()
             try:
                 status, answer = call(url, "POST", path(project_id), token, body)
@@ -308,9 +325,8 @@ class Bench:
             def write() -> None:
                 nonlocal version
                 status, body = call(server.url, "POST", f"/api/projects/"
-                                    f"{project['project_id']}/events", office, {
-                                        "type": "visit_logged", "expected_version": version,
-                                        "occurred_on": TODAY.isoformat(), "purpose": "调度基准"})
+                                    f"{project['project_id']}/events", office,
+                                    visit(version, "调度基准"))
                 assert status == 201, body
                 version = body["version"]
 
@@ -415,7 +431,8 @@ class Bench:
             store = {"BANBAN_STORE": "postgres", **pg}
             with environment(store):
                 generate_into("-", SCALES["county"], seed=2026)
-                tokens = _tokens_in(bench_app("-", TODAY))
+                with open_store("-", TODAY) as opened:
+                    tokens = issue_tokens(opened.get())
                 projects = active_projects(None)
             dsn = (f"host={pg['POSTGRES_HOST']} port={pg['POSTGRES_PORT']} "
                    f"user={pg['POSTGRES_USER']} password={pg['POSTGRES_PASSWORD']} "
@@ -437,29 +454,16 @@ class Bench:
                               lambda project_id: f"/events/{project_id}")
         finally:
             server.stop()
-        if real.failures or bare.failures:
-            for name, load in (("the app", real), ("the baseline", bare)):
-                if load.failures:
-                    statuses = Counter(status for status, _ in load.failures)
-                    note(f"failed writes of {name}: {dict(statuses)} (status 0: no answer); "
-                         f"first: {load.failures[0][1]!r}")
+        for name, load in (("the app", real), ("the baseline", bare)):
+            if load.failures:
+                statuses = Counter(status for status, _ in load.failures)
+                note(f"failed writes of {name}: {dict(statuses)} (status 0: no answer); "
+                     f"first: {load.failures[0][1]!r}")
         show(Figure(f"write throughput, {store}, {CLIENTS} clients, {WORKERS} workers "
                     f"[baseline = bare Flask insert]", real.rate, "req/s", ">=", 0.5, bare.rate))
         show(Figure(f"write p99, {store}, {CLIENTS} clients (baseline's p99 "
                     f"{percentile(bare.latencies, 99):.1f} ms)",
                     percentile(real.latencies, 99), "ms", "<=", 50))
-
-
-def _tokens_in(app: Any) -> dict[str, str]:
-    """Tokens of the office and the leader in the app's store."""
-    store = app.extensions["banban.store"]
-    try:
-        with app.app_context():
-            service = store.get()
-            return {username: service.issue_token(username, actor="bench")
-                    for username in (OFFICE, LEADER)}
-    finally:
-        store.close()
 
 
 def read_all(service: Banban, batch: int = 5_000) -> int:
@@ -488,10 +492,7 @@ def write_p50(path: Path, token: str, projects: int = 4, rounds: int = 60) -> fl
     store = app.extensions["banban.store"]
     with app.app_context():
         service = store.get()
-        ids = [str(service.sign_project(
-            OFFICE, signed_on=TODAY, name=f"基准写入项目{n}", investor="基准公司",
-            industry="电子信息", investment=100_000_000, chief_agent="agent0000")["id"])
-            for n in range(projects)]
+        ids = [bench_project(service, f"基准写入项目{n}") for n in range(projects)]
         store.cards()
         store.chain()
     client = app.test_client()
@@ -501,9 +502,8 @@ def write_p50(path: Path, token: str, projects: int = 4, rounds: int = 60) -> fl
     for n in range(rounds):
         for project_id in ids:
             began = time.perf_counter()
-            response = client.post(f"/api/projects/{project_id}/events", headers=headers, json={
-                "type": "visit_logged", "expected_version": versions[project_id],
-                "occurred_on": TODAY.isoformat(), "purpose": f"基准测试走访{n}"})
+            response = client.post(f"/api/projects/{project_id}/events", headers=headers,
+                                   json=visit(versions[project_id], f"基准测试走访{n}"))
             took = (time.perf_counter() - began) * 1000
             assert response.status_code == 201, response.get_json()
             versions[project_id] = response.get_json()["version"]
@@ -515,17 +515,15 @@ def write_p50(path: Path, token: str, projects: int = 4, rounds: int = 60) -> fl
 
 def long_project(service: Banban, events: int) -> tuple[str, datetime]:
     """A new project with `events` events, and the time its middle one was recorded."""
-    project = service.sign_project(OFFICE, signed_on=TODAY, name="基准长历史项目",
-                                   investor="基准公司", industry="电子信息",
-                                   investment=100_000_000, chief_agent="agent0000")
+    project_id = bench_project(service, "基准长历史项目")
     version = 1
     for n in range(events - 1):
-        version = service.record(project["id"], OFFICE, "visit_logged",
+        version = service.record(project_id, OFFICE, "visit_logged",
                                  expected_version=version, occurred_on=TODAY,
                                  fields={"purpose": f"第{n}次走访"})["version"]
-    middle = next(iter(service.events.get(project["id"], gt=events // 2 - 1,
+    middle = next(iter(service.events.get(uuid.UUID(project_id), gt=events // 2 - 1,
                                           lte=events // 2)))
-    return str(project["id"]), middle.timestamp
+    return project_id, middle.timestamp
 
 
 def machine() -> str:

@@ -1,8 +1,9 @@
-"""Command-line management: `flask users ...` and `flask demo`."""
+"""Command-line management: `flask users ...`, `flask calendar ...`, `flask demo` and the views."""
 
 from __future__ import annotations
 
 import getpass
+import os
 import secrets
 import signal
 import threading
@@ -191,9 +192,45 @@ def views_status():
                    f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
 
 
+calendar_group = AppGroup("calendar", help="The working-day calendar (official holidays).")
+
+
+@calendar_group.command("status")
+def calendar_status():
+    """Each year from the first signing to next year, and where its working days come from."""
+    rows = service().calendar_status()
+    click.echo(f"{'year':<6} {'source':<8} loaded")
+    for row in rows:
+        loaded = ""
+        if row["source"] == "office":
+            loaded = (f"{row['file']} (sha256 {row['sha256'][:12]}), by {row['loaded_by']} at "
+                      f"{row['loaded_at'].isoformat(timespec='seconds')}")
+        elif row["source"] == "unknown":
+            loaded = "not known: counted Monday to Friday until the office loads it"
+        click.echo(f"{row['year']:<6} {row['source']:<8} {loaded}".rstrip())
+
+
+@calendar_group.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def calendar_load(file: str):
+    """Record the official schedule in FILE (CSV with the header date,kind; kind holiday or
+    workday; one year or more): each year it names is counted by it from now on."""
+    with open(file, "rb") as handle:
+        content = handle.read()
+    try:
+        loaded = service().load_calendar(content, file=os.path.basename(file), actor=_actor())
+    except DomainError as error:
+        _fail(error)
+    for year in loaded["years"]:
+        click.echo(f"{year['year']}: {year['holidays']} holidays, {year['workdays']} make-up "
+                   "working days")
+    click.echo(f"loaded {loaded['file']} (sha256 {loaded['sha256']})")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(users)
+    app.cli.add_command(calendar_group)
     app.cli.add_command(demo)
     app.cli.add_command(projections_group)
     app.cli.add_command(cli_audit.audit)

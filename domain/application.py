@@ -42,7 +42,10 @@ from domain.errors import (
     UserNotFound,
 )
 from domain.fields import TYPE_OF_CLASS
+from domain.history import History
+from domain.obligations import standing
 from domain.project import Project
+from domain.scheduling import Scheduling
 from domain.tables import creating_tables
 from domain.users import User, user_id
 from domain.views import project_summary, project_view
@@ -91,7 +94,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Dispatching, Application[UUID]):
+class Banban(Dispatching, Scheduling, Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"
@@ -317,10 +320,12 @@ class Banban(Dispatching, Application[UUID]):
 
     def clocks(self, project_id: UUID | str) -> dict[str, Any]:
         """A project's flags today, each with its explanation, and its milestones' colours."""
-        project = self._project(project_id, for_reading=True)
-        today = self.clock()
-        return {"today": today, "flags": [asdict(flag) for flag in clocks.flags(project, today)],
-                "milestone_colours": clocks.milestone_colours(project, today)}
+        history = History(self._project(project_id, for_reading=True))
+        today, calendar = self.clock(), self.calendar().watch()
+        found = standing(history, today, calendar)
+        flags = [asdict(flag) for flag in clocks.flags_of(history, found, calendar)]
+        return {"today": today, "flags": flags, "milestone_colours": clocks.colours_of(found),
+                "calendar_warnings": calendar.warnings()}
 
     def project_ids(self) -> Iterator[UUID]:
         """Ids of every project, in signing order."""
@@ -350,7 +355,7 @@ class Banban(Dispatching, Application[UUID]):
                               field="username", code="not_an_agent")
         ids = self.project_ids() if project_ids is None else project_ids
         projects = [self._project(i, for_reading=True) for i in ids]
-        return board(username, projects, self.clock())
+        return board(username, projects, self.clock(), calendar=self.calendar())
 
     def _project(self, project_id: UUID | str, version: int | None = None, *,
                  for_reading: bool = False) -> Project:

@@ -1,7 +1,9 @@
 """An agent's live board: their projects with colours, open problems and commitments with their
 clocks, the last event, and for a chief agent the load of their teams.
 
-Pure: it reads Project aggregates and `today`; the service loads them and the API serves it.
+Pure: it reads Project aggregates, `today` and the working-day calendar; the service loads them
+and the API serves it. What is open, due and late is the rules' (domain.obligations), judged on
+`today` exactly as a report judged on that day.
 """
 
 from __future__ import annotations
@@ -11,18 +13,26 @@ from datetime import date
 from typing import Any
 
 from domain import clocks
+from domain.calendar import WorkingCalendar
+from domain.history import History
+from domain.obligations import CommitmentState, ProblemState, Standing, standing
 from domain.project import Project
 from domain.views import next_milestone
 
 
-def board(username: str, projects: list[Project], today: date) -> dict[str, Any]:
+def board(username: str, projects: list[Project], today: date, *, calendar: WorkingCalendar
+          ) -> dict[str, Any]:
     """The board of `username` over the projects whose team they are on."""
     mine = [p for p in projects if username in p.team]
-    cards = sorted((_card(username, p, today) for p in mine), key=_urgency)
-    led = [p for p in mine if p.chief_agent == username]
+    watched = calendar.watch()
+    judged = [(p, *_judged(p, today, watched)) for p in mine]
+    cards = sorted((_card(username, p, found, flags) for p, found, flags in judged),
+                   key=_urgency)
+    led = [(p, found, flags) for p, found, flags in judged if p.chief_agent == username]
     return {
         "username": username,
         "today": today,
+        "calendar_warnings": watched.warnings(),
         "counts": {
             "projects": len(cards),
             "as_chief": len(led),
@@ -32,18 +42,25 @@ def board(username: str, projects: list[Project], today: date) -> dict[str, Any]
             "open_commitments": sum(len(c["open_commitments"]) for c in cards),
         },
         "projects": cards,
-        "team_load": _team_load(led, today),
+        "team_load": _team_load(led),
     }
 
 
-def _card(username: str, project: Project, today: date) -> dict[str, Any]:
-    found = clocks.flags(project, today)
+def _judged(project: Project, today: date, calendar: WorkingCalendar
+            ) -> tuple[Standing, list[clocks.Flag]]:
+    history = History(project)
+    found = standing(history, today, calendar)
+    return found, clocks.flags_of(history, found, calendar)
+
+
+def _card(username: str, project: Project, judged: Standing, found: list[clocks.Flag]
+          ) -> dict[str, Any]:
     by_subject: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for flag in found:
         by_subject.setdefault((flag.subject["kind"], flag.subject["id"]), []).append(_flag(flag))
     upcoming = next_milestone(project)
     if upcoming:
-        colours = clocks.milestone_colours(project, today)
+        colours = clocks.colours_of(judged)
         upcoming = upcoming | {"colour": colours.get(upcoming["milestone"], clocks.GREEN)}
     return {
         "id": project.id,
@@ -56,13 +73,13 @@ def _card(username: str, project: Project, today: date) -> dict[str, Any]:
         "chief_agent": project.chief_agent,
         "next_milestone": upcoming,
         "open_problems": [
-            _open_problem(problem, by_subject.get(("problem", problem["id"]), []))
-            for problem in project.problems.values() if problem["status"] == "open"
+            _open_problem(problem, by_subject.get(("problem", problem.problem_id), []))
+            for problem in judged.open_problems
         ],
         "open_commitments": [
-            _open_commitment(approval, by_subject.get(("commitment", approval["id"]), []))
-            for approval in project.approvals.values()
-            if approval["commitment"] and approval["commitment"]["fulfilled_on"] is None
+            _open_commitment(commitment, by_subject.get(("commitment", commitment.approval_id),
+                                                        []))
+            for commitment in judged.open_commitments
         ],
         "flags": [_flag(flag) for flag in found],
         "red_flags": sum(1 for flag in found if flag.colour == clocks.RED),
@@ -71,22 +88,23 @@ def _card(username: str, project: Project, today: date) -> dict[str, Any]:
     }
 
 
-def _open_problem(problem: dict[str, Any], flags: list[dict[str, Any]]) -> dict[str, Any]:
+def _open_problem(problem: ProblemState, flags: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "id": problem["id"], "title": problem["title"], "raised_on": problem["raised_on"],
-        "same_day": problem["same_day"], "responsible_unit": problem["responsible_unit"],
-        "has_plan": problem["plan"] is not None, "escalated_to": problem["escalated_to"],
-        "last_activity_on": problem["last_activity_on"], "flags": flags,
+        "id": problem.problem_id, "title": problem.title, "raised_on": problem.raised_on,
+        "same_day": problem.same_day, "responsible_unit": problem.responsible_unit,
+        "has_plan": problem.has_plan, "escalated_to": problem.escalated_to,
+        "owner": problem.owner, "last_activity_on": problem.last_activity_on,
+        "working_days_open": problem.working_days_open, "flags": flags,
     }
 
 
-def _open_commitment(approval: dict[str, Any], flags: list[dict[str, Any]]) -> dict[str, Any]:
-    commitment = approval["commitment"]
+def _open_commitment(commitment: CommitmentState, flags: list[dict[str, Any]]
+                     ) -> dict[str, Any]:
     return {
-        "approval_id": approval["id"], "item": approval["item"],
-        "department": approval["department"], "granted_on": approval["decided_on"],
-        "missing_documents": list(commitment["missing_documents"]),
-        "due_on": commitment["due_on"], "flags": flags,
+        "approval_id": commitment.approval_id, "item": commitment.item,
+        "department": commitment.department, "granted_on": commitment.granted_on,
+        "missing_documents": list(commitment.missing_documents),
+        "promised_on": commitment.promised_on, "due_on": commitment.due_on, "flags": flags,
     }
 
 
@@ -100,12 +118,12 @@ def _urgency(card: dict[str, Any]) -> tuple:
             upcoming["planned_on"] if upcoming else date.max, card["name"])
 
 
-def _team_load(led: list[Project], today: date) -> list[dict[str, Any]]:
+def _team_load(led: list[tuple[Project, Standing, list[clocks.Flag]]]) -> list[dict[str, Any]]:
     """For a chief agent: each member of their teams, with what they carry on those projects."""
     load: dict[str, dict[str, Any]] = {}
-    for project in led:
-        red = sum(1 for flag in clocks.flags(project, today) if flag.colour == clocks.RED)
-        open_problems = sum(1 for p in project.problems.values() if p["status"] == "open")
+    for project, judged, found in led:
+        red = sum(1 for flag in found if flag.colour == clocks.RED)
+        open_problems = len(judged.open_problems)
         for member in project.team:
             row = load.setdefault(member, {"username": member, "projects": 0,
                                            "open_problems": 0, "red_flags": 0})

@@ -1,10 +1,11 @@
 """Dispatch reports (一周一调度、半月一汇报、一月一督查、一季一通报): one period over all projects.
 
-Pure: a report reads Project aggregates and a Period and returns plain data. Everything counts by
-business date (the date an event happened, not when it was recorded), on the history as
-corrected (amended values applied, voided events left out), and nothing dated after the period's
-last day counts: a past period's report is what its days held, a late entry moves the period it
-is dated in. The sections and the definitions behind them are in domain.dispatch_sections.
+Pure: a report reads Project aggregates, a Period, the day it is judged on and the working-day
+calendar, and returns plain data. Everything counts by business date (the date an event
+happened, not when it was recorded), on the history as corrected (amended values applied,
+voided events left out), and nothing dated after the day the report is judged on counts.
+What is due, late, open and owed is decided by domain.obligations, the rules the boards and
+flags read too; the sections are in domain.dispatch_sections.
 
 Rates are fractions to four places, 0 when there is nothing to measure.
 """
@@ -13,71 +14,100 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from domain import clocks
 from domain import dispatch_sections as sections
-from domain.dispatch_sections import History, ratio
+from domain.calendar import WorkingCalendar
+from domain.collation import pinyin_key
+from domain.dispatch_sections import Judged, ratio
+from domain.errors import DomainError
+from domain.history import History
+from domain.obligations import problems_on, standing
 from domain.periods import Period
 from domain.project import Project
 
-# The figures a period contributes to its enclosing one (以周促月、以月促季、以季保年). All but
-# problems_solved are sums over days, so neighbouring periods add up to the enclosing one; a
-# problem solved in one week and reopened in the next is solved in neither the month nor both.
+# The figures a period contributes to the periods it rolls up into (以周促月、以月促季、以季保年).
+# All but problems_solved are sums over days, so neighbouring periods add up to the enclosing
+# one; a problem solved in one week and reopened in the next is solved in neither the month
+# nor both.
 HEADLINE = ("signed", "milestones_reached", "approvals_granted", "problems_raised",
             "problems_solved", "investment_completed")
 
 
-def dispatch_report(period: Period, projects: list[Project], today: date | None = None
-                    ) -> dict[str, Any]:
+def judged_on(period: Period, today: date | None) -> date:
+    """The day a period's report is judged on: its last day, or today while it runs.
+    A period that has not begun has no report (DomainError future_period)."""
+    if today is not None and period.start > today:
+        raise DomainError(f"{period.id} has not begun (today is {today}): it has no report yet",
+                          field="period", code="future_period")
+    return period.end if today is None else min(period.end, today)
+
+
+def dispatch_report(period: Period, projects: list[Project], today: date | None = None, *,
+                    calendar: WorkingCalendar) -> dict[str, Any]:
     """The dispatch report of a period over these projects, as plain data.
 
-    What stands at the period's end (phases, overdue milestones and commitments, red flags) is
-    judged on its last day, or on `today` while the period is still running: a milestone due
-    on Friday is not overdue on Wednesday. Counts of what happened in the period take its days.
+    What stands (phases, overdue milestones and commitments, open problems, red flags) is
+    judged on `as_of`: the period's last day, or `today` while the period is still running (a
+    milestone due on Friday is not overdue on Wednesday). Counts of what happened in the
+    period take its days. `calendar_warnings` names the years whose official calendar is not
+    known that any count in the report crossed.
     """
+    as_of = judged_on(period, today)
+    watched = calendar.watch()
     histories = [History(project) for project in projects]
+    judged = [Judged(h, standing(h, as_of, watched)) for h in histories]
     start, end = period.start, period.end
-    as_of = end if today is None else max(start, min(end, today))
-    problems = sections.problems(histories, start, end)
-    reached = sections.milestones_reached(histories, start, end)
-    approvals = sections.approvals_granted(histories, start, end)
-    return {
+    problems = sections.problems([(h, s.problems) for h, s in judged], start, end, watched)
+    reached = sections.milestones_reached(histories, start, end, watched)
+    approvals = sections.approvals_granted(histories, start, end, watched)
+    report = {
         "period": _period(period) | {"as_of": as_of},
         "projects_by_phase_and_status": sections.projects_by_phase_and_status(histories, as_of),
         "signed": sections.signed(histories, start, end),
         "milestones_reached": reached,
-        "milestones_overdue": sections.milestones_overdue(histories, as_of),
+        "milestones_overdue": sections.milestones_overdue(judged),
         "approvals_granted": approvals,
-        "commitments": sections.commitments(histories, start, end, as_of),
+        "commitments": sections.commitments(judged, start, end),
         "problems": problems,
+        "suspensions": sections.suspensions(judged),
         "escalations_and_instructions": sections.escalations_and_instructions(
             histories, start, end),
         "investment": sections.investment(histories, start, end),
-        "red_flags": red_flags(projects, as_of),
+        "red_flags": red_flags(judged, watched),
         "rankings": rankings(reached, approvals, problems),
-        "roll_up": roll_up(histories, period),
+        "roll_up": roll_up(histories, period, as_of, watched),
     }
+    report["calendar_warnings"] = watched.warnings()
+    return report
 
 
-def headline(histories: list[History], start: date, end: date) -> dict[str, int]:
-    """The headline figures of the days from start to end."""
-    problems = sections.problems(histories, start, end)
+def headline(histories: list[History], start: date, end: date, calendar: WorkingCalendar
+             ) -> dict[str, int]:
+    """The headline figures of the days from start to end (end no later than the day judged
+    on), by the same sections as the report."""
+    problems = sections.problems([(h, problems_on(h, end, calendar)) for h in histories],
+                                 start, end, calendar)
     return {
         "signed": sections.signed(histories, start, end)["count"],
-        "milestones_reached": sections.milestones_reached(histories, start, end)["count"],
-        "approvals_granted": sections.approvals_granted(histories, start, end)["count"],
+        "milestones_reached": sections.milestones_reached(histories, start, end,
+                                                          calendar)["count"],
+        "approvals_granted": sections.approvals_granted(histories, start, end,
+                                                        calendar)["count"],
         "problems_raised": problems["raised_count"],
         "problems_solved": problems["solved_count"],
         "investment_completed": sections.investment(histories, start, end)["completed"],
     }
 
 
-def red_flags(projects: list[Project], end: date) -> dict[str, Any]:
-    """The red flags standing on the period's last day, each with its owner and reasons."""
-    found = [asdict(flag) for project in projects for flag in clocks.flags(project, end)
+def red_flags(judged: list[Judged], calendar: WorkingCalendar) -> dict[str, Any]:
+    """The red flags standing on the day judged on, each with its owner and reasons."""
+    found = [asdict(flag) for history, standing_ in judged
+             for flag in clocks.flags_of(history, standing_, calendar)
              if flag.colour == clocks.RED]
-    found.sort(key=lambda f: (f["due_on"], f["subject"]["project"], f["rule"],
+    found.sort(key=lambda f: (f["due_on"], pinyin_key(f["subject"]["project"]), f["rule"],
                               f["subject"]["id"]))
     by_owner: dict[str, int] = {}
     for flag in found:
@@ -89,7 +119,8 @@ def red_flags(projects: list[Project], end: date) -> dict[str, Any]:
 
 def rankings(reached: dict[str, Any], approvals: dict[str, Any], problems: dict[str, Any]
              ) -> dict[str, list[dict[str, Any]]]:
-    """Agents and responsible units by on-time rate, best first, ties by name.
+    """Agents and responsible units by on-time rate, best first; equal rates share a rank
+    (1, 1, 3) and are listed by name (pinyin).
 
     Agents: the chief agent of the project on the day a milestone was reached, by milestones
     reached on time over those reached with a plan. Units: approval departments by approvals
@@ -123,34 +154,44 @@ def _tally(rows: list[dict[str, Any]], who: str, verdict: str, names: tuple[str,
 
 
 def _ranked(rows: list[dict[str, Any]], good: str, measured: str) -> list[dict[str, Any]]:
-    for row in rows:
-        row["rate"] = ratio(row[good], row[measured])
-    rows.sort(key=lambda row: (-row["rate"], row["name"]))
-    return [{"rank": rank, **row} for rank, row in enumerate(rows, start=1)]
+    """Rows by rate, best first, with competition ranks: equal rates (as exact fractions)
+    share the rank of the first of them, and the next rate's rank counts them all."""
+    exact = {id(row): Fraction(row[good], row[measured]) for row in rows}
+    rows.sort(key=lambda row: (-exact[id(row)], pinyin_key(row["name"])))
+    ranked, rank, previous = [], 0, None
+    for place, row in enumerate(rows, start=1):
+        if exact[id(row)] != previous:
+            rank, previous = place, exact[id(row)]
+        ranked.append({"rank": rank, **row, "rate": ratio(row[good], row[measured])})
+    return ranked
 
 
-def roll_up(histories: list[History], period: Period) -> dict[str, Any] | None:
-    """How the period contributes to the enclosing one, up to the period's last day.
+def roll_up(histories: list[History], period: Period, as_of: date, calendar: WorkingCalendar
+            ) -> dict[str, Any]:
+    """How the period counts towards the periods it rolls up into, up to `as_of`.
 
-    The contribution is the part of the period inside the enclosing one: the whole period but
-    for a week that straddles two months, which feeds the month holding its Thursday with the
-    days in that month. Shares are contribution / enclosing period to date.
+    A week that straddles two months counts in each, with its days in that month; an
+    enclosing period none of whose days in this one has begun by `as_of` is left out. Each
+    share is the contribution over the enclosing period to date (its first day to the last of
+    this period's days in it, or as_of).
     """
-    up = period.enclosing()
-    if up is None:
-        return None
-    last = min(period.end, up.end)
-    this = headline(histories, period.start, period.end)
-    part = headline(histories, max(period.start, up.start), last)
-    to_date = headline(histories, up.start, last)
-    return {
-        "enclosing": _period(up),
-        "to_date": {"start": up.start, "end": last},
-        "period": this,
-        "contribution": part,
-        "enclosing_to_date": to_date,
-        "share": {name: ratio(part[name], to_date[name]) for name in HEADLINE},
-    }
+    this = headline(histories, period.start, min(period.end, as_of), calendar)
+    into = []
+    for up, first, last in period.rolls_into():
+        if first > as_of:
+            continue
+        last = min(last, as_of)
+        part = headline(histories, first, last, calendar)
+        to_date = headline(histories, up.start, last, calendar)
+        into.append({
+            "enclosing": _period(up),
+            "days": {"start": first, "end": last},
+            "to_date": {"start": up.start, "end": last},
+            "contribution": part,
+            "enclosing_to_date": to_date,
+            "share": {name: ratio(part[name], to_date[name]) for name in HEADLINE},
+        })
+    return {"period": this, "into": into}
 
 
 def _period(period: Period) -> dict[str, Any]:

@@ -12,8 +12,10 @@ from datetime import date
 from typing import Any
 
 from domain import dispatch_sections as sections
-from domain.dispatch_sections import History
-from domain.lifecycle import PHASE_ORDER, phase_of
+from domain.calendar import WorkingCalendar
+from domain.dispatch import judged_on
+from domain.history import History
+from domain.obligations import milestone_due_on, problems_on, skipped
 from domain.periods import Period
 from domain.project import Project
 
@@ -21,44 +23,51 @@ from domain.project import Project
 MAX_TREND_PERIODS = 104
 
 
-def dispatch_trend(periods: list[Period], projects: list[Project]) -> list[dict[str, Any]]:
-    """The trend figures of each period, in the order given."""
+def dispatch_trend(periods: list[Period], projects: list[Project], today: date | None = None, *,
+                   calendar: WorkingCalendar) -> list[dict[str, Any]]:
+    """The trend figures of each period, in the order given, each judged on its last day or
+    `today` while it runs (a period not begun is refused, as its report is)."""
+    days = [judged_on(period, today) for period in periods]
     histories = [History(project) for project in projects]
-    return [_point(histories, period) for period in periods]
+    return [_point(histories, period, as_of, calendar) for period, as_of in zip(periods, days)]
 
 
-def milestones_due(histories: list[History], start: date, end: date) -> dict[str, int]:
-    """Milestones planned (by the plan in force on end) from start to end, and how many of them
-    were reached by end.
+def milestones_due(histories: list[History], start: date, end: date, as_of: date,
+                   calendar: WorkingCalendar) -> dict[str, int]:
+    """Milestones due from start to end (by the plan in force on as_of, moved to a working
+    day by the rules), and how many of them were reached by as_of.
 
-    As in the overdue section, a milestone of a phase the project had passed without it was
-    skipped (e.g. no park review) and is not due; unlike it, a project suspended or terminated
-    since still had its milestones due: the picture shows what was planned against what was done.
+    As in the overdue section, a milestone passed over by a later one reached was skipped and
+    is not due; unlike it, a project suspended or terminated since still had its milestones
+    due: the picture shows what was planned against what was done.
     """
     due = reached = 0
     for history in histories:
-        if not history.signed_by(end):
+        if not history.signed_by(as_of):
             continue
-        done = history.reached_by(end)
-        phase = PHASE_ORDER[history.phase_on(end)]
-        for code, planned_on in history.plans_on(end).items():
-            skipped = code not in done and PHASE_ORDER[phase_of(code)] < phase
-            if start <= planned_on <= end and not skipped:
+        done = list(history.reached_by(as_of))
+        for code, plan in history.plans_on(as_of).items():
+            if skipped(code, done):
+                continue
+            if start <= milestone_due_on(history, plan, as_of, calendar) <= end:
                 due += 1
                 reached += code in done
     return {"due": due, "reached": reached}
 
 
-def _point(histories: list[History], period: Period) -> dict[str, Any]:
+def _point(histories: list[History], period: Period, as_of: date, calendar: WorkingCalendar
+           ) -> dict[str, Any]:
     start, end = period.start, period.end
-    due = milestones_due(histories, start, end)
-    problems = sections.problems(histories, start, end)
+    due = milestones_due(histories, start, end, as_of, calendar)
+    problems = sections.problems([(h, problems_on(h, as_of, calendar)) for h in histories],
+                                 start, end, calendar)
     investment = sections.investment(histories, start, end)
     return {
         "period": {"cadence": period.cadence, "id": period.id, "start": start, "end": end},
         "milestones_due": due["due"],
         "milestones_due_reached": due["reached"],
-        "milestones_reached": sections.milestones_reached(histories, start, end)["count"],
+        "milestones_reached": sections.milestones_reached(histories, start, end,
+                                                          calendar)["count"],
         "problems_raised": problems["raised_count"],
         "problems_solved": problems["solved_count"],
         "investment_completed": investment["completed"],

@@ -85,7 +85,8 @@ class Dispatching:
         period = Period.containing(cadence, today) if period_id is None else \
             self.period(cadence, period_id)
         return self._reused(("report", period, today, as_known_at), lambda: dispatch_report(
-            period, self._projects_known_at(as_known_at), today=today))
+            period, self._projects_known_at(as_known_at), today=today,
+            calendar=self.calendar(as_known_at)))
 
     def _projects_known_at(self, moment: datetime | None) -> list:
         """Every project as recorded by a moment (signed by then), or now; in signing order."""
@@ -237,5 +238,7 @@ class Dispatching:
         periods = [self.period(cadence, period_id)]
         while len(periods) < count:
             periods.insert(0, periods[0].previous())
-        return self._reused(("trend", tuple(periods), self.clock()), lambda: dispatch_trend(
-            periods, [self._project(i, for_reading=True) for i in self.project_ids()]))
+        today = self.clock()
+        return self._reused(("trend", tuple(periods), today), lambda: dispatch_trend(
+            periods, [self._project(i, for_reading=True) for i in self.project_ids()], today,
+            calendar=self.calendar()))

@@ -4,8 +4,9 @@ A period is a span of business dates in the county's time zone (Asia/Shanghai): 
 secretaries enter. Ids are canonical text (`2026-W48`, `2026-11-H2`, `2026-11`, `2026-Q4`), so
 they can key stored reports and URLs; anything else is refused rather than normalised.
 
-Periods roll up (以周促月、以月促季、以季保年): `enclosing()` names the period each one counts
-towards. A `yearly` period exists only as the end of that chain, not as a dispatch cadence.
+Periods roll up (以周促月、以月促季、以季保年): `rolls_into()` names the periods each one counts
+towards, each with the days it gives it (a week that straddles two months gives each its own
+days). A `yearly` period exists only as the end of that chain, not as a dispatch cadence.
 """
 
 from __future__ import annotations
@@ -90,16 +91,23 @@ class Period:
         """Whether a business date falls in this period."""
         return self.start <= day <= self.end
 
-    def enclosing(self) -> Period | None:
-        """The period this one rolls up into (week → month → quarter → year); None for a year."""
-        if self.cadence == "weekly":
-            # A week that straddles two months counts towards the month holding its Thursday,
-            # i.e. four of its seven days: the ISO 8601 rule that gives a week to a year. Each
-            # week then feeds exactly one month, and the month's year is the week's ISO year
-            # (2026-W53, 28 Dec to 3 Jan, feeds 2026-12, not 2027-01).
-            return _containing("monthly", self.start + timedelta(days=3))
-        up = {"half-monthly": "monthly", "monthly": "quarterly", "quarterly": YEARLY}
-        return _containing(up[self.cadence], self.start) if self.cadence in up else None
+    def rolls_into(self) -> list[tuple[Period, date, date]]:
+        """The periods this one rolls up into (week → month, half-month → month, month →
+        quarter, quarter → year; a year into none), each with the first and last of this
+        period's days in it.
+
+        A week that straddles two months counts in each, with its days in that month (and so
+        in the quarter of each of its days): every day is counted once at every level.
+        """
+        up = {"weekly": "monthly", "half-monthly": "monthly", "monthly": "quarterly",
+              "quarterly": YEARLY}.get(self.cadence)
+        if up is None:
+            return []  # a year is the top of the chain
+        found = [_containing(up, self.start)]
+        if not found[0].contains(self.end):
+            found.append(_containing(up, self.end))
+        return [(period, max(self.start, period.start), min(self.end, period.end))
+                for period in found]
 
     def __str__(self) -> str:
         return self.id

@@ -5,7 +5,8 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
-from domain.lifecycle import MILESTONE_ORDER, MILESTONES, PHASE_ORDER, phase_of
+from domain.lifecycle import MILESTONE_ORDER, MILESTONES
+from domain.obligations import open_problems_now, pending_plans_now
 from domain.project import Project
 
 
@@ -24,13 +25,9 @@ def milestones(project: Project) -> list[dict[str, Any]]:
 
 
 def next_milestone(project: Project) -> dict[str, Any] | None:
-    """The earliest planned milestone not yet reached (by planned date), if any."""
-    pending = [
-        (plan["planned_on"], MILESTONE_ORDER[code], code)
-        for code, plan in project.plan.items()
-        # A planned milestone of a phase already passed was skipped (e.g. no park review).
-        if code not in project.reached and PHASE_ORDER[phase_of(code)] >= PHASE_ORDER[project.phase]
-    ]
+    """The earliest milestone the project owes (by planned date), if any."""
+    pending = [(plan["planned_on"], MILESTONE_ORDER[code], code)
+               for code, plan in pending_plans_now(project).items()]
     if not pending:
         return None
     planned_on, _, code = min(pending)
@@ -46,7 +43,7 @@ def project_summary(project: Project) -> dict[str, Any]:
         "phase": project.phase, "status": project.status,
         "chief_agent": project.chief_agent, "co_agents": list(project.co_agents),
         "leader": project.leader, "investment_completed": project.investment_completed,
-        "open_problems": sum(1 for p in project.problems.values() if p["status"] == "open"),
+        "open_problems": len(open_problems_now(project)),
         "next_milestone": next_milestone(project),
         # Its values are text, numbers and dates: a shallow copy is a whole one.
         "last_event": dict(project.last_event) if project.last_event else None,

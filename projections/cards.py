@@ -25,6 +25,11 @@ PROJECT_TOPICS = tuple(sorted(
     get_topic(cls) for cls in vars(Project).values()
     if isinstance(cls, type) and issubclass(cls, Project.Event) and cls is not Project.Event
 ))
+# The live cards' tables. The number moves when what a card holds changes (v2: next milestones
+# and open problems by domain.obligations), so that a deployment upgraded to new code builds
+# new cards from the events instead of serving ones made by the old rules; the old tables are
+# left as they were (drop them at leisure).
+CARDS_PREFIX = "banban_cards_v2"
 # Projects kept folded by a cards projection between batches (see ProjectCards._project_at).
 FOLDED = 1_000
 
@@ -45,7 +50,7 @@ class CardsView(View, ABC):
 class ProjectCards(Projection[CardsView]):
     """Keeps one card per project, as of the last event the view has processed."""
 
-    name = "banban_cards"
+    name = CARDS_PREFIX
     topics = PROJECT_TOPICS
 
     def __init__(self, view: CardsView, app: Banban, repository: Repository | None = None,
@@ -115,6 +120,6 @@ def card_out(row: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def open_cards_view(app: Banban, prefix: str = "banban_cards") -> CardsView:
+def open_cards_view(app: Banban, prefix: str = CARDS_PREFIX) -> CardsView:
     """The cards view for the application's store, its tables created if missing."""
     return open_view(app, "cards", prefix)  # type: ignore[return-value]

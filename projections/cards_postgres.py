@@ -9,14 +9,14 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from projections.cards import CardsView, card_out
+from projections.cards import CARDS_PREFIX, CardsView, card_out
 from projections.views_postgres import PostgresView
 
 
 class PostgresCardsView(PostgresView, CardsView):
     """Cards, team rows and tracking in PostgreSQL, written in one transaction per save."""
 
-    default_prefix = "banban_cards"
+    default_prefix = CARDS_PREFIX
     tables = {"": ("project_id",), "team": ("username", "project_id")}
     indexes = ("phase", "status", "team_project")
 

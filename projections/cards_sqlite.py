@@ -9,14 +9,14 @@ from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteCursor
 
-from projections.cards import CardsView, card_out
+from projections.cards import CARDS_PREFIX, CardsView, card_out
 from projections.views_sqlite import SQLiteView
 
 
 class SQLiteCardsView(SQLiteView, CardsView):
     """Cards, team rows and tracking in one SQLite file, written in one transaction per save."""
 
-    default_prefix = "banban_cards"
+    default_prefix = CARDS_PREFIX
     tables = {"": ("project_id",), "team": ("username", "project_id")}
 
     def view_statements(self) -> list[str]:

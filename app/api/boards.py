@@ -21,7 +21,12 @@ class FlagSchema(ma.Schema):
     colour = ma.fields.String(metadata={"enum": ["red", "yellow"]})
     subject = ma.fields.Dict(metadata={"description": "kind, id, title, project_id, project"})
     owner = ma.fields.String(metadata={"description": "who must act: a username or office"})
-    due_on = ma.fields.Date()
+    due_on = ma.fields.Date(metadata={"description": "the working day it is due by (a date "
+                                      "on a day off moves to the next working day)"})
+    working_days_late = ma.fields.Integer(metadata={
+        "description": "red: whole working days late, at least 1; yellow: 0"})
+    working_days_left = ma.fields.Integer(allow_none=True, metadata={
+        "description": "yellow: working days until due_on (0: due today)"})
     explanation = ma.fields.String(metadata={"description": "the rule, applied, in words"})
     thresholds = ma.fields.Dict(metadata={"description": "the rule's working-day limits"})
     events = ma.fields.List(ma.fields.Dict(), metadata={
@@ -42,7 +47,11 @@ class OpenProblemSchema(ma.Schema):
     responsible_unit = ma.fields.String(allow_none=True)
     has_plan = ma.fields.Boolean()
     escalated_to = ma.fields.String(allow_none=True)
+    owner = ma.fields.String(metadata={"description": "who must act: the chief agent, or "
+                                       "whoever an escalation handed it to (or office)"})
     last_activity_on = ma.fields.Date()
+    working_days_open = ma.fields.Integer(metadata={
+        "description": "working days since it was raised (days suspended not counted)"})
     flags = ma.fields.List(ma.fields.Nested(FlagSchema))
 
 
@@ -52,7 +61,9 @@ class OpenCommitmentSchema(ma.Schema):
     department = ma.fields.String()
     granted_on = ma.fields.Date()
     missing_documents = ma.fields.List(ma.fields.String())
-    due_on = ma.fields.Date()
+    promised_on = ma.fields.Date(metadata={"description": "the date the investor promised"})
+    due_on = ma.fields.Date(metadata={"description": "promised_on, moved to the next working "
+                                      "day if it is a day off"})
     flags = ma.fields.List(ma.fields.Nested(FlagSchema))
 
 
@@ -81,9 +92,18 @@ class TeamLoadSchema(ma.Schema):
     red_flags = ma.fields.Integer()
 
 
+class CalendarWarningSchema(ma.Schema):
+    year = ma.fields.Integer()
+    source = ma.fields.String(metadata={"enum": ["unknown"]})
+    message = ma.fields.String()
+
+
 class BoardSchema(ma.Schema):
     username = ma.fields.String()
     today = ma.fields.Date(metadata={"description": "the business date the clocks ran on"})
+    calendar_warnings = ma.fields.List(ma.fields.Nested(CalendarWarningSchema), metadata={
+        "description": "years whose official calendar is not known that a count crossed: "
+                       "their working days were counted Monday to Friday"})
     counts = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     projects = ma.fields.List(ma.fields.Nested(BoardProjectSchema),
                               metadata={"description": "most urgent first"})

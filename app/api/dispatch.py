@@ -27,8 +27,10 @@ _PERIOD = {"in": "path", "name": "period", "required": True,
 
 
 _REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, milestones_reached, "
-           "milestones_overdue, approvals_granted, commitments, problems, "
-           "escalations_and_instructions, investment, red_flags, rankings, roll_up")
+           "milestones_overdue, approvals_granted, commitments, problems, suspensions, "
+           "escalations_and_instructions, investment, red_flags, rankings, roll_up, "
+           "calendar_warnings (years whose official calendar is not known that a count "
+           "crossed). A period that has not begun is 422 future_period.")
 
 
 class SealSchema(ma.Schema):

@@ -19,7 +19,7 @@ from typing import Any
 from eventsourcing.application import Repository
 
 from domain.application import Banban
-from projections.cards import ProjectCards
+from projections.cards import CARDS_PREFIX, ProjectCards
 from projections.chain import EventChain, open_chain_view
 from projections.runner import catch_up
 from projections.views import View, open_view
@@ -65,7 +65,7 @@ def replay(app: Banban, live: dict[str, ProjectCards | EventChain],
     for projection in live.values():
         catch_up(app, projection, stop=position)
     with scratch_datastore(app) as datastore:
-        replayed = {"cards": ProjectCards(open_view(app, "cards", "banban_cards", datastore), app,
+        replayed = {"cards": ProjectCards(open_view(app, "cards", CARDS_PREFIX, datastore), app,
                                           repository=Repository(event_store=app.events)),
                     "chain": EventChain(open_chain_view(app, datastore=datastore), app)}
         result = Replay(position, {}, [])

@@ -19,7 +19,6 @@ from markupsafe import Markup, escape
 
 from app.web import labels
 from app.web.format import day, money
-from domain.calendar import working_days_between
 
 Row = dict[str, Any]
 NUMERIC = ("int", "number", "money", "rate")
@@ -49,7 +48,8 @@ class Column:
 
     Kinds: text, int, number (int or float), date, money (integer yuan), rate (a fraction),
     yes_no (True/False/None, shown with `words`), project (the row's project name, linked),
-    person (a username), code (shown through the `codes` table), list (of texts). A column
+    person (a username), owner (a username or "office"), code (shown through the `codes`
+    table), list (of texts). A column
     whose rows mix kinds (the roll-up's money and counts) names a function of the row.
     """
 
@@ -98,6 +98,8 @@ def text(column: Column, row: Row, context: Context) -> str:
         return str(column.words[0] if value else column.words[1])
     if kind == "person":
         return context.person(value)
+    if kind == "owner":
+        return context.owner(value)
     if kind == "code":
         return labels.label(column.codes or {}, value)
     if kind == "list":
@@ -132,7 +134,7 @@ def percent(fraction: float) -> str:
 def flag_reason(flag: dict[str, Any], end: date) -> str:
     """Why a flag is red, in a sentence of the reader's language, from the flag's own data."""
     subject, due = flag["subject"], flag["due_on"]
-    late = working_days_between(due, end)
+    late = flag["working_days_late"]
     thresholds = flag["thresholds"]
     facts = {"title": subject["title"], "due": day(due), "end": day(end), "days": late}
     rule = flag["rule"]
@@ -173,7 +175,7 @@ def flag_rows(report: dict[str, Any], context: Context) -> list[Row]:
             "kind": labels.label(labels.SUBJECT_LABELS, subject["kind"]), "title": title,
             "rule": labels.label(labels.RULE_NAMES, flag["rule"]),
             "owner": context.owner(flag["owner"]), "due_on": flag["due_on"],
-            "working_days_late": working_days_between(flag["due_on"], context.end),
+            "working_days_late": flag["working_days_late"],
             "reason": flag_reason(flag, context.end),
             "thresholds": [(labels.label(labels.THRESHOLD_LABELS, name), value)
                            for name, value in flag["thresholds"].items()],
@@ -190,6 +192,13 @@ def flag_rows(report: dict[str, Any], context: Context) -> list[Row]:
 
 PROJECT = Column(_l("Project"), "project", "project")
 ON_TIME = (_l("On time"), _l("Late"))
+# The columns every table of commitments, and every table of problems, begins with.
+COMMITMENT = (PROJECT, Column(_l("Approval item"), "item"),
+              Column(_l("Department"), "department"),
+              Column(_l("Missing documents"), "missing_documents", "list"))
+PROBLEM = (PROJECT, Column(_l("Problem"), "title"),
+           Column(_l("Responsible unit"), "responsible_unit"),
+           Column(_l("Raised on"), "raised_on", "date"))
 
 
 def _phase_rows(report: dict[str, Any], _: Context) -> list[Row]:
@@ -200,13 +209,27 @@ def _phase_rows(report: dict[str, Any], _: Context) -> list[Row]:
 
 
 def _roll_up_rows(report: dict[str, Any], _: Context) -> list[Row]:
+    """A row per figure and enclosing period (a week straddling two months has two)."""
     roll = report["roll_up"]
-    if roll is None:
-        return []
-    return [{"figure": name, "period": roll["period"][name],
-             "contribution": roll["contribution"][name],
-             "enclosing": roll["enclosing_to_date"][name], "share": roll["share"][name]}
-            for name in labels.ROLL_UP_LABELS]
+    return [{"into": into["enclosing"]["id"], "figure": name, "period": roll["period"][name],
+             "contribution": into["contribution"][name],
+             "enclosing": into["enclosing_to_date"][name], "share": into["share"][name]}
+            for into in roll["into"] for name in labels.ROLL_UP_LABELS]
+
+
+def _suspension_rows(report: dict[str, Any], context: Context) -> list[Row]:
+    """Each suspended project, with what it was late on when suspended."""
+    return [row | {"late_items": separator().join(
+        gettext("%(item)s, %(days)s working days late", item=_item(late),
+                days=late["working_days_late"]) for late in row["late"])}
+        for row in report["suspensions"]["projects"]]
+
+
+def _item(obligation: dict[str, Any]) -> str:
+    """What an obligation is about, in the reader's language."""
+    if obligation["kind"] == "milestone":
+        return str(labels.label(labels.MILESTONE_LABELS, obligation["title"]))
+    return f"{labels.label(labels.RULE_NAMES, obligation['rule'])}: {obligation['title']}"
 
 
 def _section(*path: str) -> Callable[[dict[str, Any], Context], list[Row]]:
@@ -251,6 +274,7 @@ TABLES: tuple[Table, ...] = (
           _section("milestones_overdue", "milestones"), (
               PROJECT, Column(_l("Milestone"), "milestone", "code", labels.MILESTONE_LABELS),
               Column(_l("Planned for"), "planned_on", "date"),
+              Column(_l("Due by"), "due_on", "date"),
               Column(_l("Working days overdue"), "working_days_overdue", "int"),
               Column(_l("Owner"), "owner", "person")), _l("None overdue.")),
     Table("approvals", _l("Approvals granted"), _section("approvals_granted", "approvals"), (
@@ -261,31 +285,34 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Target (working days)"), "target_working_days", "int"),
         Column(_l("Within target"), "within_target", "yes_no"))),
     Table("commitments_due", _l("Commitments due"), _section("commitments", "due"), (
-        PROJECT, Column(_l("Approval item"), "item"), Column(_l("Department"), "department"),
-        Column(_l("Missing documents"), "missing_documents", "list"),
-        Column(_l("Due on"), "due_on", "date"),
+        *COMMITMENT, Column(_l("Promised for"), "promised_on", "date"),
+        Column(_l("Due by"), "due_on", "date"),
         Column(_l("Fulfilled on"), "fulfilled_on", "date"))),
     Table("commitments_overdue", _l("Commitments overdue"), _section("commitments", "overdue"), (
-        PROJECT, Column(_l("Approval item"), "item"), Column(_l("Department"), "department"),
-        Column(_l("Missing documents"), "missing_documents", "list"),
-        Column(_l("Due on"), "due_on", "date"),
+        *COMMITMENT, Column(_l("Promised for"), "promised_on", "date"),
+        Column(_l("Due by"), "due_on", "date"),
         Column(_l("Working days overdue"), "working_days_overdue", "int"),
         Column(_l("Owner"), "owner", "person")), _l("None overdue.")),
-    Table("problems_raised", _l("Problems raised"), _section("problems", "raised"), (
-        PROJECT, Column(_l("Problem"), "title"),
-        Column(_l("Responsible unit"), "responsible_unit"),
-        Column(_l("Raised on"), "raised_on", "date"))),
+    Table("commitments_closed", _l("Commitments closed by termination"),
+          _section("commitments", "closed_by_termination"), (
+              *COMMITMENT, Column(_l("Due by"), "due_on", "date"),
+              Column(_l("Closed on"), "closed_on", "date"))),
+    Table("problems_raised", _l("Problems raised"), _section("problems", "raised"), PROBLEM),
     Table("problems_solved", _l("Problems solved"), _section("problems", "solved"), (
-        PROJECT, Column(_l("Problem"), "title"),
-        Column(_l("Responsible unit"), "responsible_unit"),
-        Column(_l("Raised on"), "raised_on", "date"),
+        *PROBLEM,
         Column(_l("Solved on"), "resolved_on", "date"),
         Column(_l("Working days to solve"), "working_days", "int"))),
     Table("problems_open", _l("Problems open"), _section("problems", "open"), (
-        PROJECT, Column(_l("Problem"), "title"),
-        Column(_l("Responsible unit"), "responsible_unit"),
-        Column(_l("Raised on"), "raised_on", "date"),
-        Column(_l("Working days open"), "working_days_open", "int")), _l("None open.")),
+        *PROBLEM,
+        Column(_l("Working days open"), "working_days_open", "int"),
+        Column(_l("Owner"), "owner", "owner")), _l("None open.")),
+    Table("problems_closed", _l("Problems closed by termination"),
+          _section("problems", "closed_by_termination"), (
+              *PROBLEM, Column(_l("Closed on"), "closed_on", "date"))),
+    Table("suspensions", _l("Suspended projects"), _suspension_rows, (
+        PROJECT, Column(_l("Suspended on"), "since", "date"), Column(_l("Reason"), "reason"),
+        Column(_l("Chief agent"), "chief_agent", "person"),
+        Column(_l("Late when suspended"), "late_items")), _l("None suspended.")),
     Table("problems_by_unit", _l("Problems by unit"), _section("problems", "by_unit"), (
         Column(_l("Responsible unit"), lambda row: row["unit"] or gettext("No unit named")),
         Column(_l("Raised"), "raised", "int"), Column(_l("Solved"), "solved", "int"),
@@ -309,7 +336,7 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Share of plan"), "ratio_to_plan", "rate")), _l("No projects signed yet.")),
     Table("rank_agents", _l("Agents by on-time rate"), _section("rankings", "agents"), (
         Column(_l("Rank"), "rank", "int"), Column(_l("Agent"), "name", "person"),
-        Column(_l("Milestones on time"), "on_time", "int"),
+        Column(_l("Milestones reached on time"), "on_time", "int"),
         Column(_l("Milestones with a plan"), "with_plan", "int"),
         Column(_l("On-time rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
     Table("rank_departments", _l("Units by approvals on time"),
@@ -323,6 +350,7 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Solved"), "solved", "int"), Column(_l("To solve"), "to_solve", "int"),
         Column(_l("Solution rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
     Table("roll_up", _l("Roll-up"), _roll_up_rows, (
+        Column(_l("Counted towards"), "into"),
         Column(_l("Figure"), "figure", "code", labels.ROLL_UP_LABELS),
         Column(_l("This period"), "period", _figure_kind),
         Column(_l("Counted towards the enclosing period"), "contribution", _figure_kind),
@@ -356,7 +384,7 @@ FIGURES: tuple[Column, ...] = (
     Column(_l("Projects signed"), _at("signed", "count"), "int"),
     Column(_l("Investment signed"), _at("signed", "total_investment"), "money"),
     Column(_l("Milestones reached"), _at("milestones_reached", "count"), "int"),
-    Column(_l("Milestones on time"), _at("milestones_reached", "on_time_rate",
+    Column(_l("Milestone on-time rate"), _at("milestones_reached", "on_time_rate",
                                          unless_zero="with_plan"), "rate"),
     Column(_l("Milestones overdue"), _at("milestones_overdue", "count"), "int"),
     Column(_l("Approvals granted"), _at("approvals_granted", "count"), "int"),
@@ -369,6 +397,9 @@ FIGURES: tuple[Column, ...] = (
     Column(_l("Problems raised"), _at("problems", "raised_count"), "int"),
     Column(_l("Problems solved"), _at("problems", "solved_count"), "int"),
     Column(_l("Problems open"), _at("problems", "open_count"), "int"),
+    Column(_l("Problems closed by termination"), _at("problems", "closed_by_termination_count"),
+           "int"),
+    Column(_l("Projects suspended"), _at("suspensions", "count"), "int"),
     Column(_l("Solution rate"), _at("problems", "solution_rate", unless_zero="to_solve_count"),
            "rate"),
     Column(_l("Median working days to solve"),

@@ -45,6 +45,9 @@ def dispatch(cadence: str, period: str | None = None):
         return _go(cadence, request.args["go"], period)
     banban = service()
     shown = banban.period(cadence, period)
+    today = banban.clock()
+    if shown.start > today:
+        return _not_begun(cadence, shown, today)
     report = banban.dispatch(cadence, shown.id)
     context = _context(report)
     # Red flags show as explanations to open rather than as a table (Excel has the table).
@@ -59,12 +62,25 @@ def dispatch(cadence: str, period: str | None = None):
         publication=publication, published=_published_text(publication, context),
         owners=[(context.owner(row["owner"]), row["count"])
                 for row in report["red_flags"]["by_owner"]],
-        cadences=[(c, labels.CADENCE_LABELS[c], _switch_to(c, shown, banban.clock()))
-                  for c in CADENCES],
+        cadences=_cadences(shown, today),
         meeting=labels.CADENCE_LABELS[cadence], motto=labels.MOTTO_LABELS[cadence],
-        is_current=shown.contains(banban.clock()),
+        is_current=shown.contains(today), has_next=shown.next().start <= today,
         approval_target=INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS,
+        calendar_warnings=report["calendar_warnings"],
     )
+
+
+def _not_begun(cadence: str, shown: Period, today: date):
+    """A period that has not begun has no report: say so, and lead to the current one."""
+    return render_template(
+        "leaders/not_begun.html", cadence=cadence, period=shown, today=today,
+        current=Period.containing(cadence, today), cadences=_cadences(shown, today),
+        meeting=labels.CADENCE_LABELS[cadence]), 422
+
+
+def _cadences(shown: Period, today: date) -> list[tuple[str, Any, str]]:
+    """Each cadence's name and the page of it for the same time."""
+    return [(c, labels.CADENCE_LABELS[c], _switch_to(c, shown, today)) for c in CADENCES]
 
 
 @bp.get("/dispatch/<cadence>/<period>.xlsx")
@@ -145,7 +161,7 @@ def _period_of(cadence: str, wanted: str) -> Period | None:
 
 def _switch_to(cadence: str, shown: Period, today: date) -> str:
     """The page of another cadence for the same time: today's period if this one is today's,
-    else the one holding this period's middle (a week's Thursday, as the roll-up counts it)."""
+    else the one holding this period's middle (a week's Thursday)."""
     if shown.contains(today):
         return url_for(".dispatch", cadence=cadence)
     middle = shown.start + timedelta(days=(shown.end - shown.start).days // 2)

@@ -125,7 +125,7 @@ def test_the_sections_show_the_reports_figures(client, county, api):
     problems = section(html, "problems-section")
     assert "本期新增问题 0 个，解决 0 个，期末未解决 1 个" in problems
     roll_up = section(html, "roll-up-section")
-    assert "汇总至 2026-11" in roll_up and "以周促月" in roll_up
+    assert "计入 2026-11" in roll_up and "以周促月" in roll_up
 
 
 def test_the_pictures_are_inline_svg_carrying_the_figures_of_the_last_six_weeks(
@@ -153,12 +153,11 @@ def test_the_pictures_are_inline_svg_carrying_the_figures_of_the_last_six_weeks(
 
 
 @pytest.mark.parametrize("path, previous, following", [
-    ("/dispatch/weekly", "/dispatch/weekly/2026-W47", "/dispatch/weekly/2026-W49"),
     ("/dispatch/weekly/2026-W01", "/dispatch/weekly/2025-W52", "/dispatch/weekly/2026-W02"),
+    ("/dispatch/weekly/2026-W47", "/dispatch/weekly/2026-W46", "/dispatch/weekly/2026-W48"),
     ("/dispatch/half-monthly/2026-11-H1", "/dispatch/half-monthly/2026-10-H2",
      "/dispatch/half-monthly/2026-11-H2"),
-    ("/dispatch/monthly/2026-01", "/dispatch/monthly/2025-12", "/dispatch/monthly/2026-02"),
-    ("/dispatch/quarterly", "/dispatch/quarterly/2026-Q3", "/dispatch/quarterly/2027-Q1")])
+    ("/dispatch/monthly/2026-01", "/dispatch/monthly/2025-12", "/dispatch/monthly/2026-02")])
 def test_previous_and_next_link_the_neighbouring_periods(client, users, path, previous,
                                                           following):
     sign_in(client, "leader")
@@ -167,6 +166,26 @@ def test_previous_and_next_link_the_neighbouring_periods(client, users, path, pr
     assert f'rel="next" href="{following}"' in html
     page(client, previous)
     page(client, following)
+
+
+@pytest.mark.parametrize("path, previous", [
+    ("/dispatch/weekly", "/dispatch/weekly/2026-W47"),
+    ("/dispatch/quarterly", "/dispatch/quarterly/2026-Q3")])
+def test_the_current_period_offers_no_next_one(client, users, path, previous):
+    sign_in(client, "leader")
+    html = page(client, path)
+    assert f'rel="prev" href="{previous}"' in html
+    assert 'rel="next"' not in html
+
+
+def test_a_period_that_has_not_begun_says_so_and_leads_to_the_current_one(client, users):
+    sign_in(client, "leader")
+    answer = client.get("/dispatch/weekly/2030-W01")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert "该期尚未开始" in html and "已逾期" not in html and "红灯事项" not in html
+    assert 'href="/dispatch/weekly"' in html and "2026-W48" in html
+    assert client.get("/dispatch/weekly/2030-W01.xlsx").status_code == 422
 
 
 @pytest.mark.parametrize("cadence, wanted, lands_on", [
@@ -313,7 +332,9 @@ def test_publishing_a_period_to_come_is_refused_with_a_message_and_records_nothi
     sign_in(client, "office")
     answer = publish(client, "/dispatch/weekly/2026-W50/publish")
     assert answer.location == "/dispatch/weekly/2026-W50"
-    assert "该周期尚未开始，暂无可发布的内容。" in page(client, answer.location)
+    shown = client.get(answer.location)
+    assert shown.status_code == 422
+    assert "该周期尚未开始，暂无可发布的内容。" in shown.get_data(as_text=True)
     assert api("leader").get("/api/dispatch/weekly/2026-W50/published").status_code == 422
 
 
@@ -339,15 +360,15 @@ def chinese_labels() -> set[str]:
 def test_the_page_in_english_has_no_chinese_labels_and_in_chinese_has_them_all(
         client, county):
     sign_in(client, "leader")
-    chinese = page(client, "/dispatch/weekly")
+    chinese = page(client, "/dispatch/weekly/2026-W47")
     for label in ("红灯事项", "主要指标", "项目分阶段、分状态统计", "节点推进", "审批办结",
                   "容缺承诺", "问题诉求", "问题上报与领导批示", "投资", "按期率排名",
                   "代办员按期率排名", "下载 Excel", "跳转到周期或日期", "上一期", "下一期"):
         assert label in chinese, label
     assert "Red flags" not in chinese and "Milestones" not in chinese
 
-    use_english(client, "/dispatch/weekly")
-    english = page(client, "/dispatch/weekly")
+    use_english(client, "/dispatch/weekly/2026-W47")
+    english = page(client, "/dispatch/weekly/2026-W47")
     assert "Weekly dispatch" in english and "Red flags" in english
     data = {"鲁丽绿色新材料产业园", PROBLEM, "县生态环境局", "县供电公司", "环评"}
     leaks = {label for label in chinese_labels()

@@ -9,11 +9,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.calendar import (
-    add_working_days,
-    calendar_known,
-    is_working_day,
-    working_days_between,
+    OFFICE,
+    PACKAGE,
+    PACKAGE_CALENDAR,
+    UNKNOWN,
+    WorkingCalendar,
+    YearSchedule,
 )
+
+add_working_days = PACKAGE_CALENDAR.add_working_days
+is_working_day = PACKAGE_CALENDAR.is_working_day
+working_days_between = PACKAGE_CALENDAR.working_days_between
+
+
+def calendar_known(day: date) -> bool:
+    return PACKAGE_CALENDAR.known(day.year)
 
 # 2026 by the package's data: Mid-Autumn Fri 25 to Sun 27 September, National Day Thu 1 to
 # Wed 7 October, made up on Sunday 20 September and Saturday 10 October.
@@ -152,3 +162,54 @@ def test_adding_undoes_counting_on_working_days(day, span):
 def test_counting_agrees_with_counting_day_by_day(start, span):
     end = start + timedelta(days=span)
     assert working_days_between(start, end) == naive_count(start, end)
+
+
+# ---- the office's schedule -------------------------------------------------------------------
+
+# 2027 as an office might load it (the package does not know 2027): New Year's Day off, a
+# make-up Saturday.
+SCHEDULE_2027 = YearSchedule(2027, frozenset({date(2027, 1, 1)}), frozenset({date(2027, 1, 9)}))
+
+
+def test_a_year_the_office_loaded_is_counted_by_its_schedule():
+    calendar = WorkingCalendar([SCHEDULE_2027])
+    assert calendar.source(2027) == OFFICE
+    assert not calendar.is_working_day(date(2027, 1, 1))
+    assert calendar.is_working_day(date(2027, 1, 9))  # a make-up Saturday
+    assert calendar.working_days_between(date(2026, 12, 31), date(2027, 1, 4)) == 1
+    assert calendar.add_working_days(date(2027, 1, 8), 1) == date(2027, 1, 9)
+
+
+def test_a_year_the_office_loaded_overrides_the_package():
+    # An office schedule for 2026 that works through the National Day week.
+    calendar = WorkingCalendar([YearSchedule(2026, frozenset({date(2026, 1, 1)}), frozenset())])
+    assert calendar.source(2026) == OFFICE
+    assert calendar.is_working_day(date(2026, 10, 5))
+    assert not PACKAGE_CALENDAR.is_working_day(date(2026, 10, 5))
+
+
+def test_years_come_from_the_office_the_package_or_nowhere():
+    calendar = WorkingCalendar([SCHEDULE_2027])
+    assert [calendar.source(y) for y in (2026, 2027, 2028)] == [PACKAGE, OFFICE, UNKNOWN]
+
+
+def test_a_watching_calendar_notes_every_unknown_year_a_count_crosses():
+    calendar = WorkingCalendar([SCHEDULE_2027]).watch()
+    calendar.working_days_between(date(2026, 12, 1), date(2027, 1, 10))
+    assert calendar.touched == set()
+    calendar.working_days_between(date(2027, 12, 1), date(2028, 1, 10))
+    assert calendar.touched == {2028}
+    assert [w["year"] for w in calendar.warnings()] == [2028]
+
+
+def test_a_count_within_known_years_warns_of_nothing():
+    calendar = PACKAGE_CALENDAR.watch()
+    calendar.add_working_days(date(2026, 3, 1), 40)
+    calendar.on_or_after(date(2026, 10, 3))
+    assert calendar.warnings() == []
+
+
+def test_a_count_into_an_unknown_year_warns():
+    calendar = PACKAGE_CALENDAR.watch()
+    assert calendar.on_or_after(date(2027, 1, 2)) == date(2027, 1, 4)
+    assert calendar.touched == {2027}

@@ -1,4 +1,5 @@
-"""The clock rules, across the 2026 National Day week, and how each flag explains itself.
+"""The flags and colours the rules give, across the 2026 National Day week, and how each flag
+explains itself.
 
 2026 by the official calendar: Mid-Autumn Fri 25 to Sun 27 September and National Day Thu 1
 to Wed 7 October are days off; Sunday 20 September and Saturday 10 October are worked.
@@ -12,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.calendar import working_days_between
+from domain import clocks
+from domain.calendar import PACKAGE_CALENDAR
 from domain.clocks import (
     COMMITMENT_OVERDUE,
     MILESTONE_DUE_SOON,
@@ -20,12 +22,27 @@ from domain.clocks import (
     PROBLEM_FOLLOW_UP_LATE,
     PROBLEM_NOT_SOLVED_SAME_DAY,
     PROBLEM_PLAN_LATE,
-    commitment_flags,
-    flags,
-    milestone_colours,
-    milestone_flags,
-    problem_flags,
 )
+
+working_days_between = PACKAGE_CALENDAR.working_days_between
+
+
+def flags(project, today):
+    return clocks.flags(project, today, calendar=PACKAGE_CALENDAR)
+
+
+def milestone_colours(project, today):
+    return clocks.milestone_colours(project, today, calendar=PACKAGE_CALENDAR)
+
+
+def _of(kind):
+    def found(project, today):
+        return [flag for flag in flags(project, today) if flag.subject["kind"] == kind]
+    return found
+
+
+milestone_flags, problem_flags, commitment_flags = (
+    _of("milestone"), _of("problem"), _of("commitment"))
 
 SIGNED_ON = date(2026, 9, 1)
 RECORDED_BY = date(2026, 12, 31)  # the recording's "today": events may be dated up to it
@@ -91,12 +108,16 @@ def test_a_milestone_due_today_is_yellow_and_red_the_day_after(project, at):
     }
 
 
-def test_a_milestone_planned_on_a_holiday_is_red_the_next_day(project, at):
+def test_a_milestone_planned_on_a_holiday_is_due_the_first_working_day_after_it(project, at):
     plan(at, project, HOLIDAY)
 
-    assert rules(milestone_flags(project, HOLIDAY + timedelta(days=1))) == [
-        (MILESTONE_OVERDUE, "red")
-    ]
+    assert milestone_colours(project, HOLIDAY + timedelta(days=1)) == {"land_approved": "yellow"}
+    [flag] = milestone_flags(project, AFTER_HOLIDAY)
+    assert (flag.colour, flag.due_on, flag.working_days_left) == ("yellow", AFTER_HOLIDAY, 0)
+    [flag] = milestone_flags(project, date(2026, 10, 9))
+    assert (flag.rule, flag.due_on, flag.working_days_late) == (
+        MILESTONE_OVERDUE, AFTER_HOLIDAY, 1)
+    assert "planned for 2026-10-03, a day off" in flag.explanation
 
 
 def test_an_overdue_milestone_explains_itself(project, at):
@@ -104,8 +125,8 @@ def test_an_overdue_milestone_explains_itself(project, at):
 
     [flag] = milestone_flags(project, date(2026, 10, 9))
 
-    assert (flag.rule, flag.colour, flag.owner, flag.due_on) == (
-        MILESTONE_OVERDUE, "red", "zhang", BEFORE_HOLIDAY)
+    assert (flag.rule, flag.colour, flag.owner, flag.due_on, flag.working_days_late) == (
+        MILESTONE_OVERDUE, "red", "zhang", BEFORE_HOLIDAY, 2)
     assert flag.subject | {"project_id": None} == {
         "kind": "milestone", "id": "land_approved", "title": "land_approved",
         "project_id": None, "project": "Luli new materials",
@@ -177,13 +198,14 @@ def test_a_same_day_problem_is_fine_on_the_day_it_was_raised(project, at):
     assert problem_flags(project, BEFORE_HOLIDAY) == []
 
 
-def test_a_same_day_problem_left_overnight_is_red_even_into_a_holiday(project, at):
+def test_a_same_day_problem_left_open_is_red_from_the_next_working_day(project, at):
     raise_problem(at, project, BEFORE_HOLIDAY, same_day=True)
 
-    [flag] = problem_flags(project, date(2026, 10, 1))
+    assert problem_flags(project, HOLIDAY) == []  # no working day has passed
+    [flag] = problem_flags(project, AFTER_HOLIDAY)
 
-    assert (flag.rule, flag.colour, flag.due_on, flag.owner) == (
-        PROBLEM_NOT_SOLVED_SAME_DAY, "red", BEFORE_HOLIDAY, "zhang")
+    assert (flag.rule, flag.colour, flag.due_on, flag.owner, flag.working_days_late) == (
+        PROBLEM_NOT_SOLVED_SAME_DAY, "red", BEFORE_HOLIDAY, "zhang", 1)
     assert flag.events == [{"version": 2, "type": "problem_raised", "occurred_on": BEFORE_HOLIDAY, "actor": "zhang"}]
     assert "不过夜" in flag.explanation
 
@@ -197,10 +219,10 @@ def test_a_same_day_problem_resolved_that_day_has_no_flag(project, at):
 
 def test_a_same_day_problem_resolved_late_is_red_until_it_is_resolved(project, at):
     raise_problem(at, project, BEFORE_HOLIDAY, same_day=True)
-    at(project, AFTER_HOLIDAY, "problem_resolved", problem_id="P1", resolution="done")
+    at(project, date(2026, 10, 9), "problem_resolved", problem_id="P1", resolution="done")
 
-    assert rules(problem_flags(project, HOLIDAY)) == [(PROBLEM_NOT_SOLVED_SAME_DAY, "red")]
-    assert problem_flags(project, AFTER_HOLIDAY) == []
+    assert rules(problem_flags(project, AFTER_HOLIDAY)) == [(PROBLEM_NOT_SOLVED_SAME_DAY, "red")]
+    assert problem_flags(project, date(2026, 10, 9)) == []
 
 
 def test_a_same_day_problem_needs_no_solution_plan(project, at):
@@ -264,15 +286,15 @@ def test_an_old_problem_needs_a_follow_up_five_working_days_after_it_became_old(
     assert (flag.rule, flag.colour, flag.due_on) == (
         PROBLEM_FOLLOW_UP_LATE, "red", date(2026, 10, 19))
     assert flag.thresholds == {"old_after_working_days": 10, "follow_up_every_working_days": 5}
-    assert "became old after 2026-10-12" in flag.explanation
+    assert "became old on 2026-10-12" in flag.explanation
 
 
 def test_a_follow_up_restarts_the_clock_and_is_cited(old_problem, at):
     at(old_problem, date(2026, 10, 16), "problem_followed_up", actor="li", problem_id="P1",
        note="called the power company")
 
-    assert problem_flags(old_problem, date(2026, 10, 23)) == []
-    [flag] = problem_flags(old_problem, date(2026, 10, 24))
+    assert problem_flags(old_problem, date(2026, 10, 24)) == []  # due Friday; this a Saturday
+    [flag] = problem_flags(old_problem, date(2026, 10, 26))
     assert flag.due_on == date(2026, 10, 23)
     assert [(e["version"], e["actor"]) for e in flag.events] == [(2, "zhang"), (4, "li")]
 
@@ -315,13 +337,14 @@ def grant(at, project, due_on, missing=("land deed",)):
        missing_documents=list(missing), commitment_due_on=due_on)
 
 
-def test_a_commitment_due_on_a_working_day_is_red_the_next_day(project, at):
+def test_a_commitment_due_on_a_working_day_is_red_the_next_working_day(project, at):
     grant(at, project, BEFORE_HOLIDAY)
 
     assert commitment_flags(project, BEFORE_HOLIDAY) == []
-    [flag] = commitment_flags(project, date(2026, 10, 1))
-    assert (flag.rule, flag.colour, flag.owner, flag.due_on) == (
-        COMMITMENT_OVERDUE, "red", "zhang", BEFORE_HOLIDAY)
+    assert commitment_flags(project, date(2026, 10, 1)) == []  # National Day: not a working day
+    [flag] = commitment_flags(project, AFTER_HOLIDAY)
+    assert (flag.rule, flag.colour, flag.owner, flag.due_on, flag.working_days_late) == (
+        COMMITMENT_OVERDUE, "red", "zhang", BEFORE_HOLIDAY, 1)
     assert flag.subject["title"] == "环评 (生态环境局)"
     assert flag.events == [{"version": 3, "type": "approval_granted", "occurred_on": date(2026, 9, 3), "actor": "li"}]
 
@@ -332,7 +355,7 @@ def test_a_commitment_due_in_the_holiday_is_kept_on_the_first_working_day_after(
     assert commitment_flags(project, AFTER_HOLIDAY) == []
     [flag] = commitment_flags(project, date(2026, 10, 9))
     assert flag.due_on == AFTER_HOLIDAY
-    assert "first working day after 2026-10-03" in flag.explanation
+    assert "promised for 2026-10-03, a day off" in flag.explanation
 
 
 def test_a_fulfilled_commitment_has_no_flag_from_the_day_it_was_fulfilled(project, at):
@@ -387,17 +410,30 @@ def test_a_suspension_pauses_the_problem_clocks(project, at):
     at(project, date(2026, 10, 15), "resumed")
 
     assert problem_flags(project, date(2026, 10, 16)) == []  # now due 15 and 16 October
-    [flag] = problem_flags(project, date(2026, 10, 17))
-    assert flag.due_on == date(2026, 10, 16)
+    assert problem_flags(project, date(2026, 10, 17)) == []  # a Saturday
+    [flag] = problem_flags(project, date(2026, 10, 19))
+    assert (flag.due_on, flag.working_days_late) == (date(2026, 10, 16), 1)
     assert "2 working days while suspended do not count" in flag.explanation
 
 
-def test_a_suspension_does_not_move_milestone_plans(project, at):
+def test_a_milestone_due_while_suspended_is_due_the_day_the_project_resumes(project, at):
     plan(at, project, date(2026, 10, 14))
     at(project, date(2026, 10, 13), "suspended", reason="site flooded")
     at(project, date(2026, 10, 15), "resumed")
 
-    assert milestone_colours(project, date(2026, 10, 15)) == {"land_approved": "red"}
+    assert milestone_colours(project, date(2026, 10, 15)) == {"land_approved": "yellow"}
+    [flag] = milestone_flags(project, date(2026, 10, 16))
+    assert (flag.due_on, flag.working_days_late) == (date(2026, 10, 15), 1)
+
+
+def test_a_milestone_late_before_a_suspension_is_no_later_for_it(project, at):
+    plan(at, project, date(2026, 10, 12))  # 1 working day late on the 13th
+    at(project, date(2026, 10, 14), "suspended", reason="site flooded")  # 2 late then
+    at(project, date(2026, 10, 21), "resumed")
+
+    [flag] = milestone_flags(project, date(2026, 10, 21))
+    assert (flag.due_on, flag.working_days_late) == (date(2026, 10, 12), 2)
+    assert "5 working days while suspended do not count" in flag.explanation
 
 
 def test_nothing_is_flagged_before_the_signing(project, at):
@@ -411,7 +447,7 @@ def test_a_clock_running_past_the_known_calendar_says_it_counts_monday_to_friday
 
     [flag] = problem_flags(project, date(2027, 1, 4))
 
-    assert flag.due_on == date(2027, 1, 1)
+    assert (flag.due_on, flag.working_days_late) == (date(2027, 1, 1), 1)
     assert "calendar for 2027 is not known yet" in flag.explanation
 
 
@@ -434,12 +470,13 @@ def test_a_pending_milestone_only_gets_worse_as_days_pass(make_project, at, plan
 
 
 @given(raised_on=AUTUMN, days=st.integers(min_value=0, max_value=30))
-def test_a_plan_is_late_once_two_whole_working_days_have_passed(make_project, at, raised_on,
-                                                                days):
+def test_a_plan_is_late_from_the_working_day_after_its_second(make_project, at, raised_on, days):
     project = make_project(signed_on=SIGNED_ON, today=RECORDED_BY)
     raise_problem(at, project, raised_on)
     today = raised_on + timedelta(days=days)
 
-    late = PROBLEM_PLAN_LATE in [flag.rule for flag in problem_flags(project, today)]
+    found = [flag for flag in problem_flags(project, today) if flag.rule == PROBLEM_PLAN_LATE]
 
-    assert late == (working_days_between(raised_on, today - timedelta(days=1)) >= 2)
+    assert bool(found) == (working_days_between(raised_on, today) >= 3)
+    if found:
+        assert found[0].working_days_late == working_days_between(raised_on, today) - 2

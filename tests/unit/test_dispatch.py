@@ -13,7 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.dispatch import HEADLINE, dispatch_report
+from domain import dispatch
+from domain.calendar import PACKAGE_CALENDAR
+from domain.dispatch import HEADLINE
 from domain.errors import DomainError
 from domain.periods import Period
 from tests.unit.test_replay import COMMANDS, PRELUDE
@@ -44,6 +46,10 @@ def at(project, on, event_type, actor="zhang", **fields):
     return project.version
 
 
+def dispatch_report(period, projects, today=None):
+    return dispatch.dispatch_report(period, projects, today, calendar=PACKAGE_CALENDAR)
+
+
 def report(cadence, period_id, *projects):
     return dispatch_report(Period.parse(cadence, period_id), list(projects))
 
@@ -71,13 +77,15 @@ def test_a_running_period_is_judged_on_today_not_on_its_last_day(sign):
     running = dispatch_report(period, [a], today=d(10, 21))  # a Wednesday
     ended = dispatch_report(period, [a], today=d(11, 2))
     assert running["period"]["as_of"] == d(10, 21) and ended["period"]["as_of"] == d(10, 25)
-    # Due on Thursday and Friday: not overdue on Wednesday, overdue once the week is over.
+    # Due on Thursday and Friday: not overdue on Wednesday. On Sunday, the week's last day,
+    # Thursday's milestone is a working day late; Friday's commitment is late from Monday.
     assert (running["milestones_overdue"]["count"], running["commitments"]["overdue_count"],
             running["red_flags"]["count"]) == (0, 0, 0)
     assert [c["approval_id"] for c in running["commitments"]["due"]] == ["C1"]  # due this week
-    assert (ended["milestones_overdue"]["count"], ended["commitments"]["overdue_count"]) == (1, 1)
-    assert {f["rule"] for f in ended["red_flags"]["flags"]} == {"milestone_overdue",
-                                                                "commitment_overdue"}
+    assert (ended["milestones_overdue"]["count"], ended["commitments"]["overdue_count"]) == (1, 0)
+    assert {f["rule"] for f in ended["red_flags"]["flags"]} == {"milestone_overdue"}
+    following = dispatch_report(Period.parse("weekly", "2026-W44"), [a], today=d(10, 26))
+    assert [c["working_days_overdue"] for c in following["commitments"]["overdue"]] == [1]
 
 
 def test_projects_are_counted_by_phase_and_status_as_they_stood_at_the_periods_end(sign):
@@ -135,7 +143,8 @@ def test_a_milestone_recorded_late_counts_in_the_period_of_its_business_date(sig
     assert first == {
         "milestones": [ref(a) | {
             "milestone": "land_approved", "phase": "land", "reached_on": d(10, 10),
-            "planned_on": d(10, 9), "on_time": False, "chief_agent": "zhang", "version": late}],
+            "planned_on": d(10, 9), "due_on": d(10, 9), "on_time": False,
+            "chief_agent": "zhang", "version": late}],
         "count": 1, "with_plan": 1, "on_time": 0, "on_time_rate": 0.0}
     assert [(m["milestone"], m["on_time"]) for m in second["milestones"]] == [
         ("land_delivered", True)]
@@ -194,12 +203,12 @@ def test_overdue_milestones_count_working_days_across_national_day_and_name_the_
     half = report("half-monthly", "2026-10-H1", a, suspended)["milestones_overdue"]
     week = report("weekly", "2026-W41", a, suspended)["milestones_overdue"]
 
-    # 29, 30 September and 8, 9, 10 (Saturday), 12 to 15 October: 9 working days.
-    assert half == {"count": 2, "milestones": [
-        ref(a) | {"milestone": "land_approved", "planned_on": d(9, 28),
-                  "working_days_overdue": 9, "owner": "wang"},
-        ref(a) | {"milestone": "land_delivered", "planned_on": d(10, 15),
-                  "working_days_overdue": 0, "owner": "wang"}]}
+    # 29, 30 September and 8, 9, 10 (Saturday), 12 to 15 October: 9 working days. Due on the
+    # half-month's last day, land_delivered is not late on it; the suspended project owes
+    # nothing while suspended.
+    assert half == {"count": 1, "milestones": [
+        ref(a) | {"milestone": "land_approved", "planned_on": d(9, 28), "due_on": d(9, 28),
+                  "working_days_overdue": 9, "owner": "wang"}]}
     assert [(m["milestone"], m["working_days_overdue"], m["owner"])
             for m in week["milestones"]] == [("land_approved", 5, "zhang")]
 
@@ -256,12 +265,13 @@ def test_commitments_due_in_the_period_and_overdue_at_its_end(sign):
     september = report("monthly", "2026-09", a)["commitments"]
 
     c1 = ref(a) | {"approval_id": "C1", "item": "x", "department": "国土",
-                   "granted_on": d(9, 30), "due_on": d(10, 9), "fulfilled_on": None,
-                   "missing_documents": ["土地证"]}
+                   "granted_on": d(9, 30), "promised_on": d(10, 9), "due_on": d(10, 9),
+                   "fulfilled_on": None, "missing_documents": ["土地证"]}
     # Due Friday 9 October; Saturday 10 October is a make-up working day.
     assert week == {"due": [c1], "due_count": 1, "due_fulfilled": 0,
                     "overdue": [c1 | {"working_days_overdue": 1, "owner": "zhang"}],
-                    "overdue_count": 1}
+                    "overdue_count": 1, "closed_by_termination": [],
+                    "closed_by_termination_count": 0}
     assert half["due"] == [c1 | {"fulfilled_on": d(10, 14)}]
     assert (half["due_fulfilled"], half["overdue"]) == (1, [])
     assert [c["approval_id"] for c in month["due"]] == ["C1", "C2"]
@@ -413,7 +423,7 @@ def test_red_flags_are_those_standing_at_the_periods_end_with_their_owners(sign)
     assert [f["subject"]["id"] for f in later["flags"]] == ["land_delivered"]
 
 
-def test_agents_and_units_are_ranked_by_on_time_rate_ties_by_name(sign):
+def test_agents_and_units_are_ranked_by_on_time_rate_and_equal_rates_share_a_rank(sign):
     zhang = sign("A", d(7, 1), chief="zhang", park="工业园")
     at(zhang, d(7, 2), "milestone_planned", milestone="land_approved", planned_on=d(10, 5))
     at(zhang, d(7, 2), "milestone_planned", milestone="land_delivered", planned_on=d(10, 9))
@@ -443,7 +453,7 @@ def test_agents_and_units_are_ranked_by_on_time_rate_ties_by_name(sign):
 
     assert found["agents"] == [
         {"rank": 1, "name": "li", "on_time": 1, "with_plan": 1, "rate": 1.0},
-        {"rank": 2, "name": "wang", "on_time": 1, "with_plan": 1, "rate": 1.0},
+        {"rank": 1, "name": "wang", "on_time": 1, "with_plan": 1, "rate": 1.0},
         {"rank": 3, "name": "zhang", "on_time": 1, "with_plan": 2, "rate": 0.5}]
     assert found["units_by_approvals"] == [
         {"rank": 1, "name": "住建局", "within_target": 1, "with_target": 1, "rate": 1.0},
@@ -456,16 +466,31 @@ def test_agents_and_units_are_ranked_by_on_time_rate_ties_by_name(sign):
 # ---- roll-up --------------------------------------------------------------------------------
 
 
-def test_a_week_straddling_two_months_contributes_its_days_in_the_month_of_its_thursday(sign):
+def test_a_week_straddling_two_months_counts_its_days_in_each(sign):
     projects = [sign("A", d(9, 29)), sign("B", d(10, 2)), sign("C", d(10, 20))]
 
     week = report("weekly", "2026-W40", *projects)["roll_up"]  # 28 September to 4 October
 
-    assert week["enclosing"] == {"cadence": "monthly", "id": "2026-10", "start": d(10, 1),
-                                 "end": d(10, 31)}
-    assert week["to_date"] == {"start": d(10, 1), "end": d(10, 4)}
-    assert (week["period"]["signed"], week["contribution"]["signed"],
-            week["enclosing_to_date"]["signed"], week["share"]["signed"]) == (2, 1, 1, 1.0)
+    september, october = week["into"]
+    assert week["period"]["signed"] == 2
+    assert september["enclosing"] == {"cadence": "monthly", "id": "2026-09", "start": d(9, 1),
+                                      "end": d(9, 30)}
+    assert (september["days"], september["to_date"]) == (
+        {"start": d(9, 28), "end": d(9, 30)}, {"start": d(9, 1), "end": d(9, 30)})
+    assert (october["days"], october["to_date"]) == (
+        {"start": d(10, 1), "end": d(10, 4)}, {"start": d(10, 1), "end": d(10, 4)})
+    for month in (september, october):
+        assert (month["contribution"]["signed"], month["enclosing_to_date"]["signed"],
+                month["share"]["signed"]) == (1, 1, 1.0)
+
+
+def test_a_running_week_counts_only_in_the_months_it_has_reached(sign):
+    projects = [sign("A", d(11, 30))]
+
+    week = dispatch_report(Period.parse("weekly", "2026-W49"), projects, today=d(11, 30))
+
+    assert [into["enclosing"]["id"] for into in week["roll_up"]["into"]] == ["2026-11"]
+    assert week["roll_up"]["into"][0]["share"]["signed"] == 1.0
 
 
 def test_half_months_roll_up_into_months_and_quarters_into_the_year(sign):
@@ -475,13 +500,16 @@ def test_half_months_roll_up_into_months_and_quarters_into_the_year(sign):
     quarter = report("quarterly", "2026-Q4", *projects)["roll_up"]
     last_week = report("weekly", "2026-W53", *projects)["roll_up"]
 
-    assert (half["enclosing"]["id"], half["to_date"]["end"]) == ("2026-10", d(10, 31))
-    assert (half["period"]["signed"], half["enclosing_to_date"]["signed"],
-            half["share"]["signed"]) == (1, 2, 0.5)
-    assert quarter["enclosing"]["cadence"] == "yearly"
-    assert (quarter["period"]["signed"], quarter["enclosing_to_date"]["signed"],
-            quarter["share"]["signed"]) == (2, 3, 0.6667)
-    assert last_week["to_date"] == {"start": d(12, 1), "end": d(12, 31)}
+    [month] = half["into"]
+    assert (month["enclosing"]["id"], month["to_date"]["end"]) == ("2026-10", d(10, 31))
+    assert (half["period"]["signed"], month["enclosing_to_date"]["signed"],
+            month["share"]["signed"]) == (1, 2, 0.5)
+    [year] = quarter["into"]
+    assert year["enclosing"]["cadence"] == "yearly"
+    assert (quarter["period"]["signed"], year["enclosing_to_date"]["signed"],
+            year["share"]["signed"]) == (2, 3, 0.6667)
+    assert [into["to_date"] for into in last_week["into"]] == [
+        {"start": d(12, 1), "end": d(12, 31)}, {"start": d(1, 1, 2027), "end": d(1, 3, 2027)}]
 
 
 # ---- properties over random histories -------------------------------------------------------
@@ -575,16 +603,12 @@ def test_headline_figures_equal_the_events_and_add_up_across_cadences(
     for name in additive:
         assert whole[name] == sum(half["roll_up"]["period"][name] for half in halves)
 
-    # Weeks inside the month, plus the in-month days of the straddling ones, make the month:
-    # a straddling week's contribution is its days in the month of its Thursday.
+    # The weeks' contributions to the month, the straddling ones' days in it included, make
+    # the month.
     in_month = dict.fromkeys(additive, 0)
     for week in weeks_touching(month):
-        rolled = figures(week)["roll_up"]
+        [into] = [into for into in figures(week)["roll_up"]["into"]
+                  if into["enclosing"]["id"] == month.id]
         for name in additive:
-            if month.start <= week.start and week.end <= month.end:
-                in_month[name] += rolled["period"][name]
-            elif week.enclosing() == month:
-                in_month[name] += rolled["contribution"][name]
-            else:
-                in_month[name] += rolled["period"][name] - rolled["contribution"][name]
+            in_month[name] += into["contribution"][name]
     assert in_month == {name: whole[name] for name in additive}

@@ -3,9 +3,14 @@ period, each figure the one the period's own report gives."""
 
 from __future__ import annotations
 
-from domain.dispatch_trend import dispatch_trend
+from domain import dispatch_trend as trend
+from domain.calendar import PACKAGE_CALENDAR
 from domain.periods import Period
 from tests.unit.test_dispatch import at, d, report, sign, troubled  # noqa: F401
+
+
+def dispatch_trend(periods, projects, today=None):
+    return trend.dispatch_trend(periods, projects, today, calendar=PACKAGE_CALENDAR)
 
 
 def weeks(*ids):

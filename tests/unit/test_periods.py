@@ -136,24 +136,26 @@ def test_the_cadences_are_the_four_of_the_dispatch_rhythm():
     assert CADENCES == ("weekly", "half-monthly", "monthly", "quarterly")
 
 
-@pytest.mark.parametrize(("week", "month"), [
-    ("2026-W44", "2026-10"),  # Mon 26 Oct to Sun 1 Nov: Thursday 29 October
-    ("2026-W27", "2026-07"),  # Mon 29 Jun to Sun 5 Jul: Thursday 2 July
-    ("2026-W53", "2026-12"),  # Mon 28 Dec to Sun 3 Jan: Thursday 31 December
-    ("2026-W01", "2026-01"),  # Mon 29 Dec 2025 to Sun 4 Jan: Thursday 1 January
+@pytest.mark.parametrize(("week", "months"), [
+    ("2026-W45", [("2026-11", (11, 2), (11, 8))]),  # inside November
+    ("2026-W44", [("2026-10", (10, 26), (10, 31)), ("2026-11", (11, 1), (11, 1))]),
+    ("2026-W53", [("2026-12", (12, 28), (12, 31)), ("2027-01", (1, 1), (1, 3))]),
 ])
-def test_a_week_rolls_up_into_the_month_of_its_thursday(week, month):
-    assert Period.parse("weekly", week).enclosing() == Period.parse("monthly", month)
+def test_a_week_rolls_up_into_the_month_of_each_of_its_days(week, months):
+    rolled = Period.parse("weekly", week).rolls_into()
+    assert [(up.id, (first.month, first.day), (last.month, last.day))
+            for up, first, last in rolled] == months
 
 
 def test_the_roll_up_runs_half_month_to_month_to_quarter_to_year():
     half = Period.parse("half-monthly", "2026-11-H2")
-    month = half.enclosing()
-    quarter = month.enclosing()
-    year = quarter.enclosing()
-    assert (month.id, quarter.id) == ("2026-11", "2026-Q4")
+    [(month, _, _)] = half.rolls_into()
+    [(quarter, first, last)] = month.rolls_into()
+    [(year, _, _)] = quarter.rolls_into()
+    assert (month.id, quarter.id, first, last) == (
+        "2026-11", "2026-Q4", date(2026, 11, 1), date(2026, 11, 30))
     assert year == period("yearly", "2026", (2026, 1, 1), (2026, 12, 31))
-    assert year.enclosing() is None
+    assert year.rolls_into() == []
     assert (year.previous().id, year.next().id) == ("2025", "2027")
 
 
@@ -196,10 +198,12 @@ def test_next_and_previous_are_inverse_and_ids_round_trip(day, cadence):
 
 
 @given(DAYS, st.sampled_from(CADENCES))
-def test_each_period_rolls_up_into_one_that_holds_it(day, cadence):
+def test_each_period_gives_each_of_its_days_to_one_period_above_it(day, cadence):
     found = Period.containing(cadence, day)
-    up = found.enclosing()
-    if cadence == "weekly":
-        assert up.contains(found.start + timedelta(days=3))
-    else:
-        assert up.start <= found.start and found.end <= up.end
+    rolled = found.rolls_into()
+    days = [found.start + timedelta(days=n) for n in range((found.end - found.start).days + 1)]
+    for each in days:
+        [up] = [up for up, first, last in rolled if first <= each <= last]
+        assert up.contains(each)
+    assert sum((last - first).days + 1 for _, first, last in rolled) == len(days)
+    assert len(rolled) == 1 or cadence == "weekly"

@@ -16,7 +16,7 @@ CONTEXT = Context(names={"zhang": "张伟", "office": "陈敏"}, end=date(2026, 
 
 def flag(rule: str, title: str = "施工用电", **thresholds) -> dict:
     return {"rule": rule, "subject": {"title": title}, "due_on": date(2026, 11, 23),
-            "thresholds": thresholds}
+            "working_days_late": 4, "thresholds": thresholds}
 
 
 @pytest.mark.parametrize("red, reads", [
@@ -72,14 +72,16 @@ def test_project_names_link_to_the_project_and_are_escaped():
 
 
 def test_the_roll_up_shows_investment_as_money_and_the_other_figures_as_counts():
-    report = {"roll_up": {name: dict.fromkeys(
-        ("signed", "milestones_reached", "approvals_granted", "problems_raised",
-         "problems_solved", "investment_completed"), 0) for name in (
-        "period", "contribution", "enclosing_to_date", "share")}}
+    def figures():
+        return dict.fromkeys(("signed", "milestones_reached", "approvals_granted",
+                              "problems_raised", "problems_solved", "investment_completed"), 0)
+    into = {"enclosing": {"id": "2026-11"}} | {
+        name: figures() for name in ("contribution", "enclosing_to_date", "share")}
+    report = {"roll_up": {"period": figures(), "into": [into]}}
     report["roll_up"]["period"].update(signed=2, investment_completed=300_000_000)
     table = BY_NAME["roll_up"]
     rows = {row["figure"]: row for row in table.rows(report, CONTEXT)}
-    this_period = table.columns[1]
+    this_period = table.columns[2]
     assert text(this_period, rows["signed"], CONTEXT) == "2"
     assert text(this_period, rows["investment_completed"], CONTEXT) == "3 hundred million yuan"
     assert cell(this_period, rows["investment_completed"], CONTEXT)[0] == 30_000  # 万元
@@ -87,7 +89,7 @@ def test_the_roll_up_shows_investment_as_money_and_the_other_figures_as_counts()
 
 def test_a_rate_over_nothing_is_no_figure_rather_than_zero():
     report = {"milestones_reached": {"on_time_rate": 0.0, "with_plan": 0}}
-    on_time = next(f for f in FIGURES if str(f.header) == "Milestones on time")
+    on_time = next(f for f in FIGURES if str(f.header) == "Milestone on-time rate")
     assert on_time.value(report) is None and text(on_time, report, CONTEXT) == "—"
     report["milestones_reached"] = {"on_time_rate": 0.5, "with_plan": 2}
     assert text(on_time, report, CONTEXT) == "50.0%"

@@ -1,0 +1,177 @@
+"""A project's corrected history, read as of any business date: the facts the rules judge.
+
+`History` holds a project's standing facts (amended values applied, void events and the
+corrections themselves left out) of the types the rules and the reports read, and answers what
+stood on a given day: only facts dated on or before it count. Facts stay in version order: the
+rules held in that order, so where a later event replaces an earlier one (a status, the team, a
+plan) the later version is the one in force.
+
+It states facts, not judgements: what is due, late or open is decided in domain.obligations.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain.lifecycle import MILESTONE_ORDER, PHASE_ORDER, PHASES, phase_of
+from domain.project import Project
+
+# The event types a History keeps. Visits, ratings and the rest never count in a rule or a
+# report, so a history holds a fraction of a long-lived project's facts.
+READ_TYPES = frozenset({
+    "signed", "team_assigned", "suspended", "resumed", "terminated", "milestone_planned",
+    "milestone_reached", "approval_applied", "approval_granted", "commitment_fulfilled",
+    "problem_raised", "problem_plan_proposed", "problem_escalated", "problem_followed_up",
+    "problem_resolved", "problem_reopened", "instruction_given", "progress_reported",
+})
+STATUS_TYPES = ("signed", "suspended", "resumed", "terminated")
+PROBLEM_TYPES = ("problem_raised", "problem_plan_proposed", "problem_escalated",
+                 "problem_followed_up", "problem_resolved", "problem_reopened")
+COMMITMENT_TYPES = ("approval_applied", "approval_granted", "commitment_fulfilled")
+
+
+class History:
+    """One project's corrected history, read as of any business date."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.facts = list(project.standing_facts(READ_TYPES))
+        self._by_type: dict[str, list[dict[str, Any]]] = {kind: [] for kind in READ_TYPES}
+        for fact in self.facts:
+            self._by_type[fact["type"]].append(fact)
+        signing = project.fact(1)  # a signing can be amended, never voided
+        self.signed_on: date = signing["occurred_on"]
+        data = signing["data"]
+        self.name, self.investor = data["name"], data["investor"]
+        self.investment, self.park = data["investment"], data["park"]
+
+    @property
+    def id(self) -> Any:
+        return self.project.id
+
+    def ref(self) -> dict[str, Any]:
+        """The project's id and name, the head of every row about it."""
+        return {"project_id": self.project.id, "project": self.name}
+
+    def upto(self, day: date, *types: str) -> list[dict[str, Any]]:
+        """Facts of these types dated on or before day, in version order."""
+        return [f for f in self._of(types) if f["occurred_on"] <= day]
+
+    def within(self, start: date, end: date, *types: str) -> list[dict[str, Any]]:
+        """Facts of these types dated from start to end, in version order."""
+        return [f for f in self._of(types) if start <= f["occurred_on"] <= end]
+
+    def _of(self, types: tuple[str, ...]) -> list[dict[str, Any]]:
+        if not READ_TYPES.issuperset(types):
+            raise ValueError(f"a History keeps no {sorted(set(types) - READ_TYPES)} facts: "
+                             "add them to READ_TYPES")
+        if len(types) == 1:
+            return self._by_type[types[0]]
+        wanted = set(types)
+        return [f for f in self.facts if f["type"] in wanted]
+
+    def signed_by(self, day: date) -> bool:
+        """Whether the project was signed on or before day."""
+        return self.signed_on <= day
+
+    def chief_on(self, day: date) -> str:
+        """The chief agent in force on day (on its signing day before it was signed)."""
+        team = self.upto(max(day, self.signed_on), "signed", "team_assigned")
+        return team[-1]["data"]["chief_agent"]
+
+    def status_on(self, day: date) -> str:
+        """unsigned, active, suspended or terminated, as the latest change dated by day left it."""
+        if not self.signed_by(day):
+            return "unsigned"
+        kind = self.upto(day, *STATUS_TYPES)[-1]["type"]
+        return "active" if kind in ("signed", "resumed") else kind
+
+    def status_change_on(self, day: date) -> dict[str, Any]:
+        """The fact that set the status in force on day (the signing, a suspension, ...)."""
+        return self.upto(day, *STATUS_TYPES)[-1]
+
+    def pauses_on(self, day: date) -> list[tuple[date, date | None]]:
+        """The [suspended on, resumed on) spans recorded by day; None: not resumed by day."""
+        pauses: list[tuple[date, date | None]] = []
+        for fact in self.upto(day, "suspended", "resumed"):
+            if fact["type"] == "suspended":
+                pauses.append((fact["occurred_on"], None))
+            elif pauses and pauses[-1][1] is None:
+                pauses[-1] = (pauses[-1][0], fact["occurred_on"])
+        return pauses
+
+    def terminated_on(self, day: date) -> date | None:
+        """The date of the termination in force on day, if the project is terminated then."""
+        if self.status_on(day) != "terminated":
+            return None
+        return self.status_change_on(day)["occurred_on"]
+
+    def reached_by(self, day: date) -> dict[str, date]:
+        """The date each milestone reached by day was reached on."""
+        reached: dict[str, date] = {}
+        for fact in self.upto(day, "milestone_reached"):
+            reached.setdefault(fact["data"]["milestone"], fact["occurred_on"])
+        return reached
+
+    def reached_version(self, code: str) -> int | None:
+        """The version of the event that reached a milestone, if any."""
+        found = [f["version"] for f in self._by_type["milestone_reached"]
+                 if f["data"]["milestone"] == code]
+        return found[0] if found else None
+
+    def phase_on(self, day: date) -> str:
+        """The latest phase of a milestone reached by day (a phase never goes back)."""
+        reached = self.reached_by(day)
+        return PHASES[max((PHASE_ORDER[phase_of(code)] for code in reached), default=0)]
+
+    def plans_on(self, day: date) -> dict[str, dict[str, Any]]:
+        """The plan in force on day of each planned milestone: planned_on, the date it
+        replaced (previous), and the version of the plan, in lifecycle order."""
+        plans: dict[str, dict[str, Any]] = {}
+        for fact in self.upto(day, "milestone_planned"):
+            code = fact["data"]["milestone"]
+            previous = plans.get(code)
+            plans[code] = {"planned_on": fact["data"]["planned_on"], "version": fact["version"],
+                           "previous": previous["planned_on"] if previous else None}
+        return dict(sorted(plans.items(), key=lambda item: MILESTONE_ORDER[item[0]]))
+
+    def approvals_by(self, day: date) -> dict[str, dict[str, Any]]:
+        """Each approval applied for by day, with its grant and commitment as of day."""
+        approvals: dict[str, dict[str, Any]] = {}
+        for fact in self.upto(day, *COMMITMENT_TYPES):
+            d, on = fact["data"], fact["occurred_on"]
+            if fact["type"] == "approval_applied":
+                approvals[d["approval_id"]] = {
+                    "approval_id": d["approval_id"], "item": d["item"],
+                    "department": d["department"], "applied_on": on, "granted_on": None,
+                    "granted_version": None, "missing_documents": [], "promised_on": None,
+                    "fulfilled_on": None,
+                }
+            elif d["approval_id"] in approvals:
+                approval = approvals[d["approval_id"]]
+                if fact["type"] == "approval_granted":
+                    approval.update(granted_on=on, granted_version=fact["version"],
+                                    missing_documents=list(d["missing_documents"]),
+                                    promised_on=d["commitment_due_on"])
+                else:
+                    approval["fulfilled_on"] = on
+        return approvals
+
+    def problem_logs_on(self, day: date) -> dict[str, list[dict[str, Any]]]:
+        """Each problem raised by day: its facts dated by day, in version order, the raising
+        first."""
+        logs: dict[str, list[dict[str, Any]]] = {}
+        for fact in self.upto(day, *PROBLEM_TYPES):
+            problem_id = fact["data"]["problem_id"]
+            if fact["type"] == "problem_raised":
+                logs[problem_id] = [fact]
+            elif problem_id in logs:
+                logs[problem_id].append(fact)
+        return logs
+
+    def cumulative_on(self, day: date) -> int:
+        """Investment completed by day (reports are cumulative by business date: the rules
+        keep each one between those dated before and after it)."""
+        return max((f["data"]["investment_completed"]
+                    for f in self.upto(day, "progress_reported")), default=0)

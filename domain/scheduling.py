@@ -1,0 +1,104 @@
+"""The calendar side of the Banban service: the working-day calendar in force (now, or as known
+at a recorded moment), loading the office's schedule, and where each year's days come from.
+
+A mixin of `Banban` (domain/application.py), kept apart so each reads in one sitting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from domain.calendar import PACKAGE_CALENDAR, WorkingCalendar
+from domain.errors import ConcurrentUpdate, DomainError, ProjectNotFound
+from domain.project import Project
+from domain.schedule import SCHEDULE_ID, Schedule, file_digest, parse_schedule
+
+
+class Scheduling:
+    """The working-day calendar, as the package and the office's loads make it."""
+
+    _calendars: dict[int, WorkingCalendar] | None = None  # by the schedule's version
+
+    def calendar(self, as_known_at: datetime | None = None) -> WorkingCalendar:
+        """The working-day calendar as recorded now, or by a moment (a report as known then
+        counts by the calendar known then)."""
+        version = self._schedule_version(as_known_at)
+        if version is None:
+            return PACKAGE_CALENDAR
+        if self._calendars is None:
+            self._calendars = {}
+        found = self._calendars.get(version)
+        if found is None:
+            schedule: Schedule = self.repository.get(SCHEDULE_ID, version=version)
+            found = self._calendars[version] = schedule.calendar()
+        return found
+
+    def _schedule_version(self, moment: datetime | None) -> int | None:
+        if moment is not None:
+            try:
+                return self._version_at(SCHEDULE_ID, moment)
+            except ProjectNotFound:
+                return None  # nothing loaded by then
+        last = next(iter(self.events.get(SCHEDULE_ID, desc=True, limit=1)), None)
+        return None if last is None else last.originator_version
+
+    def load_calendar(self, content: bytes, *, file: str, actor: str) -> dict[str, Any]:
+        """Record the official schedule in a file (CSV `date,kind`) as the office's from now
+        on; DomainError naming the bad line, and nothing recorded, when it is malformed.
+        (The command line is its only caller: whoever runs it runs the server.)"""
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise DomainError(f"the file is not UTF-8 text (byte {error.start + 1})",
+                              field="file", code="invalid_calendar_file") from None
+        years = parse_schedule(text)
+        try:
+            schedule: Schedule = self.repository.get(SCHEDULE_ID)
+        except AggregateNotFoundError:
+            schedule = Schedule.start(actor=actor)
+        sha256 = file_digest(content)
+        schedule.load(years, file=file, sha256=sha256, actor=actor)
+        try:
+            self.save(schedule)
+        except IntegrityError:
+            raise ConcurrentUpdate(schedule.version - 1, None) from None
+        return {"file": file, "sha256": sha256, "years": [
+            {"year": s.year, "holidays": len(s.holidays), "workdays": len(s.workdays)}
+            for s in years]}
+
+    def calendar_status(self) -> list[dict[str, Any]]:
+        """Each year from the first signing's to next year's (and any other the office
+        loaded): where its working days come from (office, package or unknown), and for a
+        year the office loaded, who loaded which file and when."""
+        try:
+            loaded = self.repository.get(SCHEDULE_ID).years
+        except AggregateNotFoundError:
+            loaded = {}
+        calendar = self.calendar()
+        this_year = self.clock().year
+        first = min(self._signing_dates(), default=date(this_year, 1, 1)).year
+        years = sorted(set(range(first, this_year + 2)) | set(loaded))
+        rows = []
+        for year in years:
+            row: dict[str, Any] = {"year": year, "source": calendar.source(year)}
+            if year in loaded:
+                entry = loaded[year]
+                row |= {"file": entry["file"], "sha256": entry["sha256"],
+                        "loaded_by": entry["actor"], "loaded_at": entry["loaded_at"]}
+            rows.append(row)
+        return rows
+
+    def _signing_dates(self) -> Iterator[date]:
+        """The business date of every signing, read from the log's signing events only."""
+        start = 1
+        topic = get_topic(Project.Signed)
+        while batch := self.recorder.select_notifications(start, 500, topics=[topic]):
+            for notification in batch:
+                yield self.mapper.to_domain_event(notification).occurred_on
+            start = batch[-1].id + 1

@@ -15,7 +15,7 @@ from domain import dispatch_sections as sections
 from domain.calendar import WorkingCalendar
 from domain.dispatch import judged_on
 from domain.history import History
-from domain.obligations import milestone_due_on, problems_on, skipped
+from domain.obligations import milestones_due_on, problems_on
 from domain.periods import Period
 from domain.project import Project
 
@@ -45,11 +45,9 @@ def milestones_due(histories: list[History], start: date, end: date, as_of: date
     for history in histories:
         if not history.signed_by(as_of):
             continue
-        done = list(history.reached_by(as_of))
-        for code, plan in history.plans_on(as_of).items():
-            if skipped(code, done):
-                continue
-            if start <= milestone_due_on(history, plan, as_of, calendar) <= end:
+        done = history.reached_by(as_of)
+        for code, due_on in milestones_due_on(history, as_of, calendar).items():
+            if start <= due_on <= end:
                 due += 1
                 reached += code in done
     return {"due": due, "reached": reached}

@@ -40,6 +40,7 @@ class History:
         self._by_type: dict[str, list[dict[str, Any]]] = {kind: [] for kind in READ_TYPES}
         for fact in self.facts:
             self._by_type[fact["type"]].append(fact)
+        self._merged: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         signing = project.fact(1)  # a signing can be amended, never voided
         self.signed_on: date = signing["occurred_on"]
         data = signing["data"]
@@ -62,14 +63,24 @@ class History:
         """Facts of these types dated from start to end, in version order."""
         return [f for f in self._of(types) if start <= f["occurred_on"] <= end]
 
+    def has(self, kind: str) -> bool:
+        """Whether any fact of this type stands (of any date)."""
+        return bool(self._by_type[kind])
+
     def _of(self, types: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The facts of these types in version order (each combination merged once)."""
+        if len(types) == 1 and types[0] in self._by_type:
+            return self._by_type[types[0]]
+        try:
+            return self._merged[types]
+        except KeyError:
+            pass
         if not READ_TYPES.issuperset(types):
             raise ValueError(f"a History keeps no {sorted(set(types) - READ_TYPES)} facts: "
                              "add them to READ_TYPES")
-        if len(types) == 1:
-            return self._by_type[types[0]]
         wanted = set(types)
-        return [f for f in self.facts if f["type"] in wanted]
+        merged = self._merged[types] = [f for f in self.facts if f["type"] in wanted]
+        return merged
 
     def signed_by(self, day: date) -> bool:
         """Whether the project was signed on or before day."""

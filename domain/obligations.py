@@ -261,6 +261,8 @@ def open_problems_now(project: Any) -> list[dict[str, Any]]:
 
 def problems_on(history: History, day: date, calendar: WorkingCalendar) -> list[ProblemState]:
     """Each problem raised by day as it stood then: open, solved or closed by termination."""
+    if not history.has("problem_raised"):
+        return []
     status = history.status_on(day)
     if status == "unsigned":
         return []
@@ -268,10 +270,14 @@ def problems_on(history: History, day: date, calendar: WorkingCalendar) -> list[
     return _Judge(history, day, days, history.chief_on(day), status).problems()
 
 
-def milestone_due_on(history: History, plan: dict[str, Any], day: date,
-                     calendar: WorkingCalendar) -> date:
-    """The date a milestone plan is due by, as judged on day (rule 2)."""
-    return ActiveDays(calendar, history, day).on_or_after(plan["planned_on"])
+def milestones_due_on(history: History, day: date, calendar: WorkingCalendar
+                      ) -> dict[str, date]:
+    """The date each milestone planned and not skipped is due by, by the plans in force on day
+    and as judged then (rules 2, 6); reached ones included."""
+    reached = list(history.reached_by(day))
+    days = ActiveDays(calendar, history, day)
+    return {code: days.on_or_after(plan["planned_on"])
+            for code, plan in history.plans_on(day).items() if not skipped(code, reached)}
 
 
 def reached_on_time(history: History, code: str, reached_on: date, calendar: WorkingCalendar

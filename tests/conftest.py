@@ -47,6 +47,16 @@ def postgres_unavailable() -> str | None:
     return _pg_state["reason"]
 
 
+def require_store(backend: str) -> None:
+    """Skip (or fail, when required) a test of a backend that is not available here."""
+    if backend == "postgres":
+        reason = postgres_unavailable()
+        if reason:
+            if PG_REQUIRED:
+                pytest.fail(f"PostgreSQL is required (BANBAN_TEST_POSTGRES=required): {reason}")
+            pytest.skip(reason)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_env(request, tmp_path) -> Iterator[dict[str, str]]:
     """The eventsourcing environment of a fresh, empty store of each kind."""

@@ -38,7 +38,7 @@ from app.audit.replay import replay
 from projections.cards import ProjectCards, open_cards_view
 from projections.chain import EventChain, open_chain_view
 from projections.runner import catch_up, rebuild
-from tests.conftest import PG, PG_REQUIRED, TODAY, _pg_connect, postgres_unavailable
+from tests.conftest import PG, TODAY, _pg_connect, require_store
 from tests.integration.test_projections import AGENTS, _everything, _project_events
 
 FIRST_DAY, LAST_DAY = date(2026, 8, 3), date(2026, 11, 20)
@@ -299,25 +299,26 @@ def report_headline(report: dict) -> dict[str, int]:
 
 # ---- the property ------------------------------------------------------------------------------
 
+# Each property runs once per store.
+BACKENDS = pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 
-@pytest.mark.parametrize("backend", ["sqlite",
-                                     pytest.param("postgres", marks=pytest.mark.postgres)])
+
+def examples(count: int) -> settings:
+    """Derandomized: the same `count` histories on every run, so that CI cannot pass or fail by
+    the luck of the draw (the vacuity checks depend on how many commands a draw lets through).
+    Explore further with BANBAN_HYPOTHESIS_EXAMPLES=<n> and a random seed."""
+    explore = int(os.environ.get("BANBAN_HYPOTHESIS_EXAMPLES", "0"))
+    return settings(max_examples=explore or count, deadline=None, derandomize=not explore)
+
+
+@BACKENDS
 def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backend):
-    if backend == "postgres":
-        reason = postgres_unavailable()
-        if reason:
-            if PG_REQUIRED:
-                pytest.fail(f"PostgreSQL is required (BANBAN_TEST_POSTGRES=required): {reason}")
-            pytest.skip(reason)
+    require_store(backend)
     accepted: Counter = Counter()
     nonzero: Counter = Counter()
 
-    # Derandomized: the same 20 histories on every run, so that CI cannot pass or fail by the
-    # luck of the draw (the vacuity check below depends on how many commands a draw lets
-    # through). Explore further with BANBAN_HYPOTHESIS_EXAMPLES=<n> and a random seed.
-    explore = int(os.environ.get("BANBAN_HYPOTHESIS_EXAMPLES", "0"))
-
-    @settings(max_examples=explore or 20, deadline=None, derandomize=not explore)
+    @examples(20)
     @given(HISTORY)
     def check(history):
         projects, commands = history

@@ -25,6 +25,7 @@ from domain.obligations import (
     OPEN,
     SOLVED,
     SUSPENDED,
+    ActiveDays,
     ProblemState,
     Standing,
     problems_on,
@@ -131,18 +132,21 @@ def milestones_overdue(judged: list[Judged]) -> dict[str, Any]:
 
 def approvals_granted(histories: list[History], start: date, end: date,
                       calendar: WorkingCalendar) -> dict[str, Any]:
-    """Approvals granted from start to end, in working days against the industrial target."""
+    """Approvals granted from start to end, in working days (while the project was active:
+    the 40-day target is a clock like any other) against the industrial target."""
     rows = []
     for history in histories:
         approvals = history.approvals_by(end)
         target = INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS if history.park else None
         for fact in history.within(start, end, "approval_granted"):
             approval = approvals[fact["data"]["approval_id"]]
-            days = calendar.working_days_between(approval["applied_on"], fact["occurred_on"])
+            granted_on = fact["occurred_on"]
+            days = ActiveDays(calendar, history, granted_on).between(approval["applied_on"],
+                                                                     granted_on)
             rows.append(history.ref() | {
                 "approval_id": approval["approval_id"], "item": approval["item"],
                 "department": approval["department"], "applied_on": approval["applied_on"],
-                "granted_on": fact["occurred_on"], "working_days": days,
+                "granted_on": granted_on, "working_days": days,
                 "industrial": target is not None, "target_working_days": target,
                 "within_target": None if target is None else days <= target,
             })
@@ -259,7 +263,7 @@ def suspensions(judged: list[Judged]) -> dict[str, Any]:
                      for o in owed if o.working_days_late],
             "owed_count": len(owed),
         })
-    rows.sort(key=by_date_and_name("since"))
+    rows.sort(key=lambda row: pinyin_key(row["project"]))
     return {"projects": rows, "count": len(rows),
             "late_count": sum(len(row["late"]) for row in rows)}
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -57,25 +59,31 @@ def require_store(backend: str) -> None:
             pytest.skip(reason)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_env(request, tmp_path) -> Iterator[dict[str, str]]:
-    """The eventsourcing environment of a fresh, empty store of each kind."""
-    if request.param == "sqlite":
+@contextmanager
+def new_store(backend: str, directory: Path) -> Iterator[dict[str, str]]:
+    """The eventsourcing environment of a new, empty store of a kind (a SQLite file in
+    `directory`, or a PostgreSQL schema of its own, dropped afterwards)."""
+    require_store(backend)
+    if backend == "sqlite":
         yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-               "SQLITE_DBNAME": str(tmp_path / "store.db"), "SQLITE_LOCK_TIMEOUT": "10"}
+               "SQLITE_DBNAME": str(directory / "store.db"), "SQLITE_LOCK_TIMEOUT": "10"}
         return
-    reason = postgres_unavailable()
-    if reason:
-        if PG_REQUIRED:
-            pytest.fail(f"PostgreSQL is required (BANBAN_TEST_POSTGRES=required): {reason}")
-        pytest.skip(reason)
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with _pg_connect() as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **PG, "POSTGRES_SCHEMA": schema,
-           "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "8"}
-    with _pg_connect() as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    try:
+        yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **PG, "POSTGRES_SCHEMA": schema,
+               "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "8"}
+    finally:
+        with _pg_connect() as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_env(request, tmp_path) -> Iterator[dict[str, str]]:
+    """The eventsourcing environment of a fresh, empty store of each kind."""
+    with new_store(request.param, tmp_path) as env:
+        yield env
 
 
 def app_config(env: dict[str, str], clock: Callable[[], date] = lambda: TODAY) -> dict:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 
 import tempfile
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +37,7 @@ from app.audit.replay import replay
 from projections.cards import ProjectCards, open_cards_view
 from projections.chain import EventChain, open_chain_view
 from projections.runner import catch_up, rebuild
-from tests.conftest import PG, TODAY, _pg_connect, require_store
+from tests.conftest import TODAY, new_store, require_store
 from tests.integration.test_projections import AGENTS, _everything, _project_events
 
 FIRST_DAY, LAST_DAY = date(2026, 8, 3), date(2026, 11, 20)
@@ -149,22 +148,10 @@ PRELUDE = [
 
 @contextmanager
 def fresh_store(backend: str) -> Iterator[dict[str, str]]:
-    """The eventsourcing environment of a new, empty store, removed afterwards (as store_env)."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as directory:
-            yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                   "SQLITE_DBNAME": str(Path(directory) / "store.db"),
-                   "SQLITE_LOCK_TIMEOUT": "10"}
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with _pg_connect() as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **PG, "POSTGRES_SCHEMA": schema,
-               "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "8"}
-    finally:
-        with _pg_connect() as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    """A new, empty store (as store_env) in a temporary directory of its own."""
+    with tempfile.TemporaryDirectory() as directory:
+        with new_store(backend, Path(directory)) as env:
+            yield env
 
 
 @contextmanager

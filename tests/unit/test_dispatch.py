@@ -61,6 +61,12 @@ def ref(project):
 # ---- period, projects by phase and status, signings ---------------------------------------
 
 
+def test_a_period_of_2030_has_not_begun_and_is_refused_with_future_period():
+    with pytest.raises(DomainError) as refused:
+        dispatch_report(Period.parse("weekly", "2030-W01"), [], today=d(11, 30))
+    assert (refused.value.code, refused.value.field) == ("future_period", "period")
+
+
 def test_the_report_names_its_period():
     assert report("half-monthly", "2026-10-H2")["period"] == {
         "cadence": "half-monthly", "id": "2026-10-H2", "start": d(10, 16), "end": d(10, 31),

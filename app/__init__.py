@@ -8,6 +8,7 @@ from uuid import UUID
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import cli, config, errors, store, web
 from app.api import boards, dispatch, projects, users
@@ -43,6 +44,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    proxies = int(app.config.get("BANBAN_TRUSTED_PROXIES") or 0)
+    if proxies:
+        # The client's address (and scheme) as the trusted proxies in front of us saw it:
+        # the sign-in limits count per real address, never per proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore
 
     store.init_app(app)        # lazy: the application is built per process, after fork
     errors.init_app(app)       # domain errors -> JSON answers
@@ -51,8 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     projects.register_schemas(api)
     api.register_blueprint(projects.blp)
     api.register_blueprint(users.blp)
+    api.register_blueprint(users.users_blp)
     api.register_blueprint(boards.blp)
     api.register_blueprint(dispatch.blp)
-    web.init_app(app, api_blueprints=[projects.blp, users.blp, boards.blp, dispatch.blp])
+    web.init_app(app, api_blueprints=[projects.blp, users.blp, users.users_blp, boards.blp,
+                                      dispatch.blp])
     cli.init_app(app)
     return app

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app import cli_audit
-from app.security import hash_password
+from app.security import hash_password, password_problem
 from app.store import service
 from domain.errors import DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
@@ -45,8 +45,8 @@ def create_user(username: str, role: str, password: str | None, display_name: st
     made = password is None
     if made:
         password = secrets.token_urlsafe(12)
-    elif len(password) < 8:
-        raise click.BadParameter("must be at least 8 characters", param_hint="--password")
+    else:
+        _check_password(password, username, display_name)
     try:
         user = service().register_user(username, role, actor=_actor(), display_name=display_name,
                                        password_hash=hash_password(password))
@@ -78,6 +78,7 @@ def disable_user(username: str, reason: str | None):
         service().disable_user(username, actor=_actor(), reason=reason)
     except (DomainError, UserNotFound) as error:
         _fail(error)
+    _end_sessions(username)
     click.echo(f"disabled {username}")
 
 
@@ -85,14 +86,38 @@ def disable_user(username: str, reason: str | None):
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def set_password(username: str, password: str):
-    """Set a user's sign-in password."""
-    if len(password) < 8:
-        raise click.BadParameter("must be at least 8 characters", param_hint="--password")
+    """Set a user's sign-in password (their sessions end)."""
     try:
-        service().set_password(username, hash_password(password), actor=_actor())
+        user = service().user(username)
     except UserNotFound as error:
         _fail(error)
+    _check_password(password, username, user["display_name"])
+    service().set_password(username, hash_password(password), actor=_actor())
+    _end_sessions(username)
     click.echo(f"password set for {username}")
+
+
+def _check_password(password: str, username: str, display_name: str | None) -> None:
+    problem = password_problem(password, username, display_name)
+    if problem:
+        raise click.BadParameter(problem.message, param_hint="--password")
+
+
+def _end_sessions(username: str) -> int:
+    """Delete the user's web sessions (each is refused anyway on its next request)."""
+    return current_app.extensions["banban.store"].web_state().delete_user_sessions(username)
+
+
+@users.command("sign-out")
+@click.argument("username")
+def sign_out(username: str):
+    """End every web session of a user at once (signing in again works as usual)."""
+    try:
+        service().sign_out_everywhere(username, actor=_actor())
+    except UserNotFound as error:
+        _fail(error)
+    ended = _end_sessions(username)
+    click.echo(f"signed {username} out everywhere ({ended} sessions ended)")
 
 
 @users.command("token")

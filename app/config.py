@@ -47,7 +47,22 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
             raise ConfigError(f"BANBAN_STORE=postgres needs {', '.join(missing)}")
     config["POSTGRES"] = {k: environ[k] for k in POSTGRES_VARIABLES if k in environ}
     config["CIPHER"] = cipher_settings(environ)
+    config["BANBAN_TRUSTED_PROXIES"] = _count(environ, "BANBAN_TRUSTED_PROXIES", 0, 0, 5)
+    config["BANBAN_SESSION_IDLE_MINUTES"] = _count(environ, "BANBAN_SESSION_IDLE_MINUTES", 480,
+                                                   5, 7 * 24 * 60)
+    config["BANBAN_SESSION_MAX_HOURS"] = _count(environ, "BANBAN_SESSION_MAX_HOURS", 24, 1,
+                                                30 * 24)
     return config
+
+
+def _count(environ: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    """A whole number from the environment, within its range, or a clear refusal to start."""
+    text = environ.get(name)
+    if text is None or not text.strip():
+        return default
+    if not text.strip().isdigit() or not low <= int(text) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {text!r}")
+    return int(text)
 
 
 def cipher_settings(environ: dict[str, str]) -> dict[str, str]:

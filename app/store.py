@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from flask import Flask, Response, current_app, request
 
 from app.config import ConfigError, store_env
+from app.state import WebState, open_web_state
 from domain.application import Banban, county_today
 from domain.chain import publication_label
 from domain.errors import StoreKeyError
@@ -35,6 +36,7 @@ class Store:
         self._service: Banban | None = None
         self._cards: ProjectCards | None = None
         self._chain: EventChain | None = None
+        self._web: WebState | None = None
         self._pid: int | None = None
 
     def get(self) -> Banban:
@@ -51,7 +53,7 @@ class Store:
                     except StoreKeyError as error:
                         raise ConfigError(str(error)) from None
                     self._service.seal_of = self._seal_of
-                    self._cards = self._chain = None
+                    self._cards = self._chain = self._web = None
                     self._pid = pid
         return self._service
 
@@ -83,6 +85,10 @@ class Store:
         """The hash chain as it stands (for verification and status)."""
         return self._projection("_chain", lambda s: EventChain(open_chain_view(s), s))
 
+    def web_state(self) -> WebState:
+        """The sessions and sign-in counters every worker shares (app/state.py)."""
+        return self._projection("_web", open_web_state)
+
     def _seal_of(self, publication_id: UUID, version: int) -> dict[str, Any] | None:
         """A publication's seal: the chain's head over the record it was computed from."""
         seal = self.chain().view.seal(publication_label(publication_id, version))
@@ -91,7 +97,7 @@ class Store:
         return {"head": seal.head, "code": seal.code, "position": seal.position}
 
     def _projection(self, attribute: str, make: Callable[[Banban], Any]) -> Any:
-        """The process's projection kept in `attribute`, made on first use."""
+        """The process's projection (or web state) kept in `attribute`, made on first use."""
         service = self.get()
         if getattr(self, attribute) is None:
             with self._lock:
@@ -105,9 +111,11 @@ class Store:
             for projection in (self._cards, self._chain):
                 if projection is not None:
                     projection.view.close()
+            if self._web is not None:
+                self._web.close()
             if self._service is not None:
                 self._service.close()
-        self._service = self._cards = self._chain = None
+        self._service = self._cards = self._chain = self._web = None
 
 
 def init_app(app: Flask) -> None:

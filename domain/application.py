@@ -431,6 +431,12 @@ class Banban(Dispatching, Scheduling, Application[UUID]):
         user.disable(actor=actor, reason=reason)
         self.save(user)
 
+    def sign_out_everywhere(self, username: str, *, actor: str) -> None:
+        """End every session the user has (web sessions check this on every request)."""
+        user = self._user(username)
+        user.sign_out_everywhere(actor=actor)
+        self.save(user)
+
     def user(self, username: str) -> dict[str, Any]:
         """A user's plain data."""
         return self._user(username, for_reading=True).as_dict()

@@ -64,6 +64,12 @@ class User(Aggregate):
         def apply(self, aggregate: User) -> None:
             aggregate.disabled = False
 
+    class SignedOutEverywhere(Event):
+        """Every session of the user begun before this ended (signing in again starts anew)."""
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.sessions_ended_at = self.timestamp
+
     def __init__(self, username: str, role: str, display_name: str, password_hash: str | None):
         self.username = username
         self.role = role
@@ -71,6 +77,7 @@ class User(Aggregate):
         self.password_hash = password_hash
         self.token_digests: list[str] = []
         self.disabled = False
+        self.sessions_ended_at = None
 
     @classmethod
     def register(
@@ -114,6 +121,10 @@ class User(Aggregate):
                               code="no_change")
         self.trigger_event(self.Enabled, actor=actor)
 
+    def sign_out_everywhere(self, *, actor: str) -> None:
+        """End every session of the user that began before now."""
+        self.trigger_event(self.SignedOutEverywhere, actor=actor)
+
     def accepts_token_secret(self, secret: str) -> bool:
         """Whether a token secret is one of this user's, compared in constant time."""
         wanted = digest(secret)
@@ -124,5 +135,6 @@ class User(Aggregate):
         return {
             "username": self.username, "role": self.role, "display_name": self.display_name,
             "disabled": self.disabled, "created_at": self.created_on,
+            "sessions_ended_at": self.sessions_ended_at,
         }
 

@@ -7,6 +7,8 @@ import os
 from flask import Blueprint, Flask, redirect, request, session, url_for
 from flask_babel import Babel
 
+from app.web.redirects import local_path
+
 # Locale code -> the language's own name, as the picker shows it.
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 DEFAULT_LOCALE = "zh_CN"
@@ -32,11 +34,7 @@ def choose(code: str):
     """Switch the session's language and go back where the user was."""
     if code in LANGUAGES:
         session["lang"] = code
-    target = request.form.get("next") or ""
-    # Only a path on this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("pages.home"))
 
 
 def init_app(app: Flask) -> None:

@@ -14,12 +14,12 @@ def runner(app):
 
 def test_users_create_stores_a_hashed_password_and_lists_the_user(runner, banban):
     result = runner.invoke(args=["users", "create", "zhangwei", "--role", "agent",
-                                 "--password", "s3cret-pass", "--display-name", "张伟"])
+                                 "--password", "lantern-orchard-tiger-7", "--display-name", "张伟"])
     assert result.exit_code == 0, result.output
     assert "created zhangwei (agent, 张伟)" in result.output
     stored = banban.password_hash("zhangwei")
-    assert stored != "s3cret-pass" and stored.startswith("$argon2")
-    assert verify_password(stored, "s3cret-pass")
+    assert stored != "lantern-orchard-tiger-7" and stored.startswith("$argon2")
+    assert verify_password(stored, "lantern-orchard-tiger-7")
     assert not verify_password(stored, "wrong")
 
     listed = runner.invoke(args=["users", "list"])
@@ -69,10 +69,27 @@ def test_commands_about_an_unknown_user_fail_clearly(runner):
         assert result.exit_code != 0 and "ghost" in result.output
 
 
-def test_a_password_shorter_than_eight_characters_is_refused(runner):
-    result = runner.invoke(args=["users", "create", "short", "--role", "agent", "--password", ""])
-    assert result.exit_code != 0 and "at least 8" in result.output
-    assert "short" not in runner.invoke(args=["users", "list"]).output
+@pytest.mark.parametrize("password, says", [
+    ("", "at least 10 characters"),
+    ("password1", "at least 10 characters"),
+    ("12345678910", "too easy to guess"),
+    ("passwordpassword", "too easy to guess"),
+    ("weakling2026", "too easy to guess"),  # the username and a year
+    ("张伟张伟张伟张伟张伟", "too easy to guess"),  # the display name, repeated
+])
+def test_a_short_or_guessable_password_is_refused_and_nothing_is_created(runner, password, says):
+    result = runner.invoke(args=["users", "create", "weakling", "--role", "agent",
+                                 "--display-name", "张伟", "--password", password])
+    assert result.exit_code != 0 and says in result.output
+    assert "weakling" not in runner.invoke(args=["users", "list"]).output
+
+
+def test_setting_a_guessable_password_is_refused(runner, banban):
+    runner.invoke(args=["users", "create", "li", "--role", "agent"])
+    before = banban.password_hash("li")
+    result = runner.invoke(args=["users", "password", "li"], input="li123456789\nli123456789\n")
+    assert result.exit_code != 0 and "too easy to guess" in result.output
+    assert banban.password_hash("li") == before
 
 
 def test_a_username_with_a_trailing_newline_is_refused(runner):

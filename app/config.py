@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from domain.chain import audit_key
+
 STORES = {"sqlite": "eventsourcing.sqlite", "postgres": "eventsourcing.postgres"}
 
 # PostgreSQL settings are eventsourcing's own variables, passed through unchanged.
@@ -47,7 +49,19 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
             raise ConfigError(f"BANBAN_STORE=postgres needs {', '.join(missing)}")
     config["POSTGRES"] = {k: environ[k] for k in POSTGRES_VARIABLES if k in environ}
     config["CIPHER"] = cipher_settings(environ)
+    config["AUDIT_KEY"] = audit_key_setting(environ)
     return config
+
+
+def audit_key_setting(environ: dict[str, str]) -> str | None:
+    """AUDIT_KEY (keys the hash chain's links), its form checked; None when unset."""
+    text = environ.get("AUDIT_KEY") or None
+    try:
+        audit_key(text)
+    except ValueError as error:
+        raise ConfigError(f"{error} (e.g. python -c 'import base64, secrets; "
+                          "print(base64.b64encode(secrets.token_bytes(32)).decode())')") from None
+    return text
 
 
 def cipher_settings(environ: dict[str, str]) -> dict[str, str]:
@@ -72,6 +86,8 @@ def store_env(config: dict[str, Any], instance_path: str) -> dict[str, str]:
     """The environment the eventsourcing application is built with."""
     store = config["BANBAN_STORE"]
     env = {"PERSISTENCE_MODULE": STORES[store], **(config.get("CIPHER") or {})}
+    if config.get("AUDIT_KEY"):
+        env["AUDIT_KEY"] = config["AUDIT_KEY"]
     if store == "sqlite":
         path = config.get("BANBAN_SQLITE_PATH") or os.path.join(instance_path, "banban.db")
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

@@ -1,6 +1,6 @@
 """Export and import: the whole log between stores of either kind, identical afterwards (by a
-state hash of every project, view row and the chain); refusals write nothing; an interrupted
-import resumes; an export verifies offline and shows what was changed in it."""
+state hash of every project, view row and the chain); an export verifies offline and shows what
+was changed in it; an interrupted import resumes; a keyed export imports with its key only."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from dataclasses import asdict
 
 import pytest
 
+from app.audit.importing import import_log
+from app.audit.records import verify_store
 from app.audit.state import state_hash
-from app.audit.transfer import ExportFile, TransferError, _event_in, export_log, import_log
+from app.audit.transfer import ExportFile, TransferError, _event_in, export_log
 from domain.application import Banban
-from domain.chain import Chain
+from domain.chain import Chain, short_code
 from projections.cards import ProjectCards, open_cards_view
-from projections.chain import EventChain, open_chain_view
 from projections.runner import catch_up
 from tests.conftest import PG_REQUIRED, TODAY, postgres_unavailable
 from tests.integration.test_chain import KEY
@@ -22,21 +23,18 @@ from tests.integration.test_views_property import fresh_store
 
 
 class Views:
-    """A service's cards and chain, caught up, and the state hash over them."""
+    """A service's cards, caught up, and the state hash over them and the chain."""
 
     def __init__(self, service: Banban):
         self.service = service
         self.cards = ProjectCards(open_cards_view(service), service)
-        self.chain = EventChain(open_chain_view(service), service)
 
     def state(self) -> str:
         catch_up(self.service, self.cards)
-        catch_up(self.service, self.chain)
-        return state_hash(self.service, [self.cards.view, self.chain.view], self.chain)
+        return state_hash(self.service, [self.cards.view])
 
     def close(self) -> None:
         self.cards.view.close()
-        self.chain.view.close()
 
 
 @pytest.fixture
@@ -49,7 +47,7 @@ def source(populated):
 @pytest.fixture
 def exported(source, tmp_path):
     path = str(tmp_path / "export.jsonl")
-    header, verdict = export_log(source.service, source.chain, path)
+    header, verdict = export_log(source.service, path)
     assert verdict.intact
     return path, header
 
@@ -77,7 +75,7 @@ def test_an_import_is_identical_to_its_source_across_stores(source, exported, ta
         service = Banban(env=env, clock=lambda: TODAY)
         views = Views(service)
         try:
-            result = import_log(service, views.chain, path, batch=37)
+            result = import_log(service, path, batch=37)
             assert (result["events"], result["head"]) == (header["events"], header["head"])
             assert views.state() == source.state()
             assert [p["id"] for p in service.list_projects()] == [
@@ -102,7 +100,7 @@ def test_a_store_with_events_is_refused_and_nothing_is_written(exported, source)
     path, _ = exported
     before = source.service.recorder.max_notification_id()
     with pytest.raises(TransferError, match="not empty"):
-        import_log(source.service, source.chain, path)
+        import_log(source.service, path)
     assert source.service.recorder.max_notification_id() == before
 
 
@@ -138,27 +136,38 @@ def test_a_file_rewritten_with_a_consistent_chain_fails_on_the_head_written_down
     """Someone who changes an event and recomputes every link and the header still cannot
     match the head printed on a report."""
     path, header = exported
-    with open(path, encoding="utf-8") as file:
-        lines = [json.loads(text) for text in file]
-    visit = next(n for n, entry in enumerate(lines) if "走访" in json.dumps(
-        entry, ensure_ascii=False))
-    lines[visit] = _edit_state(lines[visit])
-    chain, seals = Chain(), []
-    for entry in lines[1:]:
-        if "event" in entry:
-            link, fallen = chain.link(_event_in(entry["event"]))
-            entry["link"].update(digest=link.digest, hash=link.hash)
-            seals += [{"seal": asdict(seal)} for seal in fallen]
-    lines = [entry for entry in lines if "seal" not in entry] + seals
-    lines[0]["head"] = chain.head.hex()
-    forged = tmp_path / "forged.jsonl"
-    forged.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
-                      encoding="utf-8")
-    with ExportFile(str(forged)) as export:
+
+    def edit(entries):
+        visit = next(e for e in entries if "走访" in e["event"].get("state", ""))
+        _edit_state(visit)
+        return entries
+
+    forged = rehashed(path, str(tmp_path / "forged.jsonl"), edit)
+    with ExportFile(forged) as export:
         assert export.verify().intact  # consistent in itself ...
-    with ExportFile(str(forged)) as export:
+    with ExportFile(forged) as export:
         finding = export.verify(expected_head=header["head"]).finding
     assert finding.kind == "head not found"  # ... but not the record that was sealed
+
+
+def rehashed(path: str, out: str, change) -> str:
+    """The export at `path` with `change(entries)` made to its event entries, then every link,
+    seal, count and the header's head recomputed, as a forger without AUDIT_KEY would."""
+    with open(path, encoding="utf-8") as file:
+        lines = [json.loads(text) for text in file]
+    header, entries = lines[0], change([line for line in lines[1:] if "seal" not in line])
+    chain, seals = Chain(), []
+    for n, entry in enumerate(entries, start=1):
+        entry["position"] = n
+        link, fallen = chain.link(_event_in(dict(entry["event"])))
+        entry["link"] = {k: v for k, v in asdict(link).items() if k != "position"}
+        seals += [{"seal": asdict(seal)} for seal in fallen]
+    header.update(events=len(entries), links=len(entries), seals=len(seals),
+                  head=chain.head.hex(), code=short_code(chain.head), key_id=None)
+    with open(out, "w", encoding="utf-8") as file:
+        file.writelines(json.dumps(line, ensure_ascii=False) + "\n"
+                        for line in [header, *entries, *seals])
+    return out
 
 
 @pytest.mark.parametrize("broken, message", [
@@ -180,13 +189,11 @@ def test_a_changed_or_truncated_file_is_refused_and_nothing_is_written(exported,
         file.writelines(lines[:-5])  # the last seal lines and events gone
     with fresh_store("sqlite") as env:
         service = Banban(env=env, clock=lambda: TODAY)
-        chain = EventChain(open_chain_view(service), service)
         try:
             with pytest.raises(TransferError, match="does not verify, nothing imported"):
-                import_log(service, chain, path)
+                import_log(service, path)
             assert service.recorder.max_notification_id() is None
         finally:
-            chain.view.close()
             service.close()
 
 
@@ -208,14 +215,52 @@ def test_an_interrupted_import_resumes_after_the_events_it_wrote(exported, sourc
         monkeypatch.setattr(service.recorder, "insert_events", failing)
         try:
             with pytest.raises(OSError):
-                import_log(service, views.chain, path, batch=20)
+                import_log(service, path, batch=20)
             assert service.recorder.max_notification_id() == 40
             monkeypatch.setattr(service.recorder, "insert_events", insert)
             with pytest.raises(TransferError, match="not empty"):
-                import_log(service, views.chain, path)
-            result = import_log(service, views.chain, path, resume=True)
+                import_log(service, path)
+            result = import_log(service, path, resume=True)
             assert result["resumed_after"] == 40 and result["head"] == header["head"]
             assert views.state() == source.state()
         finally:
             views.close()
             service.close()
+
+
+def test_a_keyed_export_imports_only_with_its_key_and_a_plain_one_into_a_keyed_store(
+        exported, tmp_path, store_env):
+    from tests.integration.test_chain import AUDIT_KEY, OTHER_KEY
+
+    path, header = exported  # a plain chain
+    with fresh_store("sqlite") as env:
+        keyed = Banban(env={**env, "AUDIT_KEY": AUDIT_KEY}, clock=lambda: TODAY)
+        try:
+            result = import_log(keyed, path)  # the same events, linked with the key
+            assert result["head"] != header["head"] and verify_store(keyed).intact
+            again = str(tmp_path / "keyed.jsonl")
+            keyed_header, _ = export_log(keyed, again)
+            assert keyed_header["key_id"] is not None
+        finally:
+            keyed.close()
+    for key, message in ((None, "its hash chain is keyed .*: set AUDIT_KEY"),
+                         (OTHER_KEY, "not the key it was made with")):
+        with fresh_store("sqlite") as env:
+            other = Banban(env=env if key is None else {**env, "AUDIT_KEY": key},
+                           clock=lambda: TODAY)
+            try:
+                with pytest.raises(TransferError, match=message):
+                    import_log(other, again)
+                assert other.recorder.max_notification_id() is None
+            finally:
+                other.close()
+    with fresh_store(_backend(store_env)) as env:
+        same = Banban(env={**env, "AUDIT_KEY": AUDIT_KEY}, clock=lambda: TODAY)
+        try:
+            assert import_log(same, again)["head"] == keyed_header["head"]
+        finally:
+            same.close()
+
+
+def _backend(store_env) -> str:
+    return "sqlite" if store_env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite" else "postgres"

@@ -228,17 +228,24 @@ def export_command(path: str, progress: bool | None):
 
 @audit.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--head", "head", metavar="HEX",
+              help="The head `flask audit export` printed: the file must end exactly there.")
+@click.option("--seal", "code", metavar="CODE",
+              help="The short code `flask audit export` printed: the file must end there.")
 @click.option("--resume", is_flag=True,
               help="Carry on an interrupted import (the store must hold the file's first events).")
 @_PROGRESS
-def import_command(path: str, resume: bool, progress: bool | None):
-    """Load an export FILE into an empty store (verified first; nothing written if it fails)."""
+def import_command(path: str, head: str | None, code: str | None, resume: bool,
+                   progress: bool | None):
+    """Load an export FILE into an empty store, every event checked before any is written
+    (nothing written if any check fails)."""
+    expected = _expected_head(head, code)
     banban = service()
     try:
         with ExportFile(path) as export:
             total = export.header["events"]
         with _progress(progress, total, "importing") as update:
-            result = import_log(banban, path, resume=resume,
+            result = import_log(banban, path, resume=resume, expected_head=expected,
                                 progress=lambda done, _: update(done))
     except TransferError as error:
         raise click.ClickException(str(error)) from None

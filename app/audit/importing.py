@@ -1,13 +1,23 @@
-"""Import: an export file loaded into an empty store, through the store's own recorder.
+"""Import: an export file loaded into an empty store, checked whole before anything is written.
 
-The whole file is read and verified first (its events against its links and seals and its
-header, its links keyed as the header says, with AUDIT_KEY): nothing is written unless it is
-intact and complete. The events are then inserted in the chain's order in batches, one
-transaction each, through the store's recorder (its cipher applies, it numbers the events and
-links each in its own transaction), and the new chain must end at the file's head (or, when the
-target's AUDIT_KEY is not the file's, hold the same events in the same order). An interrupted
-import leaves the store holding the file's first events: `resume` checks they are exactly those
-and carries on.
+A file is data from outside, whoever wrote it. Before the first event is written, the whole
+file is read three times:
+
+1. it must verify (app/audit/transfer.py): its events against its links and seals and its
+   header, its links keyed as the header says (with AUDIT_KEY); with a head or short code
+   given (`expected_head`, the one export printed), its chain must end exactly there;
+2. every event must be one the application could have recorded (domain.event_schema): its
+   topic one of the application's own event classes (looked up, never imported), its state
+   exactly that class's fields of the declared types, its originator a UUID, and each
+   aggregate's events its own class's, numbered 1, 2, 3, ... from a creation event;
+3. the store must be empty, or with `resume` hold exactly the file's first events.
+
+Each refusal is a TransferError naming the file's line, the originator and the version. Then
+the events are inserted in the chain's order in batches, one transaction each, through the
+store's recorder (its cipher applies, it numbers the events and links each in its own
+transaction), and the new chain must end at the file's head (or, when the target's AUDIT_KEY
+is not the file's, hold the same events in the same order). An interrupted import leaves the
+store holding the file's first events: `resume` checks they are exactly those and carries on.
 """
 
 from __future__ import annotations
@@ -17,21 +27,22 @@ from itertools import zip_longest
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import PersistenceError, StoredEvent
 
 from app.audit.records import store_facts
 from app.audit.transfer import ExportFile, TransferError
 from domain.application import Banban
-from domain.chain import GENESIS, key_id, short_code
+from domain.chain import GENESIS, StoredFact, key_id, normal_code, short_code
+from domain.event_schema import Sequences, event_class, state_problem
 from domain.ledger import to_stored
 
 
-def import_log(app: Banban, path: str, *, resume: bool = False, batch: int = 500,
-               progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+def import_log(app: Banban, path: str, *, resume: bool = False, expected_head: str | None = None,
+               batch: int = 500, progress: Callable[[int, int], None] | None = None
+               ) -> dict[str, Any]:
     """Load an export into this (empty) store; return counts and the new chain's head.
 
-    Refuses, writing nothing, a store that already holds events (unless `resume` and they are
-    the file's first ones) and a file that does not verify."""
+    TransferError, with nothing written, for anything the module docstring refuses."""
     with ExportFile(path) as export:
         key = export.key(app.audit_key)
         verdict = export.verify(key=key)
@@ -39,31 +50,65 @@ def import_log(app: Banban, path: str, *, resume: bool = False, batch: int = 500
     if not verdict.intact:
         found = verdict.finding or verdict.unlinked[0]
         raise TransferError(f"{path} does not verify, nothing imported: {found}")
-    _check_importable(path)
+    if expected_head is not None and not _is(verdict.head, expected_head):
+        raise TransferError(f"{path} ends at {verdict.head} ({verdict.code}), not at "
+                            f"{expected_head}: it is not the export written down (nothing "
+                            "imported)")
+    _check_events(app, path)
     done = _already_imported(app, path, resume)
     total = header["events"]
     written = done
-    for stored in _batches(app, path, done, batch):
-        app.recorder.insert_events(stored)
-        written += len(stored)
-        if progress is not None:
-            progress(written, total)
+    try:
+        for stored in _batches(app, path, done, batch):
+            app.recorder.insert_events(stored)
+            written += len(stored)
+            if progress is not None:
+                progress(written, total)
+    except PersistenceError as error:
+        raise TransferError(f"interrupted after {written} of {total} events ({error}): run "
+                            "the import again with --resume") from None
     head = _check_chain(app, path, header)
     return {"events": total, "resumed_after": done, "head": head, "code": short_code(head)}
 
 
-def _check_importable(path: str) -> None:
-    """Every event must have a readable state and a UUID originator, before anything is written."""
+def _is(head: str, expected: str) -> bool:
+    """Whether a head is the one given in full (hex) or as its short code."""
+    text = expected.strip().lower()
+    return text == head or normal_code(expected) == short_code(head)
+
+
+def _check_events(app: Banban, path: str) -> None:
+    """Every event one the application could have recorded (see the module docstring)."""
+    sequences = Sequences()
     with ExportFile(path) as export:
         for _, fact, line in export.in_chain_order():
-            if fact.state is None:
-                raise TransferError(f"{path}, line {line}: the event could not be decrypted when "
-                                    "exported (nothing imported)")
-            try:
-                UUID(fact.originator_id)
-            except ValueError:
-                raise TransferError(f"{path}, line {line}: {fact.originator_id!r} is not an "
-                                    "aggregate id (nothing imported)") from None
+            problem = _problem(app, fact, sequences)
+            if problem is not None:
+                raise TransferError(f"{path}, line {line}: {fact.originator_id} "
+                                    f"v{fact.originator_version}: {problem} (nothing imported)")
+
+
+def _problem(app: Banban, fact: StoredFact, sequences: Sequences) -> str | None:
+    """What makes one event not the application's, or None."""
+    found = event_class(fact.topic)
+    if found is None:
+        return f"topic {fact.topic!r} is not one of the application's event types"
+    if fact.state is None:
+        return "its state could not be decrypted when it was exported"
+    try:
+        canonical = str(UUID(fact.originator_id))
+    except ValueError:
+        return "the originator is not an aggregate id (a UUID)"
+    if canonical != fact.originator_id:
+        # The store would keep the canonical form, and the event's digest would change.
+        return f"the originator id is not written as the store writes it ({canonical})"
+    cls, aggregate = found
+    try:
+        state = app.mapper.transcoder.decode(fact.state)
+    except (TypeError, ValueError, RecursionError) as error:
+        return f"its state cannot be read ({error})"
+    return state_problem(cls, state) or sequences.problem(
+        fact.originator_id, fact.originator_version, cls, aggregate, state)
 
 
 def _already_imported(app: Banban, path: str, resume: bool) -> int:

@@ -32,6 +32,7 @@ import base64
 import json
 import os
 import tempfile
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -42,6 +43,7 @@ from app.audit.records import store_facts, verify_store
 from domain.application import Banban
 from domain.canonical import to_json
 from domain.chain import GENESIS, Link, Seal, StoredFact, key_id, short_code
+from domain.event_schema import conforms
 from domain.verification import Finding, Progress, Verdict, in_chain_order, verify
 
 FORMAT, VERSION, READS = "banban-audit-export", 2, (1, 2)
@@ -170,11 +172,11 @@ class ExportFile:
             raise TransferError(f"{self.path}: export version {header.get('version')!r}, this "
                                 f"release reads versions {', '.join(map(str, READS))}")
         for name in ("events", "links", "seals"):
-            if not isinstance(header.get(name), int):
+            if not conforms(header.get(name), int):
                 raise TransferError(f"{self.path}: the header has no count of {name}")
         if not isinstance(header.get("head"), str):
             raise TransferError(f"{self.path}: the header has no head")
-        if not isinstance(header.setdefault("key_id", None), str | None):
+        if not conforms(header.setdefault("key_id", None), str | None):
             raise TransferError(f"{self.path}: the header's key_id is not text")
         return header
 
@@ -208,7 +210,7 @@ class ExportFile:
             self.line += 1
             line = self._json(text)
             if "seal" in line:
-                self.seals.append(self._parsed(lambda: Seal(**line["seal"])))
+                self.seals.append(self._parsed(lambda: _typed(Seal, **line["seal"])))
                 continue
             if self.seals or line.get("position") != expected:
                 raise TransferError(f"{self.path}, line {self.line}: expected position "
@@ -216,7 +218,7 @@ class ExportFile:
             expected += 1
             link, event = line.get("link"), line.get("event")
             yield (None if link is None else self._parsed(
-                       lambda: Link(position=expected - 1, **link)),
+                       lambda: _typed(Link, position=expected - 1, **link)),
                    None if event is None else self._parsed(lambda: _event_in(event)))
 
     def _parsed(self, make: Callable[[], Any]) -> Any:
@@ -284,13 +286,23 @@ class _Later:
 def _event_in(event: dict[str, Any]) -> StoredFact:
     for name in ("originator_id", "topic"):
         event[name].encode("utf-8")  # text that is not UTF-8 is malformed here, not later
+    row = {name: event[name] for name in ("notification_id", "originator_id",
+                                          "originator_version", "topic")}
     if "state" in event:
-        state: bytes | None = event["state"].encode("utf-8")
-    elif "state_base64" in event:
-        state = base64.b64decode(event["state_base64"], validate=True)
-    else:
-        return StoredFact(event["notification_id"], event["originator_id"],
-                          event["originator_version"], event["topic"], None,
-                          base64.b64decode(event["undecryptable_base64"], validate=True))
-    return StoredFact(event["notification_id"], event["originator_id"],
-                      event["originator_version"], event["topic"], state)
+        return _typed(StoredFact, **row, state=event["state"].encode("utf-8"))
+    if "state_base64" in event:
+        return _typed(StoredFact, **row, state=base64.b64decode(event["state_base64"],
+                                                               validate=True))
+    return _typed(StoredFact, **row, state=None,
+                  raw=base64.b64decode(event["undecryptable_base64"], validate=True))
+
+
+def _typed(cls: type, **values: Any) -> Any:
+    """A Link, Seal or StoredFact from a line's values, each of its field's declared type
+    (TypeError for a missing or unknown field, ValueError for a value of the wrong type)."""
+    made = cls(**values)
+    hints = typing.get_type_hints(cls)
+    for name in values:
+        if not conforms(values[name], hints[name]):
+            raise ValueError(f"{name} is {values[name]!r}")
+    return made

@@ -55,7 +55,7 @@ def test_the_demo_county_verifies_replays_exports_and_imports(runner, tmp_path):
         other = create_app(app_config(env))
         try:
             with other.app_context():
-                imported = run(other.test_cli_runner(), "audit", "import", export)
+                imported = run(other.test_cli_runner(), "audit", "import", export, "--seal", code)
                 assert lines_starting(imported, "head: ") == [head]
                 assert "identical" in run(other.test_cli_runner(), "audit", "replay")
         finally:
@@ -157,6 +157,32 @@ def test_every_write_is_linked_in_its_own_transaction_whatever_path_records_it(
         "type": "visit_logged", "expected_version": 1, "purpose": "走访"}).status_code == 201
     assert linked()
     assert "intact" in run(runner, "audit", "verify")
+
+
+def test_an_import_refusal_is_one_line_and_writes_nothing(runner, project, tmp_path):
+    """Issue 12, finding 4, as the operator sees it: one line naming the line, the originator
+    and the version; exit code 1; no traceback; an empty store still empty."""
+    from tests.integration.test_transfer import rehashed
+
+    def foreign_topic(entries):
+        entries[-1]["event"]["topic"] = "this:s"
+        return entries
+
+    export = str(tmp_path / "county.jsonl")
+    run(runner, "audit", "export", export)
+    forged = rehashed(export, str(tmp_path / "forged.jsonl"), foreign_topic)
+    with fresh_store("sqlite") as env:
+        other = create_app(app_config(env))
+        try:
+            with other.app_context():
+                refused = run(other.test_cli_runner(), "audit", "import", forged, code=1)
+                assert other.extensions["banban.store"].get().recorder.max_notification_id() \
+                    is None
+        finally:
+            other.extensions["banban.store"].close()
+    assert refused.count("\n") == 1 and refused.startswith(f"Error: {forged}, line "), refused
+    assert "topic 'this:s' is not one of the application's event types" in refused
+    assert "Traceback" not in refused
 
 
 def test_a_forged_event_stays_unlinked_through_api_writes_until_accepted(api, project, runner,

@@ -1,13 +1,18 @@
 """Export and import: the whole log between stores of either kind, identical afterwards (by a
 state hash of every project, view row and the chain); an export verifies offline and shows what
-was changed in it; an interrupted import resumes; a keyed export imports with its key only."""
+was changed in it; an interrupted import resumes; a file that is not the application's record
+(a topic not its own, a state not its event's fields, a duplicate, a head other than the one
+written down), however well re-hashed, is refused with one line naming it and nothing written."""
 
 from __future__ import annotations
 
 import json
+import re
+import sys
 from dataclasses import asdict
 
 import pytest
+from eventsourcing.persistence import OperationalError
 
 from app.audit.importing import import_log
 from app.audit.records import verify_store
@@ -181,6 +186,18 @@ def test_a_file_that_is_not_an_export_is_refused_clearly(tmp_path, broken, messa
         ExportFile(str(path))
 
 
+@pytest.mark.parametrize("part, name, value", [
+    ("link", "notification_id", "3"), ("event", "originator_version", True),
+    ("link", "key_id", 7), ("event", "topic", None)])
+def test_a_value_of_the_wrong_type_in_a_file_is_malformed_not_a_crash(exported, part, name,
+                                                                     value):
+    path, _ = exported
+    _rewrite(path, 3, lambda entry: {**entry, part: {**entry[part], name: value}})
+    with ExportFile(path) as export, pytest.raises(TransferError,
+                                                    match=r"line 4: malformed \("):
+        export.verify()
+
+
 def test_a_changed_or_truncated_file_is_refused_and_nothing_is_written(exported, store_env):
     path, _ = exported
     with open(path, encoding="utf-8") as file:
@@ -209,12 +226,12 @@ def test_an_interrupted_import_resumes_after_the_events_it_wrote(exported, sourc
         def failing(events, **kwargs):
             calls.append(len(events))
             if len(calls) == 3:
-                raise OSError("disk full")
+                raise OperationalError("disk full")
             return insert(events, **kwargs)
 
         monkeypatch.setattr(service.recorder, "insert_events", failing)
         try:
-            with pytest.raises(OSError):
+            with pytest.raises(TransferError, match="interrupted after 40 of .*--resume"):
                 import_log(service, path, batch=20)
             assert service.recorder.max_notification_id() == 40
             monkeypatch.setattr(service.recorder, "insert_events", insert)
@@ -225,6 +242,108 @@ def test_an_interrupted_import_resumes_after_the_events_it_wrote(exported, sourc
             assert views.state() == source.state()
         finally:
             views.close()
+            service.close()
+
+
+# ---- issue 12, finding 4: an import trusts nothing in the file ---------------------------------
+
+
+def _foreign_topic(entries):
+    entries[30]["event"]["topic"] = "this:s"  # resolving it would import the module `this`
+    return entries, 30
+
+
+def _fields_not_the_events(entries):
+    k = next(k for k, e in enumerate(entries) if '"purpose"' in e["event"]["state"])
+    entries[k]["event"]["state"] = entries[k]["event"]["state"].replace('"purpose"', '"porpoise"')
+    return entries, k
+
+
+def _wrong_type(entries):
+    k = next(k for k, e in enumerate(entries) if '"purpose"' in e["event"]["state"])
+    state = json.loads(entries[k]["event"]["state"])
+    state["purpose"] = 5
+    entries[k]["event"]["state"] = json.dumps(state, ensure_ascii=False)
+    return entries, k
+
+
+def _duplicate(entries):
+    return entries + [json.loads(json.dumps(entries[40]))], len(entries)
+
+
+def _missing_version(entries):
+    k = next(k for k, e in enumerate(entries) if e["event"]["originator_version"] == 3)
+    return entries[:k] + entries[k + 1:], k
+
+
+def _created_elsewhere(entries):
+    k = next(k for k, e in enumerate(entries) if '"originator_topic"' in e["event"]["state"])
+    state = json.loads(entries[k]["event"]["state"])
+    state["originator_topic"] = "this:s"
+    entries[k]["event"]["state"] = json.dumps(state, ensure_ascii=False)
+    return entries, k
+
+
+def _id_in_capitals(entries):
+    entries[7]["event"]["originator_id"] = entries[7]["event"]["originator_id"].upper()
+    return entries, 7
+
+
+@pytest.mark.parametrize("change, refusal", [
+    (_foreign_topic, "topic 'this:s' is not one of the application's event types"),
+    (_fields_not_the_events, "the state's fields are not the event's: missing purpose; unknown "
+                             "porpoise"),
+    (_wrong_type, "purpose is 5: expected str"),
+    (_duplicate, r"a second event with version \d+ \(it is at version \d+ already\)"),
+    (_missing_version, "version 4 follows version 2"),
+    (_created_elsewhere, "originator_topic 'this:s' is not "),
+    (_id_in_capitals, "the originator id is not written as the store writes it"),
+])
+def test_a_rehashed_file_that_is_not_the_applications_record_is_refused_writing_nothing(
+        exported, tmp_path, change, refusal):
+    """Issue 12, finding 4: each of these imported cleanly (`this:s` then imported the module
+    `this` when the event was read), or wrote its first batches and died with a raw
+    AttributeError or IntegrityError."""
+    path, _ = exported
+    where = {}
+
+    def changed(entries):
+        entries, where["k"] = change(entries)
+        return entries
+
+    forged = rehashed(path, str(tmp_path / "forged.jsonl"), changed)
+    with ExportFile(forged) as export:
+        assert export.verify().intact  # the forger recomputed every link and the header
+    sys.modules.pop("this", None)
+    with fresh_store("sqlite") as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            with pytest.raises(TransferError) as refused:
+                import_log(service, forged, batch=20)
+            assert service.recorder.max_notification_id() is None
+        finally:
+            service.close()
+    message = str(refused.value)
+    line = where["k"] + 2  # the header is line 1, the first event line 2
+    assert re.match(rf"{re.escape(forged)}, line {line}: [0-9a-fA-F-]{{36}} v\d+: ", message), \
+        message
+    assert re.search(refusal, message) and message.endswith("(nothing imported)"), message
+    assert "\n" not in message and "this" not in sys.modules
+
+
+def test_an_import_pinned_to_a_head_refuses_a_file_that_ends_elsewhere(exported, tmp_path):
+    path, header = exported
+    shorter = rehashed(path, str(tmp_path / "shorter.jsonl"), lambda entries: entries[:-1])
+    with fresh_store("sqlite") as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            for pinned in (header["head"], header["code"]):
+                with pytest.raises(TransferError, match=f"not at {pinned}: it is not the export"):
+                    import_log(service, shorter, expected_head=pinned)
+            assert service.recorder.max_notification_id() is None
+            assert import_log(service, path, expected_head=header["code"].lower())["head"] == \
+                header["head"]
+        finally:
             service.close()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import secrets
 import signal
@@ -13,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app import cli_audit
+from app.cli_common import actor as _actor
 from app.security import hash_password, password_problem
 from app.store import service
 from domain.errors import DomainError, NotAllowed, UserNotFound
@@ -20,14 +20,6 @@ from domain.lifecycle import ROLES
 from projections.runner import catch_up, rebuild, status
 
 users = AppGroup("users", help="Manage user accounts.")
-
-
-def _actor() -> str:
-    """Who ran the command, as recorded on the events it makes."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _fail(error: Exception) -> None:
@@ -161,8 +153,8 @@ projections_group = AppGroup("projections", help="Keep the read views (derived d
 def rebuild_views():
     """Drop the project cards and rebuild them from the events, with a progress bar.
 
-    The hash chain is evidence, not a cache: it is never dropped (flask audit replay rebuilds
-    it in a scratch store to compare instead).
+    The hash chain is not a view: it is written with the events and never rebuilt (flask audit
+    verify recomputes it to check it).
     """
     banban = service()
     projection = current_app.extensions["banban.store"].cards_unsynced()
@@ -186,14 +178,13 @@ def run_views(interval: float, once: bool):
     """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C)."""
     banban = service()
     store = current_app.extensions["banban.store"]
-    projection, chain = store.cards_unsynced(), store.chain_unsynced()
+    projection = store.cards_unsynced()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     click.echo(f"keeping the views caught up every {interval} s; stop with Ctrl-C or SIGTERM")
     try:
         while True:
             applied = catch_up(banban, projection)
-            catch_up(banban, chain)
             if applied:
                 click.echo(f"applied {applied} events, position "
                            f"{status(banban, projection.view)['position']}")
@@ -210,11 +201,9 @@ def views_status():
     banban = service()
     store = current_app.extensions["banban.store"]
     click.echo(f"{'view':<16} {'position':>10} {'log':>10} {'lag':>8}")
-    for name, projection in (("project cards", store.cards_unsynced()),
-                             ("hash chain", store.chain_unsynced())):
-        figures = status(banban, projection.view)
-        click.echo(f"{name:<16} {figures['position']:>10} "
-                   f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
+    figures = status(banban, store.cards_unsynced().view)
+    click.echo(f"{'project cards':<16} {figures['position']:>10} "
+               f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
 
 
 calendar_group = AppGroup("calendar", help="The working-day calendar (official holidays).")

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from domain.chain import audit_key
+
 STORES = {"sqlite": "eventsourcing.sqlite", "postgres": "eventsourcing.postgres"}
 
 # PostgreSQL settings are eventsourcing's own variables, passed through unchanged.
@@ -52,6 +54,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
                                                    5, 7 * 24 * 60)
     config["BANBAN_SESSION_MAX_HOURS"] = _count(environ, "BANBAN_SESSION_MAX_HOURS", 24, 1,
                                                 30 * 24)
+    config["AUDIT_KEY"] = audit_key_setting(environ)
     return config
 
 
@@ -63,6 +66,17 @@ def _count(environ: dict[str, str], name: str, default: int, low: int, high: int
     if not text.strip().isdigit() or not low <= int(text) <= high:
         raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {text!r}")
     return int(text)
+
+
+def audit_key_setting(environ: dict[str, str]) -> str | None:
+    """AUDIT_KEY (keys the hash chain's links), its form checked; None when unset."""
+    text = environ.get("AUDIT_KEY") or None
+    try:
+        audit_key(text)
+    except ValueError as error:
+        raise ConfigError(f"{error} (e.g. python -c 'import base64, secrets; "
+                          "print(base64.b64encode(secrets.token_bytes(32)).decode())')") from None
+    return text
 
 
 def cipher_settings(environ: dict[str, str]) -> dict[str, str]:
@@ -87,6 +101,8 @@ def store_env(config: dict[str, Any], instance_path: str) -> dict[str, str]:
     """The environment the eventsourcing application is built with."""
     store = config["BANBAN_STORE"]
     env = {"PERSISTENCE_MODULE": STORES[store], **(config.get("CIPHER") or {})}
+    if config.get("AUDIT_KEY"):
+        env["AUDIT_KEY"] = config["AUDIT_KEY"]
     if store == "sqlite":
         path = config.get("BANBAN_SQLITE_PATH") or os.path.join(instance_path, "banban.db")
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

@@ -3,27 +3,20 @@ never at import)."""
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.persistence import PersistenceError
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app
 
 from app.config import ConfigError, store_env
 from app.state import WebState, open_web_state
 from domain.application import Banban, county_today
-from domain.chain import publication_label
 from domain.errors import StoreKeyError
 from projections.cards import ProjectCards, open_cards_view
-from projections.chain import EventChain, open_chain_view
 from projections.runner import catch_up
-
-logger = logging.getLogger(__name__)
 
 
 class Store:
@@ -35,7 +28,6 @@ class Store:
         self._lock = threading.Lock()
         self._service: Banban | None = None
         self._cards: ProjectCards | None = None
-        self._chain: EventChain | None = None
         self._web: WebState | None = None
         self._pid: int | None = None
 
@@ -52,8 +44,7 @@ class Store:
                         self._service = Banban(env=self.env, clock=self.clock)
                     except StoreKeyError as error:
                         raise ConfigError(str(error)) from None
-                    self._service.seal_of = self._seal_of
-                    self._cards = self._chain = self._web = None
+                    self._cards = self._web = None
                     self._pid = pid
         return self._service
 
@@ -71,30 +62,9 @@ class Store:
         """The project cards projection as it stands (for rebuilds and status)."""
         return self._projection("_cards", lambda s: ProjectCards(open_cards_view(s), s))
 
-    def built(self) -> bool:
-        """Whether this process has opened the store (a request that reached it)."""
-        return self._service is not None and self._pid == os.getpid()
-
-    def chain(self) -> EventChain:
-        """The hash chain over the event log, caught up with every event recorded so far."""
-        chain = self.chain_unsynced()
-        catch_up(self.get(), chain)
-        return chain
-
-    def chain_unsynced(self) -> EventChain:
-        """The hash chain as it stands (for verification and status)."""
-        return self._projection("_chain", lambda s: EventChain(open_chain_view(s), s))
-
     def web_state(self) -> WebState:
         """The sessions and sign-in counters every worker shares (app/state.py)."""
         return self._projection("_web", open_web_state)
-
-    def _seal_of(self, publication_id: UUID, version: int) -> dict[str, Any] | None:
-        """A publication's seal: the chain's head over the record it was computed from."""
-        seal = self.chain().view.seal(publication_label(publication_id, version))
-        if seal is None:
-            return None
-        return {"head": seal.head, "code": seal.code, "position": seal.position}
 
     def _projection(self, attribute: str, make: Callable[[Banban], Any]) -> Any:
         """The process's projection (or web state) kept in `attribute`, made on first use."""
@@ -108,34 +78,20 @@ class Store:
     def close(self) -> None:
         """Close the application's connections (tests, CLI)."""
         if self._pid == os.getpid():
-            for projection in (self._cards, self._chain):
-                if projection is not None:
-                    projection.view.close()
+            if self._cards is not None:
+                self._cards.view.close()
             if self._web is not None:
                 self._web.close()
             if self._service is not None:
                 self._service.close()
-        self._service = self._cards = self._chain = self._web = None
+        self._service = self._cards = self._web = None
 
 
 def init_app(app: Flask) -> None:
-    """Attach a lazily-built store to the Flask app; link every successful write's events."""
+    """Attach a lazily-built store to the Flask app (every event it records is linked into
+    the hash chain in the transaction that records it: domain.ledger)."""
     clock = app.config.get("BANBAN_CLOCK") or county_today
-    store = Store(store_env(app.config, app.instance_path), clock)
-    app.extensions["banban.store"] = store
-
-    @app.after_request
-    def link_writes(response: Response) -> Response:
-        """Link the events a successful write recorded into the hash chain before answering:
-        an event is tamper-evident from the moment it is linked, so the sooner the better."""
-        if (request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400
-                and store.built()):
-            try:
-                store.chain()
-            except PersistenceError as error:
-                # The write is committed and stays so; the next catch-up links its events.
-                logger.warning("events recorded but not linked yet: %r", error)
-        return response
+    app.extensions["banban.store"] = Store(store_env(app.config, app.instance_path), clock)
 
 
 def service() -> Banban:
@@ -146,8 +102,3 @@ def service() -> Banban:
 def cards() -> ProjectCards:
     """The current process's project cards, caught up."""
     return current_app.extensions["banban.store"].cards()
-
-
-def chain() -> EventChain:
-    """The current process's hash chain, caught up."""
-    return current_app.extensions["banban.store"].chain()

@@ -221,7 +221,6 @@ def generate_into(path: str, scale: Scale, seed: int) -> dict:
         print(file=sys.stderr)
         made = time.perf_counter() - started
         catch_up(service, store.cards_unsynced(), batch=5_000)  # as a rebuild would
-        store.chain()
         views = time.perf_counter() - started - made
         print(f"{counts['projects']:,} projects, {counts['events']:,} events, "
               f"{counts['users']:,} users in {made:.0f} s; views caught up in {views:.0f} s",

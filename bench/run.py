@@ -88,7 +88,6 @@ def access(path: Path) -> dict[str, str]:
         service.set_password(LEADER, hash_password(PASSWORD), actor="bench")
         tokens = issue_tokens(service)
         store.cards()
-        store.chain()
     kept.write_text(json.dumps(tokens))
     return tokens
 
@@ -399,7 +398,6 @@ class Bench:
             service = store.get()
             project_id, moment = long_project(service, 1_000)
             store.cards()
-            store.chain()
             assert service.project(project_id, as_of=moment)["version"] == 500
             inside = statistics.median(samples_ms(
                 lambda: service.project(project_id, as_of=moment), 30))
@@ -494,7 +492,6 @@ def write_p50(path: Path, token: str, projects: int = 4, rounds: int = 60) -> fl
         service = store.get()
         ids = [bench_project(service, f"基准写入项目{n}") for n in range(projects)]
         store.cards()
-        store.chain()
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     versions = dict.fromkeys(ids, 1)

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import (
-    ApplicationRecorder,
     EventStore,
     IntegrityError,
     JSONTranscoder,
@@ -31,6 +30,7 @@ from eventsourcing.utils import get_topic, strtobool
 
 from domain import clocks
 from domain.access import check_can_record
+from domain.auditing import Auditing
 from domain.boards import board
 from domain.dispatching import Dispatching
 from domain.errors import (
@@ -94,7 +94,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Dispatching, Scheduling, Application[UUID]):
+class Banban(Auditing, Dispatching, Scheduling, Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"
@@ -117,6 +117,7 @@ class Banban(Dispatching, Scheduling, Application[UUID]):
             deepcopy_from_cache=False,
         )
         self._check_can_read()
+        self._check_chain_key()
 
     def construct_repository(self) -> Repository[UUID]:
         """The library's repository (its cache settings from the environment), folding with
@@ -164,10 +165,6 @@ class Banban(Dispatching, Scheduling, Application[UUID]):
                                 "to the key they were encrypted with")
         raise StoreKeyError("CIPHER_KEY does not decrypt the stored events: it is not the key "
                             "they were encrypted with (or they are not encrypted)")
-
-    def construct_recorder(self) -> ApplicationRecorder:
-        with creating_tables(getattr(self.factory, "datastore", None)):
-            return super().construct_recorder()
 
     def construct_snapshot_store(self) -> EventStore[UUID]:
         with creating_tables(getattr(self.factory, "datastore", None)):

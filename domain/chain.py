@@ -1,6 +1,8 @@
 """The hash chain over the event log: links, heads, seals and their short codes.
 
-Every stored event, in the notification log's order, gets a link: position 1, 2, 3, ... The
+Every stored event, in the notification log's order, gets a link: position 1, 2, 3, ... (made
+in the transaction that records it: domain.ledger; an event written outside the application
+is linked only by an operator's recorded decision, after the others: domain.acceptance). The
 link's hash covers the event's digest and the previous link's hash, so changing, removing,
 adding or moving any event changes every hash from there on. The digest covers what the
 event *is*: its originator id, originator version, topic (its type) and its state as the
@@ -12,9 +14,11 @@ same in every copy of the record, encrypted or not.
     digest = SHA-256("banban-event-v1" | originator id | version | topic | state)
     hash_n = SHA-256("banban-link-v1" | hash_{n-1} | digest_n),   hash_0 = 32 zero bytes
 
-(each field length-prefixed, so no two different events have the same input). The head is
-the last hash. A head is read aloud as its short code: the first 80 bits in base32, four groups
-of four (`7KQ2-M4ZD-XH3A-PL6C`).
+(each field length-prefixed, so no two different events have the same input). A keyed chain
+(AUDIT_KEY) makes each hash an HMAC-SHA-256 of the same input under the key instead, and every
+link names the key by its id (an HMAC of a fixed text, which says nothing of the key): without
+the key no one can make a link that verifies. The head is the last hash. A head is read aloud
+as its short code: the first 80 bits in base32, four groups of four (`7KQ2-M4ZD-XH3A-PL6C`).
 
 Seals are heads worth writing down, derived from the log alone:
 - a period seal for each dispatch period (weekly, half-monthly, monthly, quarterly; in
@@ -29,11 +33,14 @@ Standard library only (with domain.periods), so that an export can be checked wi
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from uuid import UUID
 
 from domain.periods import CADENCES, Period, business_date
@@ -41,8 +48,13 @@ from domain.periods import CADENCES, Period, business_date
 GENESIS = bytes(32)
 _EVENT_TAG = b"banban-event-v1"
 _LINK_TAG = b"banban-link-v1"
+_KEY_ID_TAG = b"banban-audit-key-id"
 # The stored topic of a published dispatch report (domain.publications.Publication.Published).
 PUBLISHED_TOPIC = "domain.publications:Publication.Published"
+# The stored topic of an operator's decision to link events written without their link
+# (domain.acceptance.Acceptance.Accepted).
+ACCEPTED_TOPIC = "domain.acceptance:Acceptance.Accepted"
+MIN_KEY_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,7 @@ class Link:
     digest: str
     hash: str
     latest: str | None
+    key_id: str | None = None  # the key the hash was made with (None: plain SHA-256)
 
 
 @dataclass(frozen=True)
@@ -112,8 +125,8 @@ class Seal:
 class Chain:
     """The chain's running state: link one event after another, collecting seals.
 
-    The chain projection and verification both advance one of these, so there is exactly one
-    definition of a link and of when a seal falls.
+    The recorder (as it inserts events) and verification both advance one of these, so there is
+    exactly one definition of a link and of when a seal falls.
     """
 
     position: int = 0
@@ -121,21 +134,27 @@ class Chain:
     latest: datetime | None = None
     notification_id: int | None = None
     heads: list[bytes] | None = field(default=None, repr=False)  # every head, when kept
+    key: bytes | None = field(default=None, repr=False)  # AUDIT_KEY, for a keyed chain
 
     @classmethod
-    def after(cls, link: Link | None) -> Chain:
+    def after(cls, link: Link | None, key: bytes | None = None) -> Chain:
         """The chain's state just after a stored link (an empty chain for None)."""
         if link is None:
-            return cls()
+            return cls(key=key)
         latest = None if link.latest is None else datetime.fromisoformat(link.latest)
         return cls(position=link.position, head=bytes.fromhex(link.hash), latest=latest,
-                   notification_id=link.notification_id)
+                   notification_id=link.notification_id, key=key)
+
+    @property
+    def key_id(self) -> str | None:
+        """The id of the key the links are made with (None for plain SHA-256)."""
+        return None if self.key is None else key_id(self.key)
 
     def link(self, fact: StoredFact, digest: bytes | None = None) -> tuple[Link, list[Seal]]:
         """Link the next event; return its link and the seals it makes fall (before it)."""
         digest = fact.digest if digest is None else digest
         seals = list(self._seals_before(fact))
-        self.head = _hash(_LINK_TAG, self.head, digest)
+        self.head = _hash(_LINK_TAG, self.head, digest, key=self.key)
         self.position += 1
         self.notification_id = fact.notification_id
         if self.heads is not None:
@@ -143,7 +162,8 @@ class Chain:
         link = Link(position=self.position, notification_id=fact.notification_id,
                     originator_id=fact.originator_id, originator_version=fact.originator_version,
                     digest=digest.hex(), hash=self.head.hex(),
-                    latest=None if self.latest is None else self.latest.isoformat())
+                    latest=None if self.latest is None else self.latest.isoformat(),
+                    key_id=self.key_id)
         return link, seals
 
     def _seals_before(self, fact: StoredFact) -> Iterator[Seal]:
@@ -173,6 +193,8 @@ def periods_ended(before: datetime, after: datetime) -> list[Period]:
     """The dispatch periods whose last day is on or after `before`'s business date and before
     `after`'s: those that ended between two recorded times. In order of their last day."""
     first, last = business_date(before), business_date(after)
+    if first == last:
+        return []  # most events: no period ends within a day (and linking is on the write path)
     ended = []
     for cadence in CADENCES:
         period = Period.containing(cadence, first)
@@ -216,8 +238,41 @@ def id_text(originator_id: UUID | str) -> str:
         return originator_id
 
 
-def _hash(tag: bytes, *parts: bytes) -> bytes:
-    sha = hashlib.sha256(tag)
+def audit_key(text: str | None) -> bytes | None:
+    """AUDIT_KEY's bytes (None when unset); ValueError unless it is at least 16 bytes in base64."""
+    if not text:
+        return None
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"AUDIT_KEY must be at least {MIN_KEY_BYTES} random bytes in base64")
+    return key
+
+
+@lru_cache(maxsize=4)
+def key_id(key: bytes) -> str:
+    """A key's public name: the first 64 bits of an HMAC of a fixed text under it."""
+    return hmac.new(key, _KEY_ID_TAG, hashlib.sha256).hexdigest()[:16]
+
+
+def decision(fact: StoredFact) -> dict | None:
+    """An acceptance decision's state (`actor`, `reason` and the `accepted` events, each with
+    its position, notification id, originator, version and digest), or None if `fact` is not
+    one; a decision that cannot be read accepts nothing."""
+    if fact.topic != ACCEPTED_TOPIC or fact.state is None:
+        return None
+    try:
+        state = json.loads(fact.state)
+        accepted = [item for item in state["accepted"] if isinstance(item, dict)]
+        return {"actor": state.get("actor"), "reason": state.get("reason"), "accepted": accepted}
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError):
+        return {"actor": None, "reason": None, "accepted": []}
+
+
+def _hash(tag: bytes, *parts: bytes, key: bytes | None = None) -> bytes:
+    sha = hashlib.sha256(tag) if key is None else hmac.new(key, tag, hashlib.sha256)
     for part in parts:
         sha.update(len(part).to_bytes(8, "big"))
         sha.update(part)

@@ -39,9 +39,8 @@ HEADLINES = {
 class Dispatching:
     """Dispatch reports, computed from every project's corrected history by business date."""
 
-    # The seal of one publication event (publication id, event version), from the hash chain
-    # kept outside the domain (app/store.py wires it); without it records carry no seal.
-    seal_of: Callable[[UUID, int], dict[str, Any] | None] | None = None
+    # The seal of one publication event (publication id, event version): domain.auditing.
+    seal_of: Callable[[UUID, int], dict[str, Any] | None]
     # Reports and trends this process keeps (see `_reused`); 0 computes every one afresh.
     REUSED = 8
     _reusable: LRUCache | None = None
@@ -199,8 +198,7 @@ class Dispatching:
                             ) -> dict[str, Any]:
         result = {"cadence": cadence, "period": period.id, "revision": record["revision"],
                   "actor": record["actor"], "published_at": record["published_at"]}
-        if self.seal_of is not None:
-            result["seal"] = self.seal_of(publication_id(cadence, period.id), record["version"])
+        result["seal"] = self.seal_of(publication_id(cadence, period.id), record["version"])
         return result
 
     def publications(self, cadence: str | None = None, period_id: str | None = None

@@ -11,6 +11,7 @@ serialised: an advisory lock on PostgreSQL, a lock file beside the SQLite file.
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -40,3 +41,9 @@ def creating_tables(datastore: Any) -> Iterator[None]:
                 fcntl.flock(lock, fcntl.LOCK_UN)
     else:
         yield
+
+
+def views_path(store_path: str) -> str:
+    """The SQLite file of the views of an event store file: `banban.db` -> `banban.views.db`."""
+    base, extension = os.path.splitext(store_path)
+    return f"{base}.views{extension or '.db'}"

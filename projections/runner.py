@@ -14,7 +14,7 @@ Progress = Callable[[int, int], None]
 
 
 class BatchProjection(Protocol):
-    """A projection that turns a batch of notifications into its view's rows (cards, chain)."""
+    """A projection that turns a batch of notifications into its view's rows (the cards)."""
 
     topics: tuple[str, ...]
 

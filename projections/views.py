@@ -3,7 +3,6 @@ dropping for a rebuild, and a plain dump of every row for comparisons."""
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from types import EllipsisType
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.utils import resolve_topic
 
-from domain.tables import creating_tables
+from domain.tables import creating_tables, views_path
 
 Rows = dict[str, list[dict[str, Any]]]
 # A view's tables: suffix ("" for the prefix itself) -> the columns that key its rows.
@@ -82,13 +81,11 @@ class View(TrackingRecorder, ABC):
 _CLASSES = {
     ("cards", "SQLiteDatastore"): "projections.cards_sqlite:SQLiteCardsView",
     ("cards", "PostgresDatastore"): "projections.cards_postgres:PostgresCardsView",
-    ("chain", "SQLiteDatastore"): "projections.chain_sqlite:SQLiteChainView",
-    ("chain", "PostgresDatastore"): "projections.chain_postgres:PostgresChainView",
 }
 
 
 def open_view(app: Any, kind: str, prefix: str, datastore: Any = None) -> View:
-    """A view of a kind ("cards", "chain") beside the application's events, or in `datastore`
+    """A view of a kind ("cards") beside the application's events, or in `datastore`
     (a scratch store), its tables created if missing.
 
     On PostgreSQL the view's tables are in the events' schema and share the application's
@@ -113,9 +110,3 @@ def open_view(app: Any, kind: str, prefix: str, datastore: Any = None) -> View:
     with creating_tables(events if events is not None else datastore):
         view.create_table()
     return view
-
-
-def views_path(store_path: str) -> str:
-    """The SQLite file of the views of an event store file: `banban.db` -> `banban.views.db`."""
-    base, extension = os.path.splitext(store_path)
-    return f"{base}.views{extension or '.db'}"

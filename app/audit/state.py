@@ -6,11 +6,10 @@ import hashlib
 
 from domain.application import Banban
 from domain.canonical import to_json
-from projections.chain import EventChain
 from projections.views import View
 
 
-def state_hash(app: Banban, views: list[View], chain: EventChain) -> str:
+def state_hash(app: Banban, views: list[View]) -> str:
     """SHA-256 over every project's view, every user, every row of the views and the chain head.
 
     Notification ids are left out (a view row's `notification_id`): they are where one store
@@ -28,6 +27,6 @@ def state_hash(app: Banban, views: list[View], chain: EventChain) -> str:
             for row in rows:
                 sha.update(to_json({k: v for k, v in row.items()
                                     if k != "notification_id"}).encode())
-    tail = chain.view.tail()
+    tail = app.recorder.chain_tail()
     sha.update(b"" if tail is None else tail.hash.encode())
     return sha.hexdigest()

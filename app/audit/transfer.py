@@ -1,16 +1,20 @@
-"""Export and import of the whole event log, as JSON Lines, with its chain and seals.
+"""Export of the whole event log, as JSON Lines, with its chain and seals; reading such a file.
 
-The file (`banban-audit-export`, version 1), one JSON object per line:
+The file (`banban-audit-export`, version 2; version 1 files, from before keyed chains, read
+too), one JSON object per line:
 
 1. a header: `format`, `version`, `application`, `exported_at`, the counts of `events`,
-   `links` and `seals`, the chain's `head` and its short `code`;
+   `links` and `seals`, the chain's `head`, its short `code` and the `key_id` of the key its
+   links were made with (null for plain SHA-256 links);
 2. one entry per position of the log, in order: `{"position": n, "event": {...}, "link":
    {...}}`. The event is the stored event with its state in plaintext (the store's cipher and
    compressor undone): `notification_id`, `originator_id`, `originator_version`, `topic` and
    `state` (the transcoded JSON as text; `state_base64` for bytes that are not UTF-8, and
-   `undecryptable_base64` for stored bytes the key could not open). The link is the chain
-   view's link at that position (`notification_id`, `originator_id`, `originator_version`,
-   `digest`, `hash`, `latest`). On an intact store every entry has both;
+   `undecryptable_base64` for stored bytes the key could not open). The link is the chain's
+   link at that position (`notification_id`, `originator_id`, `originator_version`,
+   `digest`, `hash`, `latest`, `key_id`). Events are in the log's order and links in the
+   chain's, exactly as the store holds them: on an intact store every entry has both, the
+   same event's unless one was accepted late (its link then comes where it was accepted);
 3. one line per seal: `{"seal": {label, kind, position, notification_id, head, sealed_at}}`.
 
 So a file can be verified with nothing else (`flask audit verify --file`), exactly as a store
@@ -19,12 +23,7 @@ is: the events against the links and seals, and the head against one written dow
 The export is plaintext whatever the store's encryption: it holds everything the events hold
 (password hashes, token digests), so keep it as a backup is kept.
 
-Import loads a file into an empty store, in batches through the recorder (so the target's own
-cipher applies), in the file's order; the target numbers the events itself. It first reads the
-whole file and verifies it (nothing is written unless it is intact and complete); after the last
-batch, the target's chain must end at the file's head. Each batch is one transaction: an
-interrupted import leaves the store holding the file's first events, and `resume=True` carries
-on after them (having checked they are exactly the file's).
+Import (app/audit/importing.py) loads such a file into an empty store.
 """
 
 from __future__ import annotations
@@ -33,22 +32,21 @@ import base64
 import json
 import os
 import tempfile
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import datetime, timezone
 from itertools import tee
 from typing import IO, Any
-from uuid import UUID
 
 from app.audit.records import store_facts, verify_store
 from domain.application import Banban
 from domain.canonical import to_json
-from domain.chain import GENESIS, Link, Seal, StoredFact, short_code
-from domain.verification import Finding, Progress, Verdict, verify
-from projections.chain import EventChain, to_stored
-from projections.runner import catch_up
+from domain.chain import GENESIS, Link, Seal, StoredFact, key_id, short_code
+from domain.event_schema import conforms
+from domain.verification import Finding, Progress, Verdict, in_chain_order, verify
 
-FORMAT, VERSION = "banban-audit-export", 1
+FORMAT, VERSION, READS = "banban-audit-export", 2, (1, 2)
 
 
 class TransferError(Exception):
@@ -58,28 +56,24 @@ class TransferError(Exception):
 # ---- export ---------------------------------------------------------------------------------
 
 
-def export_log(app: Banban, chain: EventChain, path: str,
-               progress: Progress | None = None) -> tuple[dict[str, Any], Verdict]:
+def export_log(app: Banban, path: str, progress: Progress | None = None
+               ) -> tuple[dict[str, Any], Verdict]:
     """Write the log, its links and seals to `path`; return the header and the store's verdict.
 
-    The store is verified first. Intact, the events recorded since the chain last caught up
-    are linked and the file holds exactly the linked events (one recorded meanwhile waits for
-    the next export). Not intact, the file holds every event and link as they stand, so that
-    an auditor can verify it offline and see the same finding. The file appears whole or not
-    at all (written beside it, then renamed).
+    The file holds the store as it stands at one moment (what is recorded meanwhile waits for
+    the next export), verified first: intact or not, every event and link as they are, so
+    that an auditor can verify it offline and see the same findings. The file appears whole
+    or not at all (written beside it, then renamed).
     """
-    verdict = verify_store(app, chain)
-    stop = None
-    if verdict.intact:
-        catch_up(app, chain)
-        stop = chain.view.max_tracking_id(app.name) or 0
-    view = chain.view
-    tail = view.tail()
-    seals = view.seals()
+    extent = app.recorder.chain_extent()
+    verdict = verify_store(app, extent=extent)
+    stop, last = extent
+    links = app.recorder.chain_links(last - 1, 1) if last else []
+    seals = [seal for seal in app.recorder.chain_seals() if seal.position < last]
     counts = {"events": 0, "links": 0}
     directory = os.path.dirname(os.path.abspath(path))
     with tempfile.TemporaryFile("w+", encoding="utf-8") as body:
-        for entry in _entries(view.all_links(), store_facts(app, stop=stop)):
+        for entry in _entries(app.recorder.all_links(upto=last), store_facts(app, stop=stop)):
             counts["events"] += "event" in entry
             counts["links"] += "link" in entry
             body.write(to_json(entry) + "\n")
@@ -88,7 +82,8 @@ def export_log(app: Banban, chain: EventChain, path: str,
         header = {
             "format": FORMAT, "version": VERSION, "application": app.name,
             "exported_at": datetime.now(timezone.utc).isoformat(), **counts,
-            "seals": len(seals), "head": tail.hash if tail else GENESIS.hex(),
+            "seals": len(seals), "head": links[0].hash if links else GENESIS.hex(),
+            "key_id": None if app.audit_key is None else key_id(app.audit_key),
         }
         header["code"] = short_code(header["head"])
         body.seek(0)
@@ -173,15 +168,31 @@ class ExportFile:
         header = self._json(text)
         if header.get("format") != FORMAT:
             raise TransferError(f"{self.path} is not a Banban audit export (no {FORMAT} header)")
-        if header.get("version") != VERSION:
+        if header.get("version") not in READS:
             raise TransferError(f"{self.path}: export version {header.get('version')!r}, this "
-                                f"release reads version {VERSION}")
+                                f"release reads versions {', '.join(map(str, READS))}")
         for name in ("events", "links", "seals"):
-            if not isinstance(header.get(name), int):
+            if not conforms(header.get(name), int):
                 raise TransferError(f"{self.path}: the header has no count of {name}")
         if not isinstance(header.get("head"), str):
             raise TransferError(f"{self.path}: the header has no head")
+        if not conforms(header.setdefault("key_id", None), str | None):
+            raise TransferError(f"{self.path}: the header's key_id is not text")
         return header
+
+    def key(self, audit_key: bytes | None) -> bytes | None:
+        """The key to verify the file's links with: AUDIT_KEY if they were made with it, None
+        for plain links; TransferError when the file needs a key AUDIT_KEY is not."""
+        wanted = self.header["key_id"]
+        if wanted is None:
+            return None
+        if audit_key is None:
+            raise TransferError(f"{self.path}: its hash chain is keyed (key id {wanted}): set "
+                                "AUDIT_KEY to the key it was made with")
+        if key_id(audit_key) != wanted:
+            raise TransferError(f"{self.path}: its hash chain is keyed with key id {wanted}, "
+                                f"AUDIT_KEY is {key_id(audit_key)}: not the key it was made with")
+        return audit_key
 
     def _json(self, text: str) -> dict[str, Any]:
         try:
@@ -199,15 +210,15 @@ class ExportFile:
             self.line += 1
             line = self._json(text)
             if "seal" in line:
-                self.seals.append(self._parsed(lambda: Seal(**line["seal"])))
+                self.seals.append(self._parsed(lambda: _typed(Seal, **line["seal"])))
                 continue
             if self.seals or line.get("position") != expected:
                 raise TransferError(f"{self.path}, line {self.line}: expected position "
                                     f"{expected}")
             expected += 1
             link, event = line.get("link"), line.get("event")
-            yield (None if link is None else self._parsed(lambda: Link(position=expected - 1,
-                                                                       **link)),
+            yield (None if link is None else self._parsed(
+                       lambda: _typed(Link, position=expected - 1, **link)),
                    None if event is None else self._parsed(lambda: _event_in(event)))
 
     def _parsed(self, make: Callable[[], Any]) -> Any:
@@ -217,10 +228,27 @@ class ExportFile:
         except (TypeError, KeyError, ValueError, AttributeError) as error:
             raise TransferError(f"{self.path}, line {self.line}: malformed ({error})") from None
 
-    def verify(self, expected_head: str | None = None,
-               progress: Progress | None = None) -> Verdict:
-        """Verify the file's events against its links, seals and header (offline)."""
+    def verify(self, expected_head: str | None = None, progress: Progress | None = None, *,
+               key: bytes | None = None) -> Verdict:
+        """Verify the file's events against its links (made with `key`), seals and header
+        (offline)."""
         counted = {"events": 0, "links": 0}
+        links, events = self._sides(counted)
+        verdict = verify(links, events, _Later(self.seals), key=key,
+                         expected_head=expected_head, progress=progress)
+        if verdict.intact:
+            verdict.finding = self._check_header(verdict, counted)
+        return verdict
+
+    def in_chain_order(self) -> Iterator[tuple[Link, StoredFact, int]]:
+        """Each link with its event and that event's line, in the chain's order (for a file
+        that verifies: ValueError where it does not)."""
+        links, events = self._sides({"events": 0, "links": 0})
+        for link, fact, position in in_chain_order(links, events):
+            yield link, fact, position + 1  # the header is line 1, position n is line n + 1
+
+    def _sides(self, counted: dict[str, int]) -> tuple[Iterator[Link], Iterator[StoredFact]]:
+        """The links and the events of the entries, as two iterators, each counted."""
 
         def side(pairs: Iterator, index: int, name: str) -> Iterator:
             for pair in pairs:
@@ -229,11 +257,7 @@ class ExportFile:
                     yield pair[index]
 
         links, events = tee(self.entries())
-        verdict = verify(side(links, 0, "links"), side(events, 1, "events"), _Later(self.seals),
-                         expected_head=expected_head, progress=progress)
-        if verdict.intact:
-            verdict.finding = self._check_header(verdict, counted)
-        return verdict
+        return side(links, 0, "links"), side(events, 1, "events")
 
     def _check_header(self, verdict: Verdict, counted: dict[str, int]) -> Finding | None:
         found = {**counted, "seals": len(self.seals)}
@@ -262,96 +286,23 @@ class _Later:
 def _event_in(event: dict[str, Any]) -> StoredFact:
     for name in ("originator_id", "topic"):
         event[name].encode("utf-8")  # text that is not UTF-8 is malformed here, not later
+    row = {name: event[name] for name in ("notification_id", "originator_id",
+                                          "originator_version", "topic")}
     if "state" in event:
-        state: bytes | None = event["state"].encode("utf-8")
-    elif "state_base64" in event:
-        state = base64.b64decode(event["state_base64"], validate=True)
-    else:
-        return StoredFact(event["notification_id"], event["originator_id"],
-                          event["originator_version"], event["topic"], None,
-                          base64.b64decode(event["undecryptable_base64"], validate=True))
-    return StoredFact(event["notification_id"], event["originator_id"],
-                      event["originator_version"], event["topic"], state)
+        return _typed(StoredFact, **row, state=event["state"].encode("utf-8"))
+    if "state_base64" in event:
+        return _typed(StoredFact, **row, state=base64.b64decode(event["state_base64"],
+                                                               validate=True))
+    return _typed(StoredFact, **row, state=None,
+                  raw=base64.b64decode(event["undecryptable_base64"], validate=True))
 
 
-# ---- import ---------------------------------------------------------------------------------
-
-
-def import_log(app: Banban, chain: EventChain, path: str, *, resume: bool = False,
-               batch: int = 500, progress: Callable[[int, int], None] | None = None
-               ) -> dict[str, Any]:
-    """Load an export into this (empty) store; return counts and the new chain's head.
-
-    Refuses, writing nothing, a store that already holds events (unless `resume` and they are
-    the file's first ones) and a file that does not verify. See the module docstring.
-    """
-    with ExportFile(path) as export:
-        verdict = export.verify()
-        header = export.header
-    if not verdict.intact:
-        raise TransferError(f"{path} does not verify, nothing imported: {verdict.finding}")
-    if verdict.unlinked:
-        raise TransferError(f"{path} ends with {verdict.unlinked} events no link covers: export "
-                            "from a store that verifies (nothing imported)")
-    _check_importable(path)
-    done = _already_imported(app, path, resume)
-    total = header["events"]
-    with ExportFile(path) as export:
-        pending, position = [], 0
-        for position, (_, fact) in enumerate(export.entries(), start=1):
-            if position > done:
-                pending.append(to_stored(app.mapper, fact, UUID(fact.originator_id)))
-            if len(pending) == batch:
-                _insert(app, pending, position, total, progress)
-        _insert(app, pending, position, total, progress)
-    catch_up(app, chain)
-    tail = chain.view.tail()
-    head = tail.hash if tail else GENESIS.hex()
-    if head != header["head"]:
-        raise TransferError(f"imported, but the chain ends at {head}, not the file's "
-                            f"{header['head']}: run flask audit verify")
-    return {"events": total, "resumed_after": done, "head": head, "code": short_code(head)}
-
-
-def _insert(app: Banban, pending: list, position: int, total: int,
-            progress: Callable[[int, int], None] | None) -> None:
-    """Insert one batch (one transaction) and empty it."""
-    if pending:
-        app.recorder.insert_events(pending)
-        pending.clear()
-    if progress is not None:
-        progress(position, total)
-
-
-def _check_importable(path: str) -> None:
-    """Every event must have a readable state and a UUID originator, before anything is written."""
-    with ExportFile(path) as export:
-        for _, fact in export.entries():
-            if fact.state is None:
-                raise TransferError(f"{path}: the event at notification {fact.notification_id} "
-                                    "could not be decrypted when exported (nothing imported)")
-            try:
-                UUID(fact.originator_id)
-            except ValueError:
-                raise TransferError(f"{path}: {fact.originator_id!r} is not an aggregate id "
-                                    "(nothing imported)") from None
-
-
-def _already_imported(app: Banban, path: str, resume: bool) -> int:
-    """How many of the file's events the store holds (0 for an empty store); TransferError for a
-    store that is not empty, unless resuming and its events are exactly the file's first."""
-    if app.recorder.max_notification_id() is None:
-        return 0
-    if not resume:
-        raise TransferError("the store is not empty: import loads an export into an empty store "
-                            "only (nothing imported)")
-    held = 0
-    with ExportFile(path) as export:
-        entries = export.entries()
-        for fact in store_facts(app):
-            entry = next(entries, None)
-            if entry is None or entry[1] is None or entry[1].digest != fact.digest:
-                raise TransferError(f"cannot resume: the store's event at position {held + 1} "
-                                    "is not the file's (nothing imported)")
-            held += 1
-    return held
+def _typed(cls: type, **values: Any) -> Any:
+    """A Link, Seal or StoredFact from a line's values, each of its field's declared type
+    (TypeError for a missing or unknown field, ValueError for a value of the wrong type)."""
+    made = cls(**values)
+    hints = typing.get_type_hints(cls)
+    for name in values:
+        if not conforms(values[name], hints[name]):
+            raise ValueError(f"{name} is {values[name]!r}")
+    return made

@@ -1,4 +1,5 @@
-"""`flask audit verify|replay|seals|export|import` as an operator runs them, on each store."""
+"""`flask audit verify|accept|replay|seals|export|import` as an operator runs them, on each
+store."""
 
 from __future__ import annotations
 
@@ -33,10 +34,7 @@ def test_the_demo_county_verifies_replays_exports_and_imports(runner, tmp_path):
     """The acceptance on a store built by `flask demo`: verify and replay pass, an export
     verifies offline against the head, and an import into a new store ends at the same head."""
     run(runner, "demo")
-    first = run(runner, "audit", "verify")
-    assert "events recorded since are not linked yet" in first  # nothing linked before
-    assert "linked the" in first
-    again = run(runner, "audit", "verify", "--progress")
+    again = run(runner, "audit", "verify", "--progress")  # the demo's events linked as written
     assert "intact: 36" in again and "verifying: " in again
     [head], [code] = lines_starting(again, "head: "), lines_starting(again, "code: ")
     assert len(head) == 64 and len(code) == 19
@@ -57,7 +55,7 @@ def test_the_demo_county_verifies_replays_exports_and_imports(runner, tmp_path):
         other = create_app(app_config(env))
         try:
             with other.app_context():
-                imported = run(other.test_cli_runner(), "audit", "import", export)
+                imported = run(other.test_cli_runner(), "audit", "import", export, "--seal", code)
                 assert lines_starting(imported, "head: ") == [head]
                 assert "identical" in run(other.test_cli_runner(), "audit", "replay")
         finally:
@@ -139,14 +137,117 @@ def test_a_wrong_cipher_key_stops_the_cli_and_the_server_naming_it(store_env, mo
     assert "cannot start: CIPHER_KEY does not decrypt the stored events" in log
 
 
-def test_a_successful_write_is_linked_before_it_is_answered(api, project, app, banban):
-    chain = app.extensions["banban.store"].chain_unsynced()
-    assert chain.view.tail().notification_id == banban.recorder.max_notification_id()
+def test_every_write_is_linked_in_its_own_transaction_whatever_path_records_it(
+        api, project, runner, banban, client):
+    """API, pages, command line and the service itself: the chain's last link is always the
+    log's last event, with no catch-up anywhere."""
+    def linked() -> bool:
+        return banban.recorder.chain_tail().notification_id == \
+            banban.recorder.max_notification_id()
+
+    assert linked()
     refused = api("zhang").post(f"/api/projects/{project['id']}/events", json={
         "type": "visit_logged", "expected_version": 9, "purpose": "走访"})
-    assert refused.status_code == 409
-    banban.register_user("late", "agent", actor="test")  # not through a request: not linked
-    assert chain.view.tail().notification_id < banban.recorder.max_notification_id()
-    api("zhang").post(f"/api/projects/{project['id']}/events", json={
-        "type": "visit_logged", "expected_version": 1, "purpose": "走访"})
-    assert chain.view.tail().notification_id == banban.recorder.max_notification_id()
+    assert refused.status_code == 409 and linked()
+    banban.register_user("late", "agent", actor="test")
+    assert linked()
+    run(runner, "users", "create", "cliuser", "--role", "agent", "--password", "long enough")
+    assert linked()
+    assert api("zhang").post(f"/api/projects/{project['id']}/events", json={
+        "type": "visit_logged", "expected_version": 1, "purpose": "走访"}).status_code == 201
+    assert linked()
+    assert "intact" in run(runner, "audit", "verify")
+
+
+def test_an_import_refusal_is_one_line_and_writes_nothing(runner, project, tmp_path):
+    """Issue 12, finding 4, as the operator sees it: one line naming the line, the originator
+    and the version; exit code 1; no traceback; an empty store still empty."""
+    from tests.integration.test_transfer import rehashed
+
+    def foreign_topic(entries):
+        entries[-1]["event"]["topic"] = "this:s"
+        return entries
+
+    export = str(tmp_path / "county.jsonl")
+    run(runner, "audit", "export", export)
+    forged = rehashed(export, str(tmp_path / "forged.jsonl"), foreign_topic)
+    with fresh_store("sqlite") as env:
+        other = create_app(app_config(env))
+        try:
+            with other.app_context():
+                refused = run(other.test_cli_runner(), "audit", "import", forged, code=1)
+                assert other.extensions["banban.store"].get().recorder.max_notification_id() \
+                    is None
+        finally:
+            other.extensions["banban.store"].close()
+    assert refused.count("\n") == 1 and refused.startswith(f"Error: {forged}, line "), refused
+    assert "topic 'this:s' is not one of the application's event types" in refused
+    assert "Traceback" not in refused
+
+
+def test_a_forged_event_stays_unlinked_through_api_writes_until_accepted(api, project, runner,
+                                                                         banban, store_env):
+    from tests.integration.test_tampering import append_forged
+
+    forged, _ = append_forged(store_env)
+    position = banban.recorder.chain_tail().position + 1
+    assert api("zhang").post(f"/api/projects/{project['id']}/events", json={
+        "type": "visit_logged", "expected_version": 1, "purpose": "走访"}).status_code == 201
+    found = run(runner, "audit", "verify", code=1)
+    assert f"NOT INTACT: unlinked at position {position} " in found and str(forged) in found
+    accepted = run(runner, "audit", "accept", "--position", str(position), "--reason",
+                   "restored by hand from the paper ledger")
+    assert f"accepted position {position}" in accepted
+    verified = run(runner, "audit", "verify")
+    assert f"accepted: accepted at position {position} " in verified and "intact:" in verified
+
+
+def test_a_keyed_export_verifies_offline_only_with_its_key_and_a_forged_link_is_caught(
+        store_env, tmp_path):
+    from tests.integration.test_chain import AUDIT_KEY
+
+    config = app_config(store_env)
+    keyed = create_app({**config, "AUDIT_KEY": AUDIT_KEY})
+    export = str(tmp_path / "keyed.jsonl")
+    try:
+        with keyed.app_context():
+            cli = keyed.test_cli_runner()
+            run(cli, "users", "create", "office", "--role", "office", "--password", "long enough")
+            run(cli, "audit", "export", export)
+            assert "intact: " in run(cli, "audit", "verify", "--file", export)
+            forged = _with_a_forged_event_appended(export, str(tmp_path / "forged.jsonl"))
+            caught = run(cli, "audit", "verify", "--file", forged, code=1)
+            assert "NOT INTACT: link altered at position 2 " in caught
+    finally:
+        keyed.extensions["banban.store"].close()
+    plain = create_app({**config, "AUDIT_KEY": None})
+    with plain.app_context():
+        refused = run(plain.test_cli_runner(), "audit", "verify", "--file", export, code=1)
+    assert "its hash chain is keyed (key id " in refused and "set AUDIT_KEY" in refused
+
+
+def _with_a_forged_event_appended(path: str, out: str) -> str:
+    """The file with an event appended and linked as a forger without the key can: a plain
+    SHA-256 link after the last one, marked with the key's (public) id; header brought along."""
+    import json
+    from dataclasses import asdict
+
+    from app.audit.transfer import _event_in
+    from domain.chain import Chain, Link
+
+    with open(path, encoding="utf-8") as file:
+        lines = [json.loads(text) for text in file]
+    header = lines[0]
+    n = header["events"]  # the last event's line is lines[n]
+    last = lines[n]
+    event = {**last["event"], "originator_id": "00000000-0000-4000-8000-000000000001",
+             "notification_id": last["event"]["notification_id"] + 1}
+    link, _ = Chain.after(Link(position=n, **last["link"])).link(_event_in(dict(event)))
+    forged = {"position": n + 1, "event": event,
+              "link": {**{k: v for k, v in asdict(link).items() if k != "position"},
+                       "key_id": last["link"]["key_id"]}}
+    header.update(events=n + 1, links=n + 1, head=link.hash)
+    with open(out, "w", encoding="utf-8") as file:
+        for line in [header, *lines[1:n + 1], forged, *lines[n + 1:]]:
+            file.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return out

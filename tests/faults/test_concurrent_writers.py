@@ -1,4 +1,5 @@
-"""16 concurrent writers share 5 projects under gunicorn: nothing lost, nothing twice, 409s."""
+"""16 concurrent writers share 5 projects under gunicorn: nothing lost, nothing twice, 409s,
+and every event linked once into the hash chain, in the log's order."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import time
 
 import pytest
 
+from app.audit.records import verify_store
+from domain.application import Banban
+from tests.conftest import TODAY
 from tests.e2e.server import Gunicorn
 from tests.faults.load import check_log, logged_visits, seed_store, write_load
 
@@ -46,3 +50,11 @@ def test_concurrent_writers_lose_nothing_and_every_rejection_is_a_409(store_env)
     status, body = listed
     assert status == 200
     assert {p["id"]: p["version"] for p in body["projects"]} == versions
+    # Each write's link was made in its own transaction: once each, in the log's order.
+    banban = Banban(env=store_env, clock=lambda: TODAY)
+    try:
+        verdict = verify_store(banban)
+    finally:
+        banban.close()
+    assert verdict.intact, (verdict.finding, verdict.unlinked[:3])
+    assert verdict.linked > sum(len(events) for events in histories.values())  # and the users'

@@ -10,18 +10,22 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from eventsourcing.utils import get_topic
 
+from domain.acceptance import Acceptance
 from domain.chain import (
+    ACCEPTED_TOPIC,
     GENESIS,
     PUBLISHED_TOPIC,
     Chain,
     StoredFact,
+    audit_key,
+    key_id,
     normal_code,
     periods_ended,
     publication_label,
     short_code,
 )
 from domain.publications import Publication
-from domain.verification import verify
+from domain.verification import in_chain_order, verify
 
 UTC = timezone.utc
 START = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # Friday 20 November, 09:00 in Shanghai
@@ -35,9 +39,9 @@ def fact(n: int, at: datetime = START, topic: str = "domain.project:Project.Visi
                       topic=topic, state=state)
 
 
-def chained(facts):
+def chained(facts, key=None):
     """The links and seals of facts, linked in order from an empty chain."""
-    chain, links, seals = Chain(), [], []
+    chain, links, seals = Chain(key=key), [], []
     for f in facts:
         link, fallen = chain.link(f)
         links.append(link)
@@ -78,8 +82,9 @@ def test_short_codes_are_four_groups_of_four_base32_characters_and_read_back_as_
     assert short_code(GENESIS) == "AAAA-AAAA-AAAA-AAAA"
 
 
-def test_the_published_topic_is_the_publication_event_class():
+def test_the_published_and_accepted_topics_are_their_event_classes():
     assert PUBLISHED_TOPIC == get_topic(Publication.Published)
+    assert ACCEPTED_TOPIC == get_topic(Acceptance.Accepted)
 
 
 def test_periods_end_at_midnight_in_shanghai():
@@ -123,13 +128,83 @@ LINKS, SEALS = chained(FACTS)
 def test_an_untouched_record_verifies_with_its_head_and_seals():
     verdict = verify(LINKS, FACTS, SEALS)
     assert verdict.intact, verdict.finding
-    assert (verdict.linked, verdict.unlinked, verdict.head) == (12, 0, LINKS[-1].hash)
+    assert (verdict.linked, verdict.unlinked, verdict.head) == (12, [], LINKS[-1].hash)
     assert verdict.seals == len(SEALS) > 0
 
 
-def test_events_after_the_last_link_are_unlinked_not_wrong():
-    verdict = verify(LINKS[:9], FACTS, SEALS[:0] + [s for s in SEALS if s.position < 9])
-    assert verdict.intact and (verdict.linked, verdict.unlinked) == (9, 3)
+def test_events_after_the_last_link_are_unlinked_and_the_record_not_intact():
+    verdict = verify(LINKS[:9], FACTS, [s for s in SEALS if s.position < 9])
+    assert verdict.finding is None and not verdict.intact and verdict.linked == 9
+    assert [(u.kind, u.position, u.originator_id, u.originator_version)
+            for u in verdict.unlinked] == [("unlinked", n, f"p{n}", n) for n in (10, 11, 12)]
+    assert verdict.unlinked[0].digest == FACTS[9].digest.hex()
+
+
+def test_an_unlinked_event_among_linked_ones_is_named_and_everything_after_it_checked():
+    """A forged row appended, then the application's next writes linked after the chain's last
+    link: the forged row is named, the rest verifies."""
+    forged = fact(5, originator="forged")
+    others = [f for f in FACTS if f.notification_id != 5]
+    links, seals = chained(others)
+    verdict = verify(links, others[:4] + [forged] + others[4:], seals)
+    assert verdict.finding is None and verdict.linked == 11
+    assert [(u.position, u.originator_id) for u in verdict.unlinked] == [(5, "forged5")]
+    changed = others[:6] + [replace(others[6], state=b"{}")] + others[7:]
+    finding = verify(links, others[:4] + [forged] + changed[4:], seals).finding
+    assert (finding.kind, finding.originator_id) == ("changed", changed[6].originator_id)
+
+
+def decision(n: int, *accepted: StoredFact) -> StoredFact:
+    state = json.dumps({"timestamp": {"_type_": "datetime_iso", "_data_": START.isoformat()},
+                        "actor": "cli:admin", "reason": "ours", "accepted": [
+                            {"position": f.notification_id, "digest": f.digest.hex(),
+                             "originator_id": f.originator_id} for f in accepted]}).encode()
+    return StoredFact(n, f"decision{n}", 1, ACCEPTED_TOPIC, state)
+
+
+def test_an_event_accepted_late_is_linked_after_the_others_with_its_decision():
+    late = fact(5, originator="forged")
+    others = [f for f in FACTS if f.notification_id != 5]
+    log = others[:4] + [late] + others[4:] + [decision(13, late)]
+    links, seals = chained(others + [late, log[-1]])
+    verdict = verify(links, log, seals)
+    assert verdict.intact, (verdict.finding, verdict.unlinked)
+    assert [(a.kind, a.position, a.originator_id) for a in verdict.accepted] == [
+        ("accepted", 5, "forged5")]
+    assert "decision at position 13 (cli:admin: ours)" in verdict.accepted[0].detail
+    assert [(link.position, fact.originator_id, position)
+            for link, fact, position in in_chain_order(links, log)][11:] == [
+        (12, "forged5", 5), (13, "decision13", 13)]
+    undecided = others[:4] + [late] + others[4:] + [fact(13)]
+    links, seals = chained(others + [late, fact(13)])
+    finding = verify(links, undecided, seals).finding
+    assert (finding.kind, finding.position) == ("unrecorded acceptance", 12)
+
+
+KEY = bytes(range(32))
+
+
+def test_a_keyed_chain_verifies_with_its_key_only():
+    links, seals = chained(FACTS, key=KEY)
+    assert {link.key_id for link in links} == {key_id(KEY)}
+    assert links[-1].hash != LINKS[-1].hash and verify(links, FACTS, seals, key=KEY).intact
+    for key in (None, bytes(32)):
+        assert verify(links, FACTS, seals, key=key).finding.kind == "link altered"
+    forged, _ = chained(FACTS + [fact(13)])  # extended with a plain SHA-256 link
+    finding = verify(links + forged[-1:], FACTS + [fact(13)], seals, key=KEY).finding
+    assert (finding.kind, finding.position) == ("link altered", 13)
+    guessed = replace(forged[-1], key_id=key_id(KEY))  # claiming the key does not help
+    finding = verify(links + [guessed], FACTS + [fact(13)], seals, key=KEY).finding
+    assert (finding.kind, finding.position) == ("link altered", 13)
+
+
+def test_an_audit_key_is_base64_of_at_least_16_bytes():
+    assert audit_key(None) is None and audit_key("") is None
+    assert audit_key("AAECAwQFBgcICQoLDA0ODw==") == bytes(range(16))
+    for bad in ("c2hvcnQ=", "not base64!"):
+        with pytest.raises(ValueError, match="AUDIT_KEY"):
+            audit_key(bad)
+    assert len(key_id(KEY)) == 16 and key_id(KEY) != key_id(bytes(32))
 
 
 @pytest.mark.parametrize("seed", range(30))

@@ -151,7 +151,7 @@ def test_every_write_is_linked_in_its_own_transaction_whatever_path_records_it(
     assert refused.status_code == 409 and linked()
     banban.register_user("late", "agent", actor="test")
     assert linked()
-    run(runner, "users", "create", "cliuser", "--role", "agent", "--password", "long enough")
+    run(runner, "users", "create", "cliuser", "--role", "agent", "--password", "orchard lantern tiger 47")
     assert linked()
     assert api("zhang").post(f"/api/projects/{project['id']}/events", json={
         "type": "visit_logged", "expected_version": 1, "purpose": "走访"}).status_code == 201
@@ -212,7 +212,7 @@ def test_a_keyed_export_verifies_offline_only_with_its_key_and_a_forged_link_is_
     try:
         with keyed.app_context():
             cli = keyed.test_cli_runner()
-            run(cli, "users", "create", "office", "--role", "office", "--password", "long enough")
+            run(cli, "users", "create", "office", "--role", "office", "--password", "orchard lantern tiger 47")
             run(cli, "audit", "export", export)
             assert "intact: " in run(cli, "audit", "verify", "--file", export)
             forged = _with_a_forged_event_appended(export, str(tmp_path / "forged.jsonl"))

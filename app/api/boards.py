@@ -124,4 +124,4 @@ class Board(MethodView):
         if user["role"] == "agent" and user["username"] != username:
             raise ApiError(403, "forbidden", "an agent reads only their own board")
         mine = [card["project_id"] for card in cards().view.cards(agent=username)]
-        return service().board(username, project_ids=mine)
+        return service().board(username, project_ids=mine, reader=user)

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 from app.api.auth import authenticate, current_user
 from app.store import service
 from domain.application import COUNTY_TZ
+from app.api.schemas import COUNTY_PATTERN
 from domain.periods import CADENCES, PERIOD_ID_PATTERN
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api/dispatch",
@@ -43,6 +44,9 @@ class SealSchema(ma.Schema):
 class PublicationSchema(ma.Schema):
     cadence = ma.fields.String()
     period = ma.fields.String()
+    of = ma.fields.String(allow_none=True, metadata={
+        "description": "whose report: a county's code, or province for the province summary "
+                       "(null while no county is listed)"})
     revision = ma.fields.Integer()
     actor = ma.fields.String()
     published_at = ma.fields.DateTime()
@@ -62,30 +66,45 @@ class ChangesSchema(ma.Schema):
         "description": "events recorded since, about the period's days"})
 
 
-class RevisionQuerySchema(ma.Schema):
+_COUNTY = {"description": "a province user: this county's report instead of the province "
+                          "summary (a county user always gets their own county's; another "
+                          "county is 404 county_not_found)"}
+
+
+class CountyQuerySchema(ma.Schema):
+    county = ma.fields.String(validate=ma.validate.Regexp(COUNTY_PATTERN), metadata=_COUNTY)
+
+
+class RevisionQuerySchema(CountyQuerySchema):
     revision = ma.fields.Integer(validate=ma.validate.Range(min=1, max=10_000))
+
+
+class ReportQuerySchema(AsKnownAtQuerySchema, CountyQuerySchema):
+    pass
 
 
 @blp.route("/<cadence>")
 class CurrentReport(MethodView):
     @blp.doc(parameters=[_CADENCE])
+    @blp.arguments(CountyQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
-    def get(self, cadence: str):
+    def get(self, query: dict[str, Any], cadence: str):
         """The report of the current period of a cadence."""
-        return service().dispatch(cadence)
+        return service().dispatch(cadence, county=query.get("county"), reader=current_user())
 
 
 @blp.route("/<cadence>/<period>")
 class PeriodReport(MethodView):
     @blp.doc(parameters=[_CADENCE, _PERIOD])
-    @blp.arguments(AsKnownAtQuerySchema, location="query", unknown=ma.RAISE)
+    @blp.arguments(ReportQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The report of any period, as the record stands now or as it stood at a recorded time."""
         moment = query.get("as_known_at")
         if moment is not None and moment.tzinfo is None:
             moment = moment.replace(tzinfo=COUNTY_TZ)
-        return service().dispatch(cadence, period, as_known_at=moment)
+        return service().dispatch(cadence, period, as_known_at=moment,
+                                  county=query.get("county"), reader=current_user())
 
 
 @blp.route("/<cadence>/<period>/publish")
@@ -105,7 +124,9 @@ class Published(MethodView):
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The published report exactly as published (the latest, or ?revision=N); its seal in
         the X-Seal and X-Seal-Code headers."""
-        record, text = service().published_dispatch(cadence, period, query.get("revision"))
+        record, text = service().published_dispatch(
+            cadence, period, query.get("revision"), county=query.get("county"),
+            reader=current_user())
         response = Response(text, mimetype="application/json")
         response.headers["X-Published-At"] = record["published_at"].isoformat()
         response.headers["X-Published-By"] = record["actor"]
@@ -119,7 +140,9 @@ class Published(MethodView):
 @blp.route("/<cadence>/<period>/changes")
 class Changes(MethodView):
     @blp.doc(parameters=[_CADENCE, _PERIOD])
+    @blp.arguments(CountyQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, ChangesSchema)
-    def get(self, cadence: str, period: str):
+    def get(self, query: dict[str, Any], cadence: str, period: str):
         """What was recorded about the period since it was published, and what it changes."""
-        return service().dispatch_changes(cadence, period)
+        return service().dispatch_changes(cadence, period, county=query.get("county"),
+                                          reader=current_user())

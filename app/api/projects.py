@@ -26,6 +26,7 @@ from app.api.schemas import (
 from app.errors import ApiError, validation_error
 from app.store import cards, service
 from domain.application import COUNTY_TZ
+from domain.counties import PROVINCE
 
 blp = Blueprint("projects", __name__, url_prefix="/api/projects",
                 description="Investment projects and their events")
@@ -51,10 +52,15 @@ class Projects(MethodView):
     @blp.response(200, ProjectListSchema)
     @_document_errors(401, 422)
     def get(self, query: dict[str, Any]):
-        """List projects, filtered by phase, status and team member, in signing order."""
+        """List the projects of the user's county (a province user: every county, or the one
+        asked for), filtered by phase, status and team member, in signing order."""
+        banban = service()
+        scope = banban.scope_of_user(current_user())
+        if scope != PROVINCE:
+            query["county"] = scope
         # The view keeps each summary as JSON; loading it through the schema restores its types.
         projects = ProjectSummarySchema(many=True).load(
-            [card["summary"] for card in cards().view.cards(**query)])
+            [card["summary"] for card in cards().view.cards(**query, home=banban.home_county())])
         projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
         return {"count": len(projects), "projects": projects}
 
@@ -79,7 +85,8 @@ class ProjectResource(MethodView):
         as_of = query.get("as_of")
         if as_of is not None and as_of.tzinfo is None:
             as_of = as_of.replace(tzinfo=COUNTY_TZ)
-        return service().project(project_id, version=query.get("version"), as_of=as_of)
+        return service().project(project_id, version=query.get("version"), as_of=as_of,
+                                 reader=current_user())
 
 
 @blp.route("/<project_id>/events")
@@ -90,7 +97,7 @@ class ProjectEvents(MethodView):
     def get(self, query: dict[str, Any], project_id: str):
         """The project's full history: every event with actor, business date and recorded time,
         filtered by type and actor if asked (`version` is the project's, whatever the filter)."""
-        events = service().history(project_id)
+        events = service().history(project_id, reader=current_user())
         version = events[-1]["version"]
         wanted = [e for e in events
                   if query.get("type") in (None, e["type"])

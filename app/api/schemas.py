@@ -35,6 +35,11 @@ def _text(limit: int) -> list:
     return [validate.Length(min=1, max=limit), _not_blank, _storable(limit == LONG_TEXT)]
 
 
+# The shape of a county code; whether it names a county of the official table (and is listed
+# here) is the domain's to say.
+COUNTY_PATTERN = r"^[0-9]{6}\Z"
+
+
 def _username(**kwargs) -> ma.fields.String:
     return ma.fields.String(
         validate=validate.Regexp(USERNAME_PATTERN, error="must be a username"), **kwargs)
@@ -76,6 +81,9 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
             ID_PATTERN, error="must be 1-64 letters, digits, '.', '_' or '-'"), **kwargs)
     if kind == "changes":
         return ma.fields.Dict(keys=ma.fields.String(), **kwargs)
+    if kind == "county":
+        return ma.fields.String(validate=validate.Regexp(
+            COUNTY_PATTERN, error="must be a six-digit county code (GB/T 2260)"), **kwargs)
     raise ValueError(f"no marshmallow field for kind {kind}")  # pragma: no cover
 
 
@@ -132,6 +140,9 @@ class ProjectListQuerySchema(ma.Schema):
     phase = ma.fields.String(validate=validate.OneOf(PHASES))
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     agent = _username(metadata={"description": "projects whose team has this user"})
+    county = ma.fields.String(validate=validate.Regexp(COUNTY_PATTERN), metadata={
+        "description": "a province user: that county's projects only (a county user always "
+                       "sees their own county's)"})
 
 
 # ---- output ----------------------------------------------------------------------------
@@ -277,6 +288,9 @@ class ProjectSummarySchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": list(STATUSES)})
     chief_agent = ma.fields.String()
     co_agents = ma.fields.List(ma.fields.String())
+    county = ma.fields.String(allow_none=True, metadata={
+        "description": "the county's code (null: the home county, for a project signed before "
+                       "counties were listed)"})
     leader = ma.fields.String(allow_none=True)
     investment_completed = ma.fields.Integer(metadata={"description": "integer yuan, to date"})
     open_problems = ma.fields.Integer()

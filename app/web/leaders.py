@@ -17,7 +17,7 @@ from app.web.auth import roles_required
 from app.web.dispatch_pictures import pictures
 from app.web.dispatch_tables import BY_NAME, FIGURES, Context, flag_rows, html, percent, text
 from app.web.format import display_names, moment
-from app.web.xlsx import workbook
+from app.web.xlsx import province_workbook, workbook
 from domain.dispatch_sections import INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.periods import CADENCES, FIRST_YEAR, LAST_YEAR, Period
@@ -48,17 +48,21 @@ def dispatch(cadence: str, period: str | None = None):
     today = banban.clock()
     if shown.start > today:
         return _not_begun(cadence, shown, today)
-    report = banban.dispatch(cadence, shown.id)
+    county = request.args.get("county") or None
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
+    if "counties" in report:
+        return _province(cadence, shown, today, report)
     context = _context(report)
     # Red flags show as explanations to open rather than as a table (Excel has the table).
     tables = {name: _rendered(table, report, context) for name, table in BY_NAME.items()
               if name != "red_flags"}
-    publication = _publication(cadence, shown.id)
+    publication = _publication(cadence, shown.id, county)
     return render_template(
-        "leaders/dispatch.html", cadence=cadence, period=shown, report=report,
+        "leaders/dispatch.html", cadence=cadence, period=shown, report=report, county=county,
         tables=tables, flags=flag_rows(report, context),
         figures=[(figure.header, text(figure, report, context)) for figure in FIGURES],
-        pictures=pictures(report, banban.dispatch_trend(cadence, shown.id, TREND_PERIODS)),
+        pictures=pictures(report, banban.dispatch_trend(
+            cadence, shown.id, TREND_PERIODS, county=county, reader=current_user.username)),
         publication=publication, published=_published_text(publication, context),
         owners=[(context.owner(row["owner"]), row["count"])
                 for row in report["red_flags"]["by_owner"]],
@@ -68,6 +72,17 @@ def dispatch(cadence: str, period: str | None = None):
         approval_target=INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS,
         calendar_warnings=report["calendar_warnings"],
     )
+
+
+def _province(cadence: str, shown: Period, today: date, summary: dict[str, Any]):
+    """The province summary: a row per county, each leading to its report."""
+    publication = _publication(cadence, shown.id, None)
+    return render_template(
+        "leaders/province.html", cadence=cadence, period=shown, summary=summary,
+        publication=publication, published=_published_text(publication, _context(summary)),
+        cadences=_cadences(shown, today), meeting=labels.CADENCE_LABELS[cadence],
+        is_current=shown.contains(today), has_next=shown.next().start <= today,
+        calendar_warnings=summary["calendar_warnings"])
 
 
 def _not_begun(cadence: str, shown: Period, today: date):
@@ -90,8 +105,9 @@ def dispatch_xlsx(cadence: str, period: str):
     _check_cadence(cadence)
     banban = service()
     shown = banban.period(cadence, period)
-    report = banban.dispatch(cadence, shown.id)
-    publication = _publication(cadence, shown.id)
+    county = request.args.get("county") or None
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
+    publication = _publication(cadence, shown.id, county)
     context = _context(report)
     heading = [
         (gettext("Report"), f"{labels.CADENCE_LABELS[cadence]} {shown.id}"),
@@ -99,7 +115,8 @@ def dispatch_xlsx(cadence: str, period: str):
         (gettext("Made at"), moment(datetime.now(timezone.utc))),
         (gettext("Published"), _published_text(publication, context)),
     ]
-    body = workbook(report, context, heading)
+    body = province_workbook(report, context, heading) if "counties" in report else \
+        workbook(report, context, heading)
     response = Response(body, mimetype=XLSX)
     name = f"{gettext('Dispatch')}-{cadence}-{shown.id}.xlsx"
     response.headers["Content-Disposition"] = (
@@ -185,10 +202,11 @@ def _rendered(table, report: dict[str, Any], context: Context) -> dict[str, Any]
             "rows": [[html(column, row, context) for column in table.columns] for row in rows]}
 
 
-def _publication(cadence: str, period_id: str) -> dict[str, Any] | None:
-    """The period's latest publication record, or None if it was never published."""
+def _publication(cadence: str, period_id: str, county: str | None) -> dict[str, Any] | None:
+    """The latest publication record of the report shown, or None if it was never published."""
     try:
-        record, _ = service().published_dispatch(cadence, period_id)
+        record, _ = service().published_dispatch(cadence, period_id, county=county,
+                                                 reader=current_user.username)
     except DomainError as error:
         if error.code == "not_published":
             return None

@@ -92,7 +92,15 @@ class BanbanApi(Api):
             return validation_error(located).response()
         code = _HTTP_CODES.get(error.code or 500, "server_error")
         message = data.get("message") or error.description or error.name
-        return ApiError(error.code or 500, code, message).response()
+        return with_headers_of(error, ApiError(error.code or 500, code, message).response())
+
+
+def with_headers_of(error: HTTPException, response):
+    """The response with the headers the HTTP error carries (Allow on a 405), its own body."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:

@@ -25,6 +25,13 @@ def add_web_users(banban, password_hash: str) -> None:
         banban.register_user(username, role, actor="test", password_hash=password_hash)
 
 
+@pytest.fixture
+def web_tokens(banban, password_hash) -> dict[str, str]:
+    """The e2e users, able to sign in to the pages too, and an API token for each."""
+    add_web_users(banban, password_hash)
+    return {username: banban.issue_token(username, actor="test") for username, _ in USERS}
+
+
 def csrf_token(html: str) -> str:
     found = _CSRF.search(html)
     assert found, "the page has no CSRF token"

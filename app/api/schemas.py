@@ -2,60 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
+from app.api.fields import Shaped, Text, username
 from domain.fields import (
     EVENT_TYPES,
     ID_PATTERN,
-    LONG_TEXT,
+    ID_SHAPE,
     MAX_LIST,
     MAX_MONEY,
     MAX_VERSION,
-    SHORT_TEXT,
     SIGNING_FIELDS,
-    USERNAME_PATTERN,
     Field,
-    text_problem,
 )
 from domain.lifecycle import MILESTONES, PHASES, STATUSES
-
-_not_blank = validate.Regexp(r"\S", error="must not be blank")
-
-
-def _storable(long: bool):
-    def check(value: str) -> None:
-        problem = text_problem(value, long)
-        if problem:
-            raise ma.ValidationError(problem)
-    return check
-
-
-def _text(limit: int) -> list:
-    return [validate.Length(min=1, max=limit), _not_blank, _storable(limit == LONG_TEXT)]
-
-
-def _username(**kwargs) -> ma.fields.String:
-    return ma.fields.String(
-        validate=validate.Regexp(USERNAME_PATTERN, error="must be a username"), **kwargs)
 
 
 def marshmallow_field(spec: Field) -> ma.fields.Field:
     """The marshmallow field for one domain field."""
-    kwargs = {"required": spec.required, "metadata": {"description": spec.description}}
+    kwargs: dict[str, Any] = {"required": spec.required,
+                              "metadata": {"description": spec.description}}
     if not spec.required:
         kwargs["allow_none"] = True
     kind = spec.kind
-    if kind == "short_text":
-        return ma.fields.String(validate=_text(SHORT_TEXT), **kwargs)
-    if kind == "long_text":
-        return ma.fields.String(validate=_text(LONG_TEXT), **kwargs)
+    if kind in ("short_text", "long_text"):
+        return Text(long=kind == "long_text", **kwargs)
     if kind == "username":
-        return _username(**kwargs)
-    if kind == "usernames":
-        return ma.fields.List(_username(), validate=validate.Length(max=MAX_LIST), **kwargs)
-    if kind == "strings":
-        return ma.fields.List(ma.fields.String(validate=_text(SHORT_TEXT)),
+        return username(**kwargs)
+    if kind in ("usernames", "strings"):
+        return ma.fields.List(username() if kind == "usernames" else Text(),
                               validate=validate.Length(max=MAX_LIST), **kwargs)
     if kind == "date":
         return ma.fields.Date(**kwargs)
@@ -72,8 +50,8 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
     if kind == "choice":
         return ma.fields.String(validate=validate.OneOf(spec.choices), **kwargs)
     if kind == "id":
-        return ma.fields.String(validate=validate.Regexp(
-            ID_PATTERN, error="must be 1-64 letters, digits, '.', '_' or '-'"), **kwargs)
+        return Shaped(ID_PATTERN, ID_SHAPE, "must be 1-64 letters, digits, '.', '_' or '-'",
+                      **kwargs)
     if kind == "changes":
         return ma.fields.Dict(keys=ma.fields.String(), **kwargs)
     raise ValueError(f"no marshmallow field for kind {kind}")  # pragma: no cover
@@ -131,7 +109,7 @@ class ProjectListQuerySchema(ma.Schema):
 
     phase = ma.fields.String(validate=validate.OneOf(PHASES))
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
-    agent = _username(metadata={"description": "projects whose team has this user"})
+    agent = username(metadata={"description": "projects whose team has this user"})
 
 
 # ---- output ----------------------------------------------------------------------------
@@ -312,7 +290,7 @@ class HistoryQuerySchema(ma.Schema):
 
     type = ma.fields.String(validate=validate.OneOf(["signed", *EVENT_TYPES]),
                             metadata={"description": "only events of this type"})
-    actor = _username(metadata={"description": "only events recorded by this user"})
+    actor = username(metadata={"description": "only events recorded by this user"})
 
 
 class HistoryEventSchema(ma.Schema):

@@ -1,9 +1,10 @@
 """Forms for recording events, built from the domain's field table (domain/fields.py).
 
 Every event type of the API has a form: the field table says what each field takes, and this
-module turns each kind into a WTForms field with plain-language labels, choices drawn from the
-project (its open problems, pending approvals, milestones not reached) and the people who can
-be named. Money is entered in 万元 as officials count it and stored in yuan.
+module turns each kind into a WTForms field (app.web.inputs: with the domain's own rules for
+text) with plain-language labels, choices drawn from the project (its open problems, pending
+approvals, milestones not reached) and the people who can be named. Money is entered in 万元
+as officials count it and stored in yuan.
 """
 
 from __future__ import annotations
@@ -23,10 +24,8 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -38,6 +37,7 @@ from wtforms.validators import (
 )
 
 from app.web import labels
+from app.web.inputs import CheckboxesField, LinesField, Storable, form_value
 from app.web.labels import (
     CORRECTION_LABELS,
     ESCALATION_LABELS,
@@ -124,24 +124,6 @@ def error_message(code: str) -> str:
     return str(ERROR_MESSAGES.get(code, _l("This cannot be recorded as entered.")))
 
 
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (easier on a phone than a multiple select)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-class LinesField(TextAreaField):
-    """A list of short texts, one per line."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = [line.strip() for line in (valuelist[0] if valuelist else "").splitlines()
-                     if line.strip()]
-
-    def _value(self) -> str:
-        return "\n".join(self.data or [])
-
-
 class WanField(DecimalField):
     """Money entered in 万元 (up to 4 decimals, i.e. to the yuan), held in yuan."""
 
@@ -180,9 +162,12 @@ def _wtf_field(name: str, spec: Spec) -> Field:
     need = [DataRequired()] if spec.required else [Optional()]
     kind = spec.kind
     if kind == "short_text":
-        return StringField(text, validators=need + [Length(max=SHORT_TEXT)])
+        return StringField(text, validators=need + [Length(max=SHORT_TEXT),
+                                                    Storable(required=spec.required)])
     if kind == "long_text":
-        return TextAreaField(text, validators=need + [Length(max=LONG_TEXT)])
+        return TextAreaField(text, validators=need + [Length(max=LONG_TEXT),
+                                                      Storable(long=True,
+                                                               required=spec.required)])
     if kind in ("username", "choice", "id", "version"):
         coerce = int if kind == "version" else str
         return SelectField(text, coerce=coerce, validate_choice=True,
@@ -190,7 +175,7 @@ def _wtf_field(name: str, spec: Spec) -> Field:
     if kind == "usernames":
         return CheckboxesField(text, validators=[Optional()])
     if kind == "strings":
-        return LinesField(text, validators=[Optional()])
+        return LinesField(text, validators=[Optional(), Storable()])
     if kind == "date":
         return DateField(text, validators=[InputRequired()] if spec.required else [Optional()])
     if kind == "money":
@@ -326,9 +311,7 @@ def event_fields(form: FlaskForm, event_type: str) -> dict[str, Any]:
 def _value(field: Field) -> Any:
     if isinstance(field, WanField):
         return field.yuan()
-    data = field.data
-    if isinstance(data, str):
-        return data.strip() or None
+    data = form_value(field.data)
     if isinstance(data, list) and len(data) > MAX_LIST:
         return data[:MAX_LIST + 1]  # the domain names the field and refuses it
     return data

@@ -1,19 +1,19 @@
 """The fields each project event carries: one table that the domain, the API and the docs share.
 
 A field has a kind (what values it takes) and whether it is required. Every event's fields are
-coerced here before any rule reads them (text as domain.text allows); the API builds its
-marshmallow schemas and its document from this table, and the web its forms, so each refuses
-what the domain refuses.
+coerced here before any rule reads them (text as domain.text allows, dates as domain.dates
+does); the API builds its marshmallow schemas and its document from this table, and the web its
+forms, so each refuses what the domain refuses.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from domain import text
+from domain.dates import parse_date
 from domain.errors import InvalidValue
 from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES
 
@@ -208,12 +208,10 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             raise InvalidValue(f"{name} lists the same value twice", field=name)
         return list(dict.fromkeys(items))  # items the same once normalised are one
     if kind == "date":
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise InvalidValue(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
+            return parse_date(value)
+        except ValueError as error:
+            raise InvalidValue(f"{name} {error}", field=name) from None
     if kind in ("money", "rating", "version"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidValue(f"{name} must be an integer", field=name)

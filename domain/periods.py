@@ -15,13 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from domain.dates import FIRST_YEAR, LAST_YEAR
 from domain.errors import InvalidValue
 
 CADENCES = ("weekly", "half-monthly", "monthly", "quarterly")
 YEARLY = "yearly"
-
-# Ids name years in this range: a wider one only admits typos (0226, 2926) as empty reports.
-FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 # China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")

@@ -11,8 +11,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
+from app.api.fields import Moment
 from app.store import service
-from domain.application import COUNTY_TZ
 from domain.periods import CADENCES, PERIOD_ID_PATTERN
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api/dispatch",
@@ -50,9 +50,8 @@ class PublicationSchema(ma.Schema):
 
 
 class AsKnownAtQuerySchema(ma.Schema):
-    as_known_at = ma.fields.DateTime(metadata={
-        "description": "ISO 8601 recorded time: the report from the events recorded by then "
-                       "only; without an offset it is Asia/Shanghai time"})
+    as_known_at = Moment(metadata={
+        "description": "the report from the events recorded by then only"})
 
 
 class ChangesSchema(ma.Schema):
@@ -82,10 +81,7 @@ class PeriodReport(MethodView):
     @blp.response(200, description=_REPORT)
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The report of any period, as the record stands now or as it stood at a recorded time."""
-        moment = query.get("as_known_at")
-        if moment is not None and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=COUNTY_TZ)
-        return service().dispatch(cadence, period, as_known_at=moment)
+        return service().dispatch(cadence, period, as_known_at=query.get("as_known_at"))
 
 
 @blp.route("/<cadence>/<period>/publish")

@@ -1,6 +1,6 @@
-"""Marshmallow fields that take exactly what the domain takes (domain.text, domain.fields),
-and state it in the OpenAPI document: what a field refuses on its own, the document says, so
-that a request valid by the document is refused only by a rule."""
+"""Marshmallow fields that take exactly what the domain takes (domain.text, domain.dates,
+domain.fields), and state it in the OpenAPI document: what a field refuses on its own, the
+document says, so that a request valid by the document is refused only by a rule."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ import marshmallow as ma
 from marshmallow import validate
 
 from domain import text
+from domain.application import COUNTY_TZ
+from domain.dates import (
+    DATE_PATTERN,
+    DATE_RULE,
+    MOMENT_PATTERN,
+    MOMENT_RULE,
+    parse_date,
+    parse_moment,
+)
 from domain.fields import LONG_TEXT, SHORT_TEXT, USERNAME_PATTERN, USERNAME_SHAPE
 
 
@@ -65,6 +74,32 @@ class Shaped(ma.fields.String):
         if not self.shape.fullmatch(value):
             raise ma.ValidationError(self.error)
         return value
+
+
+class Day(ma.fields.Date):
+    """A business date from 1900-01-01 to 2099-12-31, YYYY-MM-DD (domain.dates)."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**described(kwargs, DATE_RULE, pattern=DATE_PATTERN))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_date(value)
+        except ValueError as error:
+            raise ma.ValidationError(str(error)) from None
+
+
+class Moment(ma.fields.String):
+    """A recorded moment from 1900 to 2099 (domain.dates); without an offset, county time."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**described(kwargs, MOMENT_RULE, pattern=MOMENT_PATTERN))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_moment(value, COUNTY_TZ)
+        except ValueError as error:
+            raise ma.ValidationError(str(error)) from None
 
 
 def username(**kwargs: Any) -> ma.fields.String:

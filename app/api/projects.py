@@ -25,7 +25,6 @@ from app.api.schemas import (
 )
 from app.errors import ApiError, validation_error
 from app.store import cards, service
-from domain.application import COUNTY_TZ
 
 blp = Blueprint("projects", __name__, url_prefix="/api/projects",
                 description="Investment projects and their events")
@@ -76,10 +75,8 @@ class ProjectResource(MethodView):
     @_document_errors(401, 404, 422)
     def get(self, query: dict[str, Any], project_id: str):
         """A project's current state, or as it was at a version or a recorded moment."""
-        as_of = query.get("as_of")
-        if as_of is not None and as_of.tzinfo is None:
-            as_of = as_of.replace(tzinfo=COUNTY_TZ)
-        return service().project(project_id, version=query.get("version"), as_of=as_of)
+        return service().project(project_id, version=query.get("version"),
+                                 as_of=query.get("as_of"))
 
 
 @blp.route("/<project_id>/events")

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from app.api.fields import Shaped, Text, username
+from app.api.fields import Day, Moment, Shaped, Text, username
 from domain.fields import (
     EVENT_TYPES,
     ID_PATTERN,
@@ -36,7 +36,7 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
         return ma.fields.List(username() if kind == "usernames" else Text(),
                               validate=validate.Length(max=MAX_LIST), **kwargs)
     if kind == "date":
-        return ma.fields.Date(**kwargs)
+        return Day(**kwargs)
     if kind == "money":
         return ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_MONEY),
                                  **kwargs)
@@ -65,7 +65,7 @@ def _camel(event_type: str) -> str:
 
 SignProjectSchema = ma.Schema.from_dict(
     {name: marshmallow_field(spec) for name, spec in SIGNING_FIELDS.items()}
-    | {"signed_on": ma.fields.Date(required=True, metadata={"description": "signing date"})},
+    | {"signed_on": Day(required=True, metadata={"description": "signing date"})},
     name="SignProject",
 )
 
@@ -76,7 +76,7 @@ def _event_schema(event_type: str, fields: dict[str, Field]) -> type[ma.Schema]:
         "expected_version": ma.fields.Integer(
             required=True, strict=True, validate=validate.Range(min=1, max=MAX_VERSION),
             metadata={"description": "the version the client saw; 409 if stale"}),
-        "occurred_on": ma.fields.Date(
+        "occurred_on": Day(
             metadata={"description": "business date it happened; today if omitted"}),
     }
     return ma.Schema.from_dict(
@@ -95,8 +95,7 @@ class ProjectQuerySchema(ma.Schema):
     """Time travel: a version or a recorded moment (not both)."""
 
     version = ma.fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_VERSION))
-    as_of = ma.fields.DateTime(metadata={
-        "description": "ISO 8601 recorded time; without an offset it is Asia/Shanghai time"})
+    as_of = Moment(metadata={"description": "the project as recorded by this moment"})
 
     @ma.validates_schema
     def _one_of(self, data, **kwargs):

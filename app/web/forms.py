@@ -2,28 +2,26 @@
 
 Every event type of the API has a form: the field table says what each field takes, and this
 module turns each kind into a WTForms field (app.web.inputs: with the domain's own rules for
-text) with plain-language labels, choices drawn from the project (its open problems, pending
-approvals, milestones not reached) and the people who can be named. Money is entered in 万元
-as officials count it and stored in yuan.
+text, dates and money) with plain-language labels, choices drawn from the project (its open
+problems, pending approvals, milestones not reached) and the people who can be named. Money is
+entered in 万元 as officials count it and stored in yuan.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     Field,
     HiddenField,
     RadioField,
-    SelectField,
     SelectChoice,
+    SelectField,
     StringField,
     TextAreaField,
 )
@@ -31,13 +29,20 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from app.web import labels
-from app.web.inputs import CheckboxesField, LinesField, Storable, form_value
+from app.web.inputs import (
+    WAN,
+    CheckboxesField,
+    DayField,
+    LinesField,
+    Storable,
+    WanField,
+    form_value,
+)
 from app.web.labels import (
     CORRECTION_LABELS,
     ESCALATION_LABELS,
@@ -49,15 +54,12 @@ from domain.fields import (
     EVENT_TYPES,
     LONG_TEXT,
     MAX_LIST,
-    MAX_MONEY,
     NOT_AMENDABLE,
     SHORT_TEXT,
     SIGNING_FIELDS,
     fields_of,
 )
 from domain.fields import Field as Spec
-
-WAN = 10_000  # yuan in a 万元
 
 # A form names a field as labels.FIELD_LABELS does, but says the unit or the format it wants.
 FIELD_LABELS = labels.FIELD_LABELS | {
@@ -124,28 +126,10 @@ def error_message(code: str) -> str:
     return str(ERROR_MESSAGES.get(code, _l("This cannot be recorded as entered.")))
 
 
-class WanField(DecimalField):
-    """Money entered in 万元 (up to 4 decimals, i.e. to the yuan), held in yuan."""
-
-    def yuan(self) -> int | None:
-        if self.data is None:
-            return None
-        return int(self.data * WAN)
-
-    def pre_validate(self, form) -> None:
-        if self.data is not None:
-            try:
-                exact = (self.data * WAN) == (self.data * WAN).to_integral_value()
-            except InvalidOperation:
-                exact = False
-            if not exact:
-                raise ValidationError(_l("At most 4 decimal places (to the yuan)."))
-
-
 class EventForm(FlaskForm):
     """Fields every event form has: when it happened and the version the user saw."""
 
-    occurred_on = DateField(FIELD_LABELS["occurred_on"], validators=[InputRequired()])
+    occurred_on = DayField(FIELD_LABELS["occurred_on"], validators=[InputRequired()])
     expected_version = HiddenField()
     today: date | None = None  # the county's today, set by the view
 
@@ -177,11 +161,9 @@ def _wtf_field(name: str, spec: Spec) -> Field:
     if kind == "strings":
         return LinesField(text, validators=[Optional(), Storable()])
     if kind == "date":
-        return DateField(text, validators=[InputRequired()] if spec.required else [Optional()])
+        return DayField(text, validators=[InputRequired()] if spec.required else [Optional()])
     if kind == "money":
-        return WanField(text, places=4, validators=(
-            [InputRequired()] if spec.required else [Optional()])
-            + [NumberRange(min=0, max=MAX_MONEY // WAN)])
+        return WanField(text, [InputRequired()] if spec.required else [Optional()])
     if kind == "rating":
         return RadioField(text, coerce=int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                           validators=[InputRequired()])
@@ -202,8 +184,8 @@ def form_class(event_type: str) -> type[FlaskForm]:
     if event_type not in _FORM_CLASSES:
         if event_type == "signed":
             attributes = {name: _wtf_field(name, spec) for name, spec in SIGNING_FIELDS.items()}
-            attributes["signed_on"] = DateField(FIELD_LABELS["signed_on"],
-                                                validators=[InputRequired()])
+            attributes["signed_on"] = DayField(FIELD_LABELS["signed_on"],
+                                               validators=[InputRequired()])
             base: type[FlaskForm] = FlaskForm
         else:
             attributes = {name: _wtf_field(name, spec)
@@ -223,8 +205,8 @@ def amend_form_class(target_type: str) -> type[FlaskForm]:
             for name, spec in fields_of(target_type).items() if name not in NOT_AMENDABLE
         }
         if target_type != "signed":
-            attributes["amend_occurred_on"] = DateField(FIELD_LABELS["occurred_on"],
-                                                        validators=[Optional()])
+            attributes["amend_occurred_on"] = DayField(FIELD_LABELS["occurred_on"],
+                                                       validators=[Optional()])
         # The correction's own reason is carried from the first step under a name of its
         # own: the amended event may have a `reason` field too.
         attributes.update(corrects_version=HiddenField(), correction_reason=HiddenField(),

@@ -1,20 +1,32 @@
-"""Form fields that take what the domain takes, with the domain's own rules (domain.text) and
-messages in the user's language: the forms refuse, next to the field, what the API refuses,
-before anything reaches the domain.
+"""Form fields that take what the domain takes, with the domain's own rules (domain.text,
+domain.dates) and messages in the user's language: the forms refuse, next to the field, what
+the API refuses, before anything reaches the domain.
+
+Money is typed in 万元 as officials count it, as a plain decimal only: no exponents, signs,
+NaN or infinities, digit separators or digits of other scripts (full-width digits are read as
+the digits they are).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl
 
 import flask
 from flask_babel import lazy_gettext as _l
 from werkzeug import formparser
-from wtforms import Field, SelectMultipleField, TextAreaField, widgets
+from wtforms import DateField, Field, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import StopValidation, ValidationError
 
 from domain import text
+from domain.dates import parse_date
+from domain.fields import MAX_MONEY
+
+WAN = 10_000  # yuan in a 万元
+_PLAIN = re.compile(r"[0-9]{1,15}(?:\.[0-9]+)?")
 
 # Why a text is refused (domain.text's reasons), as the user is told.
 TEXT_MESSAGES = {
@@ -91,3 +103,51 @@ class LinesField(TextAreaField):
 
     def _value(self) -> str:
         return "\n".join(self.data or [])
+
+
+class DayField(DateField):
+    """A date picked or typed as YYYY-MM-DD, in the years the record takes."""
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None:
+            try:
+                parse_date(self.data)
+            except ValueError:
+                raise ValidationError(_l("Enter a date from 1900-01-01 to 2099-12-31.")) \
+                    from None
+
+
+class WanField(StringField):
+    """Money typed in 万元 (up to 4 decimals, i.e. to the yuan), held as a Decimal of 万元."""
+
+    def __init__(self, label=None, validators=None, *, minimum: int = 0, **kwargs: Any):
+        super().__init__(label, validators, **kwargs)
+        self.least, self.most = Decimal(minimum) / WAN, Decimal(MAX_MONEY) / WAN
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        typed = unicodedata.normalize("NFKC", valuelist[0]).strip() if valuelist else ""
+        if not typed:
+            return
+        if not _PLAIN.fullmatch(typed):
+            raise ValueError(_l("Enter a plain number of 万元, such as 1250 or 36.5."))
+        self.data = Decimal(typed)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.normalize():f}"
+
+    def pre_validate(self, form) -> None:
+        if self.data is None:
+            return
+        if self.data != round(self.data, 4):
+            raise ValidationError(_l("At most 4 decimal places (to the yuan)."))
+        if not self.least <= self.data <= self.most:
+            raise ValidationError(_l("Enter an amount from %(least)s to %(most)s 万元.",
+                                     least=f"{self.least.normalize():f}",
+                                     most=f"{self.most.normalize():f}"))
+
+    def yuan(self) -> int | None:
+        """The amount in yuan, or None if none was typed."""
+        return None if self.data is None else int(self.data * WAN)

@@ -43,17 +43,18 @@ class Field:
     required: bool = False
     description: str = ""
     choices: tuple[str, ...] = ()
+    minimum: int = 0  # money: the least amount taken
 
 
-def _f(kind: str, required: bool = False, description: str = "", choices=()) -> Field:
-    return Field(kind, required, description, tuple(choices))
+def _f(kind: str, required: bool = False, description: str = "", choices=(), **more) -> Field:
+    return Field(kind, required, description, tuple(choices), **more)
 
 
 SIGNING_FIELDS: dict[str, Field] = {
     "name": _f("short_text", True, "project name"),
     "investor": _f("short_text", True, "investing company"),
     "industry": _f("short_text", True, "industry"),
-    "investment": _f("money", True, "total planned investment, integer yuan"),
+    "investment": _f("money", True, "total planned investment, integer yuan", minimum=1),
     "park": _f("short_text", False, "industrial park, if any"),
     "chief_agent": _f("username", True, "the chief agent's username"),
     "co_agents": _f("usernames", False, "co-agents' usernames"),
@@ -175,6 +176,13 @@ def fields_of(event_type: str) -> dict[str, Field]:
     return EVENT_TYPES[event_type][1]
 
 
+# Every field an amendment of some event may change (a name is of one kind on every event).
+AMENDABLE: dict[str, Field] = {
+    name: field for event_type in ("signed", *EVENT_TYPES) if event_type != "corrected"
+    for name, field in fields_of(event_type).items() if name not in NOT_AMENDABLE
+}
+
+
 def default_of(field: Field) -> Any:
     """The value an omitted optional field takes."""
     if field.kind in ("usernames", "strings"):
@@ -215,10 +223,9 @@ def coerce(name: str, field: Field, value: Any) -> Any:
     if kind in ("money", "rating", "version"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidValue(f"{name} must be an integer", field=name)
-        if kind == "money" and value < 0:
-            raise InvalidValue(f"{name} must not be negative", field=name)
-        if kind == "money" and value > MAX_MONEY:
-            raise InvalidValue(f"{name} must be at most {MAX_MONEY} yuan", field=name)
+        if kind == "money" and not field.minimum <= value <= MAX_MONEY:
+            raise InvalidValue(f"{name} must be from {field.minimum} to {MAX_MONEY} yuan",
+                               field=name)
         if kind == "rating" and not 1 <= value <= 5:
             raise InvalidValue(f"{name} must be from 1 to 5", field=name)
         if kind == "version" and not 1 <= value <= MAX_VERSION:

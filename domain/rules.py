@@ -262,6 +262,5 @@ def check_not_before(fact: dict[str, Any], earlier: date | None, what: str) -> N
 
 def check_team(chief_agent: str, co_agents: list[str]) -> None:
     if chief_agent in co_agents:
-        raise InvalidValue(
-            "the chief agent cannot also be a co-agent", field="co_agents", code="invalid_field"
-        )
+        raise DomainError("the chief agent cannot also be a co-agent", field="co_agents",
+                          code="chief_agent_also_co_agent")

@@ -102,5 +102,26 @@ class Moment(ma.fields.String):
             raise ma.ValidationError(str(error)) from None
 
 
+class Whole(ma.fields.Integer):
+    """An integer, JSON true and false not being ones."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class Flag(ma.fields.Boolean):
+    """true or false, and nothing that merely looks like one ("yes", 1)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def username(**kwargs: Any) -> ma.fields.String:
     return Shaped(USERNAME_PATTERN, USERNAME_SHAPE, "must be a username", **kwargs)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
 
-from app.api.fields import Day, Moment, Shaped, Text, username
+from app.api.fields import Day, Flag, Moment, Shaped, Text, Whole, described, username
 from domain.fields import (
+    AMENDABLE,
     EVENT_TYPES,
     ID_PATTERN,
     ID_SHAPE,
@@ -33,28 +35,38 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
     if kind == "username":
         return username(**kwargs)
     if kind in ("usernames", "strings"):
+        # The domain refuses a list that names the same value twice.
         return ma.fields.List(username() if kind == "usernames" else Text(),
-                              validate=validate.Length(max=MAX_LIST), **kwargs)
+                              validate=validate.Length(max=MAX_LIST),
+                              **described(kwargs, f"at most {MAX_LIST}, each once",
+                                           uniqueItems=True))
     if kind == "date":
         return Day(**kwargs)
     if kind == "money":
-        return ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_MONEY),
-                                 **kwargs)
+        return Whole(validate=validate.Range(min=spec.minimum, max=MAX_MONEY), **kwargs)
     if kind == "rating":
-        return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=5), **kwargs)
+        return Whole(validate=validate.Range(min=1, max=5), **kwargs)
     if kind == "version":
-        return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_VERSION),
-                                 **kwargs)
+        return Whole(validate=validate.Range(min=1, max=MAX_VERSION), **kwargs)
     if kind == "bool":
-        return ma.fields.Boolean(**kwargs)
+        return Flag(**kwargs)
     if kind == "choice":
         return ma.fields.String(validate=validate.OneOf(spec.choices), **kwargs)
     if kind == "id":
         return Shaped(ID_PATTERN, ID_SHAPE, "must be 1-64 letters, digits, '.', '_' or '-'",
                       **kwargs)
     if kind == "changes":
-        return ma.fields.Dict(keys=ma.fields.String(), **kwargs)
+        return ma.fields.Nested(AmendmentSchema, **kwargs)
     raise ValueError(f"no marshmallow field for kind {kind}")  # pragma: no cover
+
+
+# A correction's changes: any amendable field, each of its kind. Which of them the corrected
+# event has is a rule (422 not_amendable), as the event is named by corrects_version.
+AmendmentSchema = ma.Schema.from_dict(
+    {name: marshmallow_field(replace(spec, required=False)) for name, spec in AMENDABLE.items()}
+    | {"occurred_on": Day(metadata={"description": "the corrected event's business date"})},
+    name="Amendment",
+)
 
 
 def _camel(event_type: str) -> str:
@@ -73,8 +85,8 @@ SignProjectSchema = ma.Schema.from_dict(
 def _event_schema(event_type: str, fields: dict[str, Field]) -> type[ma.Schema]:
     envelope = {
         "type": ma.fields.String(required=True, validate=validate.OneOf([event_type])),
-        "expected_version": ma.fields.Integer(
-            required=True, strict=True, validate=validate.Range(min=1, max=MAX_VERSION),
+        "expected_version": Whole(
+            required=True, validate=validate.Range(min=1, max=MAX_VERSION),
             metadata={"description": "the version the client saw; 409 if stale"}),
         "occurred_on": Day(
             metadata={"description": "business date it happened; today if omitted"}),
@@ -92,15 +104,13 @@ EVENT_SCHEMAS: dict[str, type[ma.Schema]] = {
 
 
 class ProjectQuerySchema(ma.Schema):
-    """Time travel: a version or a recorded moment (not both)."""
+    """Time travel: a version or a recorded moment (not both: 422 version_and_as_of)."""
 
-    version = ma.fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_VERSION))
-    as_of = Moment(metadata={"description": "the project as recorded by this moment"})
-
-    @ma.validates_schema
-    def _one_of(self, data, **kwargs):
-        if "version" in data and "as_of" in data:
-            raise ma.ValidationError("give version or as_of, not both", "as_of")
+    version = ma.fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_VERSION),
+                                metadata={"description": "a version; not both it and as_of "
+                                          "(422 version_and_as_of)"})
+    as_of = Moment(metadata={"description": "the project as recorded by this moment; not both "
+                             "it and version (422 version_and_as_of)"})
 
 
 class ProjectListQuerySchema(ma.Schema):

@@ -9,6 +9,7 @@ entered in 万元 as officials count it and stored in yuan.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -117,6 +118,9 @@ ERROR_MESSAGES = {
     "unknown_user": _l("No such user."),
     "user_disabled": _l("This user is disabled."),
     "wrong_role": _l("This person does not have the right role."),
+    "chief_agent_also_co_agent": _l("The chief agent cannot also be a co-agent."),
+    "not_amendable": _l("This cannot be changed by a correction."),
+    "void_with_changes": _l("A void changes nothing: leave the values as they are."),
     "invalid_field": _l("This value is not accepted."),
 }
 
@@ -163,7 +167,8 @@ def _wtf_field(name: str, spec: Spec) -> Field:
     if kind == "date":
         return DayField(text, validators=[InputRequired()] if spec.required else [Optional()])
     if kind == "money":
-        return WanField(text, [InputRequired()] if spec.required else [Optional()])
+        return WanField(text, [InputRequired()] if spec.required else [Optional()],
+                        minimum=spec.minimum)
     if kind == "rating":
         return RadioField(text, coerce=int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                           validators=[InputRequired()])
@@ -201,7 +206,7 @@ def amend_form_class(target_type: str) -> type[FlaskForm]:
     key = f"amend:{target_type}"
     if key not in _FORM_CLASSES:
         attributes: dict[str, Any] = {
-            name: _wtf_field(name, Spec(spec.kind, False, spec.description, spec.choices))
+            name: _wtf_field(name, replace(spec, required=False))
             for name, spec in fields_of(target_type).items() if name not in NOT_AMENDABLE
         }
         if target_type != "signed":

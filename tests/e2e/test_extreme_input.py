@@ -15,14 +15,8 @@ from tests.e2e.conftest import SIGNING
 from tests.e2e.helpers import event_path
 from tests.e2e.test_api_errors import assert_error, assert_unchanged
 from tests.e2e.test_web_agents import record_page, submit, versions
-from tests.e2e.web import (  # noqa: F401 - fixtures
-    csrf_token,
-    errors_of,
-    password_hash,
-    sign_form,
-    sign_in,
-    web_tokens,
-)
+from tests.e2e.web import csrf_token, errors_of, sign_form, sign_in
+from tests.e2e.web import password_hash, web_tokens  # noqa: F401 - fixtures
 
 FAR_MOMENTS = ["0001-01-01T00:00:00", "9999-12-31T23:59:59Z", "1899-12-31T23:59:59+08:00",
                "2100-01-01T00:00:00"]

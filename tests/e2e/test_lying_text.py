@@ -13,14 +13,8 @@ from tests.e2e.conftest import SIGNING
 from tests.e2e.helpers import event_path, post_sequence
 from tests.e2e.test_api_errors import assert_error, assert_unchanged
 from tests.e2e.test_web_agents import record_page, submit, versions
-from tests.e2e.web import (  # noqa: F401 - fixtures
-    csrf_token,
-    errors_of,
-    password_hash,
-    sign_form,
-    sign_in,
-    web_tokens,
-)
+from tests.e2e.web import csrf_token, errors_of, sign_form, sign_in
+from tests.e2e.web import password_hash, web_tokens  # noqa: F401 - fixtures
 
 # (what it is, a short text carrying it)
 LIES = [

@@ -32,9 +32,9 @@ blp.before_request(authenticate)
 
 # The rules each write may break (422, with the rule's code), beside invalid fields.
 _TEAM_RULES = ("unknown_user", "user_disabled", "wrong_role", "chief_agent_also_co_agent")
-SIGNING_RULES = (*_TEAM_RULES, "future_date")
-EVENT_RULES = (
-    *SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
+_SIGNING_RULES = (*_TEAM_RULES, "future_date")
+_EVENT_RULES = (
+    *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
     "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",
     "milestone_already_reached", "no_change", "no_open_commitment", "not_allowed",
     "not_amendable", "not_correctable", "not_on_team", "not_suspended", "phase_passed",
@@ -60,7 +60,7 @@ class Projects(MethodView):
     @blp.doc(requestBody={"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/SignProject"}}}})
     @blp.response(201, ProjectSchema)
-    @refusals(blp, 400, 403, 413, 422, codes={422: SIGNING_RULES})
+    @refusals(blp, 400, 403, 413, 422, codes={422: _SIGNING_RULES})
     def post(self):
         """Sign a project (office only)."""
         body = _load(SignProjectSchema, _json_object())
@@ -105,7 +105,7 @@ class ProjectEvents(MethodView):
         }}},
     })
     @blp.response(201, RecordedSchema)
-    @refusals(blp, 400, 403, 404, 409, 413, 422, codes={**_MISSING, 422: EVENT_RULES})
+    @refusals(blp, 400, 403, 404, 409, 413, 422, codes={**_MISSING, 422: _EVENT_RULES})
     def post(self, project_id: str):
         """Record one event on a project; `expected_version` guards against lost updates."""
         body = _json_object()

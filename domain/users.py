@@ -14,8 +14,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.errors import DomainError, InvalidValue
-from domain.fields import USERNAME_PATTERN
+from domain.fields import coerce_text, is_username
 from domain.lifecycle import ROLES
+from domain.text import is_blank
 
 _USER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:banban:user")
 
@@ -85,16 +86,19 @@ class User(Aggregate):
         actor: str,
     ) -> User:
         """Create an account; the username is its identity for good."""
-        if not isinstance(username, str) or not USERNAME_PATTERN.match(username):
+        if not is_username(username):
             raise InvalidValue(
                 "username must be 2-32 lowercase letters, digits, '.', '_' or '-', "
                 "starting with a letter", field="username",
             )
         if role not in ROLES:
             raise InvalidValue(f"role must be one of {', '.join(ROLES)}", field="role")
+        if display_name is None or is_blank(display_name):
+            display_name = username
         return cls._create(
             cls.Registered, id=user_id(username), actor=actor, username=username, role=role,
-            display_name=(display_name or "").strip() or username, password_hash=password_hash,
+            display_name=coerce_text("display_name", display_name, long=False),
+            password_hash=password_hash,
         )
 
     def set_password(self, password_hash: str, *, actor: str) -> None:

@@ -15,8 +15,9 @@ from eventsourcing.domain import Aggregate
 
 from domain.counties import PROVINCE
 from domain.errors import DomainError, InvalidValue
-from domain.fields import USERNAME_PATTERN
+from domain.fields import coerce_text, is_username
 from domain.lifecycle import ROLES
+from domain.text import is_blank
 
 _USER_NAMESPACE = uuid5(NAMESPACE_URL, "urn:banban:user")
 
@@ -99,7 +100,7 @@ class User(Aggregate):
         actor: str, scope: str | None = None,
     ) -> User:
         """Create an account; the username is its identity for good."""
-        if not isinstance(username, str) or not USERNAME_PATTERN.match(username):
+        if not is_username(username):
             raise InvalidValue(
                 "username must be 2-32 lowercase letters, digits, '.', '_' or '-', "
                 "starting with a letter", field="username",
@@ -109,10 +110,12 @@ class User(Aggregate):
         if scope == PROVINCE and role == "agent":
             raise InvalidValue("an agent serves one county's projects: give --county",
                                field="scope")
+        if display_name is None or is_blank(display_name):
+            display_name = username
         return cls._create(
             cls.Registered, id=user_id(username), actor=actor, username=username, role=role,
-            display_name=(display_name or "").strip() or username, password_hash=password_hash,
-            scope=scope,
+            display_name=coerce_text("display_name", display_name, long=False),
+            password_hash=password_hash, scope=scope,
         )
 
     def set_password(self, password_hash: str, *, actor: str) -> None:

@@ -11,9 +11,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
+from app.api.fields import Moment, county_code
+from app.errors import refusals
 from app.store import service
-from domain.application import COUNTY_TZ
-from app.api.schemas import COUNTY_PATTERN
 from domain.periods import CADENCES, PERIOD_ID_PATTERN
 
 blp = Blueprint("dispatch", __name__, url_prefix="/api/dispatch",
@@ -24,7 +24,13 @@ _CADENCE = {"in": "path", "name": "cadence", "required": True,
             "schema": {"type": "string", "enum": list(CADENCES)}}
 _PERIOD = {"in": "path", "name": "period", "required": True,
            "schema": {"type": "string", "pattern": PERIOD_ID_PATTERN},
-           "description": "2026-W48, 2026-11-H2, 2026-11 or 2026-Q4, by cadence"}
+           "description": "2026-W48, 2026-11-H2, 2026-11 or 2026-Q4 (years 1900 to 2099), "
+                          "the cadence's own (another cadence's is 422 "
+                          "period_of_another_cadence)"}
+# The rules a named period may break: one of another cadence's shape, one not begun.
+_PERIOD_RULES = ("period_of_another_cadence", "future_period")
+# A county that is not listed, or that the reader may not see.
+_COUNTY_MISSING = {404: ("county_not_found",)}
 
 
 _REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, milestones_reached, "
@@ -54,9 +60,8 @@ class PublicationSchema(ma.Schema):
 
 
 class AsKnownAtQuerySchema(ma.Schema):
-    as_known_at = ma.fields.DateTime(metadata={
-        "description": "ISO 8601 recorded time: the report from the events recorded by then "
-                       "only; without an offset it is Asia/Shanghai time"})
+    as_known_at = Moment(metadata={
+        "description": "the report from the events recorded by then only"})
 
 
 class ChangesSchema(ma.Schema):
@@ -72,7 +77,7 @@ _COUNTY = {"description": "a province user: this county's report instead of the 
 
 
 class CountyQuerySchema(ma.Schema):
-    county = ma.fields.String(validate=ma.validate.Regexp(COUNTY_PATTERN), metadata=_COUNTY)
+    county = county_code(metadata=_COUNTY)
 
 
 class RevisionQuerySchema(CountyQuerySchema):
@@ -83,44 +88,42 @@ class ReportQuerySchema(AsKnownAtQuerySchema, CountyQuerySchema):
     pass
 
 
-@blp.route("/<cadence>")
+@blp.route("/<cadence>", parameters=[_CADENCE])
 class CurrentReport(MethodView):
-    @blp.doc(parameters=[_CADENCE])
     @blp.arguments(CountyQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
+    @refusals(blp, 404, 422, codes=_COUNTY_MISSING)
     def get(self, query: dict[str, Any], cadence: str):
         """The report of the current period of a cadence."""
         return service().dispatch(cadence, county=query.get("county"), reader=current_user())
 
 
-@blp.route("/<cadence>/<period>")
+@blp.route("/<cadence>/<period>", parameters=[_CADENCE, _PERIOD])
 class PeriodReport(MethodView):
-    @blp.doc(parameters=[_CADENCE, _PERIOD])
     @blp.arguments(ReportQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING, 422: _PERIOD_RULES})
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The report of any period, as the record stands now or as it stood at a recorded time."""
-        moment = query.get("as_known_at")
-        if moment is not None and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=COUNTY_TZ)
-        return service().dispatch(cadence, period, as_known_at=moment,
+        return service().dispatch(cadence, period, as_known_at=query.get("as_known_at"),
                                   county=query.get("county"), reader=current_user())
 
 
-@blp.route("/<cadence>/<period>/publish")
+@blp.route("/<cadence>/<period>/publish", parameters=[_CADENCE, _PERIOD])
 class Publish(MethodView):
-    @blp.doc(parameters=[_CADENCE, _PERIOD])
     @blp.response(201, PublicationSchema)
+    @refusals(blp, 403, 409, 422, codes={422: _PERIOD_RULES})
     def post(self, cadence: str, period: str):
         """Publish (freeze) the period's report as it stands now; office only."""
         return service().publish_dispatch(cadence, period, current_user()["username"])
 
 
-@blp.route("/<cadence>/<period>/published")
+@blp.route("/<cadence>/<period>/published", parameters=[_CADENCE, _PERIOD])
 class Published(MethodView):
-    @blp.doc(parameters=[_CADENCE, _PERIOD])
     @blp.arguments(RevisionQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING,
+                                    422: (*_PERIOD_RULES, "not_published", "unknown_revision")})
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The published report exactly as published (the latest, or ?revision=N); its seal in
         the X-Seal and X-Seal-Code headers."""
@@ -137,11 +140,12 @@ class Published(MethodView):
         return response
 
 
-@blp.route("/<cadence>/<period>/changes")
+@blp.route("/<cadence>/<period>/changes", parameters=[_CADENCE, _PERIOD])
 class Changes(MethodView):
-    @blp.doc(parameters=[_CADENCE, _PERIOD])
     @blp.arguments(CountyQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, ChangesSchema)
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING,
+                                    422: (*_PERIOD_RULES, "not_published")})
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """What was recorded about the period since it was published, and what it changes."""
         return service().dispatch_changes(cadence, period, county=query.get("county"),

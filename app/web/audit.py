@@ -23,8 +23,10 @@ from app.web.auth import roles_required
 from app.web.errors import error_page
 from app.web.format import display_names
 from app.web.format import moment as show_moment
-from app.web.moments import local_input, parse_moment, parse_version
+from app.web.moments import OutOfRange, local_input, parse_version
+from app.web.moments import parse_moment as parse_typed_moment
 from app.web.readable import event_label, event_rows, kind_of, person, readable, rows
+from domain.dates import FIRST_YEAR, LAST_YEAR
 from domain.diff import project_diff
 from domain.dispatching import HEADLINES
 from domain.errors import DomainError, ProjectNotFound
@@ -183,6 +185,17 @@ def state_at(project_id: str, events: list[dict[str, Any]], text: str, *, moment
             "The project was not yet recorded at %(moment)s: its signing was recorded at "
             "%(first)s.", moment=show_moment(when),
             first=show_moment(events[0]["recorded_at"]))) from None
+
+
+def parse_moment(text: str, *, through_second: bool = True) -> datetime | None:
+    """The moment an auditor typed (None if it names none), or AuditError if it is outside
+    the years the record holds."""
+    try:
+        return parse_typed_moment(text, through_second=through_second)
+    except OutOfRange:
+        raise AuditError(422, _("“%(text)s” is outside the years the record holds: give a "
+                                "moment from %(first)s to %(last)s.", text=text,
+                                first=FIRST_YEAR, last=LAST_YEAR)) from None
 
 
 def point_state(project_id: str, events: list[dict[str, Any]], text: str) -> dict[str, Any]:

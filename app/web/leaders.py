@@ -18,9 +18,10 @@ from app.web.dispatch_pictures import pictures
 from app.web.dispatch_tables import BY_NAME, FIGURES, Context, flag_rows, html, percent, text
 from app.web.format import display_names, moment
 from app.web.xlsx import province_workbook, workbook
+from domain.dates import FIRST_YEAR, LAST_YEAR
 from domain.dispatch_sections import INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS
 from domain.errors import ConcurrentUpdate, DomainError
-from domain.periods import CADENCES, FIRST_YEAR, LAST_YEAR, Period
+from domain.periods import CADENCES, Period
 
 bp = Blueprint("leaders", __name__)
 bp.add_app_template_filter(percent)

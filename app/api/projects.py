@@ -32,8 +32,9 @@ blp = Blueprint("projects", __name__, url_prefix="/api/projects",
 blp.before_request(authenticate)
 
 # The rules each write may break (422, with the rule's code), beside invalid fields.
-_TEAM_RULES = ("unknown_user", "user_disabled", "wrong_role", "chief_agent_also_co_agent")
-_SIGNING_RULES = (*_TEAM_RULES, "future_date")
+_TEAM_RULES = ("unknown_user", "user_disabled", "wrong_role", "chief_agent_also_co_agent",
+               "other_county")
+_SIGNING_RULES = (*_TEAM_RULES, "future_date", "unknown_county")
 _EVENT_RULES = (
     *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
     "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",

@@ -15,7 +15,16 @@ from app.store import service
 from app.web import labels
 from app.web.auth import roles_required
 from app.web.dispatch_pictures import pictures
-from app.web.dispatch_tables import BY_NAME, FIGURES, Context, flag_rows, html, percent, text
+from app.web.dispatch_tables import (
+    BY_NAME,
+    FIGURES,
+    PROVINCE_TABLE,
+    Context,
+    flag_rows,
+    html,
+    percent,
+    text,
+)
 from app.web.format import display_names, moment
 from app.web.xlsx import province_workbook, workbook
 from domain.dates import FIRST_YEAR, LAST_YEAR
@@ -78,9 +87,16 @@ def dispatch(cadence: str, period: str | None = None):
 def _province(cadence: str, shown: Period, today: date, summary: dict[str, Any]):
     """The province summary: a row per county, each leading to its report."""
     publication = _publication(cadence, shown.id, None)
+    context = _context(summary)
+    table = _rendered(PROVINCE_TABLE, summary, context)
+    totals = {"rank": None, "name": gettext("Province"), "city": "", "code": ""} \
+        | summary["totals"]
+    table |= {"headers": [str(column.header) for column in PROVINCE_TABLE.columns],
+              "totals": [text(column, totals, context) if column.kind != "county" else
+                         totals["name"] for column in PROVINCE_TABLE.columns]}
     return render_template(
-        "leaders/province.html", cadence=cadence, period=shown, summary=summary,
-        publication=publication, published=_published_text(publication, _context(summary)),
+        "leaders/province.html", cadence=cadence, period=shown, summary=summary, table=table,
+        publication=publication, published=_published_text(publication, context),
         cadences=_cadences(shown, today), meeting=labels.CADENCE_LABELS[cadence],
         is_current=shown.contains(today), has_next=shown.next().start <= today,
         calendar_warnings=summary["calendar_warnings"])

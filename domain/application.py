@@ -185,11 +185,11 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
 
     def signing(self, actor: str, *, signed_on: date, **fields: Any) -> Project:
         """A project opened by a checked signing, not yet saved (bulk loads save many at once).
-        It belongs to the county named, or the home county; the office signs in its own."""
+        It belongs to the county named, or the office's own; an office signs in its own only."""
         user = self.user(actor)
         check_can_record(user, "signed", None)
         check_can_serve(user)
-        county = fields["county"] = self.county_named(fields.get("county"))
+        county = fields["county"] = self.county_named(fields.get("county") or user["scope"])
         if not self.reader_sees(user, county):
             raise DomainError(f"{actor} signs projects of their own county, not {county}",
                               field="county", code="other_county")
@@ -376,10 +376,14 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
     def board(self, username: str, project_ids: list[UUID] | None = None,
               reader: str | dict[str, Any] | None = None) -> dict[str, Any]:
         """An agent's live board today; `project_ids` narrows the projects to look at. An
-        agent of a county the reader may not see is unknown to them (UserNotFound)."""
+        agent of a county the reader may not see is unknown to them (UserNotFound); an agent
+        reads only their own board (NotAllowed)."""
         user = self.user(username)
         if not self.reader_sees(reader, self.scope_of_user(user)):
             raise UserNotFound(username)
+        viewer = self.user(reader) if isinstance(reader, str) else reader
+        if viewer is not None and viewer["role"] == "agent" and viewer["username"] != username:
+            raise NotAllowed("an agent reads only their own board")
         if user["role"] != "agent":
             raise DomainError(f"{username} is a {user['role']}: boards are for agents",
                               field="username", code="not_an_agent")

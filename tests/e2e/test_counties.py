@@ -153,8 +153,12 @@ def test_an_office_signs_only_in_its_own_county_and_with_its_own_agents(province
     unlisted = province.post("office_a", "/api/projects", signing("未列", "agent_a",
                                                                    county="360821"))
     assert (unlisted.status_code, unlisted.get_json()["code"]) == (422, "unknown_county")
+    # A code of the right shape that names no county is refused by the same rule, saying so.
     bad = province.post("office_a", "/api/projects", signing("乱码", "agent_a", county="999999"))
-    assert (bad.status_code, bad.get_json()["field"]) == (422, "county")
+    assert (bad.status_code, bad.get_json()["code"]) == (422, "unknown_county")
+    assert "not a county of the official table" in bad.get_json()["message"]
+    shapeless = province.post("office_a", "/api/projects", signing("乱码", "agent_a", county="3608"))
+    assert (shapeless.status_code, shapeless.get_json()["field"]) == (422, "county")
 
 
 # ---- the commands ------------------------------------------------------------------------------

@@ -179,6 +179,9 @@ def rebuild_views():
 
         count = rebuild(banban, projection, progress=progress)
     click.echo(f"project cards: {count} events applied, position {done[0]}")
+    if banban.kept_parts is not None:
+        banban.kept_parts.clear()
+        click.echo("report parts: emptied (each is made again when a report first needs it)")
 
 
 @projections_group.command("run")
@@ -215,6 +218,9 @@ def views_status():
     figures = status(banban, store.cards_unsynced().view)
     click.echo(f"{'project cards':<16} {figures['position']:>10} "
                f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
+    if banban.kept_parts is not None:
+        click.echo(f"report parts: {banban.kept_parts.count()} kept (each of a project's "
+                   "version: made again when the project changes)")
 
 
 counties_group = AppGroup("counties", help="The counties that use the system.")

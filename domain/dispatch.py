@@ -23,10 +23,9 @@ from domain import dispatch_sections as sections
 from domain.calendar import WorkingCalendar, warnings_of
 from domain.collation import pinyin_key
 from domain.dispatch_sections import Judged, ratio
-from domain.errors import DomainError
 from domain.history import History
 from domain.obligations import problems_on, standing
-from domain.periods import Period
+from domain.periods import Period, judged_on
 from domain.project import Project
 
 # The figures a period contributes to the periods it rolls up into (以周促月、以月促季、以季保年).
@@ -35,15 +34,6 @@ from domain.project import Project
 # nor both.
 HEADLINE = ("signed", "milestones_reached", "approvals_granted", "problems_raised",
             "problems_solved", "investment_completed")
-
-
-def judged_on(period: Period, today: date | None) -> date:
-    """The day a period's report is judged on: its last day, or today while it runs.
-    A period that has not begun has no report (DomainError future_period)."""
-    if today is not None and period.start > today:
-        raise DomainError(f"{period.id} has not begun (today is {today}): it has no report yet",
-                          field="period", code="future_period")
-    return period.end if today is None else min(period.end, today)
 
 
 def dispatch_report(period: Period, projects: list[Project], today: date | None = None, *,
@@ -92,8 +82,9 @@ def report_part(history: History, period: Period, as_of: date, calendar: Working
             history, start, end),
         "investment": sections.investment_rows(history, start, end),
         "red_flags": red_flag_rows(judged, watched),
-        "roll_up": [headline_of(history, first, last, watched)
-                    for first, last in roll_up_spans(period, as_of)],
+        "roll_up": [[figures[name] for name in HEADLINE]
+                    for figures in (headline_of(history, first, last, watched)
+                                    for first, last in roll_up_spans(period, as_of))],
         "unknown_years": sorted(watched.touched or ()),
     }
 
@@ -146,16 +137,6 @@ def headline_of(history: History, start: date, end: date, calendar: WorkingCalen
         "investment_completed": sum(row["completed"] for row in
                                     sections.investment_rows(history, start, end)),
     }
-
-
-def headline(histories: list[History], start: date, end: date, calendar: WorkingCalendar
-             ) -> dict[str, int]:
-    """The headline figures of the days from start to end over these projects."""
-    return _summed([headline_of(history, start, end, calendar) for history in histories])
-
-
-def _summed(figures: list[dict[str, int]]) -> dict[str, int]:
-    return {name: sum(each[name] for each in figures) for name in HEADLINE}
 
 
 def red_flag_rows(judged: Judged, calendar: WorkingCalendar) -> list[dict[str, Any]]:
@@ -242,10 +223,9 @@ def roll_up_spans(period: Period, as_of: date) -> list[tuple[date, date]]:
     return spans
 
 
-def roll_up(period: Period, as_of: date, figures: list[list[dict[str, int]]]
-            ) -> dict[str, Any]:
+def roll_up(period: Period, as_of: date, figures: list[list[list[int]]]) -> dict[str, Any]:
     """How the period counts towards the periods it rolls up into, up to `as_of`, from each
-    project's headline figures over the spans of `roll_up_spans`.
+    project's headline figures (in HEADLINE's order) over the spans of `roll_up_spans`.
 
     A week that straddles two months counts in each, with its days in that month; an
     enclosing period none of whose days in this one has begun by `as_of` is left out. Each
@@ -253,7 +233,8 @@ def roll_up(period: Period, as_of: date, figures: list[list[dict[str, int]]]
     this period's days in it, or as_of).
     """
     spans = roll_up_spans(period, as_of)
-    totals = [_summed([each[index] for each in figures]) for index in range(len(spans))]
+    totals = [{name: sum(each[index][place] for each in figures)
+               for place, name in enumerate(HEADLINE)} for index in range(len(spans))]
     into, index = [], 1
     for up, first, _ in period.rolls_into():
         if first > as_of:
@@ -288,9 +269,16 @@ def province_summary(period: Period, counties: list[tuple[dict[str, str], list[P
     among them); a county with no milestone reached with a plan is ranked last, unranked.
     """
     as_of = judged_on(period, today)
+    return counties_summary(period, as_of, [
+        (county, dispatch_report(period, projects, today, calendar=calendar))
+        for county, projects in counties])
+
+
+def counties_summary(period: Period, as_of: date,
+                     reports: list[tuple[dict[str, str], dict[str, Any]]]) -> dict[str, Any]:
+    """The province summary (see `province_summary`) from each county's report."""
     rows, warnings = [], {}
-    for county, projects in counties:
-        report = dispatch_report(period, projects, today, calendar=calendar)
+    for county, report in reports:
         rows.append(county | _county_figures(report))
         warnings |= {w["year"]: w for w in report["calendar_warnings"]}
     measured = [row for row in rows if row["milestones_with_plan"]]

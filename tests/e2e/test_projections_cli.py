@@ -32,6 +32,18 @@ def test_status_shows_the_lag_and_rebuild_brings_it_to_zero(runner, api, project
     assert after[-3:] == [str(last), str(last), "0"]
 
 
+def test_status_counts_the_kept_report_parts_and_rebuild_empties_them(runner, api, project):
+    assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
+    report = api("leader").get("/api/dispatch/weekly")
+    assert report.status_code == 200
+    assert "report parts: 1 kept" in runner.invoke(args=["projections", "status"]).output
+    rebuilt = runner.invoke(args=["projections", "rebuild"])
+    assert "report parts: emptied" in rebuilt.output
+    assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
+    # The next report makes its parts again, and says the same.
+    assert api("leader").get("/api/dispatch/weekly").get_json() == report.get_json()
+
+
 def test_rebuilt_views_answer_as_the_live_ones_did(runner, api, project):
     api("zhang").post(f"/api/projects/{project['id']}/events", json={
         "type": "milestone_reached", "expected_version": 1, "milestone": "land_approved"})

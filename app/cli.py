@@ -189,19 +189,26 @@ def rebuild_views():
               help="Seconds between looks at the event log when there is nothing new.")
 @click.option("--once", is_flag=True, help="Catch up once and exit.")
 def run_views(interval: float, once: bool):
-    """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C)."""
+    """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C), and
+    the current periods' report parts made (after each catch-up, and on each new day)."""
     banban = service()
     store = current_app.extensions["banban.store"]
     projection = store.cards_unsynced()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     click.echo(f"keeping the views caught up every {interval} s; stop with Ctrl-C or SIGTERM")
+    warmed_on = None
     try:
         while True:
             applied = catch_up(banban, projection)
             if applied:
                 click.echo(f"applied {applied} events, position "
                            f"{status(banban, projection.view)['position']}")
+            if applied or warmed_on != banban.clock():
+                # The report parts the current periods now lack (the written projects', or
+                # every project's on a new day), made here rather than in a leader's request.
+                banban.warm_parts()
+                warmed_on = banban.clock()
             if once or stopping.wait(interval):
                 break
     except KeyboardInterrupt:

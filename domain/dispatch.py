@@ -270,17 +270,23 @@ def province_summary(period: Period, counties: list[tuple[dict[str, str], list[P
     """
     as_of = judged_on(period, today)
     return counties_summary(period, as_of, [
-        (county, dispatch_report(period, projects, today, calendar=calendar))
+        (county, county_row(dispatch_report(period, projects, today, calendar=calendar)))
         for county, projects in counties])
 
 
+def county_row(report: dict[str, Any]) -> dict[str, Any]:
+    """What the province summary takes of a county's report: its figures and its calendar
+    warnings."""
+    return {"figures": _county_figures(report), "calendar_warnings": report["calendar_warnings"]}
+
+
 def counties_summary(period: Period, as_of: date,
-                     reports: list[tuple[dict[str, str], dict[str, Any]]]) -> dict[str, Any]:
-    """The province summary (see `province_summary`) from each county's report."""
+                     counties: list[tuple[dict[str, str], dict[str, Any]]]) -> dict[str, Any]:
+    """The province summary (see `province_summary`) from each county's `county_row`."""
     rows, warnings = [], {}
-    for county, report in reports:
-        rows.append(county | _county_figures(report))
-        warnings |= {w["year"]: w for w in report["calendar_warnings"]}
+    for county, row in counties:
+        rows.append(county | row["figures"])
+        warnings |= {w["year"]: w for w in row["calendar_warnings"]}
     measured = [row for row in rows if row["milestones_with_plan"]]
     ranked = {row["code"]: row["rank"] for row in _ranked(
         [{"name": row["name"], "code": row["code"], "on_time": row["milestones_on_time"],

@@ -15,6 +15,7 @@ a report assembled from kept parts is byte for byte the report computed from the
 from __future__ import annotations
 
 import json
+from hashlib import blake2b
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -66,36 +67,50 @@ def _untagged(found: dict[str, Any]) -> Any:
 class KeptParts(Protocol):
     """Where parts are kept (projections.dispatch_parts.PartsStore)."""
 
-    def get(self, key: str, project_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
-        """The kept (version, text) of each of these projects that has one under the key."""
+    def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+        """The kept (version, text) of each of these ids that has one under the key."""
 
     def put(self, key: str, period_end: date, as_of: date,
-            parts: list[tuple[UUID, int, str]]) -> None:
-        """Keep (project id, version, text) parts under the key, replacing older ones."""
+            parts: list[tuple[str, int, str]]) -> None:
+        """Keep (id, version, text) parts under the key, replacing older ones."""
 
 
 class Wanted(Protocol):
-    project_id: UUID
+    """A part wanted: a project's (or, for a county's share of the province summary, the
+    county's code), and the version it must be of."""
+
+    project_id: UUID | str
     version: int
 
 
 def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Period,
-             as_of: date, calendar: str, make: Callable[[UUID], tuple[int, dict[str, Any]]]
-             ) -> list[dict[str, Any]]:
+             as_of: date, calendar: str, make: Callable[[UUID], tuple[int, dict[str, Any]]],
+             *, read: bool = True) -> list[dict[str, Any]]:
     """The parts of a kind of a period judged on as_of by a calendar (its key) of these
     projects (at the versions given), in their order: the kept ones of those versions, the
-    others made by `make` (the project's version and part) and kept."""
+    others made by `make` (the project's version and part) and kept. With `read` false only
+    the missing ones are made and kept, and nothing is returned (warming up)."""
     wanted = list(wanted)
     key = part_key(kind, period, as_of, calendar)
-    found = kept.get(key, [each.project_id for each in wanted])
+    found = kept.get(key, [str(each.project_id) for each in wanted])
     parts, made = [], []
     for each in wanted:
-        version, text = found.get(each.project_id, (None, ""))
+        version, text = found.get(str(each.project_id), (None, ""))
         if version != each.version:
             version, part = make(each.project_id)
             text = encode(part)
-            made.append((each.project_id, version, text))
-        parts.append(decode(text))
+            made.append((str(each.project_id), version, text))
+        if read:
+            parts.append(decode(text))
     if made:
         kept.put(key, period.end, as_of, made)
     return parts
+
+
+def fingerprint(wanted: Iterable[Wanted]) -> int:
+    """A version for what is made of these parts together (a county's share of the province
+    summary): the same projects at the same versions in the same order, the same number."""
+    digest = blake2b(digest_size=7)
+    for each in wanted:
+        digest.update(f"{each.project_id}:{each.version};".encode())
+    return int.from_bytes(digest.digest(), "big")

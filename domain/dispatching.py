@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from copy import deepcopy
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, LRUCache
@@ -21,18 +21,19 @@ from domain.counties import PROVINCE
 from domain.dispatch import (
     assemble,
     counties_summary,
+    county_row,
     dispatch_report,
     judged_on,
     province_summary,
     report_part,
 )
-from domain.dispatch_parts import KeptParts, parts_of
+from domain.dispatch_parts import KeptParts, fingerprint, parts_of
 from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend, trend_part, trend_point
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, ProjectNotFound
 from domain.calendar import WorkingCalendar
 from domain.fields import TYPE_OF_CLASS
 from domain.history import History
-from domain.periods import Period, business_date
+from domain.periods import CADENCES, Period, business_date
 from domain.publications import Publication, publication_id
 
 # The headline figures compared between a published report and the same period now.
@@ -53,6 +54,14 @@ def _at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
     for key in path:
         report = report[key]
     return report
+
+
+class Share(NamedTuple):
+    """A county's share of the province summary, wanted at the fingerprint of its projects'
+    versions."""
+
+    project_id: str  # the county's code (parts are kept by an id)
+    version: int
 
 
 class Dispatching:
@@ -143,16 +152,27 @@ class Dispatching:
         (the others made and kept): a county's report, or each county's for the summary."""
         as_of = judged_on(period, today)
         listed = self._listed(target)
-        parts = self._parts("report", period, as_of, listed, *self.keyed_calendar())
+        calendar, key = self.keyed_calendar()
         if target != PROVINCE:
-            return assemble(period, as_of, parts)
+            return assemble(period, as_of, self._parts("report", period, as_of, listed,
+                                                       calendar, key))
+        # Each county's share is kept too, by the versions of its projects: only the counties
+        # with a project changed since are assembled again.
         home = self.home_county()
-        by_county: dict[str, list[dict[str, Any]]] = {}
-        for each, part in zip(listed, parts):
-            by_county.setdefault(each.county or home, []).append(part)
-        return counties_summary(period, as_of, [
-            (county, assemble(period, as_of, by_county.get(county["code"], [])))
-            for county in self.counties()])
+        groups: dict[str, list[Any]] = {}
+        for each in listed:
+            groups.setdefault(each.county or home, []).append(each)
+        counties = self.counties()
+        wanted = [Share(county["code"], fingerprint(groups.get(county["code"], [])))
+                  for county in counties]
+        by_code = {share.project_id: share for share in wanted}
+
+        def make(code: str) -> tuple[int, dict[str, Any]]:
+            parts = self._parts("report", period, as_of, groups.get(code, []), calendar, key)
+            return by_code[code].version, county_row(assemble(period, as_of, parts))
+
+        rows = parts_of(wanted, self.kept_parts, "county", period, as_of, key, make)
+        return counties_summary(period, as_of, list(zip(counties, rows)))
 
     def _assembled_trend(self, periods: list[Period], today: date, target: str | None
                          ) -> list[dict[str, Any]]:
@@ -169,16 +189,36 @@ class Dispatching:
                       key=lambda each: (each.signed_on, each.name, str(each.project_id)))
 
     def _parts(self, kind: str, period: Period, as_of: date, listed: list[Any],
-               calendar: WorkingCalendar, calendar_key: str) -> list[dict[str, Any]]:
+               calendar: WorkingCalendar, calendar_key: str, *, read: bool = True
+               ) -> list[dict[str, Any]]:
         """The listed projects' parts of a kind ("report" or "trend") of a period judged on
-        as_of."""
+        as_of (with `read` false, only made where missing: see `warm_parts`)."""
         part_of = report_part if kind == "report" else trend_part
 
         def make(project_id: UUID) -> tuple[int, dict[str, Any]]:
             project = self._project(project_id, for_reading=True)
             return project.version, part_of(History(project), period, as_of, calendar)
 
-        return parts_of(listed, self.kept_parts, kind, period, as_of, calendar_key, make)
+        return parts_of(listed, self.kept_parts, kind, period, as_of, calendar_key, make,
+                        read=read)
+
+    def warm_parts(self, trend: int = 6) -> None:
+        """Make whatever parts the reports and trends of every cadence's current period lack
+        (for every county): what the view runner does after each catch-up and on a new day,
+        so that requests find them kept. Kept parts are not read."""
+        if not self._keeps_parts():
+            return
+        today = self.clock()
+        listed = self._listed(PROVINCE)
+        calendar, key = self.keyed_calendar()
+        for cadence in CADENCES:
+            period = Period.containing(cadence, today)
+            self._parts("report", period, judged_on(period, today), listed, calendar, key,
+                        read=False)
+            for _ in range(trend):
+                self._parts("trend", period, judged_on(period, today), listed, calendar, key,
+                            read=False)
+                period = period.previous()
 
     def _projects_known_at(self, moment: datetime | None, target: str | None) -> list:
         """The target's projects as recorded by a moment (signed by then), or now; by date

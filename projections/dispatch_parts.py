@@ -15,7 +15,6 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from domain.tables import creating_tables, side_store
 
@@ -35,7 +34,7 @@ class PartsStore:
         self.table = (f'"{datastore.schema}".' if postgres else "") + PARTS_TABLE
         self.create = [
             f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT NOT NULL, "
-            "project_id TEXT NOT NULL, version INTEGER NOT NULL, as_of TEXT NOT NULL, "
+            "project_id TEXT NOT NULL, version BIGINT NOT NULL, as_of TEXT NOT NULL, "
             "period_end TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (key, project_id))",
             f"CREATE INDEX IF NOT EXISTS {PARTS_TABLE}_as_of ON {self.table} (as_of)",
         ]
@@ -50,20 +49,20 @@ class PartsStore:
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.p)
 
-    def get(self, key: str, project_ids: list[UUID]) -> dict[UUID, tuple[int, str]]:
-        found: dict[UUID, tuple[int, str]] = {}
+    def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+        found: dict[str, tuple[int, str]] = {}
         with self.datastore.transaction(commit=False) as cursor:
-            for chunk in _chunks([str(i) for i in project_ids]):
+            for chunk in _chunks(ids):
                 marks = ", ".join("?" * len(chunk))
                 cursor.execute(self._sql(
                     f"SELECT project_id, version, body FROM {self.table} WHERE key = ? AND "
                     f"project_id IN ({marks})"), (key, *chunk))
                 for row in cursor.fetchall():
-                    found[UUID(row["project_id"])] = (row["version"], row["body"])
+                    found[row["project_id"]] = (row["version"], row["body"])
         return found
 
     def put(self, key: str, period_end: date, as_of: date,
-            parts: list[tuple[UUID, int, str]]) -> None:
+            parts: list[tuple[str, int, str]]) -> None:
         """Keep parts (replacing the key's older ones), and once a day prune the rows of
         running periods judged on days gone by."""
         with self.datastore.transaction(commit=True) as cursor:
@@ -72,8 +71,8 @@ class PartsStore:
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, project_id) DO UPDATE SET "
                 "version = excluded.version, as_of = excluded.as_of, "
                 "period_end = excluded.period_end, body = excluded.body"),
-                [(key, str(project_id), version, as_of.isoformat(), period_end.isoformat(), body)
-                 for project_id, version, body in parts])
+                [(key, part_id, version, as_of.isoformat(), period_end.isoformat(), body)
+                 for part_id, version, body in parts])
         self._prune(as_of)
 
     def _prune(self, today: date) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from domain import dispatching
+
 from tests.e2e.web import PASSWORD, csrf_token, password_hash, sign_in  # noqa: F401
 
 ANFU, XINGAN = "360829", "360824"  # 安福县 (home) and 新干县, both in 吉安市
@@ -153,6 +155,7 @@ def test_a_county_report_reads_only_that_county_s_projects(app, banban, province
 
     monkeypatch.setattr(banban, "_project", spy)
     monkeypatch.setattr(banban, "REUSED", 0)  # no whole report kept: only the parts
+    real_assemble = dispatching.assemble
     a, b = str(province.a["id"]), str(province.b["id"])
     assert province.get("leader_b", f"/api/dispatch/weekly/{PERIOD}").status_code == 200
     assert loaded == [b]
@@ -167,11 +170,16 @@ def test_a_county_report_reads_only_that_county_s_projects(app, banban, province
     loaded.clear()
     assert province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}").status_code == 200
     assert loaded == [a]
-    # A write to a makes a's part again, and only a's.
+    # A write to a makes a's part again, and only a's; only a's county is assembled again.
     assert visit(province, "agent_a", province.a).status_code == 201
     loaded.clear()
-    assert province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}").status_code == 200
-    assert loaded == [a]
+    assembled = []
+    monkeypatch.setattr(dispatching, "assemble",
+                        lambda *args: assembled.append(args) or real_assemble(*args))
+    summary = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}")
+    assert summary.status_code == 200 and loaded == [a] and len(assembled) == 1
+    assert {row["code"]: row["projects"] for row in summary.get_json()["counties"]} == {
+        ANFU: 1, XINGAN: 1}
 
 
 # ---- signing in a county -----------------------------------------------------------------------

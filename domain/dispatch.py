@@ -17,7 +17,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from domain import clocks
+from domain import clocks, dispatch_measures
 from domain import dispatch_sections as sections
 from domain.calendar import WorkingCalendar
 from domain.collation import pinyin_key
@@ -79,9 +79,40 @@ def dispatch_report(period: Period, projects: list[Project], today: date | None 
         "red_flags": red_flags(judged, watched),
         "rankings": rankings(reached, approvals, problems),
         "roll_up": roll_up(histories, period, as_of, watched),
+        "due_next_7_days": sections.due_next(judged, as_of),
+        "measures": dispatch_measures.measures(histories, start, as_of, watched),
     }
+    report["comparison"] = comparison(report, histories, period.previous(), watched)
     report["calendar_warnings"] = watched.warnings()
     return report
+
+
+# The figures a report compares with the previous period's: the headline figures, and what
+# stood at the end (red flags, overdue milestones, open problems), with where each is found.
+COMPARED = {name: ("roll_up", "period", name) for name in HEADLINE} | {
+    "red_flags": ("red_flags", "count"),
+    "milestones_overdue": ("milestones_overdue", "count"),
+    "problems_open": ("problems", "open_count"),
+}
+
+
+def comparison(report: dict[str, Any], histories: list[History], previous: Period,
+               calendar: WorkingCalendar) -> dict[str, Any]:
+    """This period's figures (to as_of) against the whole previous period's (judged on its last
+    day), each with the change: this less the previous."""
+    judged = [Judged(h, standing(h, previous.end, calendar)) for h in histories]
+    before = headline(histories, previous.start, previous.end, calendar) | {
+        "red_flags": red_flags(judged, calendar)["count"],
+        "milestones_overdue": sections.milestones_overdue(judged)["count"],
+        "problems_open": sum(len(found.open_problems) for _, found in judged),
+    }
+    figures = {}
+    for name, path in COMPARED.items():
+        value: Any = report
+        for key in path:
+            value = value[key]
+        figures[name] = {"this": value, "previous": before[name], "change": value - before[name]}
+    return {"previous": _period(previous) | {"as_of": previous.end}, "figures": figures}
 
 
 def headline(histories: list[History], start: date, end: date, calendar: WorkingCalendar
@@ -109,12 +140,7 @@ def red_flags(judged: list[Judged], calendar: WorkingCalendar) -> dict[str, Any]
              if flag.colour == clocks.RED]
     found.sort(key=lambda f: (f["due_on"], pinyin_key(f["subject"]["project"]), f["rule"],
                               f["subject"]["id"]))
-    by_owner: dict[str, int] = {}
-    for flag in found:
-        by_owner[flag["owner"]] = by_owner.get(flag["owner"], 0) + 1
-    return {"flags": found, "count": len(found),
-            "by_owner": [{"owner": owner, "count": n} for owner, n in sorted(
-                by_owner.items(), key=lambda item: (-item[1], item[0]))]}
+    return {"flags": found, "count": len(found), "by_owner": sections.by_owner(found)}
 
 
 def rankings(reached: dict[str, Any], approvals: dict[str, Any], problems: dict[str, Any]

@@ -2,8 +2,8 @@
 
 Cheaper than a report per period: the histories are read once, and each period computes only
 what the pictures show (milestones due and reached, problems raised and solved, investment
-completed against plan), not the flags, tables and rankings of a full report. Every figure is
-the one the period's own report gives, by the same section functions.
+completed against plan; the seed's measures), not the flags, tables and rankings of a full
+report. Every figure is the one the period's own report gives, by the same section functions.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain import dispatch_measures
 from domain import dispatch_sections as sections
 from domain.calendar import WorkingCalendar
 from domain.dispatch import judged_on
@@ -60,6 +61,7 @@ def _point(histories: list[History], period: Period, as_of: date, calendar: Work
     problems = sections.problems([(h, problems_on(h, as_of, calendar)) for h in histories],
                                  start, end, calendar)
     investment = sections.investment(histories, start, end)
+    measured = dispatch_measures.measures(histories, start, as_of, calendar)
     return {
         "period": {"cadence": period.cadence, "id": period.id, "start": start, "end": end},
         "milestones_due": due["due"],
@@ -71,4 +73,11 @@ def _point(histories: list[History], period: Period, as_of: date, calendar: Work
         "investment_completed": investment["completed"],
         "investment_cumulative": investment["cumulative"],
         "investment_planned": investment["planned"],
+        "measures": {
+            "approval_time": measured["approval_time"]["period"],
+            "signing_to_construction": measured["signing_to_construction"]["period"],
+            "land_approval": measured["land_approval"]["period"],
+            "same_day": measured["problem_clocks"]["same_day"],
+            "plan_in_time": measured["problem_clocks"]["plan_in_time"],
+        },
     }

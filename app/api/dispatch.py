@@ -29,8 +29,10 @@ _PERIOD = {"in": "path", "name": "period", "required": True,
 _REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, milestones_reached, "
            "milestones_overdue, approvals_granted, commitments, problems, suspensions, "
            "escalations_and_instructions, investment, red_flags, rankings, roll_up, "
-           "calendar_warnings (years whose official calendar is not known that a count "
-           "crossed). A period that has not begun is 422 future_period.")
+           "due_next_7_days, measures (approval time per project, signing to construction "
+           "start, land approval time, the problem clocks kept), comparison (with the "
+           "previous period), calendar_warnings (years whose official calendar is not known "
+           "that a count crossed). A period that has not begun is 422 future_period.")
 
 
 class SealSchema(ma.Schema):
@@ -62,6 +64,11 @@ class ChangesSchema(ma.Schema):
         "description": "events recorded since, about the period's days"})
 
 
+class TrendQuerySchema(ma.Schema):
+    count = ma.fields.Integer(load_default=6, validate=ma.validate.Range(min=1, max=104),
+                              metadata={"description": "how many periods, ending with this one"})
+
+
 class RevisionQuerySchema(ma.Schema):
     revision = ma.fields.Integer(validate=ma.validate.Range(min=1, max=10_000))
 
@@ -86,6 +93,18 @@ class PeriodReport(MethodView):
         if moment is not None and moment.tzinfo is None:
             moment = moment.replace(tzinfo=COUNTY_TZ)
         return service().dispatch(cadence, period, as_known_at=moment)
+
+
+@blp.route("/<cadence>/<period>/trend")
+class Trend(MethodView):
+    @blp.doc(parameters=[_CADENCE, _PERIOD])
+    @blp.arguments(TrendQuerySchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, description="The trend: per period, oldest first, its milestones due "
+                  "and reached, problems raised and solved, investment completed against plan "
+                  "and the measures' period figures (as in each period's own report).")
+    def get(self, query: dict[str, Any], cadence: str, period: str):
+        """The figures of the last `count` periods of a cadence, ending with this one."""
+        return service().dispatch_trend(cadence, period, query["count"])
 
 
 @blp.route("/<cadence>/<period>/publish")

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.web import labels
+from app.web.flag_reasons import reason_text
 from app.web.format import day, money
 
 Row = dict[str, Any]
@@ -131,35 +132,6 @@ def percent(fraction: float) -> str:
 # ---- red flags -------------------------------------------------------------------------------
 
 
-def flag_reason(flag: dict[str, Any], end: date) -> str:
-    """Why a flag is red, in a sentence of the reader's language, from the flag's own data."""
-    subject, due = flag["subject"], flag["due_on"]
-    late = flag["working_days_late"]
-    thresholds = flag["thresholds"]
-    facts = {"title": subject["title"], "due": day(due), "end": day(end), "days": late}
-    rule = flag["rule"]
-    if rule == "milestone_overdue":
-        return gettext("%(title)s was planned for %(due)s and is not reached on %(end)s: "
-                       "%(days)s working days late.",
-                       **facts | {"title": labels.label(labels.MILESTONE_LABELS, subject["title"])})
-    if rule == "problem_not_solved_same_day":
-        return gettext("The problem “%(title)s”, raised on %(due)s as one to solve the same "
-                       "day, is still open on %(end)s.", **facts)
-    if rule == "problem_plan_late":
-        return gettext("The problem “%(title)s” has no solution plan on %(end)s; one was due "
-                       "within %(limit)s working days of its raising, by %(due)s.",
-                       **facts, limit=thresholds["plan_within_working_days"])
-    if rule == "problem_follow_up_late":
-        return gettext("The problem “%(title)s” is old (open over %(old)s working days) and "
-                       "must be followed up every %(every)s working days; a follow-up was due "
-                       "by %(due)s.", **facts, old=thresholds["old_after_working_days"],
-                       every=thresholds["follow_up_every_working_days"])
-    if rule == "commitment_overdue":
-        return gettext("The documents promised for %(title)s were due by %(due)s and are not "
-                       "supplied on %(end)s: %(days)s working days late.", **facts)
-    return gettext("%(rule)s: due by %(due)s.", rule=labels.label(labels.RULE_NAMES, rule), **facts)
-
-
 def flag_rows(report: dict[str, Any], context: Context) -> list[Row]:
     """The report's red flags as flat rows, each with its reason and the events behind it."""
     rows = []
@@ -176,14 +148,13 @@ def flag_rows(report: dict[str, Any], context: Context) -> list[Row]:
             "rule": labels.label(labels.RULE_NAMES, flag["rule"]),
             "owner": context.owner(flag["owner"]), "due_on": flag["due_on"],
             "working_days_late": flag["working_days_late"],
-            "reason": flag_reason(flag, context.end),
+            "reason": reason_text(flag, context.end),
             "thresholds": [(labels.label(labels.THRESHOLD_LABELS, name), value)
                            for name, value in flag["thresholds"].items()],
             "events": events,
             "cited": separator().join(
                 gettext("record %(version)s, %(on)s, %(actor)s", version=e["version"],
                         on=day(e["occurred_on"]), actor=e["actor"]) for e in events),
-            "explanation": flag["explanation"],
         })
     return rows
 

@@ -72,6 +72,9 @@ def init_app(app: Flask) -> None:
     for function in (money, day, moment, person, subject_title):
         app.add_template_filter(function)
     app.add_template_filter(labels.rule_text)
+    from app.web.flag_reasons import reason_text  # it formats with this module's filters
+
+    app.add_template_filter(reason_text, "flag_reason")
     words = {"event_label": labels.EVENT_LABELS, "milestone_label": labels.MILESTONE_LABELS,
              "phase_label": labels.PHASE_LABELS, "status_label": labels.STATUS_LABELS,
              "role_label": labels.ROLE_LABELS | labels.TEAM_ROLE_LABELS, "approval_status_label":

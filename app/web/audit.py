@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from app.store import service
 from app.web import labels
 from app.web.auth import roles_required
+from app.web.dispatch_view import context_of, report_view
 from app.web.errors import error_page
 from app.web.format import display_names
 from app.web.format import moment as show_moment
@@ -132,23 +133,25 @@ def diff(project_id: str):
 
 @bp.get("/dispatch/<cadence>/<period>/published")
 def published(cadence: str, period: str):
-    """A published dispatch report as published, and what was recorded about it since."""
+    """A published dispatch report rendered as its leaders saw it (its sections, in the
+    reader's language), what was recorded about it since, and its exact bytes to download."""
     record, text = published_text(cadence, period)
     report = json.loads(text)
     changes = service().dispatch_changes(cadence, period, record["revision"])
     revisions = sorted(service().publications(cadence, period), key=lambda p: p["revision"])
     return render_template(
-        "audit/published.html", record=record, text=text, report=report, changes=changes,
-        revisions=revisions, headlines=list(HEADLINES),
-        people=people([record["actor"], *(e["actor"] for e in changes["events"]),
-                       *(flag["owner"] for flag in report["red_flags"]["flags"])]))
+        "audit/published.html", record=record, changes=changes,
+        revisions=revisions, headlines=list(HEADLINES), size=len(text.encode()),
+        period=service().period(cadence, period), meeting=labels.CADENCE_LABELS[cadence],
+        **report_view(report, context_of(report)),
+        people=people([record["actor"], *(e["actor"] for e in changes["events"])]))
 
 
 @bp.get("/dispatch/<cadence>/<period>/published.json")
 def published_json(cadence: str, period: str):
     """The exact bytes of a published report, as a download."""
     record, text = published_text(cadence, period)
-    filename = f"dispatch-{cadence}-{period}-r{record['revision']}.json"
+    filename = f"dispatch-{cadence}-{record['period']}-r{record['revision']}.json"
     return Response(text, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

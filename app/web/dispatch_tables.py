@@ -20,9 +20,12 @@ from markupsafe import Markup, escape
 from app.web import labels
 from app.web.flag_reasons import reason_text
 from app.web.format import day, money
+from app.web.period_names import period_name
 
 Row = dict[str, Any]
 NUMERIC = ("int", "number", "money", "rate")
+COUNT = _l("number")  # the unit of a count of things: 个
+WORKING_DAYS = _l("working days")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Column:
     kind: str | Callable[[Row], str] = "text"  # or the kind of each row's value
     codes: dict[str, Any] | None = None
     words: tuple[Any, Any] = (_l("Yes"), _l("No"))
+    unit: Any = None  # what its numbers count (COUNT); money and rates have theirs
 
     def value(self, row: Row) -> Any:
         return self.key(row) if callable(self.key) else row[self.key]
@@ -81,6 +85,21 @@ class Table:
     rows: Callable[[dict[str, Any], Context], list[Row]]
     columns: tuple[Column, ...]
     empty: Any = field(default=_l("None in this period."))
+
+
+def unit_of(column: Column) -> str | None:
+    """The unit of a column's numbers: 万元 for money, % for rates, or the one it names."""
+    if column.unit is not None:
+        return str(column.unit)
+    return {"money": gettext("10,000 yuan"), "rate": "%"}.get(
+        column.kind if isinstance(column.kind, str) else "")
+
+
+def with_unit(column: Column) -> str:
+    """A column's header with its unit, as Excel shows it: 总投资（万元）."""
+    unit = unit_of(column)
+    return str(column.header) if unit is None else gettext(
+        "%(header)s (%(unit)s)", header=column.header, unit=unit)
 
 
 def text(column: Column, row: Row, context: Context) -> str:
@@ -182,7 +201,7 @@ def _phase_rows(report: dict[str, Any], _: Context) -> list[Row]:
 def _roll_up_rows(report: dict[str, Any], _: Context) -> list[Row]:
     """A row per figure and enclosing period (a week straddling two months has two)."""
     roll = report["roll_up"]
-    return [{"into": into["enclosing"]["id"], "figure": name, "period": roll["period"][name],
+    return [{"into": period_name(into["enclosing"]), "figure": name, "period": roll["period"][name],
              "contribution": into["contribution"][name],
              "enclosing": into["enclosing_to_date"][name], "share": into["share"][name]}
             for into in roll["into"] for name in labels.ROLL_UP_LABELS]
@@ -217,6 +236,10 @@ def _figure_kind(row: Row) -> str:
     return "money" if row["figure"] == "investment_completed" else "int"
 
 
+def _figure_unit(row: Row) -> str:
+    return gettext("10,000 yuan") if _figure_kind(row) == "money" else str(COUNT)
+
+
 TABLES: tuple[Table, ...] = (
     Table("red_flags", _l("Red flags"), flag_rows, (
         PROJECT, Column(_l("Concerns"), "kind"), Column(_l("Item"), "title"),
@@ -226,9 +249,9 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Why"), "reason"), Column(_l("Events behind it"), "cited"))),
     Table("phases", _l("Projects by phase"), _phase_rows, (
         Column(_l("Phase"), "phase"),
-        *(Column(labels.STATUS_LABELS[status], status, "int")
+        *(Column(labels.STATUS_LABELS[status], status, "int", unit=COUNT)
           for status in ("active", "suspended", "terminated")),
-        Column(_l("Total"), "total", "int"))),
+        Column(_l("Total"), "total", "int", unit=COUNT))),
     Table("signed", _l("Projects signed"), _section("signed", "projects"), (
         Column(_l("Project"), "name", "project"), Column(_l("Investor"), "investor"),
         Column(_l("Total investment"), "investment", "money"),
@@ -286,8 +309,10 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Late when suspended"), "late_items")), _l("None suspended.")),
     Table("problems_by_unit", _l("Problems by unit"), _section("problems", "by_unit"), (
         Column(_l("Responsible unit"), lambda row: row["unit"] or gettext("No unit named")),
-        Column(_l("Raised"), "raised", "int"), Column(_l("Solved"), "solved", "int"),
-        Column(_l("Open"), "open", "int"), Column(_l("To solve"), "to_solve", "int"),
+        Column(_l("Raised"), "raised", "int", unit=COUNT),
+        Column(_l("Solved"), "solved", "int", unit=COUNT),
+        Column(_l("Open"), "open", "int", unit=COUNT),
+        Column(_l("To solve"), "to_solve", "int", unit=COUNT),
         Column(_l("Solution rate"), "solution_rate", "rate"))),
     Table("escalations", _l("Escalations"),
           _section("escalations_and_instructions", "escalations"), (
@@ -307,22 +332,24 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Share of plan"), "ratio_to_plan", "rate")), _l("No projects signed yet.")),
     Table("rank_agents", _l("Agents by on-time rate"), _section("rankings", "agents"), (
         Column(_l("Rank"), "rank", "int"), Column(_l("Agent"), "name", "person"),
-        Column(_l("Milestones reached on time"), "on_time", "int"),
-        Column(_l("Milestones with a plan"), "with_plan", "int"),
+        Column(_l("Milestones reached on time"), "on_time", "int", unit=COUNT),
+        Column(_l("Milestones with a plan"), "with_plan", "int", unit=COUNT),
         Column(_l("On-time rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
     Table("rank_departments", _l("Units by approvals on time"),
           _section("rankings", "units_by_approvals"), (
               Column(_l("Rank"), "rank", "int"), Column(_l("Department"), "name"),
-              Column(_l("Within target"), "within_target", "int"),
-              Column(_l("With a target"), "with_target", "int"),
+              Column(_l("Within target"), "within_target", "int", unit=COUNT),
+              Column(_l("With a target"), "with_target", "int", unit=COUNT),
               Column(_l("On-time rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
     Table("rank_units", _l("Units by problems solved"), _section("rankings", "units_by_problems"), (
         Column(_l("Rank"), "rank", "int"), Column(_l("Responsible unit"), "name"),
-        Column(_l("Solved"), "solved", "int"), Column(_l("To solve"), "to_solve", "int"),
+        Column(_l("Solved"), "solved", "int", unit=COUNT),
+        Column(_l("To solve"), "to_solve", "int", unit=COUNT),
         Column(_l("Solution rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
     Table("roll_up", _l("Roll-up"), _roll_up_rows, (
         Column(_l("Counted towards"), "into"),
         Column(_l("Figure"), "figure", "code", labels.ROLL_UP_LABELS),
+        Column(_l("Unit"), _figure_unit),
         Column(_l("This period"), "period", _figure_kind),
         Column(_l("Counted towards the enclosing period"), "contribution", _figure_kind),
         Column(_l("Enclosing period to date"), "enclosing", _figure_kind),
@@ -351,33 +378,34 @@ def _at(*path: str, unless_zero: str | None = None) -> Callable[[dict[str, Any]]
 # The period's figures at a glance, on the page's head and the Excel summary; a Column's row is
 # the report itself.
 FIGURES: tuple[Column, ...] = (
-    Column(_l("Red flags"), _at("red_flags", "count"), "int"),
-    Column(_l("Projects signed"), _at("signed", "count"), "int"),
+    Column(_l("Red flags"), _at("red_flags", "count"), "int", unit=COUNT),
+    Column(_l("Projects signed"), _at("signed", "count"), "int", unit=COUNT),
     Column(_l("Investment signed"), _at("signed", "total_investment"), "money"),
-    Column(_l("Milestones reached"), _at("milestones_reached", "count"), "int"),
+    Column(_l("Milestones reached"), _at("milestones_reached", "count"), "int", unit=COUNT),
     Column(_l("Milestone on-time rate"), _at("milestones_reached", "on_time_rate",
                                          unless_zero="with_plan"), "rate"),
-    Column(_l("Milestones overdue"), _at("milestones_overdue", "count"), "int"),
-    Column(_l("Approvals granted"), _at("approvals_granted", "count"), "int"),
+    Column(_l("Milestones overdue"), _at("milestones_overdue", "count"), "int", unit=COUNT),
+    Column(_l("Approvals granted"), _at("approvals_granted", "count"), "int", unit=COUNT),
     Column(_l("Median working days per approval"),
-           _at("approvals_granted", "median_working_days"), "number"),
+           _at("approvals_granted", "median_working_days"), "number", unit=WORKING_DAYS),
     Column(_l("Industrial approvals within 40 working days"),
            _at("approvals_granted", "share_within_target", unless_zero="with_target"), "rate"),
-    Column(_l("Commitments due"), _at("commitments", "due_count"), "int"),
-    Column(_l("Commitments overdue"), _at("commitments", "overdue_count"), "int"),
-    Column(_l("Problems raised"), _at("problems", "raised_count"), "int"),
-    Column(_l("Problems solved"), _at("problems", "solved_count"), "int"),
-    Column(_l("Problems open"), _at("problems", "open_count"), "int"),
+    Column(_l("Commitments due"), _at("commitments", "due_count"), "int", unit=COUNT),
+    Column(_l("Commitments overdue"), _at("commitments", "overdue_count"), "int", unit=COUNT),
+    Column(_l("Problems raised"), _at("problems", "raised_count"), "int", unit=COUNT),
+    Column(_l("Problems solved"), _at("problems", "solved_count"), "int", unit=COUNT),
+    Column(_l("Problems open"), _at("problems", "open_count"), "int", unit=COUNT),
     Column(_l("Problems closed by termination"), _at("problems", "closed_by_termination_count"),
-           "int"),
-    Column(_l("Projects suspended"), _at("suspensions", "count"), "int"),
+           "int", unit=COUNT),
+    Column(_l("Projects suspended"), _at("suspensions", "count"), "int", unit=COUNT),
     Column(_l("Solution rate"), _at("problems", "solution_rate", unless_zero="to_solve_count"),
            "rate"),
     Column(_l("Median working days to solve"),
-           _at("problems", "median_working_days_to_solve"), "number"),
-    Column(_l("Escalations"), _at("escalations_and_instructions", "escalation_count"), "int"),
+           _at("problems", "median_working_days_to_solve"), "number", unit=WORKING_DAYS),
+    Column(_l("Escalations"), _at("escalations_and_instructions", "escalation_count"), "int",
+           unit=COUNT),
     Column(_l("Leaders' instructions"), _at("escalations_and_instructions", "instruction_count"),
-           "int"),
+           "int", unit=COUNT),
     Column(_l("Investment completed in the period"), _at("investment", "completed"), "money"),
     Column(_l("Investment completed to date"), _at("investment", "cumulative"), "money"),
     Column(_l("Total planned investment"), _at("investment", "planned"), "money"),

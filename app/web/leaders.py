@@ -1,4 +1,5 @@
-"""Pages for leaders: the dispatch report of each cadence, its pictures, print and Excel."""
+"""Pages for leaders: the dispatch report of each cadence, its pictures, its printed sheet (and
+the sheet as PDF), Excel, and publishing by the office."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,19 +26,32 @@ from app.store import service
 from app.web import labels
 from app.web.auth import roles_required
 from app.web.dispatch_pictures import pictures
-from app.web.dispatch_tables import BY_NAME, FIGURES, Context, flag_rows, html, percent, text
-from app.web.format import display_names, moment
+from app.web.dispatch_summary import SHEET_OWNERS, sheet_lists
+from app.web.dispatch_tables import percent
+from app.web.dispatch_view import (
+    context_of,
+    publication,
+    published_text,
+    rendered,
+    report_view,
+    seal_code,
+)
+from app.web.format import moment
+from app.web.measure_tables import TREND
+from app.web.period_names import SHORT, full_date, period_name
+from app.web.sheet_pdf import pdf_of
 from app.web.xlsx import workbook
-from domain.dispatch_sections import INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.periods import CADENCES, FIRST_YEAR, LAST_YEAR, Period
 
 bp = Blueprint("leaders", __name__)
 bp.add_app_template_filter(percent)
 
-READERS = ("leader", "office", "auditor")
+# Agents read the page too: they are ranked in it.
+READERS = ("leader", "office", "auditor", "agent")
 TREND_PERIODS = 6
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DEFAULT_ISSUER = _l("County Office for Optimising the Business Environment")
 
 # What the office is told when publishing is refused, by the domain's error code.
 REFUSALS = {
@@ -39,43 +63,106 @@ REFUSALS = {
 @bp.get("/dispatch/<cadence>/<period>")
 @roles_required(*READERS)
 def dispatch(cadence: str, period: str | None = None):
-    """The dispatch page of a period, today's by default."""
+    """The dispatch page of a period, today's by default: the summary first, every other
+    section folded below it."""
     _check_cadence(cadence)
     if "go" in request.args:
         return _go(cadence, request.args["go"], period)
     banban = service()
-    shown = banban.period(cadence, period)
-    today = banban.clock()
+    shown, today = banban.period(cadence, period), banban.clock()
     if shown.start > today:
         return _not_begun(cadence, shown, today)
     report = banban.dispatch(cadence, shown.id)
-    context = _context(report)
-    # Red flags show as explanations to open rather than as a table (Excel has the table).
-    tables = {name: _rendered(table, report, context) for name, table in BY_NAME.items()
-              if name != "red_flags"}
-    publication = _publication(cadence, shown.id)
+    trend = banban.dispatch_trend(cadence, shown.id, TREND_PERIODS)
+    context = context_of(report)
+    record = publication(cadence, shown.id)
     return render_template(
-        "leaders/dispatch.html", cadence=cadence, period=shown, report=report,
-        tables=tables, flags=flag_rows(report, context),
-        figures=[(figure.header, text(figure, report, context)) for figure in FIGURES],
-        pictures=pictures(report, banban.dispatch_trend(cadence, shown.id, TREND_PERIODS)),
-        publication=publication, published=_published_text(publication, context),
-        owners=[(context.owner(row["owner"]), row["count"])
-                for row in report["red_flags"]["by_owner"]],
-        cadences=_cadences(shown, today),
-        meeting=labels.CADENCE_LABELS[cadence], motto=labels.MOTTO_LABELS[cadence],
-        is_current=shown.contains(today), has_next=shown.next().start <= today,
-        approval_target=INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS,
-        calendar_warnings=report["calendar_warnings"],
-    )
+        "leaders/dispatch.html", **_heading(cadence, shown, today),
+        **report_view(report, context), pictures=pictures(report, trend),
+        trend=rendered(TREND, trend, context), publication=record, seal=seal_code(record),
+        published=published_text(record, context))
+
+
+@bp.get("/dispatch/<cadence>/<period>/sheet")
+@roles_required(*READERS)
+def sheet(cadence: str, period: str):
+    """The period's one-page sheet for the meeting: to print, in black and white."""
+    return render_template("leaders/sheet.html", **_sheet(cadence, period))
+
+
+@bp.get("/dispatch/<cadence>/<period>/sheet.css")
+@roles_required(*READERS)
+def sheet_css(cadence: str, period: str):
+    """The sheet's page header and footer (the period's name, the page number) in the reader's
+    language: margin boxes take their text from a stylesheet, and inline style is refused."""
+    _check_cadence(cadence)
+    shown = service().period(cadence, period)
+    return Response(_page_rules(shown), mimetype="text/css",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@bp.get("/dispatch/<cadence>/<period>/sheet.pdf")
+@roles_required(*READERS)
+def sheet_pdf(cadence: str, period: str):
+    """The sheet as a PDF file (A4), for those who send it rather than print it."""
+    found = _sheet(cadence, period)
+    shown = found["period"]
+    body = pdf_of(render_template("leaders/sheet.html", **found),
+                  {url_for(".sheet_css", cadence=cadence, period=shown.id): _page_rules(shown)})
+    name = f"{found['meeting']}-{period_name(shown, SHORT)}.pdf"
+    return _download(body, "application/pdf", f"dispatch-{cadence}-{shown.id}.pdf", name)
+
+
+def _sheet(cadence: str, period: str) -> dict[str, Any]:
+    """What the sheet shows: the summary, the lists cut to one page, who issues it, the seal."""
+    _check_cadence(cadence)
+    banban = service()
+    shown, today = banban.period(cadence, period), banban.clock()
+    report = banban.dispatch(cadence, shown.id)
+    context = context_of(report)
+    record = publication(cadence, shown.id)
+    lists = [(found, rendered(found.table, report, context, found.rows))
+             for found in sheet_lists(report, context)]
+    return {**_heading(cadence, shown, today), **report_view(report, context),
+            "lists": lists, "seal": seal_code(record), "publication": record,
+            "printed_on": full_date(today), "issuer": _issuer(), "sheet_owners": SHEET_OWNERS}
+
+
+def _issuer() -> str:
+    """Who issues the sheet: BANBAN_ISSUING_UNIT, or the county's business environment office."""
+    return current_app.config.get("BANBAN_ISSUING_UNIT") or str(DEFAULT_ISSUER)
+
+
+def _page_rules(shown: Period) -> str:
+    """The sheet's @page rules: its period on every page's head, the page number at its foot."""
+    marker = "\x00"
+    numbered = gettext("Page %(page)s of %(pages)s", page=f"{marker}page{marker}",
+                       pages=f"{marker}pages{marker}")
+    footer = css_string(numbered).replace(f"{marker}page{marker}", '" counter(page) "') \
+        .replace(f"{marker}pages{marker}", '" counter(pages) "')
+    head = css_string(f"{labels.CADENCE_LABELS[shown.cadence]} {period_name(shown)}")
+    return render_template("leaders/sheet.css", head=head, footer=footer,
+                           issuer=css_string(_issuer()))
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string, quotes and all: backslashes, quotes and line ends escaped."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
+    return f'"{escaped}"'
+
+
+def _heading(cadence: str, shown: Period, today: date) -> dict[str, Any]:
+    """The period, its meeting and the ways to other periods and cadences."""
+    return {"cadence": cadence, "period": shown, "name": period_name(shown),
+            "meeting": labels.CADENCE_LABELS[cadence], "cadences": _cadences(shown, today),
+            "is_current": shown.contains(today), "has_next": shown.next().start <= today}
 
 
 def _not_begun(cadence: str, shown: Period, today: date):
     """A period that has not begun has no report: say so, and lead to the current one."""
     return render_template(
-        "leaders/not_begun.html", cadence=cadence, period=shown, today=today,
-        current=Period.containing(cadence, today), cadences=_cadences(shown, today),
-        meeting=labels.CADENCE_LABELS[cadence]), 422
+        "leaders/not_begun.html", **_heading(cadence, shown, today), today=today,
+        current=Period.containing(cadence, today)), 422
 
 
 def _cadences(shown: Period, today: date) -> list[tuple[str, Any, str]]:
@@ -86,27 +173,55 @@ def _cadences(shown: Period, today: date) -> list[tuple[str, Any, str]]:
 @bp.get("/dispatch/<cadence>/<period>.xlsx")
 @roles_required(*READERS)
 def dispatch_xlsx(cadence: str, period: str):
-    """The period's report as an Excel workbook, one sheet per section."""
+    """The period's report as an Excel workbook: the summary first, then a sheet per table."""
     _check_cadence(cadence)
     banban = service()
     shown = banban.period(cadence, period)
     report = banban.dispatch(cadence, shown.id)
-    publication = _publication(cadence, shown.id)
-    context = _context(report)
+    trend = banban.dispatch_trend(cadence, shown.id, TREND_PERIODS)
+    context = context_of(report)
+    meeting = labels.CADENCE_LABELS[cadence]
     heading = [
-        (gettext("Report"), f"{labels.CADENCE_LABELS[cadence]} {shown.id}"),
-        (gettext("Period"), shown.id), (gettext("From"), shown.start), (gettext("To"), shown.end),
+        (gettext("Report"), f"{meeting} {period_name(shown)}"),
+        (gettext("Period"), period_name(shown)), (gettext("Period id"), shown.id),
+        (gettext("From"), shown.start), (gettext("To"), shown.end),
+        (gettext("Judged on"), report["period"]["as_of"]),
         (gettext("Made at"), moment(datetime.now(timezone.utc))),
-        (gettext("Published"), _published_text(publication, context)),
+        (gettext("Published"), published_text(publication(cadence, shown.id), context)),
     ]
-    body = workbook(report, context, heading)
-    response = Response(body, mimetype=XLSX)
-    name = f"{gettext('Dispatch')}-{cadence}-{shown.id}.xlsx"
+    body = workbook(report, trend, context, heading)
+    name = f"{meeting}-{period_name(shown, SHORT)}.xlsx"
+    return _download(body, XLSX, f"dispatch-{cadence}-{shown.id}.xlsx", name)
+
+
+def _download(body: bytes, mimetype: str, ascii_name: str, name: str) -> Response:
+    """A file to save: an ASCII name for old clients, the reader's name for the others."""
+    response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="dispatch-{cadence}-{shown.id}.xlsx"; '
-        f"filename*=UTF-8''{quote(name)}")
+        f'attachment; filename="{ascii_name}"; filename*=UTF-8\'\'{quote(name)}')
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.get("/dispatch/<cadence>/<period>/publish")
+@roles_required("office")
+def confirm_publish(cadence: str, period: str):
+    """What publishing will freeze, and for a republication what changed since the last one:
+    the office confirms before anything is recorded."""
+    _check_cadence(cadence)
+    banban = service()
+    shown, today = banban.period(cadence, period), banban.clock()
+    if shown.start > today:
+        return _not_begun(cadence, shown, today)
+    report = banban.dispatch(cadence, shown.id)
+    context = context_of(report)
+    record = publication(cadence, shown.id)
+    changes = banban.dispatch_changes(cadence, shown.id) if record else None
+    return render_template(
+        "leaders/publish.html", **_heading(cadence, shown, today),
+        **report_view(report, context), publication=record, seal=seal_code(record),
+        published=published_text(record, context), changes=changes,
+        people=context.names, headline_labels=labels.HEADLINE_LABELS)
 
 
 @bp.post("/dispatch/<cadence>/<period>/publish")
@@ -123,8 +238,8 @@ def publish(cadence: str, period: str):
     except DomainError as error:
         flash(REFUSALS.get(error.code, _l("This cannot be done as asked.")), "error")
     else:
-        flash(gettext("Published %(period)s as revision %(revision)s.", period=shown.id,
-                      revision=record["revision"]))
+        flash(gettext("Published %(period)s as revision %(revision)s.",
+                      period=period_name(shown), revision=record["revision"]))
     return redirect(url_for(".dispatch", cadence=cadence, period=shown.id))
 
 
@@ -167,40 +282,4 @@ def _switch_to(cadence: str, shown: Period, today: date) -> str:
     middle = shown.start + timedelta(days=(shown.end - shown.start).days // 2)
     return url_for(".dispatch", cadence=cadence, period=Period.containing(cadence, middle).id)
 
-
-def _context(report: dict[str, Any]) -> Context:
-    """What the tables need beside the report: people's names, and the day the report judges
-    what stands (its period's last day, or today while the period runs)."""
-    return Context(names=display_names(),
-                   end=report["period"]["as_of"])
-
-
-def _rendered(table, report: dict[str, Any], context: Context) -> dict[str, Any]:
-    """A table ready for the page: headers, each column's class (numbers align right, dates
-    do not wrap), and its cells."""
-    rows = table.rows(report, context)
-    classes = ["num" if column.numeric else "date" if column.kind == "date" else ""
-               for column in table.columns]
-    return {"table": table, "classes": classes,
-            "rows": [[html(column, row, context) for column in table.columns] for row in rows]}
-
-
-def _publication(cadence: str, period_id: str) -> dict[str, Any] | None:
-    """The period's latest publication record, or None if it was never published."""
-    try:
-        record, _ = service().published_dispatch(cadence, period_id)
-    except DomainError as error:
-        if error.code == "not_published":
-            return None
-        raise
-    return record
-
-
-def _published_text(record: dict[str, Any] | None, context: Context) -> str:
-    """Whether, when and by whom the period's report was last published, in a sentence."""
-    if record is None:
-        return gettext("This period's report has not been published.")
-    return gettext("Published: revision %(revision)s, %(at)s, by %(actor)s.",
-                   revision=record["revision"], at=moment(record["published_at"]),
-                   actor=context.person(record["actor"]))
 

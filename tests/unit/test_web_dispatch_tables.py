@@ -78,16 +78,21 @@ def test_the_roll_up_shows_investment_as_money_and_the_other_figures_as_counts()
     def figures():
         return dict.fromkeys(("signed", "milestones_reached", "approvals_granted",
                               "problems_raised", "problems_solved", "investment_completed"), 0)
-    into = {"enclosing": {"id": "2026-11"}} | {
+    into = {"enclosing": {"cadence": "monthly", "id": "2026-11", "start": "2026-11-01",
+                          "end": "2026-11-30"}} | {
         name: figures() for name in ("contribution", "enclosing_to_date", "share")}
     report = {"roll_up": {"period": figures(), "into": [into]}}
     report["roll_up"]["period"].update(signed=2, investment_completed=300_000_000)
     table = BY_NAME["roll_up"]
     rows = {row["figure"]: row for row in table.rows(report, CONTEXT)}
-    this_period = table.columns[2]
+    this_period = table.columns[3]
     assert text(this_period, rows["signed"], CONTEXT) == "2"
     assert text(this_period, rows["investment_completed"], CONTEXT) == "3 hundred million yuan"
     assert cell(this_period, rows["investment_completed"], CONTEXT)[0] == 30_000  # 万元
+    assert rows["signed"]["into"] == "November 2026"
+    unit = table.columns[2]  # each row's unit, as the figures' units differ
+    assert [text(unit, rows[name], CONTEXT) for name in ("signed", "investment_completed")] == [
+        "number", "10,000 yuan"]
 
 
 def test_a_rate_over_nothing_is_no_figure_rather_than_zero():

@@ -1,0 +1,80 @@
+"""What the dispatch page, its printed sheet and the auditors' published page show of a report:
+the tables rendered, the red flags, the headline figures, and the publication's state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+
+from app.store import service
+from app.web import labels
+from app.web.dispatch_summary import headline
+from app.web.dispatch_tables import FIGURES, Context, Row, Table, flag_rows, html, text
+from app.web.format import display_names, moment
+from app.web.measure_tables import ALL_BY_NAME
+from domain.dispatch_sections import INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS
+from domain.errors import DomainError
+
+
+def context_of(report: dict[str, Any]) -> Context:
+    """What the tables need beside the report: people's names, and the day the report judges
+    what stands (its period's last day, or today while the period runs)."""
+    return Context(names=display_names(), end=report["period"]["as_of"])
+
+
+def rendered(table: Table, source: Any, context: Context,
+             rows: list[Row] | None = None) -> dict[str, Any]:
+    """A table ready for the page: headers, each column's class (numbers align right, dates
+    do not wrap), and its cells. `source` is what the table's rows come from (a report),
+    unless the rows are given."""
+    if rows is None:
+        rows = table.rows(source, context)
+    classes = ["num" if column.numeric else "date" if column.kind == "date" else ""
+               for column in table.columns]
+    return {"table": table, "classes": classes,
+            "rows": [[html(column, row, context) for column in table.columns] for row in rows]}
+
+
+def report_view(report: dict[str, Any], context: Context) -> dict[str, Any]:
+    """Everything the report's sections show, for the page and the auditors' published page:
+    its tables, red flags, headline figures and figures at a glance."""
+    return {
+        "report": report,
+        # Red flags show as explanations to open rather than as a table (Excel has the table).
+        "tables": {name: rendered(table, report, context) for name, table in ALL_BY_NAME.items()
+                   if name != "red_flags"},
+        "flags": flag_rows(report, context),
+        "headline": headline(report),
+        "figures": [(figure.header, text(figure, report, context)) for figure in FIGURES],
+        "owners": [(context.owner(row["owner"]), row["count"])
+                   for row in report["red_flags"]["by_owner"]],
+        "approval_target": INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS,
+        "motto": labels.MOTTO_LABELS[report["period"]["cadence"]],
+    }
+
+
+def publication(cadence: str, period_id: str) -> dict[str, Any] | None:
+    """The period's latest publication record, or None if it was never published."""
+    try:
+        record, _ = service().published_dispatch(cadence, period_id)
+    except DomainError as error:
+        if error.code == "not_published":
+            return None
+        raise
+    return record
+
+
+def published_text(record: dict[str, Any] | None, context: Context) -> str:
+    """Whether, when and by whom the period's report was last published, in a sentence."""
+    if record is None:
+        return gettext("This period's report has not been published.")
+    return gettext("Published: revision %(revision)s, %(at)s, by %(actor)s.",
+                   revision=record["revision"], at=moment(record["published_at"]),
+                   actor=context.person(record["actor"]))
+
+
+def seal_code(record: dict[str, Any] | None) -> str:
+    """The seal's short code a leader reads aloud; the full head is for the audit pages."""
+    seal = (record or {}).get("seal")
+    return seal["code"] if seal else ""

@@ -42,8 +42,10 @@ def report_view(report: dict[str, Any], context: Context) -> dict[str, Any]:
     return {
         "report": report,
         # Red flags show as explanations to open rather than as a table (Excel has the table).
-        "tables": {name: rendered(table, report, context) for name, table in ALL_BY_NAME.items()
-                   if name != "red_flags"},
+        "tables": {name: rendered(table, report, context,
+                                  _shown(name, table.rows(report, context)))
+                   for name, table in ALL_BY_NAME.items() if name != "red_flags"},
+        "idle": sum(1 for row in report["investment"]["projects"] if not row["completed"]),
         "flags": flag_rows(report, context),
         "headline": headline(report),
         "figures": [(figure.header, text(figure, report, context)) for figure in FIGURES],
@@ -52,6 +54,12 @@ def report_view(report: dict[str, Any], context: Context) -> dict[str, Any]:
         "approval_target": INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS,
         "motto": labels.MOTTO_LABELS[report["period"]["cadence"]],
     }
+
+
+def _shown(name: str, rows: list[Row]) -> list[Row]:
+    """The rows a page shows: of investment, the projects that completed some in the period
+    (the others are counted under the table; Excel lists every project)."""
+    return [row for row in rows if row["completed"]] if name == "investment" else rows
 
 
 def publication(cadence: str, period_id: str) -> dict[str, Any] | None:

@@ -155,3 +155,15 @@ def test_excel_gives_every_number_its_unit_and_the_summary_its_comparison(client
     trend = book["近几期效能指标"]
     assert [c.value for c in trend["A"][1:]] == ["第43周", "第44周", "第45周", "第46周", "第47周",
                                                  "第48周"]
+
+
+def test_the_page_lists_only_the_projects_that_invested_in_the_period_and_counts_the_rest(
+        client, county):  # noqa: F811
+    sign_in(client, "leader")
+    week = section(page(client, "/dispatch/weekly/2026-W48"), "investment-section")
+    assert "鲁丽绿色新材料产业园" in week and "本期无新增投资" not in week
+    before = section(page(client, "/dispatch/weekly/2026-W47"), "investment-section")
+    assert "鲁丽绿色新材料产业园" not in before
+    assert "另有 1 个项目本期无新增投资（Excel 文件列出全部项目）。" in before
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/dispatch/weekly/2026-W47.xlsx").data))
+    assert book["投资"]["A2"].value == "鲁丽绿色新材料产业园"

@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-from domain.collation import pinyin_key
 from domain.dispatch_sections import (
     INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS,
     by_date_and_name,

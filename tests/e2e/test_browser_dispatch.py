@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -142,7 +141,8 @@ CHARTS = """() => Array.from(document.querySelectorAll('svg.chart')).map(svg => 
 TAPPED = """() => Array.from(document.querySelectorAll(
     'main a.button, main button, main summary, main input, .cadences a, .top a, .top button'))
   .filter(e => e.getBoundingClientRect().height > 0)
-  .map(e => [e.tagName + ' ' + e.textContent.trim().slice(0, 20), e.getBoundingClientRect().height])"""
+  .map(e => [e.tagName + ' ' + e.textContent.trim().slice(0, 20),
+              e.getBoundingClientRect().height])"""
 
 
 def test_on_a_phone_the_weekly_page_opens_on_its_figures_and_nothing_overflows(

@@ -167,3 +167,12 @@ def test_the_page_lists_only_the_projects_that_invested_in_the_period_and_counts
     assert "另有 1 个项目本期无新增投资（Excel 文件列出全部项目）。" in before
     book = openpyxl.load_workbook(io.BytesIO(client.get("/dispatch/weekly/2026-W47.xlsx").data))
     assert book["投资"]["A2"].value == "鲁丽绿色新材料产业园"
+
+
+@pytest.mark.parametrize("path", ["/dispatch/weekly/2026-W50/sheet",
+                                  "/dispatch/weekly/2026-W50/sheet.pdf",
+                                  "/dispatch/weekly/2026-W50/publish"])
+def test_a_period_not_begun_has_no_sheet_and_nothing_to_publish(client, users, path):  # noqa: F811
+    sign_in(client, "office")
+    answer = client.get(path)
+    assert answer.status_code == 422 and answer.mimetype == "text/html"

@@ -135,20 +135,21 @@ def _issuer() -> str:
 
 def _page_rules(shown: Period) -> str:
     """The sheet's @page rules: its period on every page's head, the page number at its foot."""
-    marker = "\x00"
-    numbered = gettext("Page %(page)s of %(pages)s", page=f"{marker}page{marker}",
-                       pages=f"{marker}pages{marker}")
-    footer = css_string(numbered).replace(f"{marker}page{marker}", '" counter(page) "') \
-        .replace(f"{marker}pages{marker}", '" counter(pages) "')
+    # The sentence in the reader's language, cut where its numbers go: text, page, text, ...
+    parts = gettext("Page %(page)s of %(pages)s", page="\x00page\x00",
+                    pages="\x00pages\x00").split("\x00")
+    footer = " ".join(f"counter({part})" if index % 2 else css_string(part)
+                      for index, part in enumerate(parts))
     head = css_string(f"{labels.CADENCE_LABELS[shown.cadence]} {period_name(shown)}")
     return render_template("leaders/sheet.css", head=head, footer=footer,
                            issuer=css_string(_issuer()))
 
 
 def css_string(text: str) -> str:
-    """Text as a CSS string, quotes and all: backslashes, quotes and line ends escaped."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
-    return f'"{escaped}"'
+    """Text as a CSS string, quotes and all: backslashes and quotes escaped, control
+    characters (a line end among them) made spaces."""
+    plain = "".join(" " if ord(char) < 0x20 else char for char in text)
+    return '"' + plain.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _heading(cadence: str, shown: Period, today: date) -> dict[str, Any]:

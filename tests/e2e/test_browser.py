@@ -9,7 +9,6 @@ import pytest
 from domain.application import county_today
 from tests.e2e.browser import (  # noqa: F401 - fixtures
     PHONE,
-    chromium,
     live_server,
     seed_users,
     sign_in,

@@ -19,7 +19,7 @@ from app.security import hash_password
 from domain.application import Banban, county_today
 from domain.periods import Period
 from tests.conftest import new_store
-from tests.e2e.browser import PHONE, chromium  # noqa: F401 - the fixture
+from tests.e2e.browser import PHONE
 from tests.e2e.server import Gunicorn
 
 pytestmark = pytest.mark.browser

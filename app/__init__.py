@@ -10,7 +10,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, config, errors, store, web
+from app import cli, config, errors, headers, store, web
 from app.api import boards, dispatch, projects, users
 
 
@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     store.init_app(app)        # lazy: the application is built per process, after fork
     errors.init_app(app)       # domain errors -> JSON answers
+    headers.init_app(app)      # Cache-Control: no-store on everything but static files
     api = errors.BanbanApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearerAuth": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearerAuth": []}]})
     projects.register_schemas(api)

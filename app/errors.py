@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import marshmallow as ma
@@ -12,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import (
     ConcurrentUpdate,
+    CountyNotFound,
     DomainError,
     NotAllowed,
     ProjectNotFound,
@@ -28,6 +30,44 @@ class ErrorSchema(ma.Schema):
     field = ma.fields.String(allow_none=True, metadata={"description": "the field at fault"})
     errors = ma.fields.Dict(metadata={"description": "every invalid field and its messages"})
     current_version = ma.fields.Integer(metadata={"description": "on 409: the project's version"})
+
+
+# What each refusal means, and the codes its body carries on every operation that answers it.
+# Every operation can answer 401 and 503; 404 and 422 carry codes of the operation's own too.
+_REFUSALS: dict[int, tuple[str, tuple[str, ...]]] = {
+    400: ("the body is not a JSON object", ("malformed_json",)),
+    401: ("no or bad credentials: send Authorization: Bearer <token>", ("unauthenticated",)),
+    403: ("the user's role or team does not allow this", ("forbidden",)),
+    404: ("it does not exist", ()),
+    409: ("expected_version is stale: nothing was recorded; current_version says where the "
+          "project is, reload and retry", ("version_conflict",)),
+    413: ("the body is larger than 1 MB", ("too_large",)),
+    422: ("a field is invalid (invalid_field, naming it), or a rule is broken (its code, "
+          "naming the field)", ("invalid_field",)),
+    503: ("the event store is unavailable: nothing was recorded, retry after Retry-After "
+          "seconds", ("store_unavailable",)),
+}
+_RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying",
+                                "schema": {"type": "integer"}}}
+
+
+def refusals(blueprint, *statuses: int, codes: dict[int, Iterable[str]] | None = None):
+    """Document every refusal of an operation (401 and 503 always): each status, what it
+    means, and the codes its body can carry (`codes`: the operation's own, e.g. the rules it
+    may break), so that a client, or a fuzzer, finds no answer the document does not give."""
+    def decorate(view):
+        for status in sorted({401, 503, *statuses}):
+            meaning, common = _REFUSALS[status]
+            carried = sorted({*common, *(codes or {}).get(status, ())})
+            view = blueprint.alt_response(
+                status, description=f"{meaning}: {', '.join(carried)}",
+                headers=_RETRY_AFTER if status == 503 else None,
+                schema={"allOf": [{"$ref": "#/components/schemas/Error"}, {
+                    "type": "object", "properties": {"code": {"type": "string",
+                                                              "enum": carried}}}]},
+            )(view)
+        return view
+    return decorate
 
 
 class ApiError(Exception):
@@ -76,9 +116,11 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404
 
 
 class BanbanApi(Api):
-    """flask-smorest's Api with the project's error body."""
+    """flask-smorest's Api with the project's error body; every operation documents its
+    refusals itself (`refusals`), none is left to a catch-all default response."""
 
-    ERROR_SCHEMA = ErrorSchema
+    ERROR_SCHEMA = ErrorSchema  # registered as the component "Error"
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -92,7 +134,15 @@ class BanbanApi(Api):
             return validation_error(located).response()
         code = _HTTP_CODES.get(error.code or 500, "server_error")
         message = data.get("message") or error.description or error.name
-        return ApiError(error.code or 500, code, message).response()
+        return with_headers_of(error, ApiError(error.code or 500, code, message).response())
+
+
+def with_headers_of(error: HTTPException, response):
+    """The response with the headers the HTTP error carries (Allow on a 405), its own body."""
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -109,6 +159,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ProjectNotFound)
     def _not_found(error: ProjectNotFound):
         return ApiError(404, "project_not_found", str(error), "project_id").response()
+
+    @app.errorhandler(CountyNotFound)
+    def _county_not_found(error: CountyNotFound):
+        return ApiError(404, "county_not_found", str(error), "county").response()
 
     @app.errorhandler(UserNotFound)
     def _user_not_found(error: UserNotFound):

@@ -1,26 +1,27 @@
 """The fields each project event carries: one table that the domain, the API and the docs share.
 
-A field has a kind (what values it takes) and whether it is required. The web layer builds its
-marshmallow schemas from this table; the domain uses it to coerce the values of an amendment.
+A field has a kind (what values it takes) and whether it is required. Every event's fields are
+coerced here before any rule reads them (text as domain.text allows, dates as domain.dates
+does); the API builds its marshmallow schemas and its document from this table, and the web its
+forms, so each refuses what the domain refuses.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from domain import text
+from domain.counties import official
+from domain.dates import parse_date
 from domain.errors import InvalidValue
 from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES
 
-# \Z, not $: "$" also matches before a final newline.
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
-USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{1,31}\Z")
-# Control characters (NUL breaks PostgreSQL text) and lone surrogates (not encodable as UTF-8);
-# long text keeps its tabs and line breaks.
-_BAD_SHORT_TEXT = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-_BAD_LONG_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Shapes of ids and usernames, matched whole (the API document anchors them with ^ and $).
+ID_SHAPE = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
+USERNAME_SHAPE = "[a-z][a-z0-9_.-]{1,31}"
+ID_PATTERN, USERNAME_PATTERN = re.compile(ID_SHAPE), re.compile(USERNAME_SHAPE)
 
 SHORT_TEXT = 200
 LONG_TEXT = 4000
@@ -30,11 +31,9 @@ MAX_MONEY = 10**15
 MAX_VERSION = 2**31 - 1
 
 
-def text_problem(value: str, long: bool) -> str | None:
-    """Why a text value cannot be stored, or None."""
-    if (_BAD_LONG_TEXT if long else _BAD_SHORT_TEXT).search(value):
-        return "must not contain control characters"
-    return None
+def is_username(value: object) -> bool:
+    """Whether a value has the shape of a username."""
+    return isinstance(value, str) and USERNAME_PATTERN.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -45,21 +44,24 @@ class Field:
     required: bool = False
     description: str = ""
     choices: tuple[str, ...] = ()
+    minimum: int = 0  # money: the least amount taken
 
 
-def _f(kind: str, required: bool = False, description: str = "", choices=()) -> Field:
-    return Field(kind, required, description, tuple(choices))
+def _f(kind: str, required: bool = False, description: str = "", choices=(), **more) -> Field:
+    return Field(kind, required, description, tuple(choices), **more)
 
 
 SIGNING_FIELDS: dict[str, Field] = {
     "name": _f("short_text", True, "project name"),
     "investor": _f("short_text", True, "investing company"),
     "industry": _f("short_text", True, "industry"),
-    "investment": _f("money", True, "total planned investment, integer yuan"),
+    "investment": _f("money", True, "total planned investment, integer yuan", minimum=1),
     "park": _f("short_text", False, "industrial park, if any"),
     "chief_agent": _f("username", True, "the chief agent's username"),
     "co_agents": _f("usernames", False, "co-agents' usernames"),
     "leader": _f("username", False, "the responsible county leader's username"),
+    "county": _f("county", False, "the county's six-digit code (GB/T 2260, e.g. 360829); the "
+                                  "home county (the first listed) if omitted"),
 }
 
 # API type name -> (event class name, fields beyond actor and occurred_on)
@@ -163,8 +165,9 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
 EVENT_CLASS_NAMES = {"signed": "Signed"} | {t: spec[0] for t, spec in EVENT_TYPES.items()}
 TYPE_OF_CLASS = {name: t for t, name in EVENT_CLASS_NAMES.items()}
 
-# Fields an amendment may not change: identities, and the team (changed by team_assigned).
-NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader"}
+# Fields an amendment may not change: identities, the team (changed by team_assigned), and the
+# county (whose users may see the project).
+NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader", "county"}
 
 # Fields the server adds to an event beyond what the client sends.
 SERVER_FIELDS = {"corrected": ("corrected_type", "previous")}
@@ -175,6 +178,13 @@ def fields_of(event_type: str) -> dict[str, Field]:
     if event_type == "signed":
         return SIGNING_FIELDS
     return EVENT_TYPES[event_type][1]
+
+
+# Every field an amendment of some event may change (a name is of one kind on every event).
+AMENDABLE: dict[str, Field] = {
+    name: field for event_type in ("signed", *EVENT_TYPES) if event_type != "corrected"
+    for name, field in fields_of(event_type).items() if name not in NOT_AMENDABLE
+}
 
 
 def default_of(field: Field) -> Any:
@@ -196,17 +206,9 @@ def coerce(name: str, field: Field, value: Any) -> Any:
         return default_of(field)
     kind = field.kind
     if kind in ("short_text", "long_text"):
-        limit = SHORT_TEXT if kind == "short_text" else LONG_TEXT
-        if not isinstance(value, str) or not value.strip():
-            raise InvalidValue(f"{name} must be non-empty text", field=name)
-        if len(value) > limit:
-            raise InvalidValue(f"{name} is longer than {limit} characters", field=name)
-        problem = text_problem(value, long=kind == "long_text")
-        if problem:
-            raise InvalidValue(f"{name} {problem}", field=name)
-        return value.strip()
+        return coerce_text(name, value, long=kind == "long_text")
     if kind == "username":
-        if not isinstance(value, str) or not USERNAME_PATTERN.match(value):
+        if not is_username(value):
             raise InvalidValue(f"{name} must be a username", field=name)
         return value
     if kind in ("usernames", "strings"):
@@ -214,23 +216,20 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             raise InvalidValue(f"{name} must be a list of at most {MAX_LIST}", field=name)
         item = Field("username" if kind == "usernames" else "short_text", True)
         items = [coerce(name, item, v) for v in value]
-        if len(set(items)) != len(items):
+        if len(set(value)) != len(value):
             raise InvalidValue(f"{name} lists the same value twice", field=name)
-        return items
+        return list(dict.fromkeys(items))  # items the same once normalised are one
     if kind == "date":
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise InvalidValue(f"{name} must be a date (YYYY-MM-DD)", field=name) from None
+            return parse_date(value)
+        except ValueError as error:
+            raise InvalidValue(f"{name} {error}", field=name) from None
     if kind in ("money", "rating", "version"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidValue(f"{name} must be an integer", field=name)
-        if kind == "money" and value < 0:
-            raise InvalidValue(f"{name} must not be negative", field=name)
-        if kind == "money" and value > MAX_MONEY:
-            raise InvalidValue(f"{name} must be at most {MAX_MONEY} yuan", field=name)
+        if kind == "money" and not field.minimum <= value <= MAX_MONEY:
+            raise InvalidValue(f"{name} must be from {field.minimum} to {MAX_MONEY} yuan",
+                               field=name)
         if kind == "rating" and not 1 <= value <= 5:
             raise InvalidValue(f"{name} must be from 1 to 5", field=name)
         if kind == "version" and not 1 <= value <= MAX_VERSION:
@@ -245,16 +244,32 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             raise InvalidValue(f"{name} must be one of {', '.join(field.choices)}", field=name)
         return value
     if kind == "id":
-        if not isinstance(value, str) or not ID_PATTERN.match(value):
+        if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
             raise InvalidValue(
                 f"{name} must be 1-64 letters, digits, '.', '_' or '-'", field=name
             )
         return value
+    if kind == "county":
+        return official(value, name)["code"]
     if kind == "changes":
         if not isinstance(value, dict):
             raise InvalidValue(f"{name} must be an object of field names to values", field=name)
         return dict(value)
     raise InvalidValue(f"{name} has an unknown kind {kind}", field=name)  # pragma: no cover
+
+
+def coerce_text(name: str, value: Any, *, long: bool) -> str:
+    """A text as it is stored (NFC, trimmed), or InvalidValue naming the field and the
+    character at fault (domain.text says what text may hold)."""
+    limit = LONG_TEXT if long else SHORT_TEXT
+    if not isinstance(value, str):
+        raise InvalidValue(f"{name} must be text", field=name)
+    if len(value) > limit:
+        raise InvalidValue(f"{name} is longer than {limit} characters", field=name)
+    problem = text.text_problem(value, long)
+    if problem:
+        raise InvalidValue(f"{name} {problem.message}", field=name)
+    return text.clean(value)
 
 
 def coerce_all(event_type: str, raw: dict[str, Any]) -> dict[str, Any]:

@@ -15,13 +15,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from domain.errors import InvalidValue
+from domain.dates import FIRST_YEAR, LAST_YEAR, YEAR
+from domain.errors import DomainError, InvalidValue
 
 CADENCES = ("weekly", "half-monthly", "monthly", "quarterly")
 YEARLY = "yearly"
-
-# Ids name years in this range: a wider one only admits typos (0226, 2926) as empty reports.
-FIRST_YEAR, LAST_YEAR = 1900, 2099
 
 # China has kept UTC+8 without daylight saving since 1991: a fixed offset needs no tz database.
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -36,8 +34,19 @@ _SHAPES = {
     "quarterly": (re.compile(r"([0-9]{4})-Q([0-9])"), "2026-Q4"),
     YEARLY: (re.compile(r"([0-9]{4})"), "2026"),
 }
-# The id of a period of any dispatch cadence, as one regular expression (the API documents it).
-PERIOD_ID_PATTERN = "^(?:" + "|".join(_SHAPES[cadence][0].pattern for cadence in CADENCES) + ")$"
+# Exactly the ids of real periods from 1900 to 2099 (week 53 only in years that have one), as
+# one regular expression that the API documents; `parse` says what is wrong with any other.
+_LONG_YEARS = "|".join(str(year) for year in range(FIRST_YEAR, LAST_YEAR + 1)
+                       if date(year, 12, 28).isocalendar().week == 53)
+_MONTH = "(?:0[1-9]|1[0-2])"
+_EXACT = {
+    "weekly": f"{YEAR}-W(?:0[1-9]|[1-4][0-9]|5[0-2])|(?:{_LONG_YEARS})-W53",
+    "half-monthly": f"{YEAR}-{_MONTH}-H[12]",
+    "monthly": f"{YEAR}-{_MONTH}",
+    "quarterly": f"{YEAR}-Q[1-4]",
+}
+PERIOD_ID_PATTERN = "^(?:" + "|".join(_EXACT[cadence] for cadence in CADENCES) + ")$"
+_REAL = {cadence: re.compile(pattern) for cadence, pattern in _EXACT.items()}
 
 
 @dataclass(frozen=True)
@@ -56,16 +65,20 @@ class Period:
         pattern, example = _SHAPES[cadence]
         match = pattern.fullmatch(period_id) if isinstance(period_id, str) else None
         if match is None:
+            message = f"a {cadence} period id looks like {example}, not {period_id!r}"
+            other = next((kind for kind in CADENCES
+                          if isinstance(period_id, str) and _REAL[kind].fullmatch(period_id)),
+                         None)
+            if other:  # a real id of another cadence: the pair is wrong, not the id
+                raise DomainError(f"{message} ({period_id!r} has the shape of a {other} id)",
+                                  field="period", code="period_of_another_cadence")
             shape = next(
                 (kind for kind, (other, _) in _SHAPES.items()
                  if isinstance(period_id, str) and other.fullmatch(period_id)),
                 None,
             )
             hint = f" ({period_id!r} has the shape of a {shape} id)" if shape else ""
-            raise InvalidValue(
-                f"a {cadence} period id looks like {example}, not {period_id!r}{hint}",
-                field="period",
-            )
+            raise InvalidValue(f"{message}{hint}", field="period")
         year, *numbers = (int(group) for group in match.groups())
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise InvalidValue(

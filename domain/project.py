@@ -49,6 +49,8 @@ class Project(ProjectFold, ProjectRules, Aggregate):
             aggregate._record_fact(self)
 
     class Signed(Event, Aggregate.Created):
+        # v2 names the county (v1: the deployment had one county, its home county).
+        class_version = 2
         name: str
         investor: str
         industry: str
@@ -57,6 +59,11 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         chief_agent: str
         co_agents: list[str]
         leader: str | None
+        county: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["county"] = None
 
     class TeamAssigned(Event):
         chief_agent: str
@@ -187,8 +194,6 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         """Open a project at its signing; fields are those of SIGNING_FIELDS."""
         data = coerce_all("signed", fields)
         check_date("signed_on", signed_on, today)
-        if data["investment"] <= 0:
-            raise InvalidValue("investment must be more than 0 yuan", field="investment")
         check_team(data["chief_agent"], data["co_agents"])
         return cls._create(
             cls.Signed, id=id or uuid4(), actor=actor, occurred_on=signed_on, **data
@@ -284,7 +289,8 @@ class Project(ProjectFold, ProjectRules, Aggregate):
                     field="corrects_version", code="not_correctable",
                 )
             if data["changes"]:
-                raise InvalidValue("a void takes no changes", field="changes")
+                raise DomainError("a void takes no changes", field="changes",
+                                  code="void_with_changes")
         else:
             data["changes"] = _coerce_changes(target["type"], data["changes"], today)
         # Replay the corrected history under the rules; refuse if any fact no longer holds.
@@ -401,12 +407,8 @@ def _coerce_changes(event_type: str, changes: dict[str, Any], today: date) -> di
         elif name in spec and name not in NOT_AMENDABLE:
             result[name] = coerce(f"changes.{name}", spec[name], value)
         else:
-            raise InvalidValue(
-                f"changes.{name} cannot be amended on a {event_type} event",
-                field=f"changes.{name}",
-            )
-    if event_type == "signed" and result.get("investment", 1) <= 0:
-        raise InvalidValue("investment must be more than 0 yuan", field="changes.investment")
+            raise DomainError(f"changes.{name} cannot be amended on a {event_type} event",
+                              field=f"changes.{name}", code="not_amendable")
     return result
 
 

@@ -7,9 +7,10 @@ through these same rules.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from domain.dates import parse_date
 from domain.errors import DomainError, InvalidValue
 from domain.lifecycle import PHASE_ORDER, phase_of
 
@@ -239,9 +240,12 @@ class ProjectRules:
 
 
 def check_date(name: str, value: object, today: date) -> None:
-    """A business date must be a date (not a datetime) and not in the future."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidValue(f"{name} must be a date", field=name)
+    """A business date must be a date (not a datetime) in the record's years, not in the
+    future."""
+    try:
+        parse_date(value)
+    except ValueError as error:
+        raise InvalidValue(f"{name} {error}", field=name) from None
     if value > today:
         raise DomainError(
             f"{name} {value} is in the future (today is {today})", field=name, code="future_date"
@@ -258,6 +262,5 @@ def check_not_before(fact: dict[str, Any], earlier: date | None, what: str) -> N
 
 def check_team(chief_agent: str, co_agents: list[str]) -> None:
     if chief_agent in co_agents:
-        raise InvalidValue(
-            "the chief agent cannot also be a co-agent", field="co_agents", code="invalid_field"
-        )
+        raise DomainError("the chief agent cannot also be a co-agent", field="co_agents",
+                          code="chief_agent_also_co_agent")

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
 from app.api.schemas import LastEventSchema
-from app.errors import ApiError
+from app.errors import refusals
 from app.store import cards, service
 
 blp = Blueprint("boards", __name__, url_prefix="/api/boards",
@@ -113,17 +113,18 @@ class BoardSchema(ma.Schema):
         "description": "for a chief agent: each member of their teams"})
 
 
-@blp.route("/<username>")
+_USERNAME = {"in": "path", "name": "username", "required": True,
+             "schema": {"type": "string", "minLength": 1},
+             "description": "an agent's username: an agent reads only their own board (403); "
+                            "a user who is not an agent has none (422 not_an_agent)"}
+
+
+@blp.route("/<username>", parameters=[_USERNAME])
 class Board(MethodView):
     @blp.response(200, BoardSchema)
-    @blp.alt_response(401, description="no or bad credentials", schema="Error")
-    @blp.alt_response(403, description="an agent reads only their own board", schema="Error")
-    @blp.alt_response(404, description="unknown user", schema="Error")
-    @blp.alt_response(422, description="the user is not an agent", schema="Error")
+    @refusals(blp, 403, 404, 422, codes={404: ("user_not_found",), 422: ("not_an_agent",)})
     def get(self, username: str):
         """An agent's live board: their projects, colours, open problems and commitments."""
         user = current_user()
-        if user["role"] == "agent" and user["username"] != username:
-            raise ApiError(403, "forbidden", "an agent reads only their own board")
         mine = [card["project_id"] for card in cards().view.cards(agent=username)]
-        return service().board(username, project_ids=mine)
+        return service().board(username, project_ids=mine, reader=user)

@@ -23,45 +23,51 @@ from app.api.schemas import (
     RecordedSchema,
     SignProjectSchema,
 )
-from app.errors import ApiError, validation_error
+from app.errors import ApiError, refusals, validation_error
 from app.store import cards, service
-from domain.application import COUNTY_TZ
+from domain.counties import PROVINCE
 
 blp = Blueprint("projects", __name__, url_prefix="/api/projects",
                 description="Investment projects and their events")
 blp.before_request(authenticate)
 
-_ERRORS = {
-    400: "malformed JSON", 401: "no or bad credentials", 403: "not allowed",
-    404: "unknown project", 409: "expected_version is stale", 422: "invalid field or broken rule",
-}
-
-
-def _document_errors(*statuses: int):
-    def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, description=_ERRORS[status], schema="Error")(view)
-        return view
-    return decorate
+# The rules each write may break (422, with the rule's code), beside invalid fields.
+_TEAM_RULES = ("unknown_user", "user_disabled", "wrong_role", "chief_agent_also_co_agent",
+               "other_county")
+_SIGNING_RULES = (*_TEAM_RULES, "future_date", "unknown_county")
+_EVENT_RULES = (
+    *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
+    "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",
+    "milestone_already_reached", "no_change", "no_open_commitment", "not_allowed",
+    "not_amendable", "not_correctable", "not_on_team", "not_suspended", "phase_passed",
+    "phase_regression", "project_suspended", "project_terminated", "reason_required",
+    "required", "unknown_approval", "unknown_problem", "unknown_version", "void_with_changes",
+)
+_MISSING = {404: ("project_not_found",)}
 
 
 @blp.route("")
 class Projects(MethodView):
     @blp.arguments(ProjectListQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, ProjectListSchema)
-    @_document_errors(401, 422)
+    @refusals(blp, 422)
     def get(self, query: dict[str, Any]):
-        """List projects, filtered by phase, status and team member, in signing order."""
+        """List the projects of the user's county (a province user: every county, or the one
+        asked for), filtered by phase, status and team member, in signing order."""
+        banban = service()
+        scope = banban.scope_of_user(current_user())
+        if scope != PROVINCE:
+            query["county"] = scope
         # The view keeps each summary as JSON; loading it through the schema restores its types.
         projects = ProjectSummarySchema(many=True).load(
-            [card["summary"] for card in cards().view.cards(**query)])
+            [card["summary"] for card in cards().view.cards(**query, home=banban.home_county())])
         projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
         return {"count": len(projects), "projects": projects}
 
     @blp.doc(requestBody={"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/SignProject"}}}})
     @blp.response(201, ProjectSchema)
-    @_document_errors(400, 401, 403, 422)
+    @refusals(blp, 400, 403, 413, 422, codes={422: _SIGNING_RULES})
     def post(self):
         """Sign a project (office only)."""
         body = _load(SignProjectSchema, _json_object())
@@ -73,24 +79,24 @@ class Projects(MethodView):
 class ProjectResource(MethodView):
     @blp.arguments(ProjectQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, ProjectSchema)
-    @_document_errors(401, 404, 422)
+    @refusals(blp, 404, 422, codes={**_MISSING, 422: ("unknown_version", "version_and_as_of")})
     def get(self, query: dict[str, Any], project_id: str):
         """A project's current state, or as it was at a version or a recorded moment."""
-        as_of = query.get("as_of")
-        if as_of is not None and as_of.tzinfo is None:
-            as_of = as_of.replace(tzinfo=COUNTY_TZ)
-        return service().project(project_id, version=query.get("version"), as_of=as_of)
+        if "version" in query and "as_of" in query:
+            raise ApiError(422, "version_and_as_of", "give version or as_of, not both", "as_of")
+        return service().project(project_id, version=query.get("version"),
+                                 as_of=query.get("as_of"), reader=current_user())
 
 
 @blp.route("/<project_id>/events")
 class ProjectEvents(MethodView):
     @blp.arguments(HistoryQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, HistorySchema)
-    @_document_errors(401, 404, 422)
+    @refusals(blp, 404, 422, codes=_MISSING)
     def get(self, query: dict[str, Any], project_id: str):
         """The project's full history: every event with actor, business date and recorded time,
         filtered by type and actor if asked (`version` is the project's, whatever the filter)."""
-        events = service().history(project_id)
+        events = service().history(project_id, reader=current_user())
         version = events[-1]["version"]
         wanted = [e for e in events
                   if query.get("type") in (None, e["type"])
@@ -106,7 +112,7 @@ class ProjectEvents(MethodView):
         }}},
     })
     @blp.response(201, RecordedSchema)
-    @_document_errors(400, 401, 403, 404, 409, 422)
+    @refusals(blp, 400, 403, 404, 409, 413, 422, codes={**_MISSING, 422: _EVENT_RULES})
     def post(self, project_id: str):
         """Record one event on a project; `expected_version` guards against lost updates."""
         body = _json_object()

@@ -2,81 +2,83 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
+from app.api.fields import (
+    Day,
+    Flag,
+    Moment,
+    Shaped,
+    Text,
+    Whole,
+    county_code,
+    described,
+    username,
+)
 from domain.fields import (
+    AMENDABLE,
     EVENT_TYPES,
     ID_PATTERN,
-    LONG_TEXT,
+    ID_SHAPE,
     MAX_LIST,
     MAX_MONEY,
     MAX_VERSION,
-    SHORT_TEXT,
     SIGNING_FIELDS,
-    USERNAME_PATTERN,
     Field,
-    text_problem,
 )
 from domain.lifecycle import MILESTONES, PHASES, STATUSES
-
-_not_blank = validate.Regexp(r"\S", error="must not be blank")
-
-
-def _storable(long: bool):
-    def check(value: str) -> None:
-        problem = text_problem(value, long)
-        if problem:
-            raise ma.ValidationError(problem)
-    return check
-
-
-def _text(limit: int) -> list:
-    return [validate.Length(min=1, max=limit), _not_blank, _storable(limit == LONG_TEXT)]
-
-
-def _username(**kwargs) -> ma.fields.String:
-    return ma.fields.String(
-        validate=validate.Regexp(USERNAME_PATTERN, error="must be a username"), **kwargs)
 
 
 def marshmallow_field(spec: Field) -> ma.fields.Field:
     """The marshmallow field for one domain field."""
-    kwargs = {"required": spec.required, "metadata": {"description": spec.description}}
+    kwargs: dict[str, Any] = {"required": spec.required,
+                              "metadata": {"description": spec.description}}
     if not spec.required:
         kwargs["allow_none"] = True
     kind = spec.kind
-    if kind == "short_text":
-        return ma.fields.String(validate=_text(SHORT_TEXT), **kwargs)
-    if kind == "long_text":
-        return ma.fields.String(validate=_text(LONG_TEXT), **kwargs)
+    if kind in ("short_text", "long_text"):
+        return Text(long=kind == "long_text", **kwargs)
     if kind == "username":
-        return _username(**kwargs)
-    if kind == "usernames":
-        return ma.fields.List(_username(), validate=validate.Length(max=MAX_LIST), **kwargs)
-    if kind == "strings":
-        return ma.fields.List(ma.fields.String(validate=_text(SHORT_TEXT)),
-                              validate=validate.Length(max=MAX_LIST), **kwargs)
+        return username(**kwargs)
+    if kind in ("usernames", "strings"):
+        # The domain refuses a list that names the same value twice.
+        return ma.fields.List(username() if kind == "usernames" else Text(),
+                              validate=validate.Length(max=MAX_LIST),
+                              **described(kwargs, f"at most {MAX_LIST}, each once",
+                                           uniqueItems=True))
     if kind == "date":
-        return ma.fields.Date(**kwargs)
+        return Day(**kwargs)
     if kind == "money":
-        return ma.fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_MONEY),
-                                 **kwargs)
+        return Whole(validate=validate.Range(min=spec.minimum, max=MAX_MONEY), **kwargs)
     if kind == "rating":
-        return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=5), **kwargs)
+        return Whole(validate=validate.Range(min=1, max=5), **kwargs)
     if kind == "version":
-        return ma.fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_VERSION),
-                                 **kwargs)
+        return Whole(validate=validate.Range(min=1, max=MAX_VERSION), **kwargs)
     if kind == "bool":
-        return ma.fields.Boolean(**kwargs)
+        return Flag(**kwargs)
     if kind == "choice":
         return ma.fields.String(validate=validate.OneOf(spec.choices), **kwargs)
     if kind == "id":
-        return ma.fields.String(validate=validate.Regexp(
-            ID_PATTERN, error="must be 1-64 letters, digits, '.', '_' or '-'"), **kwargs)
+        return Shaped(ID_PATTERN, ID_SHAPE, "must be 1-64 letters, digits, '.', '_' or '-'",
+                      **kwargs)
     if kind == "changes":
-        return ma.fields.Dict(keys=ma.fields.String(), **kwargs)
+        return ma.fields.Nested(AmendmentSchema, **kwargs)
+    if kind == "county":
+        return county_code(**kwargs)
     raise ValueError(f"no marshmallow field for kind {kind}")  # pragma: no cover
+
+
+# A correction's changes: any amendable field, each of its kind. Which of them the corrected
+# event has is a rule (422 not_amendable), as the event is named by corrects_version.
+AmendmentSchema = ma.Schema.from_dict(
+    {name: marshmallow_field(replace(spec, required=False)) for name, spec in AMENDABLE.items()}
+    | {"occurred_on": Day(metadata={"description": "the corrected event's business date"})},
+    name="Amendment",
+)
 
 
 def _camel(event_type: str) -> str:
@@ -87,7 +89,7 @@ def _camel(event_type: str) -> str:
 
 SignProjectSchema = ma.Schema.from_dict(
     {name: marshmallow_field(spec) for name, spec in SIGNING_FIELDS.items()}
-    | {"signed_on": ma.fields.Date(required=True, metadata={"description": "signing date"})},
+    | {"signed_on": Day(required=True, metadata={"description": "signing date"})},
     name="SignProject",
 )
 
@@ -95,10 +97,10 @@ SignProjectSchema = ma.Schema.from_dict(
 def _event_schema(event_type: str, fields: dict[str, Field]) -> type[ma.Schema]:
     envelope = {
         "type": ma.fields.String(required=True, validate=validate.OneOf([event_type])),
-        "expected_version": ma.fields.Integer(
-            required=True, strict=True, validate=validate.Range(min=1, max=MAX_VERSION),
+        "expected_version": Whole(
+            required=True, validate=validate.Range(min=1, max=MAX_VERSION),
             metadata={"description": "the version the client saw; 409 if stale"}),
-        "occurred_on": ma.fields.Date(
+        "occurred_on": Day(
             metadata={"description": "business date it happened; today if omitted"}),
     }
     return ma.Schema.from_dict(
@@ -114,16 +116,13 @@ EVENT_SCHEMAS: dict[str, type[ma.Schema]] = {
 
 
 class ProjectQuerySchema(ma.Schema):
-    """Time travel: a version or a recorded moment (not both)."""
+    """Time travel: a version or a recorded moment (not both: 422 version_and_as_of)."""
 
-    version = ma.fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_VERSION))
-    as_of = ma.fields.DateTime(metadata={
-        "description": "ISO 8601 recorded time; without an offset it is Asia/Shanghai time"})
-
-    @ma.validates_schema
-    def _one_of(self, data, **kwargs):
-        if "version" in data and "as_of" in data:
-            raise ma.ValidationError("give version or as_of, not both", "as_of")
+    version = ma.fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_VERSION),
+                                metadata={"description": "a version; not both it and as_of "
+                                          "(422 version_and_as_of)"})
+    as_of = Moment(metadata={"description": "the project as recorded by this moment; not both "
+                             "it and version (422 version_and_as_of)"})
 
 
 class ProjectListQuerySchema(ma.Schema):
@@ -131,7 +130,10 @@ class ProjectListQuerySchema(ma.Schema):
 
     phase = ma.fields.String(validate=validate.OneOf(PHASES))
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
-    agent = _username(metadata={"description": "projects whose team has this user"})
+    agent = username(metadata={"description": "projects whose team has this user"})
+    county = county_code(metadata={"description": "a province user: that county's projects "
+                                                  "only (a county user always sees their own "
+                                                  "county's)"})
 
 
 # ---- output ----------------------------------------------------------------------------
@@ -277,6 +279,9 @@ class ProjectSummarySchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": list(STATUSES)})
     chief_agent = ma.fields.String()
     co_agents = ma.fields.List(ma.fields.String())
+    county = ma.fields.String(allow_none=True, metadata={
+        "description": "the county's code (null: the home county, for a project signed before "
+                       "counties were listed)"})
     leader = ma.fields.String(allow_none=True)
     investment_completed = ma.fields.Integer(metadata={"description": "integer yuan, to date"})
     open_problems = ma.fields.Integer()
@@ -312,7 +317,7 @@ class HistoryQuerySchema(ma.Schema):
 
     type = ma.fields.String(validate=validate.OneOf(["signed", *EVENT_TYPES]),
                             metadata={"description": "only events of this type"})
-    actor = _username(metadata={"description": "only events recorded by this user"})
+    actor = username(metadata={"description": "only events recorded by this user"})
 
 
 class HistoryEventSchema(ma.Schema):

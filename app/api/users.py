@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
 from app.api.schemas import UserSchema
-from app.errors import ApiError
+from app.errors import ApiError, refusals
 from app.store import service
 
 blp = Blueprint("me", __name__, url_prefix="/api/me", description="The authenticated user")
@@ -18,6 +18,7 @@ blp.before_request(authenticate)
 @blp.route("")
 class Me(MethodView):
     @blp.response(200, UserSchema)
+    @refusals(blp)
     def get(self):
         """Who the token belongs to."""
         return current_user()
@@ -31,10 +32,7 @@ users_blp.before_request(authenticate)
 @users_blp.route("/<username>/sign-out")
 class SignOut(MethodView):
     @users_blp.response(204)
-    @users_blp.alt_response(401, description="no or bad credentials", schema="Error")
-    @users_blp.alt_response(403, description="only the office signs out someone else",
-                            schema="Error")
-    @users_blp.alt_response(404, description="unknown user", schema="Error")
+    @refusals(users_blp, 403, 404, codes={404: ["user_not_found"]})
     def post(self, username: str):
         """End every web session of a user at once (the office for anyone, a user for
         themselves); their API tokens are not affected."""

@@ -12,7 +12,7 @@ from flask import Flask
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
-from app.web import agents, audit, auth, errors, format, i18n, leaders, pages
+from app.web import agents, audit, auth, errors, format, i18n, inputs, leaders, pages
 from app.web.secret import secret_key
 
 csrf = CSRFProtect()
@@ -42,6 +42,7 @@ def init_app(app: Flask, api_blueprints: list) -> None:
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)  # a form may stay open all day
 
+    app.request_class = inputs.Request  # form bytes that are not UTF-8 become U+FFFD
     csrf.init_app(app)
     for blueprint in api_blueprints:
         csrf.exempt(blueprint)  # the API authenticates with bearer tokens, not cookies

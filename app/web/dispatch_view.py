@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
+from flask_login import current_user
 
 from app.store import service
 from app.web import labels
@@ -62,10 +63,12 @@ def _shown(name: str, rows: list[Row]) -> list[Row]:
     return [row for row in rows if row["completed"]] if name == "investment" else rows
 
 
-def publication(cadence: str, period_id: str) -> dict[str, Any] | None:
-    """The period's latest publication record, or None if it was never published."""
+def publication(cadence: str, period_id: str, county: str | None) -> dict[str, Any] | None:
+    """The latest publication record of the report shown (the reader's own, or the county a
+    province reader asked for), or None if it was never published."""
     try:
-        record, _ = service().published_dispatch(cadence, period_id)
+        record, _ = service().published_dispatch(cadence, period_id, county=county,
+                                                 reader=current_user.username)
     except DomainError as error:
         if error.code == "not_published":
             return None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from eventsourcing.persistence import PersistenceError
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from domain.errors import DomainError, NotAllowed, ProjectNotFound, UserNotFound
+from app.errors import with_headers_of
+from domain.errors import CountyNotFound, DomainError, NotAllowed, ProjectNotFound, UserNotFound
 
 
 # Status -> (title, what to tell the user).
@@ -35,7 +36,8 @@ def error_page(status: int, detail: str | None = None):
 
 def init_app(app: Flask) -> None:
     """Answer HTML outside /api for the errors the API answers in JSON."""
-    statuses = {HTTPException: None, ProjectNotFound: 404, UserNotFound: 404, NotAllowed: 403,
+    statuses = {HTTPException: None, ProjectNotFound: 404, UserNotFound: 404,
+                CountyNotFound: 404, NotAllowed: 403,
                 PersistenceError: 503, DomainError: 422}
     for exception, status in statuses.items():
         json_handler = app.error_handler_spec[None][None].get(exception)
@@ -43,9 +45,11 @@ def init_app(app: Flask) -> None:
         def handler(error, json_handler=json_handler, status=status):
             if is_api_request() and json_handler is not None:
                 return json_handler(error)
-            code = error.code if isinstance(error, HTTPException) else status
-            response = error_page(code or 500)
-            if code == 503:
+            if isinstance(error, HTTPException):
+                body, code = error_page(error.code or 500)
+                return with_headers_of(error, make_response(body, code))
+            response = error_page(status)
+            if status == 503:
                 return response[0], 503, {"Retry-After": "5"}
             return response
 

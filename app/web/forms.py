@@ -1,43 +1,49 @@
 """Forms for recording events, built from the domain's field table (domain/fields.py).
 
 Every event type of the API has a form: the field table says what each field takes, and this
-module turns each kind into a WTForms field with plain-language labels, choices drawn from the
-project (its open problems, pending approvals, milestones not reached) and the people who can
-be named. Money is entered in 万元 as officials count it and stored in yuan.
+module turns each kind into a WTForms field (app.web.inputs: with the domain's own rules for
+text, dates and money) with plain-language labels, choices drawn from the project (its open
+problems, pending approvals, milestones not reached) and the people who can be named. Money is
+entered in 万元 as officials count it and stored in yuan.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DecimalField,
     Field,
     HiddenField,
     RadioField,
-    SelectField,
     SelectChoice,
-    SelectMultipleField,
+    SelectField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
 from app.web import labels
+from app.web.inputs import (
+    WAN,
+    CheckboxesField,
+    DayField,
+    LinesField,
+    Storable,
+    WanField,
+    form_value,
+)
 from app.web.labels import (
     CORRECTION_LABELS,
     ESCALATION_LABELS,
@@ -49,15 +55,12 @@ from domain.fields import (
     EVENT_TYPES,
     LONG_TEXT,
     MAX_LIST,
-    MAX_MONEY,
     NOT_AMENDABLE,
     SHORT_TEXT,
     SIGNING_FIELDS,
     fields_of,
 )
 from domain.fields import Field as Spec
-
-WAN = 10_000  # yuan in a 万元
 
 # A form names a field as labels.FIELD_LABELS does, but says the unit or the format it wants.
 FIELD_LABELS = labels.FIELD_LABELS | {
@@ -115,6 +118,9 @@ ERROR_MESSAGES = {
     "unknown_user": _l("No such user."),
     "user_disabled": _l("This user is disabled."),
     "wrong_role": _l("This person does not have the right role."),
+    "chief_agent_also_co_agent": _l("The chief agent cannot also be a co-agent."),
+    "not_amendable": _l("This cannot be changed by a correction."),
+    "void_with_changes": _l("A void changes nothing: leave the values as they are."),
     "invalid_field": _l("This value is not accepted."),
 }
 
@@ -124,46 +130,10 @@ def error_message(code: str) -> str:
     return str(ERROR_MESSAGES.get(code, _l("This cannot be recorded as entered.")))
 
 
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (easier on a phone than a multiple select)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-class LinesField(TextAreaField):
-    """A list of short texts, one per line."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = [line.strip() for line in (valuelist[0] if valuelist else "").splitlines()
-                     if line.strip()]
-
-    def _value(self) -> str:
-        return "\n".join(self.data or [])
-
-
-class WanField(DecimalField):
-    """Money entered in 万元 (up to 4 decimals, i.e. to the yuan), held in yuan."""
-
-    def yuan(self) -> int | None:
-        if self.data is None:
-            return None
-        return int(self.data * WAN)
-
-    def pre_validate(self, form) -> None:
-        if self.data is not None:
-            try:
-                exact = (self.data * WAN) == (self.data * WAN).to_integral_value()
-            except InvalidOperation:
-                exact = False
-            if not exact:
-                raise ValidationError(_l("At most 4 decimal places (to the yuan)."))
-
-
 class EventForm(FlaskForm):
     """Fields every event form has: when it happened and the version the user saw."""
 
-    occurred_on = DateField(FIELD_LABELS["occurred_on"], validators=[InputRequired()])
+    occurred_on = DayField(FIELD_LABELS["occurred_on"], validators=[InputRequired()])
     expected_version = HiddenField()
     today: date | None = None  # the county's today, set by the view
 
@@ -180,23 +150,25 @@ def _wtf_field(name: str, spec: Spec) -> Field:
     need = [DataRequired()] if spec.required else [Optional()]
     kind = spec.kind
     if kind == "short_text":
-        return StringField(text, validators=need + [Length(max=SHORT_TEXT)])
+        return StringField(text, validators=need + [Length(max=SHORT_TEXT),
+                                                    Storable(required=spec.required)])
     if kind == "long_text":
-        return TextAreaField(text, validators=need + [Length(max=LONG_TEXT)])
-    if kind in ("username", "choice", "id", "version"):
+        return TextAreaField(text, validators=need + [Length(max=LONG_TEXT),
+                                                      Storable(long=True,
+                                                               required=spec.required)])
+    if kind in ("username", "choice", "id", "version", "county"):
         coerce = int if kind == "version" else str
         return SelectField(text, coerce=coerce, validate_choice=True,
                            validators=[InputRequired()] if spec.required else [Optional()])
     if kind == "usernames":
         return CheckboxesField(text, validators=[Optional()])
     if kind == "strings":
-        return LinesField(text, validators=[Optional()])
+        return LinesField(text, validators=[Optional(), Storable()])
     if kind == "date":
-        return DateField(text, validators=[InputRequired()] if spec.required else [Optional()])
+        return DayField(text, validators=[InputRequired()] if spec.required else [Optional()])
     if kind == "money":
-        return WanField(text, places=4, validators=(
-            [InputRequired()] if spec.required else [Optional()])
-            + [NumberRange(min=0, max=MAX_MONEY // WAN)])
+        return WanField(text, [InputRequired()] if spec.required else [Optional()],
+                        minimum=spec.minimum)
     if kind == "rating":
         return RadioField(text, coerce=int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                           validators=[InputRequired()])
@@ -217,8 +189,8 @@ def form_class(event_type: str) -> type[FlaskForm]:
     if event_type not in _FORM_CLASSES:
         if event_type == "signed":
             attributes = {name: _wtf_field(name, spec) for name, spec in SIGNING_FIELDS.items()}
-            attributes["signed_on"] = DateField(FIELD_LABELS["signed_on"],
-                                                validators=[InputRequired()])
+            attributes["signed_on"] = DayField(FIELD_LABELS["signed_on"],
+                                               validators=[InputRequired()])
             base: type[FlaskForm] = FlaskForm
         else:
             attributes = {name: _wtf_field(name, spec)
@@ -234,12 +206,12 @@ def amend_form_class(target_type: str) -> type[FlaskForm]:
     key = f"amend:{target_type}"
     if key not in _FORM_CLASSES:
         attributes: dict[str, Any] = {
-            name: _wtf_field(name, Spec(spec.kind, False, spec.description, spec.choices))
+            name: _wtf_field(name, replace(spec, required=False))
             for name, spec in fields_of(target_type).items() if name not in NOT_AMENDABLE
         }
         if target_type != "signed":
-            attributes["amend_occurred_on"] = DateField(FIELD_LABELS["occurred_on"],
-                                                        validators=[Optional()])
+            attributes["amend_occurred_on"] = DayField(FIELD_LABELS["occurred_on"],
+                                                       validators=[Optional()])
         # The correction's own reason is carried from the first step under a name of its
         # own: the amended event may have a `reason` field too.
         attributes.update(corrects_version=HiddenField(), correction_reason=HiddenField(),
@@ -281,6 +253,9 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
             fitting = [(p["id"], p["title"]) for p in project["problems"]
                        if _problem_fits(event_type, p)]
             field.choices = (blank if not (spec and spec.required) else []) + fitting
+        elif name == "county":
+            field.choices = blank + [(c["code"], f"{c['name']}（{c['city']}）")
+                                     for c in people.get("counties", [])]
         elif name == "corrects_version":
             field.choices = [(e["version"], f"v{e['version']} · {label(EVENT_LABELS, e['type'])}"
                               f" · {e['occurred_on']} · {e['actor']}")
@@ -326,9 +301,7 @@ def event_fields(form: FlaskForm, event_type: str) -> dict[str, Any]:
 def _value(field: Field) -> Any:
     if isinstance(field, WanField):
         return field.yuan()
-    data = field.data
-    if isinstance(data, str):
-        return data.strip() or None
+    data = form_value(field.data)
     if isinstance(data, list) and len(data) > MAX_LIST:
         return data[:MAX_LIST + 1]  # the domain names the field and refuses it
     return data

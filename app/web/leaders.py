@@ -27,7 +27,7 @@ from app.web import labels
 from app.web.auth import roles_required
 from app.web.dispatch_pictures import pictures
 from app.web.dispatch_summary import SHEET_OWNERS, sheet_lists
-from app.web.dispatch_tables import percent
+from app.web.dispatch_tables import COUNTY_FIGURES, PROVINCE_TABLE, Context, percent, text
 from app.web.dispatch_view import (
     context_of,
     publication,
@@ -38,11 +38,12 @@ from app.web.dispatch_view import (
 )
 from app.web.format import moment
 from app.web.measure_tables import TREND
-from app.web.period_names import SHORT, full_date, period_name
+from app.web.period_names import LONG, SHORT, full_date, period_name
 from app.web.sheet_pdf import pdf_of
-from app.web.xlsx import workbook
+from app.web.xlsx import province_workbook, workbook
+from domain.dates import FIRST_YEAR, LAST_YEAR
 from domain.errors import ConcurrentUpdate, DomainError
-from domain.periods import CADENCES, FIRST_YEAR, LAST_YEAR, Period
+from domain.periods import CADENCES, Period
 
 bp = Blueprint("leaders", __name__)
 bp.add_app_template_filter(percent)
@@ -50,6 +51,7 @@ bp.add_app_template_filter(percent)
 # Agents read the page too: they are ranked in it.
 READERS = ("leader", "office", "auditor", "agent")
 TREND_PERIODS = 6
+PROVINCE_FIRST = ("red_flags", "milestones_overdue", "problems_open", "commitments_overdue")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_ISSUER = _l("County Office for Optimising the Business Environment")
 
@@ -64,7 +66,7 @@ REFUSALS = {
 @roles_required(*READERS)
 def dispatch(cadence: str, period: str | None = None):
     """The dispatch page of a period, today's by default: the summary first, every other
-    section folded below it."""
+    section folded below it; for a province reader the province summary, a row per county."""
     _check_cadence(cadence)
     if "go" in request.args:
         return _go(cadence, request.args["go"], period)
@@ -72,15 +74,37 @@ def dispatch(cadence: str, period: str | None = None):
     shown, today = banban.period(cadence, period), banban.clock()
     if shown.start > today:
         return _not_begun(cadence, shown, today)
-    report = banban.dispatch(cadence, shown.id)
-    trend = banban.dispatch_trend(cadence, shown.id, TREND_PERIODS)
+    county = _county()
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
     context = context_of(report)
-    record = publication(cadence, shown.id)
+    record = publication(cadence, shown.id, county)
+    shared = {**_heading(cadence, shown, today, county), "publication": record,
+              "seal": seal_code(record), "published": published_text(record, context)}
+    if "counties" in report:
+        return render_template("leaders/province.html", **shared,
+                               **_province_view(report, context))
+    trend = banban.dispatch_trend(cadence, shown.id, TREND_PERIODS, county=county,
+                                  reader=current_user.username)
     return render_template(
-        "leaders/dispatch.html", **_heading(cadence, shown, today),
-        **report_view(report, context), pictures=pictures(report, trend),
-        trend=rendered(TREND, trend, context), publication=record, seal=seal_code(record),
-        published=published_text(record, context))
+        "leaders/dispatch.html", **shared, **report_view(report, context),
+        pictures=pictures(report, trend), trend=rendered(TREND, trend, context))
+
+
+def _province_view(summary: dict[str, Any], context: Context) -> dict[str, Any]:
+    """What the province summary shows: its totals, then a row per county, each leading to
+    its report (the page and the sheet alike)."""
+    table = rendered(PROVINCE_TABLE, summary, context)
+    totals = {"rank": None, "name": gettext("Province"), "city": "", "code": ""} \
+        | summary["totals"]
+    table |= {"headers": [str(column.header) for column in PROVINCE_TABLE.columns],
+              "totals": [text(column, totals, context) if column.kind != "county" else
+                         totals["name"] for column in PROVINCE_TABLE.columns]}
+    # The province's figures as the headline shows them: what is late and open first.
+    first = {key: index for index, key in enumerate(PROVINCE_FIRST)}
+    figures = sorted(COUNTY_FIGURES, key=lambda figure: first.get(figure.key, len(first)))
+    return {"summary": summary, "table": table, "headline": [
+        {"name": figure.key, "label": figure.header, "moved": "",
+         "shown": text(figure, summary["totals"], context)} for figure in figures]}
 
 
 @bp.get("/dispatch/<cadence>/<period>/sheet")
@@ -109,23 +133,28 @@ def sheet_pdf(cadence: str, period: str):
     shown = found["period"]
     body = pdf_of(render_template("leaders/sheet.html", **found),
                   {url_for(".sheet_css", cadence=cadence, period=shown.id): _page_rules(shown)})
-    name = f"{found['meeting']}-{period_name(shown, SHORT)}.pdf"
-    return _download(body, "application/pdf", f"dispatch-{cadence}-{shown.id}.pdf", name)
+    return _download(body, "application/pdf", f"dispatch-{cadence}-{shown.id}.pdf",
+                     f"{_file_name(found)}.pdf")
 
 
 def _sheet(cadence: str, period: str) -> dict[str, Any]:
-    """What the sheet shows: the summary, the lists cut to one page, who issues it, the seal."""
+    """What the sheet shows: the summary, the lists cut to one page (for the province, the
+    counties), who issues it, the seal."""
     _check_cadence(cadence)
     banban = service()
     shown, today = banban.period(cadence, period), banban.clock()
-    report = banban.dispatch(cadence, shown.id)
+    county = _county()
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
     context = context_of(report)
-    record = publication(cadence, shown.id)
+    record = publication(cadence, shown.id, county)
+    shared = {**_heading(cadence, shown, today, county), "seal": seal_code(record),
+              "publication": record, "printed_on": full_date(today), "issuer": _issuer()}
+    if "counties" in report:
+        return {**shared, **_province_view(report, context)}
     lists = [(found, rendered(found.table, report, context, found.rows))
              for found in sheet_lists(report, context)]
-    return {**_heading(cadence, shown, today), **report_view(report, context),
-            "lists": lists, "seal": seal_code(record), "publication": record,
-            "printed_on": full_date(today), "issuer": _issuer(), "sheet_owners": SHEET_OWNERS}
+    return {**shared, **report_view(report, context), "lists": lists,
+            "sheet_owners": SHEET_OWNERS}
 
 
 def _issuer() -> str:
@@ -152,47 +181,79 @@ def css_string(text: str) -> str:
     return '"' + plain.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _heading(cadence: str, shown: Period, today: date) -> dict[str, Any]:
-    """The period, its meeting and the ways to other periods and cadences."""
+def _county() -> str | None:
+    """The county a province reader asked for (`?county=`), if any; the domain decides what
+    the reader may see."""
+    return request.args.get("county") or None
+
+
+def _heading(cadence: str, shown: Period, today: date, county: str | None = None
+             ) -> dict[str, Any]:
+    """The period, its meeting, the county asked for, and the ways to other periods and
+    cadences (of the same county)."""
     return {"cadence": cadence, "period": shown, "name": period_name(shown),
-            "meeting": labels.CADENCE_LABELS[cadence], "cadences": _cadences(shown, today),
-            "is_current": shown.contains(today), "has_next": shown.next().start <= today}
+            "meeting": labels.CADENCE_LABELS[cadence], "county": county,
+            "county_name": _county_name(county),
+            "cadences": _cadences(shown, today, county), "is_current": shown.contains(today),
+            "has_next": shown.next().start <= today}
+
+
+def _county_name(code: str | None) -> str | None:
+    """The name of the county asked for, as the province lists it."""
+    if code is None:
+        return None
+    return next((county["name"] for county in service().counties()
+                 if county["code"] == code), code)
 
 
 def _not_begun(cadence: str, shown: Period, today: date):
     """A period that has not begun has no report: say so, and lead to the current one."""
     return render_template(
-        "leaders/not_begun.html", **_heading(cadence, shown, today), today=today,
+        "leaders/not_begun.html", **_heading(cadence, shown, today, _county()), today=today,
         current=Period.containing(cadence, today)), 422
 
 
-def _cadences(shown: Period, today: date) -> list[tuple[str, Any, str]]:
+def _cadences(shown: Period, today: date, county: str | None) -> list[tuple[str, Any, str]]:
     """Each cadence's name and the page of it for the same time."""
-    return [(c, labels.CADENCE_LABELS[c], _switch_to(c, shown, today)) for c in CADENCES]
+    return [(c, labels.CADENCE_LABELS[c], _switch_to(c, shown, today, county))
+            for c in CADENCES]
 
 
 @bp.get("/dispatch/<cadence>/<period>.xlsx")
 @roles_required(*READERS)
 def dispatch_xlsx(cadence: str, period: str):
-    """The period's report as an Excel workbook: the summary first, then a sheet per table."""
+    """The period's report as an Excel workbook: the summary first, then a sheet per table
+    (for the province, a sheet of counties)."""
     _check_cadence(cadence)
     banban = service()
-    shown = banban.period(cadence, period)
-    report = banban.dispatch(cadence, shown.id)
-    trend = banban.dispatch_trend(cadence, shown.id, TREND_PERIODS)
+    shown, county = banban.period(cadence, period), _county()
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
     context = context_of(report)
-    meeting = labels.CADENCE_LABELS[cadence]
+    found = _heading(cadence, shown, banban.clock(), county)
     heading = [
-        (gettext("Report"), f"{meeting} {period_name(shown)}"),
+        (gettext("Report"), _file_name(found, short=False)),
         (gettext("Period"), period_name(shown)), (gettext("Period id"), shown.id),
         (gettext("From"), shown.start), (gettext("To"), shown.end),
         (gettext("Judged on"), report["period"]["as_of"]),
         (gettext("Made at"), moment(datetime.now(timezone.utc))),
-        (gettext("Published"), published_text(publication(cadence, shown.id), context)),
+        (gettext("Published"), published_text(publication(cadence, shown.id, county), context)),
     ]
-    body = workbook(report, trend, context, heading)
-    name = f"{meeting}-{period_name(shown, SHORT)}.xlsx"
-    return _download(body, XLSX, f"dispatch-{cadence}-{shown.id}.xlsx", name)
+    if "counties" in report:
+        body = province_workbook(report, context, heading)
+    else:
+        body = workbook(report, banban.dispatch_trend(
+            cadence, shown.id, TREND_PERIODS, county=county, reader=current_user.username),
+            context, heading)
+    return _download(body, XLSX, f"dispatch-{cadence}-{shown.id}.xlsx",
+                     f"{_file_name(found)}.xlsx")
+
+
+def _file_name(heading: dict[str, Any], short: bool = True) -> str:
+    """A report's name in the reader's language: the meeting, the county asked for, the
+    period (short for a file: 周调度-2026年第49周)."""
+    name = period_name(heading["period"], SHORT if short else LONG)
+    parts = (heading["meeting"], heading["county_name"], name)
+    return "-".join(str(part) for part in parts if part)
 
 
 def _download(body: bytes, mimetype: str, ascii_name: str, name: str) -> Response:
@@ -214,15 +275,18 @@ def confirm_publish(cadence: str, period: str):
     shown, today = banban.period(cadence, period), banban.clock()
     if shown.start > today:
         return _not_begun(cadence, shown, today)
-    report = banban.dispatch(cadence, shown.id)
+    # What the office publishes is its own report: a county's, or the province summary.
+    report = banban.dispatch(cadence, shown.id, reader=current_user.username)
     context = context_of(report)
-    record = publication(cadence, shown.id)
-    changes = banban.dispatch_changes(cadence, shown.id) if record else None
+    record = publication(cadence, shown.id, None)
+    changes = banban.dispatch_changes(cadence, shown.id, reader=current_user.username) \
+        if record else None
+    view = _province_view(report, context) if "counties" in report else \
+        report_view(report, context)
     return render_template(
-        "leaders/publish.html", **_heading(cadence, shown, today),
-        **report_view(report, context), publication=record, seal=seal_code(record),
-        published=published_text(record, context), changes=changes,
-        people=context.names, headline_labels=labels.HEADLINE_LABELS)
+        "leaders/publish.html", **_heading(cadence, shown, today), **view,
+        publication=record, seal=seal_code(record), published=published_text(record, context),
+        changes=changes, people=context.names, headline_labels=labels.HEADLINE_LABELS)
 
 
 @bp.post("/dispatch/<cadence>/<period>/publish")
@@ -255,8 +319,8 @@ def _go(cadence: str, wanted: str, period: str | None):
     if found is None:
         flash(gettext("“%(wanted)s” is neither a date (2026-11-25) nor a period (2026-W48, "
                       "2026-11-H2, 2026-11, 2026-Q4).", wanted=wanted[:40]), "error")
-        return redirect(url_for(".dispatch", cadence=cadence, period=period))
-    return redirect(url_for(".dispatch", cadence=cadence, period=found.id))
+        return redirect(url_for(".dispatch", cadence=cadence, period=period, county=_county()))
+    return redirect(url_for(".dispatch", cadence=cadence, period=found.id, county=_county()))
 
 
 def _period_of(cadence: str, wanted: str) -> Period | None:
@@ -275,12 +339,11 @@ def _period_of(cadence: str, wanted: str) -> Period | None:
     return None
 
 
-def _switch_to(cadence: str, shown: Period, today: date) -> str:
+def _switch_to(cadence: str, shown: Period, today: date, county: str | None) -> str:
     """The page of another cadence for the same time: today's period if this one is today's,
     else the one holding this period's middle (a week's Thursday)."""
     if shown.contains(today):
-        return url_for(".dispatch", cadence=cadence)
+        return url_for(".dispatch", cadence=cadence, county=county)
     middle = shown.start + timedelta(days=(shown.end - shown.start).days // 2)
-    return url_for(".dispatch", cadence=cadence, period=Period.containing(cadence, middle).id)
-
-
+    return url_for(".dispatch", cadence=cadence, period=Period.containing(cadence, middle).id,
+                   county=county)

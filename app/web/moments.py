@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from domain import dates
 from domain.application import COUNTY_TZ
 
 # What a datetime-local field sends (seconds and fractions are optional), and, for links, an
@@ -17,8 +18,13 @@ _VERSION = re.compile(r"[0-9]{1,10}")
 _LAST_MICROSECOND = timedelta(microseconds=999_999)
 
 
+class OutOfRange(ValueError):
+    """A moment of the right shape in a year the record cannot hold (before 1900, after 2099)."""
+
+
 def parse_moment(text: str, *, through_second: bool = True) -> datetime | None:
-    """The UTC moment a county-time text names, or None if it names none.
+    """The UTC moment a county-time text names, or None if it names none; OutOfRange if it
+    falls outside the years the record takes (domain.dates).
 
     Recorded times are shown to the second, so a moment given to the second (or minute) holds
     everything recorded during that second: "as of 10:30:15" includes an event shown as
@@ -28,12 +34,12 @@ def parse_moment(text: str, *, through_second: bool = True) -> datetime | None:
     if not isinstance(text, str) or not _MOMENT.fullmatch(text.strip()):
         return None
     text = text.strip()
+    if not dates.FIRST_YEAR <= int(text[:4]) <= dates.LAST_YEAR:
+        raise OutOfRange(text)
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        moment = dates.parse_moment(text, COUNTY_TZ)
     except ValueError:  # the right shape but no such day or hour (2026-02-30, 25:00)
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=COUNTY_TZ)
     if through_second and "." not in text:
         moment += _LAST_MICROSECOND
     return moment.astimezone(timezone.utc)

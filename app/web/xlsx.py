@@ -22,7 +22,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.web.charts import text_width
 from app.web.dispatch_summary import MONEY, headline
-from app.web.dispatch_tables import FIGURES, Column, Context, Row, text, unit_of, with_unit
+from app.web.dispatch_tables import (
+    COUNTY_FIGURES,
+    FIGURES,
+    PROVINCE_TABLE,
+    Column,
+    Context,
+    Row,
+    Table,
+    text,
+    unit_of,
+    with_unit,
+)
 from app.web.measure_tables import ALL_TABLES, TREND
 
 WAN = 10_000
@@ -43,14 +54,38 @@ def workbook(report: dict[str, Any], trend: list[dict[str, Any]], context: Conte
     summary.title = sheet_name(gettext("Summary"))
     _write_summary(summary, report, context, heading)
     for table, source in [*((table, report) for table in ALL_TABLES), (TREND, trend)]:
-        sheet = book.create_sheet(sheet_name(str(table.title)))
-        found = table.rows(source, context)
-        rows = [[(with_unit(column), None) for column in table.columns]]
-        rows += [[cell(column, row, context) for column in table.columns] for row in found]
-        _write(sheet, rows, {1})
-        sheet.freeze_panes = "A2"
-        if found:
-            sheet.auto_filter.ref = sheet.dimensions
+        _table_sheet(book, table, source, context)
+    return _saved(book, heading)
+
+
+def province_workbook(summary: dict[str, Any], context: Context,
+                      heading: list[tuple[str, Any]]) -> bytes:
+    """The province summary as .xlsx bytes: the totals, then a sheet of counties."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_name(gettext("Summary"))
+    rows = _heading_rows(heading)
+    headers = {len(rows) + 1}
+    rows.append([(gettext("Figure"), None), (gettext("Value"), None), (gettext("Unit"), None)])
+    rows += _figure_rows(COUNTY_FIGURES, summary["totals"], context)
+    _write(sheet, rows, headers)
+    _table_sheet(book, PROVINCE_TABLE, summary, context)
+    return _saved(book, heading)
+
+
+def _table_sheet(book: Workbook, table: Table, source: Any, context: Context) -> None:
+    """A sheet of one table: its headers with their units, a row per row, filters."""
+    sheet = book.create_sheet(sheet_name(str(table.title)))
+    found = table.rows(source, context)
+    rows = [[(with_unit(column), None) for column in table.columns]]
+    rows += [[cell(column, row, context) for column in table.columns] for row in found]
+    _write(sheet, rows, {1})
+    sheet.freeze_panes = "A2"
+    if found:
+        sheet.auto_filter.ref = sheet.dimensions
+
+
+def _saved(book: Workbook, heading: list[tuple[str, Any]]) -> bytes:
     book.properties.title = str(heading[0][1]) if heading else None
     book.properties.creator = "banban"
     out = BytesIO()
@@ -62,11 +97,8 @@ def _write_summary(sheet: Worksheet, report: dict[str, Any], context: Context,
                    heading: list[tuple[str, Any]]) -> None:
     """The heading, the headline figures against the previous period's, then every figure at
     a glance; each figure with its unit."""
-    rows: list[list[Cell]] = [[(label, None), (value, _format_of(value))]
-                              for label, value in heading]
-    headers = set()
-    rows.append([])
-    headers.add(len(rows) + 1)
+    rows = _heading_rows(heading)
+    headers = {len(rows) + 1}
     rows.append([(gettext("Figure"), None), (gettext("This period"), None),
                  (gettext("Previous period"), None), (gettext("Change"), None),
                  (gettext("Unit"), None)])
@@ -79,9 +111,20 @@ def _write_summary(sheet: Worksheet, report: dict[str, Any], context: Context,
     rows.append([])
     headers.add(len(rows) + 1)
     rows.append([(gettext("Figure"), None), (gettext("Value"), None), (gettext("Unit"), None)])
-    rows += [[(str(figure.header), None), cell(figure, report, context),
-              (unit_of(figure), None)] for figure in FIGURES]
+    rows += _figure_rows(FIGURES, report, context)
     _write(sheet, rows, headers)
+
+
+def _heading_rows(heading: list[tuple[str, Any]]) -> list[list[Cell]]:
+    """The (label, value) rows atop a summary sheet, then a blank row."""
+    return [*([(label, None), (value, _format_of(value))] for label, value in heading), []]
+
+
+def _figure_rows(figures: tuple[Column, ...], source: Row, context: Context
+                 ) -> list[list[Cell]]:
+    """A row per figure: its name, its value and its unit."""
+    return [[(str(figure.header), None), cell(figure, source, context), (unit_of(figure), None)]
+            for figure in figures]
 
 
 def _number(value: int | None, money: bool) -> Cell:

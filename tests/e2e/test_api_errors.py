@@ -352,7 +352,7 @@ def test_version_that_is_not_a_positive_integer_is_422(api, project, version):
 def test_version_and_as_of_together_is_422(api, project):
     response = api("zhang").get(f"/api/projects/{project['id']}",
                                 query_string={"version": 1, "as_of": project["recorded_at"]})
-    body = assert_error(response, 422, "invalid_field", "as_of")
+    body = assert_error(response, 422, "version_and_as_of", "as_of")
     assert "not both" in body["message"]
 
 

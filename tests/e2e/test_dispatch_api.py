@@ -32,9 +32,8 @@ def test_the_current_period_is_the_default_and_named_periods_answer_the_same(
 
 
 def test_the_document_gives_the_shape_of_a_period_id(client):
-    operation = client.get("/api/openapi.json").get_json()["paths"][
-        "/api/dispatch/{cadence}/{period}"]["get"]
-    period = next(p for p in operation["parameters"] if p["name"] == "period")
+    path = client.get("/api/openapi.json").get_json()["paths"]["/api/dispatch/{cadence}/{period}"]
+    period = next(p for p in path["parameters"] if p["name"] == "period")
     shape = re.compile(period["schema"]["pattern"])
     assert all(shape.search(i) for i in ("2026-W48", "2026-11-H2", "2026-11", "2026-Q4"))
     assert not any(shape.search(i) for i in ("2026-W4", "26-11", "2026-11-H", "２０２６-11", "2026"))
@@ -54,9 +53,15 @@ def test_a_report_counts_by_business_date(api, project):
     ("/api/dispatch/daily", "cadence"), ("/api/dispatch/weekly/2026-W54", "period"),
     ("/api/dispatch/monthly/2026-13", "period"), ("/api/dispatch/half-monthly/2026-11-H3",
                                                   "period"),
-    ("/api/dispatch/quarterly/2026-11", "period")])
+    ("/api/dispatch/quarterly/1899-Q4", "period")])
 def test_a_bad_cadence_or_period_is_422_naming_it(api, project, path, field):
     assert_error(api("leader").get(path), 422, "invalid_field", field)
+
+
+def test_a_period_of_another_cadence_is_422_saying_so(api, project):
+    answer = api("leader").get("/api/dispatch/quarterly/2026-11")
+    body = assert_error(answer, 422, "period_of_another_cadence", "period")
+    assert "monthly" in body["message"]
 
 
 def test_only_the_office_publishes_and_not_a_period_to_come(api, project):

@@ -10,7 +10,7 @@ import pytest
 
 from app.demo import DEMO_PASSWORD, demo_accounts, load_demo
 from domain.application import Banban
-from domain.fields import USERNAME_PATTERN
+from domain.fields import is_username
 from domain.lifecycle import PHASES, STATUSES
 
 TODAY = date(2026, 11, 25)
@@ -66,7 +66,7 @@ def test_the_accounts_are_registered_with_the_demo_password(demo):
     assert 10 <= roles["agent"] <= 14
     assert {"office", "auditor", "zhangwei"} <= {a["username"] for a in accounts}
     for account in accounts:
-        assert USERNAME_PATTERN.match(account["username"])
+        assert is_username(account["username"])
         user = service.user(account["username"])
         assert (user["role"], user["display_name"]) == (account["role"], account["display_name"])
         assert service.password_hash(account["username"]) == "hash:" + DEMO_PASSWORD

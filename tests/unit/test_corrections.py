@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from domain.errors import InvalidValue
+from domain.errors import DomainError, InvalidValue
 
 
 @pytest.fixture
@@ -176,8 +176,8 @@ def test_identities_the_team_and_unknown_fields_cannot_be_amended(
     record(project, "problem_raised", problem_id="P1", title="a problem")
     record(project, "approval_applied", approval_id="A1", item="环评", department="生态环境局")
 
-    refused_correction(project, version, changes={name: value}, error=InvalidValue,
-                       code="invalid_field", field=f"changes.{name}")
+    refused_correction(project, version, changes={name: value}, error=DomainError,
+                       code="not_amendable", field=f"changes.{name}")
 
 
 @pytest.mark.parametrize("version, changes, field", [
@@ -206,8 +206,8 @@ def test_a_void_takes_no_changes(make_project, record, refused_correction):
     project = make_project()
     record(project, "visit_logged", purpose="weekly visit")
 
-    refused_correction(project, 2, "void", changes={"purpose": "x"}, error=InvalidValue,
-                       code="invalid_field", field="changes")
+    refused_correction(project, 2, "void", changes={"purpose": "x"}, error=DomainError,
+                       code="void_with_changes", field="changes")
 
 
 def test_a_correction_is_allowed_after_termination(make_project, record, correct):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.errors import InvalidValue
-from domain.periods import CADENCES, Period, business_date
+from domain.errors import DomainError, InvalidValue
+from domain.periods import CADENCES, PERIOD_ID_PATTERN, Period, business_date
 
 DAYS = st.dates(min_value=date(1900, 1, 8), max_value=date(2099, 12, 24))
 
@@ -117,9 +118,9 @@ def test_a_malformed_or_out_of_range_id_is_refused_saying_why(cadence, period_id
     ("half-monthly", "2026-Q4", "quarterly"),
 ])
 def test_an_id_of_another_cadence_is_refused_naming_that_cadence(cadence, period_id, shape):
-    with pytest.raises(InvalidValue) as info:
+    with pytest.raises(DomainError) as info:
         Period.parse(cadence, period_id)
-    assert info.value.field == "period"
+    assert (info.value.field, info.value.code) == ("period", "period_of_another_cadence")
     assert f"shape of a {shape} id" in info.value.message
 
 
@@ -207,3 +208,29 @@ def test_each_period_gives_each_of_its_days_to_one_period_above_it(day, cadence)
         assert up.contains(each)
     assert sum((last - first).days + 1 for _, first, last in rolled) == len(days)
     assert len(rolled) == 1 or cadence == "weekly"
+
+
+IDS = st.one_of(
+    st.builds("{:04d}-W{:02d}".format, st.integers(0, 9999), st.integers(0, 99)),
+    st.builds("{:04d}-{:02d}-H{}".format, st.integers(0, 9999), st.integers(0, 99),
+              st.integers(0, 9)),
+    st.builds("{:04d}-{:02d}".format, st.integers(0, 9999), st.integers(0, 99)),
+    st.builds("{:04d}-Q{}".format, st.integers(0, 9999), st.integers(0, 9)),
+    st.builds("{:04d}-W{:02d}".format, st.integers(1895, 2105), st.integers(50, 54)),
+)
+
+
+@given(period_id=IDS)
+def test_the_documented_pattern_takes_exactly_the_ids_of_real_periods(period_id):
+    cadences = []
+    for cadence in CADENCES:
+        try:
+            Period.parse(cadence, period_id)
+        except DomainError:
+            continue
+        cadences.append(cadence)
+    assert bool(re.fullmatch(PERIOD_ID_PATTERN[1:-1], period_id)) == bool(cadences)
+    for cadence in set(CADENCES) - set(cadences):
+        with pytest.raises(DomainError) as info:
+            Period.parse(cadence, period_id)
+        assert (info.value.code == "period_of_another_cadence") == bool(cadences)

@@ -324,15 +324,16 @@ def test_a_milestone_is_one_of_the_lifecycle_codes(make_project, refused):
 
 
 def test_the_chief_agent_cannot_also_be_a_co_agent_at_signing(make_project):
-    with pytest.raises(InvalidValue) as info:
+    with pytest.raises(DomainError) as info:
         make_project(chief_agent="zhang", co_agents=["li", "zhang"])
 
-    assert info.value.field == "co_agents"
+    assert (info.value.field, info.value.code) == ("co_agents", "chief_agent_also_co_agent")
 
 
 def test_the_chief_agent_cannot_also_be_a_co_agent_in_a_new_team(make_project, refused):
     refused(make_project(), "team_assigned", actor="office", chief_agent="wang",
-            co_agents=["wang"], error=InvalidValue, code="invalid_field", field="co_agents")
+            co_agents=["wang"], error=DomainError, code="chief_agent_also_co_agent",
+            field="co_agents")
 
 
 def test_a_co_agent_is_listed_once(make_project):

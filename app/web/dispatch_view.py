@@ -11,7 +11,17 @@ from flask_login import current_user
 from app.store import service
 from app.web import labels
 from app.web.dispatch_summary import headline
-from app.web.dispatch_tables import FIGURES, Context, Row, Table, flag_rows, html, text
+from app.web.dispatch_tables import (
+    COUNTY_FIGURES,
+    FIGURES,
+    PROVINCE_TABLE,
+    Context,
+    Row,
+    Table,
+    flag_rows,
+    html,
+    text,
+)
 from app.web.format import display_names, moment
 from app.web.measure_tables import ALL_BY_NAME
 from domain.dispatch_sections import INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS
@@ -55,6 +65,27 @@ def report_view(report: dict[str, Any], context: Context) -> dict[str, Any]:
         "approval_target": INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS,
         "motto": labels.MOTTO_LABELS[report["period"]["cadence"]],
     }
+
+
+# The province's figures as its headline shows them: what is late and open first.
+PROVINCE_FIRST = ("red_flags", "milestones_overdue", "problems_open", "commitments_overdue")
+
+
+def province_view(summary: dict[str, Any], context: Context) -> dict[str, Any]:
+    """What the province summary shows (its page, its sheet, its publishing step and its
+    audit page): the province's figures, then a row per county leading to its report, and
+    the province's totals under them."""
+    table = rendered(PROVINCE_TABLE, summary, context)
+    totals = {"rank": None, "name": gettext("Province"), "city": "", "code": ""} \
+        | summary["totals"]
+    table |= {"headers": [str(column.header) for column in PROVINCE_TABLE.columns],
+              "totals": [text(column, totals, context) if column.kind != "county" else
+                         totals["name"] for column in PROVINCE_TABLE.columns]}
+    first = {key: index for index, key in enumerate(PROVINCE_FIRST)}
+    figures = sorted(COUNTY_FIGURES, key=lambda figure: first.get(figure.key, len(first)))
+    return {"summary": summary, "table": table, "headline": [
+        {"name": figure.key, "label": figure.header, "moved": "",
+         "shown": text(figure, summary["totals"], context)} for figure in figures]}
 
 
 def _shown(name: str, rows: list[Row]) -> list[Row]:

@@ -27,9 +27,10 @@ from app.web import labels
 from app.web.auth import roles_required
 from app.web.dispatch_pictures import pictures
 from app.web.dispatch_summary import SHEET_OWNERS, sheet_lists
-from app.web.dispatch_tables import COUNTY_FIGURES, PROVINCE_TABLE, Context, percent, text
+from app.web.dispatch_tables import percent
 from app.web.dispatch_view import (
     context_of,
+    province_view,
     publication,
     published_text,
     rendered,
@@ -51,7 +52,6 @@ bp.add_app_template_filter(percent)
 # Agents read the page too: they are ranked in it.
 READERS = ("leader", "office", "auditor", "agent")
 TREND_PERIODS = 6
-PROVINCE_FIRST = ("red_flags", "milestones_overdue", "problems_open", "commitments_overdue")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_ISSUER = _l("County Office for Optimising the Business Environment")
 
@@ -82,29 +82,12 @@ def dispatch(cadence: str, period: str | None = None):
               "seal": seal_code(record), "published": published_text(record, context)}
     if "counties" in report:
         return render_template("leaders/province.html", **shared,
-                               **_province_view(report, context))
+                               **province_view(report, context))
     trend = banban.dispatch_trend(cadence, shown.id, TREND_PERIODS, county=county,
                                   reader=current_user.username)
     return render_template(
         "leaders/dispatch.html", **shared, **report_view(report, context),
         pictures=pictures(report, trend), trend=rendered(TREND, trend, context))
-
-
-def _province_view(summary: dict[str, Any], context: Context) -> dict[str, Any]:
-    """What the province summary shows: its totals, then a row per county, each leading to
-    its report (the page and the sheet alike)."""
-    table = rendered(PROVINCE_TABLE, summary, context)
-    totals = {"rank": None, "name": gettext("Province"), "city": "", "code": ""} \
-        | summary["totals"]
-    table |= {"headers": [str(column.header) for column in PROVINCE_TABLE.columns],
-              "totals": [text(column, totals, context) if column.kind != "county" else
-                         totals["name"] for column in PROVINCE_TABLE.columns]}
-    # The province's figures as the headline shows them: what is late and open first.
-    first = {key: index for index, key in enumerate(PROVINCE_FIRST)}
-    figures = sorted(COUNTY_FIGURES, key=lambda figure: first.get(figure.key, len(first)))
-    return {"summary": summary, "table": table, "headline": [
-        {"name": figure.key, "label": figure.header, "moved": "",
-         "shown": text(figure, summary["totals"], context)} for figure in figures]}
 
 
 @bp.get("/dispatch/<cadence>/<period>/sheet")
@@ -150,7 +133,7 @@ def _sheet(cadence: str, period: str) -> dict[str, Any]:
     shared = {**_heading(cadence, shown, today, county), "seal": seal_code(record),
               "publication": record, "printed_on": full_date(today), "issuer": _issuer()}
     if "counties" in report:
-        return {**shared, **_province_view(report, context)}
+        return {**shared, **province_view(report, context)}
     lists = [(found, rendered(found.table, report, context, found.rows))
              for found in sheet_lists(report, context)]
     return {**shared, **report_view(report, context), "lists": lists,
@@ -281,7 +264,7 @@ def confirm_publish(cadence: str, period: str):
     record = publication(cadence, shown.id, None)
     changes = banban.dispatch_changes(cadence, shown.id, reader=current_user.username) \
         if record else None
-    view = _province_view(report, context) if "counties" in report else \
+    view = province_view(report, context) if "counties" in report else \
         report_view(report, context)
     return render_template(
         "leaders/publish.html", **_heading(cadence, shown, today), **view,

@@ -267,3 +267,26 @@ def test_another_countys_sheet_and_trend_are_404_to_a_county_user(app, province)
     trend = f"/api/dispatch/weekly/{PERIOD}/trend?county={XINGAN}"
     assert province.get("leader_a", trend).status_code == 404
     assert province.get("leader_p", trend).status_code == 200
+
+
+def test_auditors_read_the_publications_of_what_they_may_see_as_their_leaders_saw_them(
+        app, province):
+    for office in ("office_a", "office_b", "office_p"):
+        assert province.post(office, f"/api/dispatch/weekly/{PERIOD}/publish").status_code == 201
+    county_auditor, province_auditor = app.test_client(), app.test_client()
+    sign_in(county_auditor, "auditor_b")
+    sign_in(province_auditor, "auditor_p")
+    listed = county_auditor.get("/audit").get_data(as_text=True)
+    assert listed.count(f"/audit/dispatch/weekly/{PERIOD}/published") == 1
+    assert f"county={XINGAN}" in listed
+    own = county_auditor.get(f"/audit/dispatch/weekly/{PERIOD}/published?county={XINGAN}")
+    assert own.status_code == 200 and "新干盐化" in own.get_data(as_text=True)
+    assert county_auditor.get(
+        f"/audit/dispatch/weekly/{PERIOD}/published?county={ANFU}").status_code == 404
+    summary = province_auditor.get(f"/audit/dispatch/weekly/{PERIOD}/published")
+    text = summary.get_data(as_text=True)
+    assert summary.status_code == 200 and "全省概览" in text and "安福县" in text
+    assert "province-r1.json" in province_auditor.get(
+        f"/audit/dispatch/weekly/{PERIOD}/published.json").headers["Content-Disposition"]
+    assert province_auditor.get("/audit").get_data(as_text=True).count(
+        f"/audit/dispatch/weekly/{PERIOD}/published") == 3

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from urllib.parse import unquote
 
+import openpyxl
 import pytest
 from pypdf import PdfReader
 
@@ -218,6 +219,13 @@ def test_the_province_page_names_its_period_in_chinese_and_answers_with_its_tota
     assert page.index("全省概览") < page.index('id="counties-section"') < page.index('id="tools"')
     assert f'/dispatch/weekly/{PERIOD}/sheet"' in page and "/sheet.pdf" in page
     assert "发布本期报告" not in page  # a leader does not publish
+    book = browser.get(f"/dispatch/weekly/{PERIOD}.xlsx")
+    assert "周调度-2026年第48周.xlsx" in unquote(book.headers["Content-Disposition"])
+    sheets = openpyxl.load_workbook(io.BytesIO(book.data))
+    summary, counties = sheets.worksheets
+    assert summary.title == "概况" and summary["B1"].value == "周调度-2026年第48周（11月23日—11月29日）"
+    headers = [cell.value for cell in counties[1]]
+    assert {"红灯事项（个）", "节点按期率（%）", "本期完成投资（万元）"} <= set(headers)
 
 
 def test_a_county_asked_for_keeps_its_county_in_every_link_and_download(app, province):

@@ -38,12 +38,14 @@ def week_name(period: Period) -> str:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Iterator[Gunicorn]:
-    """The demo county, played up to today, under gunicorn."""
+    """The demo county, played up to today, and a province leader, under gunicorn."""
     from app.demo import load_demo
 
     with new_store("sqlite", tmp_path_factory.mktemp("demo")) as env:
         banban = Banban(env=env, clock=county_today)
         load_demo(banban, today=county_today(), hash_password=hash_password)
+        banban.register_user("province", "leader", actor="test", scope="province",
+                             password_hash=hash_password(DEMO_PASSWORD))
         banban.close()
         server = Gunicorn(env, workers=2)
         yield server
@@ -172,6 +174,19 @@ def test_on_a_phone_the_weekly_page_opens_on_its_figures_and_nothing_overflows(
         assert chart["left"] >= 0 and chart["right"] <= PHONE["width"], chart
         assert chart["width"] / chart["viewBox"] >= 0.85, chart  # scaled, not shrunk away
         assert chart["smallest"] >= 8.5, chart  # labels stay readable
+    small = [(what, height) for what, height in page.evaluate(TAPPED) if height < 44]
+    assert small == []
+    context.close()
+
+
+def test_on_a_phone_the_province_page_opens_on_its_figures_and_its_counties_fit(chromium, demo):
+    context, page = signed_in(chromium, demo, "province", DEMO_PASSWORD, viewport=PHONE)
+    page.goto(f"{demo.url}/dispatch/weekly")
+    red = page.locator("#summary .figure-red_flags .value")
+    assert red.is_visible() and red.bounding_box()["y"] + 20 <= PHONE["height"]
+    assert page.locator("#counties-section a", has_text="安福县").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate(TOO_WIDE) == []
     small = [(what, height) for what, height in page.evaluate(TAPPED) if height < 44]
     assert small == []
     context.close()

@@ -55,6 +55,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     config["BANBAN_SESSION_MAX_HOURS"] = _count(environ, "BANBAN_SESSION_MAX_HOURS", 24, 1,
                                                 30 * 24)
     config["AUDIT_KEY"] = audit_key_setting(environ)
+    # Who issues the printed dispatch sheets (default: the county's business environment office).
+    config["BANBAN_ISSUING_UNIT"] = (environ.get("BANBAN_ISSUING_UNIT") or "").strip() or None
     return config
 
 

@@ -51,9 +51,10 @@ class Flag:
     due_on: date  # the working day it is (or was) due by
     working_days_late: int  # red: >= 1; yellow: 0
     working_days_left: int | None  # yellow: working days to due_on (0: due today)
-    explanation: str
+    explanation: str  # in English, for the API's readers
     thresholds: dict[str, int]
     events: list[dict[str, Any]]  # version, type, occurred_on, actor of each event behind it
+    reason: dict[str, Any]  # {"rule", "values"}: what a page words in its reader's language
 
 
 def flags(project: Project, today: date, *, calendar: WorkingCalendar) -> list[Flag]:
@@ -93,10 +94,30 @@ def flags_of(history: History, found: Standing, calendar: WorkingCalendar) -> li
 
 def _flag(history: History, found: Standing, o: Obligation, colour: str, rule: str,
           calendar: WorkingCalendar) -> Flag:
+    paused, unknown = _admitted(history, o, found.day, calendar)
     return Flag(rule, colour, o.subject, o.owner, o.due_on, o.working_days_late,
-                o.working_days_left, _explain(o, rule, found.day) + _notes(
-                    history, o, found.day, calendar), dict(o.thresholds),
-                _cite(history.project, o.versions))
+                o.working_days_left, _explain(o, rule, found.day) + _notes(paused, unknown),
+                dict(o.thresholds), _cite(history.project, o.versions),
+                _reason(o, rule, found.day, paused, unknown))
+
+
+def _reason(o: Obligation, rule: str, day: date, paused: int, unknown: list[int]
+            ) -> dict[str, Any]:
+    """The rule and every value its explanation states, for a page to word in any language:
+    the subject, the day judged on, the due date and the date promised (different when it
+    fell on a day off), the days late or left, the thresholds, the facts the rule cites
+    (`previous` plan, `granted_on` and `missing_documents`, `raised_on`, `old_on`,
+    `since_kind` and `since_on` of the latest follow-up or reopening), the working days while
+    suspended that do not count, and the years whose official calendar is not known."""
+    facts = {key: value for key, value in o.facts.items() if key != "since"}
+    since = o.facts.get("since")
+    if "since" in o.facts:
+        facts |= {"since_kind": since and since[0], "since_on": since and since[1]}
+    return {"rule": rule, "values": {
+        "kind": o.subject["kind"], "title": o.subject["title"], "day": day,
+        "due_on": o.due_on, "promised_on": o.promised_on,
+        "working_days_late": o.working_days_late, "working_days_left": o.working_days_left,
+        **o.thresholds, **facts, "paused_working_days": paused, "unknown_years": unknown}}
 
 
 def _explain(o: Obligation, rule: str, day: date) -> str:
@@ -135,20 +156,23 @@ def _explain(o: Obligation, rule: str, day: date) -> str:
             f"due by {due}: {late}")
 
 
-def _notes(history: History, o: Obligation, day: date, calendar: WorkingCalendar) -> str:
-    """What an explanation must admit about its count: days suspended, and years whose
-    official calendar is not known."""
+def _admitted(history: History, o: Obligation, day: date, calendar: WorkingCalendar
+              ) -> tuple[int, list[int]]:
+    """What an explanation must admit about its count: the working days while suspended that
+    do not count, and the years whose official calendar is not known."""
     start, end = (o.due_on, day) if o.late else (day, o.due_on)
-    text = ""
     # A problem's clock counts from its raising: the days it skipped while suspended moved it.
     paused = ActiveDays(calendar, history, day).paused(o.facts.get("raised_on", start), end)
-    if paused:
-        text += f"; {paused} working days while suspended do not count"
-    unknown = [str(year) for year in range(start.year, end.year + 1)
+    unknown = [year for year in range(start.year, end.year + 1)
                if calendar.source(year) == UNKNOWN]
+    return paused, unknown
+
+
+def _notes(paused: int, unknown: list[int]) -> str:
+    text = f"; {paused} working days while suspended do not count" if paused else ""
     if unknown:
-        text += (f"; the official calendar for {', '.join(unknown)} is not known yet, so its "
-                 "working days are counted Monday to Friday")
+        text += (f"; the official calendar for {', '.join(map(str, unknown))} is not known "
+                 "yet, so its working days are counted Monday to Friday")
     return text
 
 

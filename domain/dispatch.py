@@ -18,7 +18,7 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
-from domain import clocks
+from domain import clocks, dispatch_measures
 from domain import dispatch_sections as sections
 from domain.calendar import WorkingCalendar, warnings_of
 from domain.collation import pinyin_key
@@ -49,14 +49,25 @@ def dispatch_report(period: Period, projects: list[Project], today: date | None 
     The report is the sum of every project's part (`report_part`), in the projects' order:
     a view that keeps the parts (domain.dispatch_parts) assembles the same report from them.
     """
+    histories = [History(project) for project in projects]
+    previous = period.previous()
+    return compared(report_of(histories, period, today, calendar),
+                    report_of(histories, previous, today, calendar))
+
+
+def report_of(histories: list[History], period: Period, today: date | None,
+              calendar: WorkingCalendar) -> dict[str, Any]:
+    """A period's report over these histories, without the comparison with the previous
+    period's (see `compared`)."""
     as_of = judged_on(period, today)
-    return assemble(period, as_of, [report_part(History(project), period, as_of, calendar)
-                                    for project in projects])
+    return assemble(period, as_of, [report_part(history, period, as_of, calendar)
+                                    for history in histories])
 
 
 # The sections whose rows are of several kinds (a dict of lists), with their kinds.
 KINDS = {"commitments": sections.COMMITMENT_KINDS, "problems": sections.PROBLEM_KINDS,
-         "escalations_and_instructions": sections.ESCALATION_KINDS}
+         "escalations_and_instructions": sections.ESCALATION_KINDS,
+         "measures": dispatch_measures.MEASURE_KINDS}
 
 
 def report_part(history: History, period: Period, as_of: date, calendar: WorkingCalendar
@@ -82,6 +93,8 @@ def report_part(history: History, period: Period, as_of: date, calendar: Working
             history, start, end),
         "investment": sections.investment_rows(history, start, end),
         "red_flags": red_flag_rows(judged, watched),
+        "due_next_7_days": sections.due_next_rows(judged, as_of),
+        "measures": dispatch_measures.measures_rows(history, start, as_of, watched),
         "roll_up": [[figures[name] for name in HEADLINE]
                     for figures in (headline_of(history, first, last, watched)
                                     for first, last in roll_up_spans(period, as_of))],
@@ -114,9 +127,40 @@ def assemble(period: Period, as_of: date, parts: list[dict[str, Any]]) -> dict[s
         "red_flags": red_flags_summary(rows("red_flags")),
         "rankings": rankings(reached, approvals, problems),
         "roll_up": roll_up(period, as_of, [part["roll_up"] for part in parts]),
+        "due_next_7_days": sections.due_next_summary(rows("due_next_7_days"), as_of),
+        "measures": dispatch_measures.measures_summary(rows("measures")),
     }
     report["calendar_warnings"] = warnings_of(
         {year for part in parts for year in part["unknown_years"]})
+    return report
+
+
+# The figures a report compares with the previous period's: the headline figures, and what
+# stood at the end (red flags, overdue milestones, open problems), with where each is found.
+COMPARED = {name: ("roll_up", "period", name) for name in HEADLINE} | {
+    "red_flags": ("red_flags", "count"),
+    "milestones_overdue": ("milestones_overdue", "count"),
+    "problems_open": ("problems", "open_count"),
+}
+
+
+def compared(report: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """A report with its comparison: this period's figures (to as_of) against the whole
+    previous period's (its report, judged on its last day), each with the change (this less
+    the previous); the calendar warnings of both."""
+    figures = {}
+    for name, path in COMPARED.items():
+        value, was = _at(report, path), _at(before, path)
+        figures[name] = {"this": value, "previous": was, "change": value - was}
+    report["comparison"] = {"previous": before["period"], "figures": figures}
+    warned = {w["year"] for w in report["calendar_warnings"] + before["calendar_warnings"]}
+    report["calendar_warnings"] = warnings_of(warned)
+    return report
+
+
+def _at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
+    for key in path:
+        report = report[key]
     return report
 
 
@@ -155,12 +199,7 @@ def red_flags_summary(found: list[dict[str, Any]]) -> dict[str, Any]:
     """The red flags standing on the day judged on, and how many each owner has."""
     found.sort(key=lambda f: (f["due_on"], pinyin_key(f["subject"]["project"]), f["rule"],
                               f["subject"]["id"]))
-    by_owner: dict[str, int] = {}
-    for flag in found:
-        by_owner[flag["owner"]] = by_owner.get(flag["owner"], 0) + 1
-    return {"flags": found, "count": len(found),
-            "by_owner": [{"owner": owner, "count": n} for owner, n in sorted(
-                by_owner.items(), key=lambda item: (-item[1], item[0]))]}
+    return {"flags": found, "count": len(found), "by_owner": sections.by_owner(found)}
 
 
 def rankings(reached: dict[str, Any], approvals: dict[str, Any], problems: dict[str, Any]
@@ -270,7 +309,8 @@ def province_summary(period: Period, counties: list[tuple[dict[str, str], list[P
     """
     as_of = judged_on(period, today)
     return counties_summary(period, as_of, [
-        (county, county_row(dispatch_report(period, projects, today, calendar=calendar)))
+        (county, county_row(report_of([History(p) for p in projects], period, today,
+                                      calendar)))
         for county, projects in counties])
 
 
@@ -322,12 +362,7 @@ COUNTY_COUNTS = {
 
 
 def _county_figures(report: dict[str, Any]) -> dict[str, Any]:
-    figures = {}
-    for name, path in COUNTY_COUNTS.items():
-        value: Any = report
-        for key in path:
-            value = value[key]
-        figures[name] = value
+    figures = {name: _at(report, path) for name, path in COUNTY_COUNTS.items()}
     return figures | _rates(figures)
 
 

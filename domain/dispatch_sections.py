@@ -25,7 +25,9 @@ from domain.lifecycle import MILESTONE_ORDER, PHASES, STATUSES, phase_of
 from domain.obligations import (
     CLOSED_BY_TERMINATION,
     COMMITMENT_OVERDUE,
+    DUE,
     MILESTONE_OVERDUE,
+    NOT_DUE,
     OPEN,
     SOLVED,
     SUSPENDED,
@@ -44,6 +46,8 @@ INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS = 40
 INDUSTRIAL_RULE = "a project is industrial when its signing names a park"
 
 ONE_DAY = timedelta(days=1)
+# "Due in the next 7 days": calendar days after the day judged on, up to this many after it.
+DUE_NEXT_DAYS = 7
 
 
 class Judged(NamedTuple):
@@ -444,3 +448,36 @@ def investment_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "cumulative": cumulative, "planned": planned,
             "ratio_to_plan": ratio(cumulative, planned)}
 
+
+def due_next_rows(judged: Judged, as_of: date) -> list[dict[str, Any]]:
+    """What the project owes by as_of + DUE_NEXT_DAYS calendar days and is not late on as_of:
+    milestones, commitments and problem clocks falling due in the next 7 days, and those due
+    on as_of itself (or over the days off before it) that are not late yet. A suspended
+    project owes nothing while suspended, a terminated one nothing at all (rules 4, 5)."""
+    history, found = judged
+    until = as_of + timedelta(days=DUE_NEXT_DAYS)
+    return [history.ref() | {
+        "kind": o.subject["kind"], "id": o.subject["id"], "title": o.subject["title"],
+        "rule": o.rule, "owner": o.owner, "promised_on": o.promised_on, "due_on": o.due_on,
+        "state": o.state,
+    } for o in found.obligations if o.state in (NOT_DUE, DUE) and o.due_on <= until]
+
+
+def due_next(judged: list[Judged], as_of: date) -> dict[str, Any]:
+    return due_next_summary(over(due_next_rows, judged, as_of), as_of)
+
+
+def due_next_summary(rows: list[dict[str, Any]], as_of: date) -> dict[str, Any]:
+    """What falls due in the next DUE_NEXT_DAYS days after as_of, by date and by owner."""
+    rows.sort(key=by_date_and_name("due_on", "kind", "id", "rule"))
+    return {"after": as_of, "until": as_of + timedelta(days=DUE_NEXT_DAYS), "items": rows,
+            "count": len(rows), "by_owner": by_owner(rows)}
+
+
+def by_owner(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """How many rows each owner has, most first (then by username)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["owner"]] = counts.get(row["owner"], 0) + 1
+    return [{"owner": owner, "count": n}
+            for owner, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]

@@ -2,15 +2,17 @@
 
 Cheaper than a report per period: the histories are read once, and each period computes only
 what the pictures show (milestones due and reached, problems raised and solved, investment
-completed against plan), not the flags, tables and rankings of a full report. Every figure is
-the one the period's own report gives, by the same section functions.
+completed against plan; the seed's measures), not the flags, tables and rankings of a full
+report. Every figure is the one the period's own report gives, by the same section functions.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
+from domain import dispatch_measures
 from domain import dispatch_sections as sections
 from domain.calendar import WorkingCalendar
 from domain.history import History
@@ -48,6 +50,10 @@ def trend_part(history: History, period: Period, as_of: date, calendar: WorkingC
         "problems": [len(problems["raised"]), len(problems["solved"])],
         "investment": [[row["completed"], row["cumulative"], row["planned"]]
                        for row in investment],
+        # The measures' rows of the period (the trend shows their period figures only).
+        "measures": {kind: [row for row in rows if row.get("in_period", True)]
+                     for kind, rows in dispatch_measures.measures_rows(
+                         history, start, as_of, calendar).items()},
     }
 
 
@@ -73,6 +79,8 @@ def milestones_due_of(history: History, start: date, end: date, as_of: date,
 def trend_point(period: Period, parts: list[dict[str, Any]]) -> dict[str, Any]:
     """A period's trend figures from its projects' trend parts."""
     investment = [row for part in parts for row in part["investment"]]
+    measured = dispatch_measures.measures_summary(sections.over(
+        itemgetter("measures"), parts, kinds=dispatch_measures.MEASURE_KINDS))
     return {
         "period": {"cadence": period.cadence, "id": period.id, "start": period.start,
                    "end": period.end},
@@ -84,4 +92,11 @@ def trend_point(period: Period, parts: list[dict[str, Any]]) -> dict[str, Any]:
         "investment_completed": sum(row[0] for row in investment),
         "investment_cumulative": sum(row[1] for row in investment),
         "investment_planned": sum(row[2] for row in investment),
+        "measures": {
+            "approval_time": measured["approval_time"]["period"],
+            "signing_to_construction": measured["signing_to_construction"]["period"],
+            "land_approval": measured["land_approval"]["period"],
+            "same_day": measured["problem_clocks"]["same_day"],
+            "plan_in_time": measured["problem_clocks"]["plan_in_time"],
+        },
     }

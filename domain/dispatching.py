@@ -20,6 +20,7 @@ from domain.canonical import to_json
 from domain.counties import PROVINCE
 from domain.dispatch import (
     assemble,
+    compared,
     counties_summary,
     county_row,
     dispatch_report,
@@ -154,8 +155,11 @@ class Dispatching:
         listed = self._listed(target)
         calendar, key = self.keyed_calendar()
         if target != PROVINCE:
-            return assemble(period, as_of, self._parts("report", period, as_of, listed,
-                                                       calendar, key))
+            # With the previous period's report to compare with (its parts kept as well).
+            previous = period.previous()
+            return compared(*(
+                assemble(each, day, self._parts("report", each, day, listed, calendar, key))
+                for each, day in ((period, as_of), (previous, judged_on(previous, today)))))
         # Each county's share is kept too, by the versions of its projects: only the counties
         # with a project changed since are assembled again.
         home = self.home_county()
@@ -213,8 +217,9 @@ class Dispatching:
         calendar, key = self.keyed_calendar()
         for cadence in CADENCES:
             period = Period.containing(cadence, today)
-            self._parts("report", period, judged_on(period, today), listed, calendar, key,
-                        read=False)
+            for each in (period, period.previous()):  # a report compares with the previous
+                self._parts("report", each, judged_on(each, today), listed, calendar, key,
+                            read=False)
             for _ in range(trend):
                 self._parts("trend", period, judged_on(period, today), listed, calendar, key,
                             read=False)

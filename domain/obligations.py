@@ -270,6 +270,54 @@ def problems_on(history: History, day: date, calendar: WorkingCalendar) -> list[
     return _Judge(history, day, days, history.chief_on(day), status).problems()
 
 
+@dataclass(frozen=True)
+class FirstClock:
+    """The first clock a problem ran (rule 7) and whether it was kept: solved the same day
+    (不过夜) for a problem raised as solvable the same day, else a solution plan within
+    PROBLEM_PLAN_WORKING_DAYS working days of its raising."""
+
+    problem_id: str
+    rule: str  # PROBLEM_NOT_SOLVED_SAME_DAY or PROBLEM_PLAN_LATE: what it asked for
+    raised_on: date
+    due_on: date
+    done_on: date | None  # the step that stopped the clock, if any by the day
+    kept: bool | None  # done and not late then: True; late: False; not yet due: None
+
+
+def first_clocks(history: History, day: date, calendar: WorkingCalendar) -> list[FirstClock]:
+    """The first clock of each problem raised by day, judged on day (rules 1-4 and 7).
+
+    The clock stops at the first step that ends it: a same-day problem's first resolution; any
+    other problem's first solution plan or its first resolution, whichever came first (one
+    solved before it needed a plan owed none). It was kept when that step was not late on its
+    own day; it was not when the step came late, or had not come and the clock was late on the
+    day judged on (or on the day a termination closed the problem). A clock not late yet, or
+    closed by a termination before it was late, is undecided.
+    """
+    if history.status_on(day) == "unsigned" or not history.has("problem_raised"):
+        return []
+    days = ActiveDays(calendar, history, day)
+    terminated = history.terminated_on(day)
+    found = []
+    for problem_id, log in history.problem_logs_on(day).items():
+        raised_on = log[0]["occurred_on"]
+        resolved = [f["occurred_on"] for f in log if f["type"] == "problem_resolved"]
+        if log[0]["data"]["same_day"]:
+            rule, due, steps = PROBLEM_NOT_SOLVED_SAME_DAY, days.on_or_after(raised_on), resolved
+        else:
+            rule = PROBLEM_PLAN_LATE
+            due = days.add(raised_on, PROBLEM_PLAN_WORKING_DAYS)
+            steps = resolved + [f["occurred_on"] for f in log
+                                if f["type"] == "problem_plan_proposed"]
+        done = min(steps, default=None)
+        if done is not None:
+            kept: bool | None = days.between(due, done) == 0
+        else:
+            kept = False if days.between(due, terminated or day) else None
+        found.append(FirstClock(problem_id, rule, raised_on, due, done, kept))
+    return found
+
+
 def milestones_due_on(history: History, day: date, calendar: WorkingCalendar
                       ) -> dict[str, date]:
     """The date each milestone planned and not skipped is due by, by the plans in force on day

@@ -2,6 +2,9 @@
 
     make screenshots        # writes screenshots/<page>-<width>.png (git ignores the folder)
 
+Each page is shot whole (<page>-<width>.png) and as its first screen (<page>-<width>-top.png);
+the dispatch meeting's sheet is also printed by Chromium to A4 (dispatch-sheet.pdf).
+
 Builds the demo store in a temporary folder, serves it with gunicorn on a free loopback port
 and drives Debian's Chromium (BANBAN_CHROMIUM, default /usr/bin/chromium) with Playwright.
 """
@@ -18,6 +21,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from domain.application import county_today  # noqa: E402
+from domain.periods import Period  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "screenshots"
 CHROMIUM = os.environ.get("BANBAN_CHROMIUM", "/usr/bin/chromium")
@@ -25,16 +32,19 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 PASSWORD = "banban-demo"
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
-# (user, name, path): the pages each role works in. {project} is one of the agent's projects.
+# (user, name, path): the pages each role works in (None: signed out). {project} is one of the agent's projects,
+# {week} the current week's id.
 PAGES = [
-    ("office", "login", "/login"),
+    (None, "login", "/login"),  # no one signed in
     ("zhangwei", "board", "/board"),
     ("zhangwei", "project", "{project}"),
     ("zhangwei", "record-milestone", "{project}/record/milestone_reached"),
     ("office", "projects", "/projects"),
     ("office", "sign", "/projects/new"),
     ("liujianguo", "dispatch-weekly", "/dispatch/weekly"),
+    ("liujianguo", "dispatch-sheet", "/dispatch/weekly/{week}/sheet"),
     ("liujianguo", "dispatch-monthly", "/dispatch/monthly"),
+    ("office", "dispatch-publish", "/dispatch/weekly/{week}/publish"),
     ("auditor", "audit", "/audit"),
 ]
 
@@ -82,13 +92,13 @@ def shoot(url: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for width_name, viewport in WIDTHS.items():
-            contexts: dict[str, object] = {}
+            contexts: dict[str | None, object] = {}
             project = None
             for user, name, path in PAGES:
                 if user not in contexts:
                     context = browser.new_context(viewport=viewport, locale="zh-CN")
                     page = context.new_page()
-                    if name != "login":
+                    if user is not None:
                         page.goto(f"{url}/login")
                         page.fill("#username", user)
                         page.fill("#password", PASSWORD)
@@ -101,8 +111,13 @@ def shoot(url: str) -> None:
                         page.goto(f"{url}/board")
                         project = page.locator(".project-card h2 a").first.get_attribute("href")
                     path = path.format(project=project)
+                path = path.replace("{week}", Period.containing("weekly", county_today()).id)
                 page.goto(url + path)
                 page.screenshot(path=str(OUT / f"{name}-{width_name}.png"), full_page=True)
+                if name == "dispatch-sheet" and width_name == "desktop":
+                    page.emulate_media(media="print")
+                    page.pdf(path=str(OUT / f"{name}.pdf"), format="A4", prefer_css_page_size=True)
+                    page.emulate_media(media="screen")
                 page.screenshot(path=str(OUT / f"{name}-{width_name}-top.png"))
                 print(f"{name}-{width_name}.png")
         browser.close()

@@ -31,6 +31,8 @@ class FlagSchema(ma.Schema):
     thresholds = ma.fields.Dict(metadata={"description": "the rule's working-day limits"})
     events = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "the events behind it: version, occurred_on, actor"})
+    reason = ma.fields.Dict(metadata={
+        "description": "rule and values: the explanation's facts, to word in any language"})
 
 
 class BoardMilestoneSchema(ma.Schema):

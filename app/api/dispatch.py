@@ -36,8 +36,10 @@ _COUNTY_MISSING = {404: ("county_not_found",)}
 _REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, milestones_reached, "
            "milestones_overdue, approvals_granted, commitments, problems, suspensions, "
            "escalations_and_instructions, investment, red_flags, rankings, roll_up, "
-           "calendar_warnings (years whose official calendar is not known that a count "
-           "crossed). A period that has not begun is 422 future_period.")
+           "due_next_7_days, measures (approval time per project, signing to construction "
+           "start, land approval time, the problem clocks kept), comparison (with the "
+           "previous period), calendar_warnings (years whose official calendar is not known "
+           "that a count crossed). A period that has not begun is 422 future_period.")
 
 
 class SealSchema(ma.Schema):
@@ -80,6 +82,11 @@ class CountyQuerySchema(ma.Schema):
     county = county_code(metadata=_COUNTY)
 
 
+class TrendQuerySchema(CountyQuerySchema):
+    count = ma.fields.Integer(load_default=6, validate=ma.validate.Range(min=1, max=104),
+                              metadata={"description": "how many periods, ending with this one"})
+
+
 class RevisionQuerySchema(CountyQuerySchema):
     revision = ma.fields.Integer(validate=ma.validate.Range(min=1, max=10_000))
 
@@ -107,6 +114,19 @@ class PeriodReport(MethodView):
         """The report of any period, as the record stands now or as it stood at a recorded time."""
         return service().dispatch(cadence, period, as_known_at=query.get("as_known_at"),
                                   county=query.get("county"), reader=current_user())
+
+
+@blp.route("/<cadence>/<period>/trend", parameters=[_CADENCE, _PERIOD])
+class Trend(MethodView):
+    @blp.arguments(TrendQuerySchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, description="The trend: per period, oldest first, its milestones due "
+                  "and reached, problems raised and solved, investment completed against plan "
+                  "and the measures' period figures (as in each period's own report).")
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING, 422: _PERIOD_RULES})
+    def get(self, query: dict[str, Any], cadence: str, period: str):
+        """The figures of the last `count` periods of a cadence, ending with this one."""
+        return service().dispatch_trend(cadence, period, query["count"],
+                                        county=query.get("county"), reader=current_user())
 
 
 @blp.route("/<cadence>/<period>/publish", parameters=[_CADENCE, _PERIOD])

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from app.store import service
 from app.web import labels
 from app.web.auth import roles_required
+from app.web.dispatch_view import context_of, province_view, report_view
 from app.web.errors import error_page
 from app.web.format import display_names
 from app.web.format import moment as show_moment
@@ -69,7 +70,8 @@ def helpers() -> dict[str, Any]:
 @bp.get("")
 def index():
     """Every project and every published dispatch report."""
-    projects, publications = service().list_projects(reader=current_user.username), service().publications()
+    projects = service().list_projects(reader=current_user.username)
+    publications = service().publications(reader=current_user.username)
     return render_template("audit/index.html", projects=projects, publications=publications,
                            people=people([*(p["chief_agent"] for p in projects),
                                           *(r["actor"] for r in publications)]))
@@ -135,23 +137,31 @@ def diff(project_id: str):
 
 @bp.get("/dispatch/<cadence>/<period>/published")
 def published(cadence: str, period: str):
-    """A published dispatch report as published, and what was recorded about it since."""
+    """A published dispatch report rendered as its leaders saw it (its sections, in the
+    reader's language), what was recorded about it since, and its exact bytes to download."""
     record, text = published_text(cadence, period)
-    report = json.loads(text)
-    changes = service().dispatch_changes(cadence, period, record["revision"])
-    revisions = sorted(service().publications(cadence, period), key=lambda p: p["revision"])
+    report, county = json.loads(text), request.args.get("county") or None
+    changes = service().dispatch_changes(cadence, period, record["revision"], county=county,
+                                         reader=current_user.username)
+    revisions = sorted((p for p in service().publications(
+        cadence, period, reader=current_user.username) if p["of"] == record["of"]),
+        key=lambda p: p["revision"])
+    context = context_of(report)
+    view = province_view(report, context) if "counties" in report else \
+        report_view(report, context)
     return render_template(
-        "audit/published.html", record=record, text=text, report=report, changes=changes,
-        revisions=revisions, headlines=list(HEADLINES),
-        people=people([record["actor"], *(e["actor"] for e in changes["events"]),
-                       *(flag["owner"] for flag in report["red_flags"]["flags"])]))
+        "audit/published.html", record=record, changes=changes, county=county,
+        revisions=revisions, headlines=list(HEADLINES), size=len(text.encode()),
+        period=service().period(cadence, period), meeting=labels.CADENCE_LABELS[cadence],
+        **view, people=people([record["actor"], *(e["actor"] for e in changes["events"])]))
 
 
 @bp.get("/dispatch/<cadence>/<period>/published.json")
 def published_json(cadence: str, period: str):
     """The exact bytes of a published report, as a download."""
     record, text = published_text(cadence, period)
-    filename = f"dispatch-{cadence}-{period}-r{record['revision']}.json"
+    of = f"-{record['of']}" if record["of"] else ""
+    filename = f"dispatch-{cadence}-{record['period']}{of}-r{record['revision']}.json"
     return Response(text, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -215,7 +225,9 @@ def published_text(cadence: str, period: str) -> tuple[dict[str, Any], str]:
     if asked and not revision:
         raise AuditError(400, _("“%(text)s” is not a revision number.", text=asked))
     try:
-        return service().published_dispatch(cadence, period, revision)
+        return service().published_dispatch(cadence, period, revision,
+                                            county=request.args.get("county") or None,
+                                            reader=current_user.username)
     except DomainError as error:
         messages = {
             "not_published": _("This report (%(period)s) has not been published.",

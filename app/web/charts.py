@@ -4,6 +4,11 @@ Readable printed in black and white: each series has its own grey or hatching, o
 and every bar carries its number, so nothing depends on colour. No `style` attributes (the content
 security policy refuses inline style): presentation attributes (fill=, stroke=) and classes only.
 Every text is escaped; the functions return Markup that Jinja inserts as it is.
+
+Drawn for a phone: WIDTH units wide, about the width of a 375-px screen's content, so that the
+page scales the drawing by its viewBox to the width it has and its text stays readable there; a
+label too long for its column is set smaller, and the legend wraps onto as many lines as it
+needs.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from markupsafe import Markup, escape
 
 FONT = 12        # px: labels
 SMALL = 11       # px: the numbers on bars
-WIDTH = 640      # the drawing's width in user units; CSS scales it to the page
-LEGEND = 28      # height of the legend band at the top
+TINY = 9         # px: the smallest a label is set to fit its column
+WIDTH = 360      # the drawing's width in user units; CSS scales it to the page
+LEGEND = 24      # height of one line of the legend at the top
 
 # How each series is filled, in order: (pattern name or None, fill colour).
 FILLS = ((None, "#4d4d4d"), ("hatch", None), (None, "#c8c8c8"), ("dots", None))
@@ -52,13 +58,14 @@ def columns(categories: Sequence[str], series: Sequence[Series], *, title: str, 
             fmt: Callable[[int | float], str] = str) -> Markup:
     """Grouped vertical columns: one group per category (e.g. period), one column per series."""
     _check(categories, series)
-    height, bottom = 250, 28
-    top = LEGEND + 18  # room for the numbers above the tallest column
-    plot = height - top - bottom
+    legend, lines = _legend(series, ident)
+    top = lines * LEGEND + 18  # room for the numbers above the tallest column
+    plot, bottom = 170, 26
+    height = top + plot + bottom
     group = (WIDTH - 20) / max(len(categories), 1)
     bar = min(32.0, group * 0.8 / len(series))
     peak = _peak(series)
-    parts = [_legend(series, ident)]
+    parts = [legend]
     for i, category in enumerate(categories):
         left = 10 + i * group + (group - bar * len(series)) / 2
         for s, one in enumerate(series):
@@ -68,7 +75,8 @@ def columns(categories: Sequence[str], series: Sequence[Series], *, title: str, 
             parts.append(_rect(x, y, bar, tall, ident, s))
             parts.append(_text(x + bar / 2, y - 4, fmt(value), size=SMALL, anchor="middle",
                                cls="value"))
-        parts.append(_text(10 + i * group + group / 2, height - 8, category, anchor="middle"))
+        parts.append(_text(10 + i * group + group / 2, height - 8, category, anchor="middle",
+                           size=_fitting(category, group - 4)))
     parts.append(_line(10, top + plot, WIDTH - 10, top + plot))
     return _svg(parts, height, title, ident, series)
 
@@ -83,10 +91,12 @@ def bars(categories: Sequence[str], series: Sequence[Series], *, title: str, ide
     room = max(WIDTH - label - numbers - 10, 60)
     peak = _peak(series)
     row = bar * len(series) + gap
-    height = LEGEND + 8 + row * len(categories)
-    parts = [_legend(series, ident)]
+    legend, lines = _legend(series, ident)
+    top = lines * LEGEND + 8
+    height = top + row * len(categories)
+    parts = [legend]
     for i, category in enumerate(categories):
-        y0 = LEGEND + 8 + i * row
+        y0 = top + i * row
         parts.append(_text(label - 8, y0 + bar * len(series) / 2 + 4, category, anchor="end"))
         for s, one in enumerate(series):
             value = one.values[i]
@@ -95,30 +105,31 @@ def bars(categories: Sequence[str], series: Sequence[Series], *, title: str, ide
             parts.append(_rect(label, y, long, bar - 2, ident, s))
             parts.append(_text(label + long + 4, y + bar - 4, fmt(value), size=SMALL,
                                cls="value"))
-    parts.append(_line(label, LEGEND + 4, label, height - gap / 2))
+    parts.append(_line(label, top - 4, label, height - gap / 2))
     return _svg(parts, height, title, ident, series)
 
 
 def funnel(stages: Sequence[tuple[str, int, str]], *, title: str, ident: str) -> Markup:
-    """A funnel: one centred bar per (label, value, caption), widths in proportion to values."""
+    """A funnel: one centred bar per (label, value, caption), widths in proportion to values,
+    each caption on the line under its bar."""
     if not stages:
         raise ValueError("a funnel needs at least one stage")
-    band, gap = 30, 6
+    band, line, gap = 24, 16, 6
     label = max(text_width(name) for name, _, _ in stages) + 12
-    caption = max(text_width(text, SMALL) for _, _, text in stages) + 12
-    room = max(WIDTH - label - caption, 120)
+    room = max(WIDTH - label - 10, 120)
     peak = max(max(value for _, value, _ in stages), 1)
     parts = []
     for i, (name, value, text) in enumerate(stages):
-        y = 6 + i * (band + gap)
+        y = 6 + i * (band + line + gap)
         wide = max(room * value / peak, 2)
         x = label + (room - wide) / 2
         parts.append(f'<rect class="stage" x="{_n(x)}" y="{_n(y)}" width="{_n(wide)}" '
                      f'height="{band}" fill="{FUNNEL_FILLS[min(i, len(FUNNEL_FILLS) - 1)]}" '
                      'stroke="#000"/>')
         parts.append(_text(label - 8, y + band / 2 + 4, name, anchor="end"))
-        parts.append(_text(label + room + 8, y + band / 2 + 4, text, size=SMALL, cls="value"))
-    height = 6 + len(stages) * (band + gap)
+        parts.append(_text(label + room / 2, y + band + line - 4, text,
+                           size=_fitting(text, room, SMALL), anchor="middle", cls="value"))
+    height = 6 + len(stages) * (band + line + gap)
     return _svg(parts, height, title, ident, ())
 
 
@@ -150,16 +161,27 @@ def _rect(x: float, y: float, width: float, height: float, ident: str, index: in
             f'height="{_n(height)}" fill="{_fill(ident, index)}" stroke="#000"/>')
 
 
-def _legend(series: Sequence[Series], ident: str) -> str:
-    """The series' swatches and names along the top, ending at the right edge (where a phone,
-    scrolled to the latest period, shows it)."""
+def _legend(series: Sequence[Series], ident: str) -> tuple[str, int]:
+    """The series' swatches and names along the top, from the left, on as many lines as they
+    need; and how many lines that is."""
     parts = []
-    x = WIDTH - 10 - sum(20 + text_width(one.label) + 18 for one in series) + 18
+    x, line = 10.0, 0
     for index, one in enumerate(series):
-        parts.append(_rect(x, 8, 14, 14, ident, index))
-        parts.append(_text(x + 20, 20, one.label))
-        x += 20 + text_width(one.label) + 18
-    return f'<g class="legend">{"".join(parts)}</g>'
+        wide = 20 + text_width(one.label)
+        if x > 10 and x + wide > WIDTH - 10:
+            x, line = 10.0, line + 1
+        y = 6 + line * LEGEND
+        parts.append(_rect(x, y, 14, 14, ident, index))
+        parts.append(_text(x + 20, y + 12, one.label))
+        x += wide + 16
+    return f'<g class="legend">{"".join(parts)}</g>', line + 1
+
+
+def _fitting(text: str, room: float, size: int = FONT) -> int:
+    """The largest font size, up to `size` and down to TINY, at which a text fits its room."""
+    while size > TINY and text_width(text, size) > room:
+        size -= 1
+    return size
 
 
 def _text(x: float, y: float, text: str, *, size: int = FONT, anchor: str = "start",

@@ -10,12 +10,13 @@ from markupsafe import Markup
 from app.web import charts, labels
 from app.web.charts import Series
 from app.web.format import money
+from app.web.period_names import LABEL, period_name
 from domain.lifecycle import PHASES
 
 
 def pictures(report: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, Markup]:
     """The funnel of the period's projects and the charts of the last periods' trend."""
-    periods = [point["period"]["id"] for point in trend]
+    periods = [period_name(point["period"], LABEL) for point in trend]
 
     def series(label: str, key: str) -> Series:
         return Series(label, [point[key] for point in trend])

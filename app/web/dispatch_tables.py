@@ -18,10 +18,14 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.web import labels
+from app.web.flag_reasons import reason_text
 from app.web.format import day, money
+from app.web.period_names import period_name
 
 Row = dict[str, Any]
 NUMERIC = ("int", "number", "money", "rate")
+COUNT = _l("number")  # the unit of a count of things: 个
+WORKING_DAYS = _l("working days")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Column:
     kind: str | Callable[[Row], str] = "text"  # or the kind of each row's value
     codes: dict[str, Any] | None = None
     words: tuple[Any, Any] = (_l("Yes"), _l("No"))
+    unit: Any = None  # what its numbers count (COUNT); money and rates have theirs
 
     def value(self, row: Row) -> Any:
         return self.key(row) if callable(self.key) else row[self.key]
@@ -80,6 +85,21 @@ class Table:
     rows: Callable[[dict[str, Any], Context], list[Row]]
     columns: tuple[Column, ...]
     empty: Any = field(default=_l("None in this period."))
+
+
+def unit_of(column: Column) -> str | None:
+    """The unit of a column's numbers: 万元 for money, % for rates, or the one it names."""
+    if column.unit is not None:
+        return str(column.unit)
+    return {"money": gettext("10,000 yuan"), "rate": "%"}.get(
+        column.kind if isinstance(column.kind, str) else "")
+
+
+def with_unit(column: Column) -> str:
+    """A column's header with its unit, as Excel shows it: 总投资（万元）."""
+    unit = unit_of(column)
+    return str(column.header) if unit is None else gettext(
+        "%(header)s (%(unit)s)", header=column.header, unit=unit)
 
 
 def text(column: Column, row: Row, context: Context) -> str:
@@ -134,35 +154,6 @@ def percent(fraction: float) -> str:
 # ---- red flags -------------------------------------------------------------------------------
 
 
-def flag_reason(flag: dict[str, Any], end: date) -> str:
-    """Why a flag is red, in a sentence of the reader's language, from the flag's own data."""
-    subject, due = flag["subject"], flag["due_on"]
-    late = flag["working_days_late"]
-    thresholds = flag["thresholds"]
-    facts = {"title": subject["title"], "due": day(due), "end": day(end), "days": late}
-    rule = flag["rule"]
-    if rule == "milestone_overdue":
-        return gettext("%(title)s was planned for %(due)s and is not reached on %(end)s: "
-                       "%(days)s working days late.",
-                       **facts | {"title": labels.label(labels.MILESTONE_LABELS, subject["title"])})
-    if rule == "problem_not_solved_same_day":
-        return gettext("The problem “%(title)s”, raised on %(due)s as one to solve the same "
-                       "day, is still open on %(end)s.", **facts)
-    if rule == "problem_plan_late":
-        return gettext("The problem “%(title)s” has no solution plan on %(end)s; one was due "
-                       "within %(limit)s working days of its raising, by %(due)s.",
-                       **facts, limit=thresholds["plan_within_working_days"])
-    if rule == "problem_follow_up_late":
-        return gettext("The problem “%(title)s” is old (open over %(old)s working days) and "
-                       "must be followed up every %(every)s working days; a follow-up was due "
-                       "by %(due)s.", **facts, old=thresholds["old_after_working_days"],
-                       every=thresholds["follow_up_every_working_days"])
-    if rule == "commitment_overdue":
-        return gettext("The documents promised for %(title)s were due by %(due)s and are not "
-                       "supplied on %(end)s: %(days)s working days late.", **facts)
-    return gettext("%(rule)s: due by %(due)s.", rule=labels.label(labels.RULE_NAMES, rule), **facts)
-
-
 def flag_rows(report: dict[str, Any], context: Context) -> list[Row]:
     """The report's red flags as flat rows, each with its reason and the events behind it."""
     rows = []
@@ -179,14 +170,13 @@ def flag_rows(report: dict[str, Any], context: Context) -> list[Row]:
             "rule": labels.label(labels.RULE_NAMES, flag["rule"]),
             "owner": context.owner(flag["owner"]), "due_on": flag["due_on"],
             "working_days_late": flag["working_days_late"],
-            "reason": flag_reason(flag, context.end),
+            "reason": reason_text(flag, context.end),
             "thresholds": [(labels.label(labels.THRESHOLD_LABELS, name), value)
                            for name, value in flag["thresholds"].items()],
             "events": events,
             "cited": separator().join(
                 gettext("record %(version)s, %(on)s, %(actor)s", version=e["version"],
                         on=day(e["occurred_on"]), actor=e["actor"]) for e in events),
-            "explanation": flag["explanation"],
         })
     return rows
 
@@ -214,7 +204,7 @@ def _phase_rows(report: dict[str, Any], _: Context) -> list[Row]:
 def _roll_up_rows(report: dict[str, Any], _: Context) -> list[Row]:
     """A row per figure and enclosing period (a week straddling two months has two)."""
     roll = report["roll_up"]
-    return [{"into": into["enclosing"]["id"], "figure": name, "period": roll["period"][name],
+    return [{"into": period_name(into["enclosing"]), "figure": name, "period": roll["period"][name],
              "contribution": into["contribution"][name],
              "enclosing": into["enclosing_to_date"][name], "share": into["share"][name]}
             for into in roll["into"] for name in labels.ROLL_UP_LABELS]
@@ -249,6 +239,10 @@ def _figure_kind(row: Row) -> str:
     return "money" if row["figure"] == "investment_completed" else "int"
 
 
+def _figure_unit(row: Row) -> str:
+    return gettext("10,000 yuan") if _figure_kind(row) == "money" else str(COUNT)
+
+
 TABLES: tuple[Table, ...] = (
     Table("red_flags", _l("Red flags"), flag_rows, (
         PROJECT, Column(_l("Concerns"), "kind"), Column(_l("Item"), "title"),
@@ -258,9 +252,9 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Why"), "reason"), Column(_l("Events behind it"), "cited"))),
     Table("phases", _l("Projects by phase"), _phase_rows, (
         Column(_l("Phase"), "phase"),
-        *(Column(labels.STATUS_LABELS[status], status, "int")
+        *(Column(labels.STATUS_LABELS[status], status, "int", unit=COUNT)
           for status in ("active", "suspended", "terminated")),
-        Column(_l("Total"), "total", "int"))),
+        Column(_l("Total"), "total", "int", unit=COUNT))),
     Table("signed", _l("Projects signed"), _section("signed", "projects"), (
         Column(_l("Project"), "name", "project"), Column(_l("Investor"), "investor"),
         Column(_l("Total investment"), "investment", "money"),
@@ -318,8 +312,10 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Late when suspended"), "late_items")), _l("None suspended.")),
     Table("problems_by_unit", _l("Problems by unit"), _section("problems", "by_unit"), (
         Column(_l("Responsible unit"), lambda row: row["unit"] or gettext("No unit named")),
-        Column(_l("Raised"), "raised", "int"), Column(_l("Solved"), "solved", "int"),
-        Column(_l("Open"), "open", "int"), Column(_l("To solve"), "to_solve", "int"),
+        Column(_l("Raised"), "raised", "int", unit=COUNT),
+        Column(_l("Solved"), "solved", "int", unit=COUNT),
+        Column(_l("Open"), "open", "int", unit=COUNT),
+        Column(_l("To solve"), "to_solve", "int", unit=COUNT),
         Column(_l("Solution rate"), "solution_rate", "rate"))),
     Table("escalations", _l("Escalations"),
           _section("escalations_and_instructions", "escalations"), (
@@ -339,22 +335,24 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Share of plan"), "ratio_to_plan", "rate")), _l("No projects signed yet.")),
     Table("rank_agents", _l("Agents by on-time rate"), _section("rankings", "agents"), (
         Column(_l("Rank"), "rank", "int"), Column(_l("Agent"), "name", "person"),
-        Column(_l("Milestones reached on time"), "on_time", "int"),
-        Column(_l("Milestones with a plan"), "with_plan", "int"),
+        Column(_l("Milestones reached on time"), "on_time", "int", unit=COUNT),
+        Column(_l("Milestones with a plan"), "with_plan", "int", unit=COUNT),
         Column(_l("On-time rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
     Table("rank_departments", _l("Units by approvals on time"),
           _section("rankings", "units_by_approvals"), (
               Column(_l("Rank"), "rank", "int"), Column(_l("Department"), "name"),
-              Column(_l("Within target"), "within_target", "int"),
-              Column(_l("With a target"), "with_target", "int"),
+              Column(_l("Within target"), "within_target", "int", unit=COUNT),
+              Column(_l("With a target"), "with_target", "int", unit=COUNT),
               Column(_l("On-time rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
     Table("rank_units", _l("Units by problems solved"), _section("rankings", "units_by_problems"), (
         Column(_l("Rank"), "rank", "int"), Column(_l("Responsible unit"), "name"),
-        Column(_l("Solved"), "solved", "int"), Column(_l("To solve"), "to_solve", "int"),
+        Column(_l("Solved"), "solved", "int", unit=COUNT),
+        Column(_l("To solve"), "to_solve", "int", unit=COUNT),
         Column(_l("Solution rate"), "rate", "rate")), _l("Nothing to rank in this period.")),
     Table("roll_up", _l("Roll-up"), _roll_up_rows, (
         Column(_l("Counted towards"), "into"),
         Column(_l("Figure"), "figure", "code", labels.ROLL_UP_LABELS),
+        Column(_l("Unit"), _figure_unit),
         Column(_l("This period"), "period", _figure_kind),
         Column(_l("Counted towards the enclosing period"), "contribution", _figure_kind),
         Column(_l("Enclosing period to date"), "enclosing", _figure_kind),
@@ -383,33 +381,34 @@ def _at(*path: str, unless_zero: str | None = None) -> Callable[[dict[str, Any]]
 # The period's figures at a glance, on the page's head and the Excel summary; a Column's row is
 # the report itself.
 FIGURES: tuple[Column, ...] = (
-    Column(_l("Red flags"), _at("red_flags", "count"), "int"),
-    Column(_l("Projects signed"), _at("signed", "count"), "int"),
+    Column(_l("Red flags"), _at("red_flags", "count"), "int", unit=COUNT),
+    Column(_l("Projects signed"), _at("signed", "count"), "int", unit=COUNT),
     Column(_l("Investment signed"), _at("signed", "total_investment"), "money"),
-    Column(_l("Milestones reached"), _at("milestones_reached", "count"), "int"),
+    Column(_l("Milestones reached"), _at("milestones_reached", "count"), "int", unit=COUNT),
     Column(_l("Milestone on-time rate"), _at("milestones_reached", "on_time_rate",
                                          unless_zero="with_plan"), "rate"),
-    Column(_l("Milestones overdue"), _at("milestones_overdue", "count"), "int"),
-    Column(_l("Approvals granted"), _at("approvals_granted", "count"), "int"),
+    Column(_l("Milestones overdue"), _at("milestones_overdue", "count"), "int", unit=COUNT),
+    Column(_l("Approvals granted"), _at("approvals_granted", "count"), "int", unit=COUNT),
     Column(_l("Median working days per approval"),
-           _at("approvals_granted", "median_working_days"), "number"),
+           _at("approvals_granted", "median_working_days"), "number", unit=WORKING_DAYS),
     Column(_l("Industrial approvals within 40 working days"),
            _at("approvals_granted", "share_within_target", unless_zero="with_target"), "rate"),
-    Column(_l("Commitments due"), _at("commitments", "due_count"), "int"),
-    Column(_l("Commitments overdue"), _at("commitments", "overdue_count"), "int"),
-    Column(_l("Problems raised"), _at("problems", "raised_count"), "int"),
-    Column(_l("Problems solved"), _at("problems", "solved_count"), "int"),
-    Column(_l("Problems open"), _at("problems", "open_count"), "int"),
+    Column(_l("Commitments due"), _at("commitments", "due_count"), "int", unit=COUNT),
+    Column(_l("Commitments overdue"), _at("commitments", "overdue_count"), "int", unit=COUNT),
+    Column(_l("Problems raised"), _at("problems", "raised_count"), "int", unit=COUNT),
+    Column(_l("Problems solved"), _at("problems", "solved_count"), "int", unit=COUNT),
+    Column(_l("Problems open"), _at("problems", "open_count"), "int", unit=COUNT),
     Column(_l("Problems closed by termination"), _at("problems", "closed_by_termination_count"),
-           "int"),
-    Column(_l("Projects suspended"), _at("suspensions", "count"), "int"),
+           "int", unit=COUNT),
+    Column(_l("Projects suspended"), _at("suspensions", "count"), "int", unit=COUNT),
     Column(_l("Solution rate"), _at("problems", "solution_rate", unless_zero="to_solve_count"),
            "rate"),
     Column(_l("Median working days to solve"),
-           _at("problems", "median_working_days_to_solve"), "number"),
-    Column(_l("Escalations"), _at("escalations_and_instructions", "escalation_count"), "int"),
+           _at("problems", "median_working_days_to_solve"), "number", unit=WORKING_DAYS),
+    Column(_l("Escalations"), _at("escalations_and_instructions", "escalation_count"), "int",
+           unit=COUNT),
     Column(_l("Leaders' instructions"), _at("escalations_and_instructions", "instruction_count"),
-           "int"),
+           "int", unit=COUNT),
     Column(_l("Investment completed in the period"), _at("investment", "completed"), "money"),
     Column(_l("Investment completed to date"), _at("investment", "cumulative"), "money"),
     Column(_l("Total planned investment"), _at("investment", "planned"), "money"),
@@ -426,18 +425,18 @@ def _county_rows(summary: dict[str, Any], _: Context) -> list[Row]:
 
 
 COUNTY_FIGURES: tuple[Column, ...] = (
-    Column(_l("Projects"), "projects", "int"),
-    Column(_l("Projects signed"), "signed", "int"),
-    Column(_l("Milestones reached"), "milestones_reached", "int"),
+    Column(_l("Projects"), "projects", "int", unit=COUNT),
+    Column(_l("Projects signed"), "signed", "int", unit=COUNT),
+    Column(_l("Milestones reached"), "milestones_reached", "int", unit=COUNT),
     Column(_l("Milestone on-time rate"), "on_time_rate", "rate"),
-    Column(_l("Milestones overdue"), "milestones_overdue", "int"),
-    Column(_l("Approvals granted"), "approvals_granted", "int"),
-    Column(_l("Commitments overdue"), "commitments_overdue", "int"),
-    Column(_l("Problems raised"), "problems_raised", "int"),
-    Column(_l("Problems solved"), "problems_solved", "int"),
-    Column(_l("Problems open"), "problems_open", "int"),
+    Column(_l("Milestones overdue"), "milestones_overdue", "int", unit=COUNT),
+    Column(_l("Approvals granted"), "approvals_granted", "int", unit=COUNT),
+    Column(_l("Commitments overdue"), "commitments_overdue", "int", unit=COUNT),
+    Column(_l("Problems raised"), "problems_raised", "int", unit=COUNT),
+    Column(_l("Problems solved"), "problems_solved", "int", unit=COUNT),
+    Column(_l("Problems open"), "problems_open", "int", unit=COUNT),
     Column(_l("Solution rate"), "solution_rate", "rate"),
-    Column(_l("Red flags"), "red_flags", "int"),
+    Column(_l("Red flags"), "red_flags", "int", unit=COUNT),
     Column(_l("Investment completed in the period"), "investment_completed", "money"),
 )
 

@@ -72,6 +72,12 @@ def init_app(app: Flask) -> None:
     for function in (money, day, moment, person, subject_title):
         app.add_template_filter(function)
     app.add_template_filter(labels.rule_text)
+    # These two format with this module's filters, so they are imported here.
+    from app.web.flag_reasons import reason_text
+    from app.web.period_names import period_name
+
+    app.add_template_filter(reason_text, "flag_reason")
+    app.add_template_filter(period_name)
     words = {"event_label": labels.EVENT_LABELS, "milestone_label": labels.MILESTONE_LABELS,
              "phase_label": labels.PHASE_LABELS, "status_label": labels.STATUS_LABELS,
              "role_label": labels.ROLE_LABELS | labels.TEAM_ROLE_LABELS, "approval_status_label":

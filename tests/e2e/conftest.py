@@ -8,6 +8,7 @@ import pytest
 
 from app import create_app
 from tests.conftest import app_config
+from tests.e2e.browser import chromium  # noqa: F401 - one browser for every module's tests
 
 USERS = [("office", "office"), ("zhang", "agent"), ("li", "agent"), ("wang", "agent"),
          ("leader", "leader"), ("auditor", "auditor")]

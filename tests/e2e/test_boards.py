@@ -48,6 +48,10 @@ def test_an_agents_board_shows_their_projects_with_red_flags_that_explain_themse
     # raised on Friday 20 Nov: two working days later is Tuesday 24 Nov
     assert late["due_on"] == "2026-11-24"
     assert late["thresholds"] and "林地指标不足" in late["explanation"]
+    assert late["reason"]["rule"] == "problem_plan_late"  # to word in any language
+    assert {k: late["reason"]["values"][k] for k in ("title", "raised_on", "due_on", "day")} == {
+        "title": "林地指标不足", "raised_on": "2026-11-20", "due_on": "2026-11-24",
+        "day": "2026-11-25"}
     assert [e["actor"] for e in late["events"]] == ["li"]
     (problem,) = card["open_problems"]
     assert (problem["id"], problem["has_plan"], len(problem["flags"])) == ("P1", False, 1)

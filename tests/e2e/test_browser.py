@@ -9,7 +9,6 @@ import pytest
 from domain.application import county_today
 from tests.e2e.browser import (  # noqa: F401 - fixtures
     PHONE,
-    chromium,
     live_server,
     seed_users,
     sign_in,
@@ -118,7 +117,9 @@ def test_a_leader_opens_the_weekly_dispatch_page_and_downloads_its_excel(
     page = context.new_page()
     sign_in(page, live_server.url, "leader")
     assert "/dispatch/weekly" in page.url
-    assert page.locator("h1").first.inner_text().startswith("周调度")
+    assert page.locator(".meeting").first.inner_text().startswith("周调度")
+    week = county["today"].isocalendar()
+    assert page.locator("h1").first.inner_text().startswith(f"{week.year}年第{week.week}周（")
     flags = page.locator("details", has=page.get_by_text("施工用电未接入")).first
     flags.locator("summary").click()  # a red flag opens its explanation
     explanation = flags.inner_text()
@@ -127,7 +128,7 @@ def test_a_leader_opens_the_weekly_dispatch_page_and_downloads_its_excel(
         page.get_by_role("link", name="下载 Excel").click()
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
-    assert path.name.endswith(".xlsx") and "weekly" in path.name
+    assert path.name == f"周调度-{week.year}年第{week.week}周.xlsx"
     book = openpyxl.load_workbook(path)
     assert "红灯事项" in book.sheetnames
     cells = [str(c.value) for row in book["红灯事项"].iter_rows() for c in row if c.value]

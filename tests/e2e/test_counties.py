@@ -4,7 +4,12 @@ county and record on none; the province summary and a county's report; `flask co
 
 from __future__ import annotations
 
+import io
+from urllib.parse import unquote
+
+import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from domain import dispatching
 
@@ -158,7 +163,7 @@ def test_a_county_report_reads_only_that_county_s_projects(app, banban, province
     real_assemble = dispatching.assemble
     a, b = str(province.a["id"]), str(province.b["id"])
     assert province.get("leader_b", f"/api/dispatch/weekly/{PERIOD}").status_code == 200
-    assert loaded == [b]
+    assert loaded == [b, b]  # its part of this week's report and of last week's (compared)
     loaded.clear()
     county = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}?county={XINGAN}")
     assert county.status_code == 200 and loaded == []  # b's part was kept
@@ -244,3 +249,96 @@ def test_the_province_page_lists_counties_each_leading_to_its_report(app, provin
     assert county.status_code == 200 and "新干盐化" in county.get_data(as_text=True)
     book = browser.get(f"/dispatch/weekly/{PERIOD}.xlsx")
     assert book.status_code == 200 and book.data[:2] == b"PK"
+
+
+# ---- what a province leader reads and prints (the meeting's pages, per county) ----------------
+
+
+def test_the_province_page_names_its_period_in_chinese_and_answers_with_its_totals_first(
+        app, province):
+    browser = app.test_client()
+    sign_in(browser, "leader_p")
+    page = browser.get(f"/dispatch/weekly/{PERIOD}").get_data(as_text=True)
+    assert "<h1>2026年第48周（11月23日—11月29日）</h1>" in page
+    assert page.index("全省概览") < page.index('id="counties-section"') < page.index('id="tools"')
+    assert f'/dispatch/weekly/{PERIOD}/sheet"' in page and "/sheet.pdf" in page
+    assert "发布本期报告" not in page  # a leader does not publish
+    book = browser.get(f"/dispatch/weekly/{PERIOD}.xlsx")
+    assert "周调度-2026年第48周.xlsx" in unquote(book.headers["Content-Disposition"])
+    sheets = openpyxl.load_workbook(io.BytesIO(book.data))
+    summary, counties = sheets.worksheets
+    assert summary.title == "概况" and summary["B1"].value == "周调度-2026年第48周（11月23日—11月29日）"
+    headers = [cell.value for cell in counties[1]]
+    assert {"红灯事项（个）", "节点按期率（%）", "本期完成投资（万元）"} <= set(headers)
+
+
+def test_a_county_asked_for_keeps_its_county_in_every_link_and_download(app, province):
+    browser = app.test_client()
+    sign_in(browser, "leader_p")
+    page = browser.get(f"/dispatch/weekly/{PERIOD}?county={XINGAN}").get_data(as_text=True)
+    assert "新干县" in page and "新干盐化" in page and "全省概览" not in page
+    for path in ("/dispatch/weekly/2026-W47", "/dispatch/monthly", f"/{PERIOD}/sheet",
+                 f"/{PERIOD}/sheet.pdf", f"/{PERIOD}.xlsx"):  # monthly: this month's page
+        assert f'{path}?county={XINGAN}"' in page, path
+    sheet = browser.get(f"/dispatch/weekly/{PERIOD}/sheet?county={XINGAN}").get_data(as_text=True)
+    assert "新干县" in sheet and "安福光伏" not in sheet
+    book = browser.get(f"/dispatch/weekly/{PERIOD}.xlsx?county={XINGAN}")
+    assert "周调度-新干县-2026年第48周.xlsx" in unquote(book.headers["Content-Disposition"])
+
+
+def test_the_province_sheet_lists_every_county_on_one_page(app, province):
+    browser = app.test_client()
+    sign_in(browser, "leader_p")
+    sheet = browser.get(f"/dispatch/weekly/{PERIOD}/sheet").get_data(as_text=True)
+    assert "全省汇总" in sheet and "安福县" in sheet and "新干县" in sheet
+    pdf = PdfReader(io.BytesIO(browser.get(f"/dispatch/weekly/{PERIOD}/sheet.pdf").data))
+    assert len(pdf.pages) == 1 and "2026年第48周" in pdf.pages[0].extract_text()
+
+
+def test_the_province_office_confirms_its_summary_before_publishing_it(app, province):
+    browser = app.test_client()
+    sign_in(browser, "office_p")
+    step = browser.get(f"/dispatch/weekly/{PERIOD}/publish")
+    assert step.status_code == 200
+    text = step.get_data(as_text=True)
+    assert "发布2026年第48周（11月23日—11月29日）报告？" in text and "发布为第 1 版" in text
+    assert text.index("红灯事项") < text.index("逾期节点") < text.index("签约项目")
+    assert province.get("office_p", f"/api/dispatch/weekly/{PERIOD}/published").status_code == 422
+    # Asking for a county shows its report, never a way to publish it.
+    county = browser.get(f"/dispatch/weekly/{PERIOD}?county={XINGAN}").get_data(as_text=True)
+    assert "/publish" not in county
+
+
+def test_another_countys_sheet_and_trend_are_404_to_a_county_user(app, province):
+    browser = app.test_client()
+    sign_in(browser, "leader_a")
+    for path in (f"/dispatch/weekly/{PERIOD}/sheet?county={XINGAN}",
+                 f"/dispatch/weekly/{PERIOD}/sheet.pdf?county={XINGAN}",
+                 f"/dispatch/weekly/{PERIOD}.xlsx?county={XINGAN}"):
+        assert browser.get(path).status_code == 404, path
+    trend = f"/api/dispatch/weekly/{PERIOD}/trend?county={XINGAN}"
+    assert province.get("leader_a", trend).status_code == 404
+    assert province.get("leader_p", trend).status_code == 200
+
+
+def test_auditors_read_the_publications_of_what_they_may_see_as_their_leaders_saw_them(
+        app, province):
+    for office in ("office_a", "office_b", "office_p"):
+        assert province.post(office, f"/api/dispatch/weekly/{PERIOD}/publish").status_code == 201
+    county_auditor, province_auditor = app.test_client(), app.test_client()
+    sign_in(county_auditor, "auditor_b")
+    sign_in(province_auditor, "auditor_p")
+    listed = county_auditor.get("/audit").get_data(as_text=True)
+    assert listed.count(f"/audit/dispatch/weekly/{PERIOD}/published") == 1
+    assert f"county={XINGAN}" in listed
+    own = county_auditor.get(f"/audit/dispatch/weekly/{PERIOD}/published?county={XINGAN}")
+    assert own.status_code == 200 and "新干盐化" in own.get_data(as_text=True)
+    assert county_auditor.get(
+        f"/audit/dispatch/weekly/{PERIOD}/published?county={ANFU}").status_code == 404
+    summary = province_auditor.get(f"/audit/dispatch/weekly/{PERIOD}/published")
+    text = summary.get_data(as_text=True)
+    assert summary.status_code == 200 and "全省概览" in text and "安福县" in text
+    assert "province-r1.json" in province_auditor.get(
+        f"/audit/dispatch/weekly/{PERIOD}/published.json").headers["Content-Disposition"]
+    assert province_auditor.get("/audit").get_data(as_text=True).count(
+        f"/audit/dispatch/weekly/{PERIOD}/published") == 3

@@ -110,3 +110,34 @@ def test_a_published_report_stays_byte_identical_and_changes_since_list_late_ent
     latest = api("leader").get("/api/dispatch/weekly/2026-W48/published")
     assert latest.get_json()["milestones_reached"]["count"] == 1
     assert api("leader").get("/api/dispatch/weekly/2026-W48/changes").get_json()["events"] == []
+
+
+def test_a_report_carries_the_seeds_measures_what_is_due_next_and_the_comparison(api, project):
+    _record(api, project, "zhang", {"type": "milestone_reached", "occurred_on": "2026-11-24",
+                                    "milestone": "construction_started"}, 1)
+    _record(api, project, "zhang", {"type": "milestone_planned", "occurred_on": "2026-11-24",
+                                    "milestone": "completion_accepted",
+                                    "planned_on": "2026-11-30"}, 2)
+    week = api("leader").get("/api/dispatch/weekly/2026-W48").get_json()
+    started = week["measures"]["signing_to_construction"]
+    # Signed on 5 January 2026: 323 days to 24 November, 10.6 months.
+    assert [(p["days"], p["months"]) for p in started["projects"]] == [(323, 10.6)]
+    assert started["period"] == {"count": 1, "median_days": 323, "median_months": 10.6}
+    assert [(i["id"], i["due_on"], i["owner"]) for i in week["due_next_7_days"]["items"]] == [
+        ("completion_accepted", "2026-11-30", "zhang")]
+    assert week["comparison"]["previous"]["id"] == "2026-W47"
+    assert week["comparison"]["figures"]["milestones_reached"] == {
+        "this": 1, "previous": 0, "change": 1}
+
+
+def test_the_trend_gives_each_periods_figures_oldest_first(api, project):
+    answer = api("leader").get("/api/dispatch/weekly/2026-W48/trend", query_string={"count": 3})
+    assert answer.status_code == 200, answer.get_json()
+    trend = answer.get_json()
+    assert [point["period"]["id"] for point in trend] == ["2026-W46", "2026-W47", "2026-W48"]
+    assert set(trend[-1]["measures"]) == {"approval_time", "signing_to_construction",
+                                          "land_approval", "same_day", "plan_in_time"}
+    assert_error(api("leader").get("/api/dispatch/weekly/2026-W48/trend",
+                                   query_string={"count": 0}), 422, "invalid_field", "count")
+    assert_error(api("leader").get("/api/dispatch/weekly/2030-W01/trend"), 422,
+                 "future_period", "period")

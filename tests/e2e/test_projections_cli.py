@@ -36,7 +36,8 @@ def test_status_counts_the_kept_report_parts_and_rebuild_empties_them(runner, ap
     assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
     report = api("leader").get("/api/dispatch/weekly")
     assert report.status_code == 200
-    assert "report parts: 1 kept" in runner.invoke(args=["projections", "status"]).output
+    # This week's part and last week's (the report compares with it).
+    assert "report parts: 2 kept" in runner.invoke(args=["projections", "status"]).output
     rebuilt = runner.invoke(args=["projections", "rebuild"])
     assert "report parts: emptied" in rebuilt.output
     assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
@@ -47,8 +48,8 @@ def test_status_counts_the_kept_report_parts_and_rebuild_empties_them(runner, ap
 def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, project, banban,
                                                                  monkeypatch):
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
-    # Each cadence's current report, and its six trend periods, for the one project.
-    assert "report parts: 28 kept" in runner.invoke(args=["projections", "status"]).output
+    # Each cadence's current and previous reports (compared), and its six trend periods.
+    assert "report parts: 32 kept" in runner.invoke(args=["projections", "status"]).output
     loaded = []
     original = banban._project
     monkeypatch.setattr(banban, "_project",
@@ -61,7 +62,7 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
         "type": "visit_logged", "expected_version": 1, "purpose": "走访"})
     loaded.clear()
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
-    assert len(loaded) == 28  # the runner made the written project's parts again
+    assert len(loaded) == 32  # the runner made the written project's parts again
     loaded.clear()
     assert api("leader").get("/api/dispatch/weekly").status_code == 200
     assert loaded == []

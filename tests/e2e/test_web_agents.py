@@ -67,6 +67,10 @@ def test_an_agent_board_shows_their_projects_with_clocks(client, api, project):
     assert "用地报批获批" in page and "2026-11-27" in page and "即将到期" in page  # yellow
     assert "新问题须在 2 个工作日内提出解决方案" in page  # the red flag, in words
     assert "v3" in page  # the flag cites the event that raised the problem
+    # Each flag says why in the reader's language, never in the domain's English.
+    assert "问题“施工用电未接入”截至 2026-11-25 仍无解决方案" in page
+    assert "“用地报批获批”应于 2026-11-27 前完成，距 2026-11-25 还有 2 个工作日" in page
+    assert "working days" not in page
 
 
 def test_an_agent_records_a_milestone_through_its_form_and_sees_it(client, api, project):

@@ -89,12 +89,23 @@ def test_a_leader_sees_the_current_week_with_red_flags_first_each_opening_its_ex
     sign_in(client, "leader")
     html = page(client, "/dispatch/weekly")
 
-    assert "周调度" in html and "2026-W48" in html and "2026-11-23 – 2026-11-29" in html
-    order = [html.index(f'id="{ident}"') for ident in (
-        "red-flags", "figures", "phases-section", "signed-section", "milestones-section",
-        "approvals-section", "commitments-section", "problems-section", "escalations-section",
-        "investment-section", "rankings-section", "roll-up-section")]
+    assert "<h1>2026年第48周（11月23日—11月29日）</h1>" in html
+    assert "<title>周调度 · 2026年第48周（11月23日—11月29日） · 帮办代办</title>" in html
+    assert "周调度" in html and "2026-11-23 – 2026-11-29" in html
+    # The summary first, in the order a meeting asks; every other section folded below it.
+    first = ("summary", "red-flags", "due-next", "new-problems", "escalations-section")
+    folded = ("figures", "measures-section", "phases-section", "signed-section",
+              "milestones-section", "approvals-section", "commitments-section",
+              "problems-section", "investment-section", "rankings-section", "roll-up-section")
+    order = [html.index(f'id="{ident}"') for ident in (*first, *folded)]
     assert order == sorted(order)
+    for ident in first:
+        assert "<details" not in section(html, ident).split("<h2", 2)[1].split("</h2>")[0]
+    for ident in folded:
+        fold = section(html, ident)
+        assert re.search(r'<section id="[^"]+" class="fold">\s*<details>\s*<summary><h2>'
+                         r'[^<]+<span class="count">[^<]+</span>', fold), ident
+        assert "<details open" not in fold
     flags = section(html, "red-flags")
     assert '<span class="count">1</span>' in flags
     explanation = re.search(r"<details>.*?</details>", flags, re.S).group(0)
@@ -125,7 +136,7 @@ def test_the_sections_show_the_reports_figures(client, county, api):
     problems = section(html, "problems-section")
     assert "本期新增问题 0 个，解决 0 个，期末未解决 1 个" in problems
     roll_up = section(html, "roll-up-section")
-    assert "计入 2026-11" in roll_up and "以周促月" in roll_up
+    assert "计入 2026年11月" in roll_up and "以周促月" in roll_up
 
 
 def test_the_pictures_are_inline_svg_carrying_the_figures_of_the_last_six_weeks(
@@ -145,7 +156,7 @@ def test_the_pictures_are_inline_svg_carrying_the_figures_of_the_last_six_weeks(
     funnel = chart_numbers(html, "chart-funnel")
     assert funnel == ["累计进入 1 个，当前处于本阶段 0 个", "累计进入 1 个，当前处于本阶段 1 个",
                       "累计进入 0 个，当前处于本阶段 0 个", "累计进入 0 个，当前处于本阶段 0 个"]
-    for week in ("2026-W43", "2026-W48"):
+    for week in ("第43周", "第48周"):  # the periods as people name them
         assert f">{week}</text>" in section(html, "problems-section")
 
 
@@ -184,7 +195,7 @@ def test_a_period_that_has_not_begun_says_so_and_leads_to_the_current_one(client
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert "该期尚未开始" in html and "已逾期" not in html and "红灯事项" not in html
-    assert 'href="/dispatch/weekly"' in html and "2026-W48" in html
+    assert 'href="/dispatch/weekly"' in html and "2026年第48周（11月23日—11月29日）" in html
     assert client.get("/dispatch/weekly/2030-W01.xlsx").status_code == 422
 
 
@@ -235,11 +246,20 @@ def test_a_bad_cadence_or_period_is_an_error_page(client, users, path, status, s
 
 
 @pytest.mark.parametrize("path", ["/dispatch/weekly", "/dispatch/weekly/2026-W48",
-                                  "/dispatch/weekly/2026-W48.xlsx"])
-def test_agents_may_not_see_dispatch_pages_and_strangers_must_sign_in(client, users, path):
+                                  "/dispatch/weekly/2026-W48.xlsx",
+                                  "/dispatch/weekly/2026-W48/sheet"])
+def test_agents_read_their_countys_dispatch_pages_and_strangers_must_sign_in(client, users,
+                                                                             path):
     assert client.get(path).location.startswith("/login?next=")
     sign_in(client, "zhang")
-    assert client.get(path).status_code == 403
+    assert client.get(path).status_code == 200
+
+
+def test_an_agent_finds_the_dispatch_page_in_the_menu_and_cannot_publish(client, county):
+    sign_in(client, "zhang")
+    assert 'href="/dispatch/weekly"' in page(client, "/board")
+    assert "发布本期报告" not in page(client, "/dispatch/weekly")
+    assert client.get("/dispatch/weekly/2026-W48/publish").status_code == 403
 
 
 @pytest.mark.parametrize("username", ["office", "auditor"])
@@ -262,9 +282,9 @@ def test_the_report_downloads_as_excel_with_a_sheet_per_section_and_chinese_head
     assert answer.status_code == 200 and answer.mimetype == XLSX
     assert answer.headers["Content-Disposition"] == (
         "attachment; filename=\"dispatch-weekly-2026-W48.xlsx\"; "
-        f"filename*=UTF-8''{quote('调度-weekly-2026-W48.xlsx')}")
+        f"filename*=UTF-8''{quote('周调度-2026年第48周.xlsx')}")
     book = openpyxl.load_workbook(io.BytesIO(answer.data))
-    assert book.sheetnames[:4] == ["概况", "红灯事项", "分阶段项目", "新签约项目"]
+    assert book.sheetnames[:4] == ["概况", "红灯事项", "未来7日到期事项", "分阶段项目"]
     assert {"完成节点", "逾期节点", "审批办结", "本期到期承诺", "逾期承诺", "新增问题",
             "已解决问题", "未解决问题", "问题上报", "领导批示", "投资", "逐级汇总"} \
         <= set(book.sheetnames)
@@ -274,11 +294,13 @@ def test_the_report_downloads_as_excel_with_a_sheet_per_section_and_chinese_head
     assert flags["F2"].is_date and flags["F2"].value.date() == date(2026, 11, 23)
 
     summary = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True) if row[0]}
-    assert summary["周期"] == "2026-W48"
+    assert summary["周期"] == "2026年第48周（11月23日—11月29日）"
+    assert summary["周期编号"] == "2026-W48"
     assert summary["本期完成投资"] == report["investment"]["completed"] / 10_000 == 150_000
     assert summary["红灯事项"] == report["red_flags"]["count"] == 1
     investment = book["投资"]
-    assert [c.value for c in investment[1]] == ["项目", "总投资", "本期完成", "累计完成", "完成率"]
+    assert [c.value for c in investment[1]] == [
+        "项目", "总投资（万元）", "本期完成（万元）", "累计完成（万元）", "完成率（%）"]
     assert investment["B2"].value == 1_000_000 and "万元" in investment["B2"].number_format
     assert investment["E2"].value == 0.15 and investment["E2"].number_format == "0.0%"
     approvals = book["审批办结"]
@@ -313,18 +335,19 @@ def test_the_office_publishes_the_period_and_publishing_again_makes_revision_2(
     answer = publish(client, "/dispatch/weekly/2026-W48/publish")
     assert answer.location == "/dispatch/weekly/2026-W48"
     after = page(client, answer.location)
-    assert "已发布 2026-W48 报告（第 1 版）。" in after
+    assert "已发布2026年第48周（11月23日—11月29日）报告（第 1 版）。" in after
     assert "已发布：第 1 版" in after and "重新发布" in after
 
     publish(client, "/dispatch/weekly/2026-W48/publish")
     assert "已发布：第 2 版" in page(client, "/dispatch/weekly/2026-W48")
     published = api("leader").get("/api/dispatch/weekly/2026-W48/published")
     assert published.headers["X-Revision"] == "2"
-    # The seal of the record it was computed from is printed, as a code and in full.
+    # The seal of the record it was computed from shows as its short code; the full head
+    # only on the audit pages.
     seal = published.headers["X-Seal-Code"]
     text = page(client, "/dispatch/weekly/2026-W48")
     assert f'<strong class="seal-code">{seal}</strong>' in text
-    assert published.headers["X-Seal"] in text
+    assert published.headers["X-Seal"] not in text
 
 
 def test_publishing_a_period_to_come_is_refused_with_a_message_and_records_nothing(
@@ -362,7 +385,7 @@ def test_the_page_in_english_has_no_chinese_labels_and_in_chinese_has_them_all(
     sign_in(client, "leader")
     chinese = page(client, "/dispatch/weekly/2026-W47")
     for label in ("红灯事项", "主要指标", "项目分阶段、分状态统计", "节点推进", "审批办结",
-                  "容缺承诺", "问题诉求", "问题上报与领导批示", "投资", "按期率排名",
+                  "容缺承诺", "问题诉求", "领导批示与问题上报", "投资", "按期率排名",
                   "代办员按期率排名", "下载 Excel", "跳转到周期或日期", "上一期", "下一期"):
         assert label in chinese, label
     assert "Red flags" not in chinese and "Milestones" not in chinese

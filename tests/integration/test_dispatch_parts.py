@@ -198,17 +198,19 @@ def test_parts_are_made_again_for_a_new_calendar_and_pruned_when_nothing_can_ask
         for period_id in (week, last_week):
             assembled, reference = both(service, "weekly", period_id)
             assert assembled == reference
-        assert kept.count() == 2
+        # This week judged on Monday, and last week and the week before (each report compares
+        # with its previous period's) judged on their last days.
+        assert kept.count() == 3
         # A new calendar (the office loads 2026 with 10-12 a day off): made again, and right.
         lines = ["date,kind"] + [f"{day},holiday" for day in ("2026-10-12",)]
         service.load_calendar(("\n".join(lines) + "\n").encode(), file="2026.csv",
                               actor="office")
         assembled, reference = both(service, "weekly", week)
-        assert assembled == reference and kept.count() == 3
+        assert assembled == reference and kept.count() == 5  # this week's and last, anew
         # The next day: the running week's part judged on Monday can never be asked for again,
         # last week's can (it is judged on its last day, whenever it is read).
         service.clock = lambda: tuesday
         assembled, reference = both(service, "weekly", week)
         assert assembled == reference
-        assert kept.count() == 2  # Monday's two running-week parts gone, Tuesday's and last
+        assert kept.count() == 4  # Monday's two running-week parts gone, Tuesday's added
         assert both(service, "weekly", last_week)[0] == both(service, "weekly", last_week)[1]

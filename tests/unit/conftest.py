@@ -76,3 +76,16 @@ def replay():
         return project
 
     return replay_
+
+
+@pytest.fixture(scope="module")
+def page():
+    """A request context of a bare app with the catalogues, as a page renders in."""
+    from flask import Flask
+
+    from app.web import i18n
+
+    app = Flask(__name__)
+    i18n.init_app(app)
+    with app.test_request_context():
+        yield

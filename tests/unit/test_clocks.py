@@ -118,6 +118,11 @@ def test_a_milestone_planned_on_a_holiday_is_due_the_first_working_day_after_it(
     assert (flag.rule, flag.due_on, flag.working_days_late) == (
         MILESTONE_OVERDUE, AFTER_HOLIDAY, 1)
     assert "planned for 2026-10-03, a day off" in flag.explanation
+    assert flag.reason == {"rule": MILESTONE_OVERDUE, "values": {
+        "kind": "milestone", "title": "land_approved", "day": date(2026, 10, 9),
+        "due_on": AFTER_HOLIDAY, "promised_on": HOLIDAY, "working_days_late": 1,
+        "working_days_left": None, "warning_working_days": 5, "previous": None,
+        "paused_working_days": 0, "unknown_years": []}}
 
 
 def test_an_overdue_milestone_explains_itself(project, at):
@@ -287,6 +292,10 @@ def test_an_old_problem_needs_a_follow_up_five_working_days_after_it_became_old(
         PROBLEM_FOLLOW_UP_LATE, "red", date(2026, 10, 19))
     assert flag.thresholds == {"old_after_working_days": 10, "follow_up_every_working_days": 5}
     assert "became old on 2026-10-12" in flag.explanation
+    assert {k: flag.reason["values"][k] for k in ("raised_on", "old_on", "since_kind",
+                                                 "since_on")} == {
+        "raised_on": date(2026, 9, 21), "old_on": date(2026, 10, 12), "since_kind": None,
+        "since_on": None}
 
 
 def test_a_follow_up_restarts_the_clock_and_is_cited(old_problem, at):
@@ -449,6 +458,7 @@ def test_a_clock_running_past_the_known_calendar_says_it_counts_monday_to_friday
 
     assert (flag.due_on, flag.working_days_late) == (date(2027, 1, 1), 1)
     assert "calendar for 2027 is not known yet" in flag.explanation
+    assert flag.reason["values"]["unknown_years"] == [2027]
 
 
 # ---- properties ----------------------------------------------------------------------

@@ -5,22 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from flask import Flask
 from flask_babel import force_locale
 
-from app.web import i18n
 from app.web.readable import event_rows, readable
 
 PEOPLE = {"zhang": "张伟", "li": "李静"}
-
-
-@pytest.fixture(scope="module")
-def page():
-    """A request context of a bare app with the catalogues, as a page renders in."""
-    app = Flask(__name__)
-    i18n.init_app(app)
-    with app.test_request_context():
-        yield
 
 
 @pytest.mark.parametrize("name, value, english, chinese", [

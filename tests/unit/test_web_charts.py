@@ -119,3 +119,33 @@ def test_chart_ids_are_plain_so_they_are_safe_in_attributes_and_pattern_urls(ide
 def test_text_width_counts_chinese_characters_wider_than_latin_ones():
     assert text_width("项目", 10) == 20
     assert text_width("ab", 10) == 12
+
+
+def extents(svg: ET.Element) -> list[tuple[float, float]]:
+    """Where each text starts and ends across the drawing, by its anchor and estimated width."""
+    found = []
+    for t in svg.iter(f"{SVG}text"):
+        x, wide = float(t.get("x")), text_width(t.text, int(t.get("font-size")))
+        start = {"start": x, "middle": x - wide / 2, "end": x - wide}[t.get("text-anchor")]
+        found.append((start, start + wide))
+    return found
+
+
+def test_a_chart_of_six_half_months_fits_its_phone_wide_drawing_with_every_text_inside():
+    halves = ["6月上半月", "6月下半月", "7月上半月", "7月下半月", "8月上半月", "8月下半月"]
+    svg = parse(columns(halves, [Series("Due", [1] * 6), Series("Due and reached", [1] * 6),
+                                 Series("Reached in the period", [2] * 6)],
+                        title="t", ident="chart-w"))
+    width = float(svg.get("viewBox").split()[2])
+    assert width <= 400  # about a phone's width, so its text keeps its size there
+    assert all(0 <= start and end <= width for start, end in extents(svg))
+    legend = [float(r.get("y")) for r in svg.find(f"{SVG}g").iter(f"{SVG}rect")]
+    assert len(set(legend)) == 2  # the long English names wrap onto a second line
+
+
+def test_a_funnel_with_long_captions_keeps_them_inside_the_drawing():
+    caption = "累计进入 60 个，当前处于本阶段 12 个"
+    svg = parse(funnel([("签约", 60, caption), ("运营", 5, caption)], title="f",
+                       ident="chart-ff"))
+    width = float(svg.get("viewBox").split()[2])
+    assert all(0 <= start and end <= width for start, end in extents(svg))

@@ -8,14 +8,17 @@ from datetime import date
 
 import pytest
 
-from app.web.dispatch_tables import BY_NAME, FIGURES, Column, Context, flag_reason, html, text
+from app.web.dispatch_tables import BY_NAME, FIGURES, Column, Context, html, text
+from app.web.flag_reasons import reason_text
 from app.web.xlsx import cell, sheet_name
 
 CONTEXT = Context(names={"zhang": "张伟", "office": "陈敏"}, end=date(2026, 11, 29))
 
 
 def flag(rule: str, title: str = "施工用电", **thresholds) -> dict:
-    return {"rule": rule, "subject": {"title": title}, "due_on": date(2026, 11, 23),
+    """A flag as reports published before flags had a structured reason give it."""
+    kind = rule.split("_")[0] if rule.split("_")[0] in ("milestone", "problem") else "other"
+    return {"rule": rule, "subject": {"title": title, "kind": kind}, "due_on": date(2026, 11, 23),
             "working_days_late": 4, "thresholds": thresholds}
 
 
@@ -38,7 +41,7 @@ def flag(rule: str, title: str = "施工用电", **thresholds) -> dict:
     (flag("a_rule_to_come"), "a_rule_to_come: due by 2026-11-23."),
 ])
 def test_each_red_flag_says_why_in_a_sentence_from_its_own_data(red, reads):
-    assert flag_reason(red, CONTEXT.end) == reads
+    assert reason_text(red, CONTEXT.end) == reads
 
 
 def test_the_office_owns_a_flag_escalated_to_it_and_users_show_by_name():
@@ -75,16 +78,21 @@ def test_the_roll_up_shows_investment_as_money_and_the_other_figures_as_counts()
     def figures():
         return dict.fromkeys(("signed", "milestones_reached", "approvals_granted",
                               "problems_raised", "problems_solved", "investment_completed"), 0)
-    into = {"enclosing": {"id": "2026-11"}} | {
+    into = {"enclosing": {"cadence": "monthly", "id": "2026-11", "start": "2026-11-01",
+                          "end": "2026-11-30"}} | {
         name: figures() for name in ("contribution", "enclosing_to_date", "share")}
     report = {"roll_up": {"period": figures(), "into": [into]}}
     report["roll_up"]["period"].update(signed=2, investment_completed=300_000_000)
     table = BY_NAME["roll_up"]
     rows = {row["figure"]: row for row in table.rows(report, CONTEXT)}
-    this_period = table.columns[2]
+    this_period = table.columns[3]
     assert text(this_period, rows["signed"], CONTEXT) == "2"
     assert text(this_period, rows["investment_completed"], CONTEXT) == "3 hundred million yuan"
     assert cell(this_period, rows["investment_completed"], CONTEXT)[0] == 30_000  # 万元
+    assert rows["signed"]["into"] == "November 2026"
+    unit = table.columns[2]  # each row's unit, as the figures' units differ
+    assert [text(unit, rows[name], CONTEXT) for name in ("signed", "investment_completed")] == [
+        "number", "10,000 yuan"]
 
 
 def test_a_rate_over_nothing_is_no_figure_rather_than_zero():

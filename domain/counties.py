@@ -38,6 +38,14 @@ def division(code: str) -> dict[str, str] | None:
     return {"code": code, "name": DIVISION_DATA[code], "city": city, "province": province}
 
 
+def county_shaped(code: Any, field: str = "county") -> str:
+    """A value with a county code's shape (six digits), or InvalidValue naming the field."""
+    if not isinstance(code, str) or len(code) != 6 or not code.isdigit():
+        raise InvalidValue(f"{field} must be a six-digit county code (GB/T 2260, e.g. 360829), "
+                           f"not {code!r}", field=field)
+    return code
+
+
 def official(code: Any, field: str = "county") -> dict[str, str]:
     """The county of a code in the official table, or InvalidValue naming the field."""
     found = division(code) if isinstance(code, str) else None

@@ -12,7 +12,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.access import check_can_serve, scope_of, sees
-from domain.counties import COUNTIES_ID, PROVINCE, Counties, official
+from domain.counties import COUNTIES_ID, PROVINCE, Counties, county_shaped, division
 from domain.errors import (
     ConcurrentUpdate,
     CountyNotFound,
@@ -60,10 +60,12 @@ class Territory:
         listed = [c["code"] for c in self.counties()]
         if code is None:
             return listed[0] if listed else None
-        official(code)
+        county_shaped(code)
         if code not in listed:
+            found = division(code)
             raise DomainError(
-                f"county {code} is not listed here"
+                (f"county {code} {found['name']} is not listed here" if found else
+                 f"{code} is not a county of the official table (GB/T 2260), nor listed here")
                 + (f" (listed: {', '.join(listed)})" if listed else
                    ": add it first with flask counties add"),
                 field="county", code="unknown_county")

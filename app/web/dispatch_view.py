@@ -34,17 +34,24 @@ def context_of(report: dict[str, Any]) -> Context:
     return Context(names=display_names(), end=report["period"]["as_of"])
 
 
+# A page shows this many rows of a long table; its full count says how many there are, and
+# the Excel download has them all (a 500-project county's tables run to hundreds of rows).
+PAGE_ROWS = 20
+
+
 def rendered(table: Table, source: Any, context: Context,
-             rows: list[Row] | None = None) -> dict[str, Any]:
+             rows: list[Row] | None = None, limit: int | None = None) -> dict[str, Any]:
     """A table ready for the page: headers, each column's class (numbers align right, dates
-    do not wrap), and its cells. `source` is what the table's rows come from (a report),
-    unless the rows are given."""
+    do not wrap), and its cells, the first `limit` rows of them if given (`total` counts
+    them all). `source` is what the table's rows come from (a report), unless the rows are
+    given."""
     if rows is None:
         rows = table.rows(source, context)
     classes = ["num" if column.numeric else "date" if column.kind == "date" else ""
                for column in table.columns]
-    return {"table": table, "classes": classes,
-            "rows": [[html(column, row, context) for column in table.columns] for row in rows]}
+    return {"table": table, "classes": classes, "total": len(rows),
+            "rows": [[html(column, row, context) for column in table.columns]
+                     for row in rows[:limit]]}
 
 
 def report_view(report: dict[str, Any], context: Context) -> dict[str, Any]:
@@ -54,7 +61,7 @@ def report_view(report: dict[str, Any], context: Context) -> dict[str, Any]:
         "report": report,
         # Red flags show as explanations to open rather than as a table (Excel has the table).
         "tables": {name: rendered(table, report, context,
-                                  _shown(name, table.rows(report, context)))
+                                  _shown(name, table.rows(report, context)), PAGE_ROWS)
                    for name, table in ALL_BY_NAME.items() if name != "red_flags"},
         "idle": sum(1 for row in report["investment"]["projects"] if not row["completed"]),
         "flags": flag_rows(report, context),

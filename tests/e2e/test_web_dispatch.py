@@ -14,7 +14,8 @@ import openpyxl
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.e2e.conftest import USERS
+from app.web.dispatch_view import PAGE_ROWS
+from tests.e2e.conftest import SIGNING, USERS
 from tests.e2e.helpers import post_sequence
 from tests.e2e.web import csrf_token, password_hash, sign_in  # noqa: F401
 
@@ -397,3 +398,22 @@ def test_the_page_in_english_has_no_chinese_labels_and_in_chinese_has_them_all(
     leaks = {label for label in chinese_labels()
              if label in english and not any(label in text for text in data)}
     assert leaks == set()
+
+
+def test_a_long_table_shows_its_first_rows_and_its_full_count_and_excel_has_them_all(
+        client, api, users):
+    for n in range(25):
+        signed = api("office").post("/api/projects", json=SIGNING | {
+            "name": f"长表项目{n:02d}", "signed_on": "2026-11-24"})
+        assert signed.status_code == 201, signed.get_json()
+    sign_in(client, "leader")
+    signed = section(page(client, "/dispatch/weekly/2026-W48"), "signed-section")
+    assert signed.count("<tr>") == 1 + PAGE_ROWS  # the header row and the first 20
+    assert "仅列出前 20 行，共 25 行" in signed
+    assert "长表项目00" in signed and "长表项目24" not in signed
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/dispatch/weekly/2026-W48.xlsx").data))
+    names = [row[0] for row in book["新签约项目"].iter_rows(min_row=2, values_only=True)]
+    assert len(names) == 25 and "长表项目24" in names
+    # A short table says nothing of the kind.
+    assert "仅列出前" not in section(page(client, "/dispatch/weekly/2026-W48"),
+                                    "milestones-section")

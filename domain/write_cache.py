@@ -1,0 +1,61 @@
+"""The projects a worker writes, kept between its writes.
+
+Loading a project for a write from its snapshot and up to 99 events was a third of a write's
+time. A worker instead keeps the projects it wrote and brings one up to date before each write
+with the events recorded since (one indexed query that usually finds nothing; any number of
+workers may write the same project, each sees the others' events this way).
+
+A command changes the project in place before it is saved, so a kept project is lent to one
+write at a time (`checkout`, a lock per project) and dropped when anything in that write fails:
+a refusal, a save that lost the race for its version, a store error. The next write then loads
+the project afresh from the store, so a kept project only ever holds committed events. Reads
+never see these objects: they have a cache of their own (`Banban._reads`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Repository
+
+WRITE_CACHE = 256  # projects a worker keeps for writing (BANBAN_WRITE_CACHE)
+_STRIPES = 64  # locks shared by project ids (two writes of one worker rarely meet)
+
+
+class WriteCache:
+    """Aggregates kept for writing, each lent to one write at a time and dropped if it fails."""
+
+    def __init__(self, repository: Repository[UUID]):
+        # A repository with an LRU cache that fast-forwards and does not copy (the copy of a
+        # long-lived project costs several loads: the lock and the dropping make it safe).
+        if repository.cache is None or not repository.fastforward or \
+                repository.deepcopy_from_cache:
+            raise ValueError("a write cache needs a repository that caches, fast-forwards and "
+                             "lends its cached aggregates without copying them")
+        self.repository = repository
+        self._locks = [threading.Lock() for _ in range(_STRIPES)]
+
+    @contextlib.contextmanager
+    def checkout(self, aggregate_id: UUID) -> Iterator[Any]:
+        """The aggregate, up to date with the store, for one write; dropped from the cache if
+        anything raises before the write is done (the load included)."""
+        with self._locks[hash(aggregate_id) % _STRIPES]:
+            try:
+                yield self.repository.get(aggregate_id)
+            except BaseException:
+                self.drop(aggregate_id)
+                raise
+
+    def keep(self, aggregate: Any) -> None:
+        """Keep an aggregate just saved (a new project): its next write starts from it."""
+        with self._locks[hash(aggregate.id) % _STRIPES]:
+            self.repository.cache.put(aggregate.id, aggregate)  # type: ignore[union-attr]
+
+    def drop(self, aggregate_id: UUID) -> None:
+        """Forget an aggregate (its next write loads it from the store)."""
+        with contextlib.suppress(KeyError):
+            self.repository.cache.get(aggregate_id, evict=True)  # type: ignore[union-attr]

@@ -7,11 +7,10 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 
 from __future__ import annotations
 
-import logging
 from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import asdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -24,7 +23,6 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     MapperDeserialisationError,
-    PersistenceError,
     Transcoding,
 )
 from eventsourcing.utils import get_topic, strtobool
@@ -46,36 +44,18 @@ from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.obligations import standing
 from domain.project import Project
+from domain.repositories import WRITE_CACHE, Folding, WriteCache
 from domain.scheduling import Scheduling
+from domain.snapshotting import Snapshotting
 from domain.tables import creating_tables
 from domain.users import User, user_id
 from domain.views import project_summary, project_view
-from domain.write_cache import WRITE_CACHE, WriteCache
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
 READ_CACHE = 1_024  # projects and users a process keeps for reads (BANBAN_READ_CACHE)
 # Attributes every stored event has; the rest is the event's own data.
 _ENVELOPE = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor",
              "occurred_on"}
-logger = logging.getLogger(__name__)
-
-
-def fold(aggregate: Any, events: Iterable[Any]) -> Any:
-    """eventsourcing's `project_aggregate` without its per-event `isinstance` against a
-    runtime-checkable Protocol, which on Python 3.11 costs about as much as applying the
-    event: half the time of loading a project."""
-    for event in events:
-        aggregate = event.mutate(aggregate)
-    return aggregate
-
-
-class Folding(Repository[UUID]):
-    """A repository that replays events with `fold`."""
-
-    def get(self, aggregate_id: UUID, *, version: int | None = None,
-            projector_func: Any = fold, **options: Any) -> Any:
-        return super().get(aggregate_id, version=version, projector_func=projector_func,
-                           **options)
 
 
 def county_today() -> date:
@@ -96,7 +76,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Auditing, Dispatching, Scheduling, Application[UUID]):
+class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"
@@ -118,7 +98,7 @@ class Banban(Auditing, Dispatching, Scheduling, Application[UUID]):
             cache_maxsize=int(self.env.get("BANBAN_READ_CACHE") or READ_CACHE),
             deepcopy_from_cache=False,
         )
-        # Writes keep the projects they wrote (domain.write_cache): a write then reads only
+        # Writes keep the projects they wrote (domain.repositories): a write then reads only
         # the events recorded since, instead of loading the project from its snapshot.
         self._writes = WriteCache(Folding(
             event_store=self.events, snapshot_store=self.snapshots, fastforward=True,
@@ -250,14 +230,6 @@ class Banban(Auditing, Dispatching, Scheduling, Application[UUID]):
         except UserNotFound:
             role = None
         return {"type": fact["type"], "actor_role": role}
-
-    def _take_snapshots(self, processing_event) -> None:
-        # The events are committed before this runs: a snapshot is only a cache, and failing
-        # to write one must not turn a recorded event into an error.
-        try:
-            super()._take_snapshots(processing_event)
-        except PersistenceError as error:
-            logger.warning("snapshot not taken (the events were recorded): %r", error)
 
     def _check_team_users(self, fields: dict[str, Any]) -> None:
         """The people an event names must exist, be enabled and have the right role."""

@@ -1,4 +1,7 @@
-"""The projects a worker writes, kept between its writes.
+"""How the application loads aggregates: folding their events, and keeping what it wrote.
+
+`fold` and the `Folding` repository replay events without the library's per-event protocol
+check. `WriteCache` keeps the projects a worker writes between its writes:
 
 Loading a project for a write from its snapshot and up to 99 events was a third of a write's
 time. A worker instead keeps the projects it wrote and brings one up to date before each write
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +27,24 @@ from eventsourcing.application import Repository
 
 WRITE_CACHE = 256  # projects a worker keeps for writing (BANBAN_WRITE_CACHE)
 _STRIPES = 64  # locks shared by project ids (two writes of one worker rarely meet)
+
+
+def fold(aggregate: Any, events: Iterable[Any]) -> Any:
+    """eventsourcing's `project_aggregate` without its per-event `isinstance` against a
+    runtime-checkable Protocol, which on Python 3.11 costs about as much as applying the
+    event: half the time of loading a project."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
+class Folding(Repository[UUID]):
+    """A repository that replays events with `fold`."""
+
+    def get(self, aggregate_id: UUID, *, version: int | None = None,
+            projector_func: Any = fold, **options: Any) -> Any:
+        return super().get(aggregate_id, version=version, projector_func=projector_func,
+                           **options)
 
 
 class WriteCache:

@@ -7,7 +7,7 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from copy import deepcopy
 from dataclasses import asdict
 from collections.abc import Callable, Iterator
@@ -44,7 +44,7 @@ from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.obligations import standing
 from domain.project import Project
-from domain.repositories import WRITE_CACHE, Folding, WriteCache
+from domain.repositories import WRITE_CACHE, Folding, LookedUp, WriteCache
 from domain.scheduling import Scheduling
 from domain.snapshotting import Snapshotting
 from domain.tables import creating_tables
@@ -105,6 +105,7 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
             cache_maxsize=int(self.env.get("BANBAN_WRITE_CACHE") or WRITE_CACHE),
             deepcopy_from_cache=False,
         ))
+        self._looked_up = LookedUp()
         self._check_can_read()
         self._check_chain_key()
 
@@ -459,13 +460,27 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
 
     def _user(self, username: str, *, for_reading: bool = False) -> User:
         """A user loaded to change (a copy of its own), or to read (the read cache's, which
-        brings it up to date with one indexed query: every request reads one or two users)."""
-        repository = self._reads if for_reading else self.repository
+        brings it up to date with one indexed query; once per request within
+        `looking_up_once`: every request reads one or two users, some of them twice)."""
+        if for_reading:
+            return self._looked_up.get(("user", username),
+                                       lambda: self._load_user(username, self._reads))
+        return self._load_user(username, self.repository)
+
+    def _load_user(self, username: str, repository: Repository[UUID]) -> User:
         try:
-            user = repository.get(user_id(username))
+            return repository.get(user_id(username))
         except (AggregateNotFoundError, ValueError):
             raise UserNotFound(username) from None
-        return user
+
+    def looking_up_once(self) -> AbstractContextManager[None]:
+        """A unit of work (a request): within it each user is brought up to date with the
+        store once, at its first look, until something is saved (domain.repositories)."""
+        return self._looked_up.unit()
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        self._looked_up.forget()
+        return super().save(*objs, **kwargs)
 
 
 def _uuid(project_id: UUID | str) -> UUID:

@@ -80,3 +80,45 @@ class WriteCache:
         """Forget an aggregate (its next write loads it from the store)."""
         with contextlib.suppress(KeyError):
             self.repository.cache.get(aggregate_id, evict=True)  # type: ignore[union-attr]
+
+
+class LookedUp:
+    """What a unit of work (one request) of this thread has brought up to date, kept to the
+    end of that unit.
+
+    A request checks the same user several times (its token, then its right to record the
+    event; a page its session, then its password stamp): each check would read the user's
+    new events from the store again. Within a unit the first check's answer stands for the
+    rest, as if the request had made all its checks at once. Outside a unit nothing is kept,
+    and a save in the unit forgets everything (a request that changes a user reads it again).
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def unit(self) -> Iterator[None]:
+        """Keep what is looked up until the end of the block (the outermost one)."""
+        outermost = getattr(self._local, "seen", None) is None
+        if outermost:
+            self._local.seen = {}
+        try:
+            yield
+        finally:
+            if outermost:
+                self._local.seen = None
+
+    def get(self, key: Any, look_up: Any) -> Any:
+        """`look_up()`, or what it gave earlier in this unit (errors are not kept)."""
+        seen = getattr(self._local, "seen", None)
+        if seen is None:
+            return look_up()
+        if key not in seen:
+            seen[key] = look_up()
+        return seen[key]
+
+    def forget(self) -> None:
+        """Look everything up again from now on (something was saved)."""
+        seen = getattr(self._local, "seen", None)
+        if seen:
+            seen.clear()

@@ -72,36 +72,44 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
         """Insert the events, their links and the write's snapshots in one transaction of two
-        round trips: [snapshots, lock, the chain's last link, the events] and, once the new
-        ids and the last link are known, [links and seals, COMMIT].
+        round trips: [BEGIN, snapshots, lock, the chain's last link, the events] and, once the
+        new ids and the last link are known, [links and seals, COMMIT].
 
-        The library's own insert reads the new ids before anything else, so linking after it
-        took a third round trip, all of them under the lock that serialises every writer."""
+        The library's insert took four: psycopg's transaction block inside a pipeline syncs
+        as it enters, before its COMMIT and after it, and the chain's tail was read after the
+        new ids; three of them under the lock that serialises every writer. BEGIN and COMMIT
+        are therefore sent as statements of the pipeline (the pool's connections are in
+        autocommit mode), and a failure rolls back before the connection goes back."""
         if not stored_events:
             return None
         ids: Sequence[int] | None = None
-        failed: Exception | None = None
+        failed: BaseException | None = None
         with self.datastore.get_connection() as conn:
-            with conn.pipeline() as pipeline, conn.transaction():
-                inserting, reading = conn.cursor(), conn.cursor()  # a cursor keeps one result
-                try:
-                    if snapshots := self._snapshots(kwargs):
-                        recorder, stored = snapshots
-                        recorder._insert_stored_events(inserting, stored)
-                    # The library's table lock (and NOTIFY), then under it the last link.
-                    self._lock_table(inserting)
-                    self._notify_channel(inserting)
-                    reading.execute(self._sql(LAST_LINK))
-                    PostgresAggregateRecorder._insert_stored_events(self, inserting,
-                                                                    stored_events)
-                    # A lost race for a version is an IntegrityError here, not at the commit.
-                    pipeline.sync()
-                    ids = self._fetch_ids_after_insert_events(inserting, stored_events)
-                    self._link(inserting, list(zip(ids or [], stored_events, strict=True)),
-                               kwargs.get("accepting", ()), tail=reading.fetchone())
-                except Exception as error:  # raised after the pipeline, as the library does
-                    failed = error
+            try:
+                with conn.pipeline() as pipeline:
+                    inserting, reading = conn.cursor(), conn.cursor()  # one result each
+                    try:
+                        inserting.execute("BEGIN")
+                        if snapshots := self._snapshots(kwargs):
+                            recorder, stored = snapshots
+                            recorder._insert_stored_events(inserting, stored)
+                        self._lock_table(inserting)
+                        self._notify_channel(inserting)
+                        reading.execute(self._sql(LAST_LINK))  # under the lock
+                        PostgresAggregateRecorder._insert_stored_events(self, inserting,
+                                                                        stored_events)
+                        # A lost race for a version is an IntegrityError here.
+                        pipeline.sync()
+                        ids = self._fetch_ids_after_insert_events(inserting, stored_events)
+                        self._link(inserting, list(zip(ids or [], stored_events, strict=True)),
+                                   kwargs.get("accepting", ()), tail=reading.fetchone())
+                        inserting.execute("COMMIT")
+                    except BaseException as error:  # raised after the pipeline, as the
+                        failed = error              # library does (psycopg warns otherwise)
+            except BaseException as error:  # the COMMIT's own failure
+                failed = failed or error
             if failed is not None:
+                conn.rollback()
                 raise failed
         return ids
 

@@ -15,6 +15,7 @@ from app import cli_audit
 from app.cli_common import actor as _actor
 from app.security import hash_password, password_problem
 from app.store import service
+from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
 from projections.runner import catch_up, rebuild, status
@@ -32,8 +33,15 @@ def _fail(error: Exception) -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the user does.")
 @click.option("--password", help="Sign-in password; a random one is made and printed if omitted.")
 @click.option("--display-name", help="The name shown in pages, e.g. 张伟.")
-def create_user(username: str, role: str, password: str | None, display_name: str | None):
+@click.option("--county", metavar="CODE",
+              help="The county the user serves (its six-digit code); the home county if omitted.")
+@click.option("--province", is_flag=True,
+              help="The user reads every county (an office, leader or auditor of the province).")
+def create_user(username: str, role: str, password: str | None, display_name: str | None,
+                county: str | None, province: bool):
     """Create a user."""
+    if county and province:
+        raise click.BadParameter("give --county or --province, not both", param_hint="--county")
     made = password is None
     if made:
         password = secrets.token_urlsafe(12)
@@ -41,10 +49,12 @@ def create_user(username: str, role: str, password: str | None, display_name: st
         _check_password(password, username, display_name)
     try:
         user = service().register_user(username, role, actor=_actor(), display_name=display_name,
-                                       password_hash=hash_password(password))
+                                       password_hash=hash_password(password),
+                                       scope=PROVINCE if province else county)
     except DomainError as error:
         _fail(error)
-    click.echo(f"created {user['username']} ({user['role']}, {user['display_name']})")
+    scope = f", {user['scope']}" if user["scope"] else ""
+    click.echo(f"created {user['username']} ({user['role']}, {user['display_name']}{scope})")
     if made:
         click.echo(f"password: {password}")
 
@@ -54,10 +64,11 @@ def list_users():
     """List users with their role and state."""
     rows = service().users()
     width = max([len(u["username"]) for u in rows] + [8])
-    click.echo(f"{'username':<{width}}  {'role':<7}  {'state':<8}  display name")
+    click.echo(f"{'username':<{width}}  {'role':<7}  {'state':<8}  {'scope':<8}  display name")
     for user in rows:
         state = "disabled" if user["disabled"] else "active"
-        click.echo(f"{user['username']:<{width}}  {user['role']:<7}  {state:<8}  "
+        scope = service().scope_of_user(user) or "-"
+        click.echo(f"{user['username']:<{width}}  {user['role']:<7}  {state:<8}  {scope:<8}  "
                    f"{user['display_name']}")
 
 
@@ -206,6 +217,33 @@ def views_status():
                f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
 
 
+counties_group = AppGroup("counties", help="The counties that use the system.")
+
+
+@counties_group.command("add")
+@click.argument("code")
+@click.argument("name")
+@click.option("--city", required=True, help="The city the county is in, e.g. 吉安市.")
+def add_county(code: str, name: str, city: str):
+    """List a county by its six-digit code (GB/T 2260) and names, as the official division
+    table gives them, e.g. 360829 安福县 --city 吉安市. The first county added is home: projects
+    and users that name no county are its."""
+    try:
+        county = service().add_county(code, name, city, actor=_actor())
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"added {county['code']} {county['name']} ({county['city']})")
+
+
+@counties_group.command("list")
+def list_counties():
+    """The counties listed, the home county first."""
+    banban = service()
+    for number, county in enumerate(banban.counties()):
+        home = "  (home)" if number == 0 else ""
+        click.echo(f"{county['code']}  {county['name']}  {county['city']}{home}")
+
+
 calendar_group = AppGroup("calendar", help="The working-day calendar (official holidays).")
 
 
@@ -245,6 +283,7 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(users)
     app.cli.add_command(calendar_group)
+    app.cli.add_command(counties_group)
     app.cli.add_command(demo)
     app.cli.add_command(projections_group)
     app.cli.add_command(cli_audit.audit)

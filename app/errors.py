@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.errors import (
     ConcurrentUpdate,
+    CountyNotFound,
     DomainError,
     NotAllowed,
     ProjectNotFound,
@@ -158,6 +159,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ProjectNotFound)
     def _not_found(error: ProjectNotFound):
         return ApiError(404, "project_not_found", str(error), "project_id").response()
+
+    @app.errorhandler(CountyNotFound)
+    def _county_not_found(error: CountyNotFound):
+        return ApiError(404, "county_not_found", str(error), "county").response()
 
     @app.errorhandler(UserNotFound)
     def _user_not_found(error: UserNotFound):

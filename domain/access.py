@@ -1,9 +1,10 @@
-"""Who may record what: the roles of DOMAIN.md as one rule."""
+"""Who may see and record what: the roles of DOMAIN.md and the users' scopes as one rule."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from domain.counties import PROVINCE
 from domain.errors import NotAllowed
 
 # Events only the service centre (office) records.
@@ -44,3 +45,24 @@ def check_can_record(
             raise NotAllowed(f"{username} is not on this project's team")
         return
     raise NotAllowed(f"unknown role {role!r}")  # pragma: no cover
+
+
+def scope_of(user: dict[str, Any], home: str | None) -> str | None:
+    """The county a user serves (a code; None while no county is listed), or "province"."""
+    return user.get("scope") or home
+
+
+def sees(user: dict[str, Any], county: str | None, home: str | None) -> bool:
+    """Whether a user may see a county's projects, boards and reports: those of their own
+    county, or every county for a province user. A project that names no county is the home
+    county's."""
+    scope = scope_of(user, home)
+    return scope == PROVINCE or scope == (county or home)
+
+
+def check_can_serve(user: dict[str, Any]) -> None:
+    """Raise NotAllowed for a province user: they read every county and record on none (the
+    province office signs nothing on a county's behalf)."""
+    if user.get("scope") == PROVINCE:
+        raise NotAllowed("province users read every county and record on none: a county's "
+                         "own users record its projects")

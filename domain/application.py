@@ -28,7 +28,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic, strtobool
 
 from domain import clocks
-from domain.access import check_can_record
+from domain.access import check_can_record, check_can_serve
 from domain.auditing import Auditing
 from domain.boards import board
 from domain.dispatching import Dispatching
@@ -48,6 +48,7 @@ from domain.repositories import WRITE_CACHE, Folding, LookedUp, WriteCache
 from domain.scheduling import Scheduling
 from domain.snapshotting import Snapshotting
 from domain.tables import creating_tables
+from domain.territory import Territory
 from domain.users import User, user_id
 from domain.views import project_summary, project_view
 
@@ -76,7 +77,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID]):
+class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"
@@ -174,9 +175,16 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
         return project_view(project)
 
     def signing(self, actor: str, *, signed_on: date, **fields: Any) -> Project:
-        """A project opened by a checked signing, not yet saved (bulk loads save many at once)."""
-        check_can_record(self.user(actor), "signed", None)
-        self._check_team_users(fields)
+        """A project opened by a checked signing, not yet saved (bulk loads save many at once).
+        It belongs to the county named, or the office's own; an office signs in its own only."""
+        user = self.user(actor)
+        check_can_record(user, "signed", None)
+        check_can_serve(user)
+        county = fields["county"] = self.county_named(fields.get("county") or user["scope"])
+        if not self.reader_sees(user, county):
+            raise DomainError(f"{actor} signs projects of their own county, not {county}",
+                              field="county", code="other_county")
+        self._check_team_users(fields, county)
         return Project.sign(actor=actor, signed_on=signed_on, today=self.clock(), **fields)
 
     def record(
@@ -209,13 +217,14 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
         the load and the save (bulk loads save many projects at once). Returns the ids the
         server made."""
         user = self.user(actor)
+        self.check_serves(user, project.county, project.id)
         check_can_record(user, event_type, project.team, self._corrected(project, fields)
                          if event_type == "corrected" else None)
         if expected_version != project.version:
             raise ConcurrentUpdate(expected_version, project.version)
         if event_type == "instruction_given":
             fields = {**fields, "leader": _instruction_leader(user, fields.get("leader"))}
-        self._check_team_users(fields)
+        self._check_team_users(fields, project.county)
         return project.record(event_type, actor=actor, today=self.clock(),
                               occurred_on=self.clock() if occurred_on is None else occurred_on,
                               **fields)
@@ -232,16 +241,18 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
             role = None
         return {"type": fact["type"], "actor_role": role}
 
-    def _check_team_users(self, fields: dict[str, Any]) -> None:
-        """The people an event names must exist, be enabled and have the right role."""
+    def _check_team_users(self, fields: dict[str, Any], county: str | None) -> None:
+        """The people an event names must exist, be enabled, have the right role and serve the
+        project's county (a leader may be the province's)."""
         wanted = [("chief_agent", "agent"), ("leader", "leader"), ("agent", "agent")]
         for name, role in wanted:
             if fields.get(name) is not None:
-                self._check_user_role(name, fields[name], role)
+                self._check_user_role(name, fields[name], role, county)
         for username in fields.get("co_agents") or []:
-            self._check_user_role("co_agents", username, "agent")
+            self._check_user_role("co_agents", username, "agent", county)
 
-    def _check_user_role(self, field: str, username: Any, role: str) -> None:
+    def _check_user_role(self, field: str, username: Any, role: str,
+                         county: str | None = None) -> None:
         if not isinstance(username, str):
             return  # the field's own validation names the problem
         try:
@@ -255,13 +266,19 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
         if user["role"] != role:
             raise DomainError(f"{field}: {username} is a {user['role']}, not a {role}",
                               field=field, code="wrong_role")
+        if not self.reader_sees(user, county):
+            raise DomainError(f"{field}: {username} serves another county", field=field,
+                              code="other_county")
 
     # ---- projects: queries ------------------------------------------------------------
 
     def project(
-        self, project_id: UUID, *, version: int | None = None, as_of: datetime | None = None
+        self, project_id: UUID, *, version: int | None = None, as_of: datetime | None = None,
+        reader: str | dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """The project's state now, at a version, or as it was recorded at a moment."""
+        """The project's state now, at a version, or as it was recorded at a moment; as
+        unknown (404) to a reader of another county."""
+        self.visible(project_id, reader)
         if as_of is not None:
             version = self._version_at(project_id, as_of)
         project = self._project(project_id, version=version, for_reading=True)
@@ -272,9 +289,16 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
             )
         return project_view(project)
 
-    def history(self, project_id: UUID) -> list[dict[str, Any]]:
-        """Every event of a project as recorded, with the corrections that later touched it."""
+    def visible(self, project_id: UUID | str, reader: str | dict[str, Any] | None) -> Project:
+        """The project as it stands, if the reader may see its county; else ProjectNotFound."""
         project = self._project(project_id, for_reading=True)
+        self.check_sees(reader, project.county, project_id)
+        return project
+
+    def history(self, project_id: UUID, reader: str | dict[str, Any] | None = None
+                ) -> list[dict[str, Any]]:
+        """Every event of a project as recorded, with the corrections that later touched it."""
+        project = self.visible(project_id, reader)
         result = []
         for event in self.events.get(project.id):
             event_type = TYPE_OF_CLASS[type(event).__name__]
@@ -292,17 +316,19 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
             })
         return result
 
-    def event(self, project_id: UUID | str, version: int) -> dict[str, Any]:
+    def event(self, project_id: UUID | str, version: int,
+              reader: str | dict[str, Any] | None = None) -> dict[str, Any]:
         """One event of a project as it stands after corrections (amended values applied)."""
-        project = self._project(project_id, for_reading=True)
+        project = self.visible(project_id, reader)
         if not 1 <= version <= project.version:
             raise DomainError(f"version {version} does not exist: the project is at version "
                               f"{project.version}", field="version", code="unknown_version")
         return deepcopy(project.fact(version))
 
-    def clocks(self, project_id: UUID | str) -> dict[str, Any]:
+    def clocks(self, project_id: UUID | str, reader: str | dict[str, Any] | None = None
+               ) -> dict[str, Any]:
         """A project's flags today, each with its explanation, and its milestones' colours."""
-        history = History(self._project(project_id, for_reading=True))
+        history = History(self.visible(project_id, reader))
         today, calendar = self.clock(), self.calendar().watch()
         found = standing(history, today, calendar)
         flags = [asdict(flag) for flag in clocks.flags_of(history, found, calendar)]
@@ -314,12 +340,15 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
         return self._notified_ids(get_topic(Project.Signed))
 
     def list_projects(
-        self, *, phase: str | None = None, status: str | None = None, agent: str | None = None
+        self, *, phase: str | None = None, status: str | None = None, agent: str | None = None,
+        reader: str | dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """Summaries of projects, filtered by phase, status and team member."""
+        """Summaries of projects the reader may see, filtered by phase, status and team member."""
         result = []
         for project_id in self.project_ids():
             project: Project = self._reads.get(project_id)
+            if not self.reader_sees(reader, project.county):
+                continue
             if phase and project.phase != phase:
                 continue
             if status and project.status != status:
@@ -329,9 +358,17 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
             result.append(project_summary(project))
         return result
 
-    def board(self, username: str, project_ids: list[UUID] | None = None) -> dict[str, Any]:
-        """An agent's live board today; `project_ids` narrows the projects to look at."""
+    def board(self, username: str, project_ids: list[UUID] | None = None,
+              reader: str | dict[str, Any] | None = None) -> dict[str, Any]:
+        """An agent's live board today; `project_ids` narrows the projects to look at. An
+        agent of a county the reader may not see is unknown to them (UserNotFound); an agent
+        reads only their own board (NotAllowed)."""
         user = self.user(username)
+        if not self.reader_sees(reader, self.scope_of_user(user)):
+            raise UserNotFound(username)
+        viewer = self.user(reader) if isinstance(reader, str) else reader
+        if viewer is not None and viewer["role"] == "agent" and viewer["username"] != username:
+            raise NotAllowed("an agent reads only their own board")
         if user["role"] != "agent":
             raise DomainError(f"{username} is a {user['role']}: boards are for agents",
                               field="username", code="not_an_agent")
@@ -392,11 +429,13 @@ class Banban(Auditing, Dispatching, Scheduling, Snapshotting, Application[UUID])
 
     def register_user(
         self, username: str, role: str, *, actor: str, display_name: str | None = None,
-        password_hash: str | None = None,
+        password_hash: str | None = None, scope: str | None = None,
     ) -> dict[str, Any]:
-        """Create a user; the username must be new."""
+        """Create a user; the username must be new. Their scope is a listed county (the home
+        county by default) or, for an office, leader or auditor, the province."""
         user = User.register(username=username, role=role, display_name=display_name,
-                             password_hash=password_hash, actor=actor)
+                             password_hash=password_hash, actor=actor,
+                             scope=self.scope_named(scope, role))
         try:
             self.save(user)
         except IntegrityError:

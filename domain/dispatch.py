@@ -197,3 +197,68 @@ def roll_up(histories: list[History], period: Period, as_of: date, calendar: Wor
 def _period(period: Period) -> dict[str, Any]:
     return {"cadence": period.cadence, "id": period.id, "start": period.start,
             "end": period.end}
+
+
+def province_summary(period: Period, counties: list[tuple[dict[str, str], list[Project]]],
+                     today: date | None = None, *, calendar: WorkingCalendar) -> dict[str, Any]:
+    """The province's summary of a period: a row per county with its headline figures, its
+    overdue and red-flag counts, its solution and on-time rates and its rank, and the
+    province's totals.
+
+    Each row's figures are those of the county's own report. Counties are ranked by their
+    milestone on-time rate, as agents are (equal rates share a rank; by name in pinyin order
+    among them); a county with no milestone reached with a plan is ranked last, unranked.
+    """
+    as_of = judged_on(period, today)
+    rows, warnings = [], {}
+    for county, projects in counties:
+        report = dispatch_report(period, projects, today, calendar=calendar)
+        rows.append(county | _county_figures(report))
+        warnings |= {w["year"]: w for w in report["calendar_warnings"]}
+    measured = [row for row in rows if row["milestones_with_plan"]]
+    ranked = {row["code"]: row["rank"] for row in _ranked(
+        [{"name": row["name"], "code": row["code"], "on_time": row["milestones_on_time"],
+          "with_plan": row["milestones_with_plan"]} for row in measured],
+        "on_time", "with_plan")}
+    for row in rows:
+        row["rank"] = ranked.get(row["code"])
+    rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, pinyin_key(row["name"])))
+    totals = {name: sum(row[name] for row in rows) for name in COUNTY_COUNTS}
+    totals |= _rates(totals)
+    return {"period": _period(period) | {"as_of": as_of}, "counties": rows, "totals": totals,
+            "calendar_warnings": [warnings[year] for year in sorted(warnings)]}
+
+
+# The counts of a county's row in the province summary, each from its report.
+COUNTY_COUNTS = {
+    "projects": ("projects_by_phase_and_status", "totals", "total"),
+    "signed": ("signed", "count"),
+    "investment_signed": ("signed", "total_investment"),
+    "milestones_reached": ("milestones_reached", "count"),
+    "milestones_with_plan": ("milestones_reached", "with_plan"),
+    "milestones_on_time": ("milestones_reached", "on_time"),
+    "milestones_overdue": ("milestones_overdue", "count"),
+    "approvals_granted": ("approvals_granted", "count"),
+    "commitments_overdue": ("commitments", "overdue_count"),
+    "problems_raised": ("problems", "raised_count"),
+    "problems_solved": ("problems", "solved_count"),
+    "problems_to_solve": ("problems", "to_solve_count"),
+    "problems_open": ("problems", "open_count"),
+    "red_flags": ("red_flags", "count"),
+    "investment_completed": ("investment", "completed"),
+}
+
+
+def _county_figures(report: dict[str, Any]) -> dict[str, Any]:
+    figures = {}
+    for name, path in COUNTY_COUNTS.items():
+        value: Any = report
+        for key in path:
+            value = value[key]
+        figures[name] = value
+    return figures | _rates(figures)
+
+
+def _rates(counts: dict[str, Any]) -> dict[str, float]:
+    return {"on_time_rate": ratio(counts["milestones_on_time"], counts["milestones_with_plan"]),
+            "solution_rate": ratio(counts["problems_solved"], counts["problems_to_solve"])}

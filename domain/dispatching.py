@@ -6,9 +6,9 @@ A mixin of `Banban` (domain/application.py), kept apart so each reads in one sit
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from copy import deepcopy
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +17,8 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from domain.canonical import to_json
-from domain.dispatch import dispatch_report
+from domain.counties import PROVINCE
+from domain.dispatch import dispatch_report, province_summary
 from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, ProjectNotFound
 from domain.fields import TYPE_OF_CLASS
@@ -34,6 +35,14 @@ HEADLINES = {
     "problems_solved": ("problems", "solved_count"),
     "red_flags": ("red_flags", "count"),
 }
+# The same of a province summary: its totals.
+PROVINCE_HEADLINES = {name: ("totals", name) for name in HEADLINES}
+
+
+def _at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
+    for key in path:
+        report = report[key]
+    return report
 
 
 class Dispatching:
@@ -73,35 +82,57 @@ class Dispatching:
         return Period.parse(cadence, period_id)
 
     def dispatch(self, cadence: str, period_id: str | None = None,
-                 as_known_at: datetime | None = None) -> dict[str, Any]:
+                 as_known_at: datetime | None = None, *, county: str | None = None,
+                 reader: str | dict[str, Any] | None = None) -> dict[str, Any]:
         """The dispatch report of a period (today's by default), as the record stands now, or
         as it stood at a recorded time: from the events recorded by `as_known_at` only.
 
-        "Today" (the default period, and the day a running period is judged on) is then the
-        business date of `as_known_at`, so a recomputation reads no other clock.
+        Whose report: the reader's county's; for a province reader the province summary, or
+        the county named (see `report_target`). "Today" (the default period, and the day a
+        running period is judged on) is the business date of `as_known_at` when given, so a
+        recomputation reads no other clock.
         """
         today = self.clock() if as_known_at is None else business_date(as_known_at)
         period = Period.containing(cadence, today) if period_id is None else \
             self.period(cadence, period_id)
-        return self._reused(("report", period, today, as_known_at), lambda: dispatch_report(
-            period, self._projects_known_at(as_known_at), today=today,
-            calendar=self.calendar(as_known_at)))
+        return self._report(period, today, as_known_at, self.report_target(reader, county))
 
-    def _projects_known_at(self, moment: datetime | None) -> list:
-        """Every project as recorded by a moment (signed by then), or now; in signing order."""
-        if moment is None:
-            return [self._project(i, for_reading=True) for i in self.project_ids()]
+    def _report(self, period: Period, today: date, as_known_at: datetime | None,
+                target: str | None) -> dict[str, Any]:
+        """The report of a target (a county, the province summary, or every project)."""
+        calendar = self.calendar(as_known_at)
+        if target == PROVINCE:
+            def compute() -> dict[str, Any]:
+                projects = self._projects_known_at(as_known_at, PROVINCE)
+                home = self.home_county()
+                return province_summary(period, [
+                    (county, [p for p in projects if (p.county or home) == county["code"]])
+                    for county in self.counties()], today, calendar=calendar)
+        else:
+            def compute() -> dict[str, Any]:
+                return dispatch_report(period, self._projects_known_at(as_known_at, target),
+                                       today=today, calendar=calendar)
+        return self._reused(("report", period, today, as_known_at, target), compute)
+
+    def _projects_known_at(self, moment: datetime | None, target: str | None) -> list:
+        """The target's projects as recorded by a moment (signed by then), or now; in signing
+        order."""
         projects = []
         for project_id in self.project_ids():
-            try:
-                version = self._version_at(project_id, moment)
-            except ProjectNotFound:
-                continue  # signed later
-            projects.append(self._project(project_id, version=version, for_reading=True))
+            version = None
+            if moment is not None:
+                try:
+                    version = self._version_at(project_id, moment)
+                except ProjectNotFound:
+                    continue  # signed later
+            project = self._project(project_id, version=version, for_reading=True)
+            if self.in_target(project, target):
+                projects.append(project)
         return projects
 
     def publish_dispatch(self, cadence: str, period_id: str, actor: str) -> dict[str, Any]:
-        """Freeze the report of a period as it stands now (office only); return its record."""
+        """Freeze the report of a period as it stands now (office only) and return its record:
+        a county office's county's report, the province office's province summary."""
         user = self.user(actor)
         if user["role"] != "office" or user["disabled"]:
             raise NotAllowed("only the office publishes dispatch reports")
@@ -109,73 +140,84 @@ class Dispatching:
         if period.start > self.clock():
             raise DomainError(f"{period.id} has not begun: nothing to publish yet",
                               field="period", code="future_period")
+        target = self.report_target(user, None)
+        of = self.publication_key(target)
         try:
-            publication = self.repository.get(publication_id(cadence, period.id))
+            publication = self.repository.get(publication_id(cadence, period.id, of))
         except AggregateNotFoundError:
-            publication = Publication.open(cadence, period.id, actor=actor)
+            publication = Publication.open(cadence, period.id, actor=actor, of=of)
         # The report is the record as known at the publication's own recorded time, so that
         # `dispatch(..., as_known_at=published_at)` recomputes it byte for byte.
         moment = Publication.Published.create_timestamp()
-        text = to_json(self.dispatch(cadence, period.id, as_known_at=moment))
+        text = to_json(self._report(period, business_date(moment), moment, target))
         publication.publish(text, actor=actor, published_at=moment)
         try:
             self.save(publication)
         except IntegrityError:
             raise ConcurrentUpdate(publication.version, None) from None
-        return self._publication_record(publication.revisions[-1], cadence, period)
+        return self._publication_record(publication.revisions[-1], publication, period)
 
-    def published_dispatch(self, cadence: str, period_id: str,
-                           revision: int | None = None) -> tuple[dict[str, Any], str]:
-        """A publication's record and its report text, byte for byte (the latest by default)."""
+    def published_dispatch(self, cadence: str, period_id: str, revision: int | None = None, *,
+                           county: str | None = None,
+                           reader: str | dict[str, Any] | None = None
+                           ) -> tuple[dict[str, Any], str]:
+        """A publication's record and its report text, byte for byte (the latest by default),
+        of the report the reader asks for (see `report_target`)."""
         period = self.period(cadence, period_id)
-        record, text = self._publication(cadence, period, revision)
-        return self._publication_record(record, cadence, period), text
+        publication, record, text = self._publication(
+            cadence, period, revision, self.report_target(reader, county))
+        return self._publication_record(record, publication, period), text
 
-    def dispatch_changes(self, cadence: str, period_id: str,
-                         revision: int | None = None) -> dict[str, Any]:
+    def dispatch_changes(self, cadence: str, period_id: str, revision: int | None = None, *,
+                         county: str | None = None,
+                         reader: str | dict[str, Any] | None = None) -> dict[str, Any]:
         """What was recorded about the period since its latest publication (or `revision`), and
         the difference it makes to the headline figures."""
         period = self.period(cadence, period_id)
-        record, text = self._publication(cadence, period, revision)
+        target = self.report_target(reader, county)
+        publication, record, text = self._publication(cadence, period, revision, target)
         published_at: datetime = record["published_at"]
-        then, now = json.loads(text), json.loads(to_json(self.dispatch(cadence, period.id)))
+        now = json.loads(to_json(self._report(period, self.clock(), None, target)))
+        then = json.loads(text)
         figures = {}
-        for name, (section, key) in HEADLINES.items():
-            before, after = then[section][key], now[section][key]
+        for name, path in (PROVINCE_HEADLINES if target == PROVINCE else HEADLINES).items():
+            before, after = _at(then, path), _at(now, path)
             figures[name] = {"published": before, "now": after, "change": after - before}
         return {
-            "publication": self._publication_record(record, cadence, period),
+            "publication": self._publication_record(record, publication, period),
             "figures": figures,
-            "events": self._recorded_since(period, published_at),
+            "events": self._recorded_since(period, published_at, target),
         }
 
-    def _publication(self, cadence: str, period: Period, revision: int | None
-                     ) -> tuple[dict[str, Any], str]:
-        """A publication's revision record and its text (the latest by default)."""
-        published = self._publications(cadence, period)
-        if revision is not None and not 1 <= revision <= len(published):
-            raise DomainError(f"{period.id} has {len(published)} publications",
-                              field="revision", code="unknown_revision")
-        return published[(revision or len(published)) - 1]
-
-    def _publications(self, cadence: str, period: Period) -> list[tuple[dict[str, Any], str]]:
+    def _publication(self, cadence: str, period: Period, revision: int | None,
+                     target: str | None) -> tuple[Publication, dict[str, Any], str]:
+        """A target's publication of a period, one revision's record and its text (the latest
+        by default)."""
         try:
-            publication = self.repository.get(publication_id(cadence, period.id))
+            publication = self.repository.get(
+                publication_id(cadence, period.id, self.publication_key(target)))
         except AggregateNotFoundError:
             publication = None
         if publication is None or not publication.revisions:
             raise DomainError(f"the {cadence} report {period.id} has not been published",
                               field="period", code="not_published")
+        if revision is not None and not 1 <= revision <= len(publication.revisions):
+            raise DomainError(f"{period.id} has {len(publication.revisions)} publications",
+                              field="revision", code="unknown_revision")
         texts = [e.report for e in self.events.get(publication.id)
                  if isinstance(e, Publication.Published)]
-        return list(zip(publication.revisions, texts, strict=True))
+        index = (revision or len(texts)) - 1
+        return publication, publication.revisions[index], texts[index]
 
-    def _recorded_since(self, period: Period, moment: datetime) -> list[dict[str, Any]]:
-        """Events recorded after `moment` that are about the period's days: late entries, and
-        corrections of what those days held."""
+    def _recorded_since(self, period: Period, moment: datetime, target: str | None
+                        ) -> list[dict[str, Any]]:
+        """Events recorded after `moment` about the period's days, on the target's projects:
+        late entries, and corrections of what those days held."""
         found = []
         for project_id in self.project_ids():
             project = self._project(project_id, for_reading=True)
+            if not self.in_target(project, target):
+                continue
             for event in self.events.get(project_id, gt=0):
                 if event.timestamp <= moment:
                     continue
@@ -194,29 +236,31 @@ class Dispatching:
                     })
         return sorted(found, key=lambda e: e["recorded_at"])
 
-    def _publication_record(self, record: dict[str, Any], cadence: str, period: Period
-                            ) -> dict[str, Any]:
-        result = {"cadence": cadence, "period": period.id, "revision": record["revision"],
-                  "actor": record["actor"], "published_at": record["published_at"]}
-        result["seal"] = self.seal_of(publication_id(cadence, period.id), record["version"])
-        return result
+    def _publication_record(self, record: dict[str, Any], publication: Publication,
+                            period: Period) -> dict[str, Any]:
+        """A revision as handed out: whose report (`of`: a county's code, "province", or null
+        for the home county's), when, by whom, and its seal."""
+        return {"cadence": publication.cadence, "period": period.id,
+                "of": publication.of or self.home_county(), "revision": record["revision"],
+                "actor": record["actor"], "published_at": record["published_at"],
+                "seal": self.seal_of(publication.id, record["version"])}
 
-    def publications(self, cadence: str | None = None, period_id: str | None = None
-                     ) -> list[dict[str, Any]]:
-        """Every publication of every period's report (or of the one period named), most
-        recently published first."""
-        if cadence is not None and period_id is not None:
-            ids: Iterable[UUID] = [publication_id(cadence, self.period(cadence, period_id).id)]
-        else:
-            ids = self._notified_ids(get_topic(Publication.Opened))
+    def publications(self, cadence: str | None = None, period_id: str | None = None, *,
+                     reader: str | dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Every publication of every period's report (or of the one period named) the reader
+        may see, most recently published first."""
         found = []
-        for aggregate_id in ids:
-            try:
-                publication = self.repository.get(aggregate_id)
-            except AggregateNotFoundError:
-                continue  # that period was never published
+        for aggregate_id in self._notified_ids(get_topic(Publication.Opened)):
+            publication = self.repository.get(aggregate_id)
+            if cadence is not None and period_id is not None and (
+                    publication.cadence, publication.period_id) != (
+                    cadence, self.period(cadence, period_id).id):
+                continue
+            of = publication.of or self.home_county()
+            if of is not None and not self.reader_sees(reader, of):
+                continue
             period = self.period(publication.cadence, publication.period_id)
-            found += [self._publication_record(record, publication.cadence, period)
+            found += [self._publication_record(record, publication, period)
                       for record in publication.revisions]
         return sorted(found, key=lambda record: record["published_at"], reverse=True)
 
@@ -227,9 +271,11 @@ class Dispatching:
             yield from (notification.originator_id for notification in batch)
             start = batch[-1].id + 1
 
-    def dispatch_trend(self, cadence: str, period_id: str | None = None, count: int = 6
+    def dispatch_trend(self, cadence: str, period_id: str | None = None, count: int = 6, *,
+                       county: str | None = None, reader: str | dict[str, Any] | None = None
                        ) -> list[dict[str, Any]]:
-        """The trend figures of `count` periods of a cadence ending with this one, oldest first."""
+        """The trend figures of `count` periods of a cadence ending with this one, oldest
+        first, over the projects of the report the reader asks for (the province's: all)."""
         if not 1 <= count <= MAX_TREND_PERIODS:
             raise DomainError(f"a trend covers 1 to {MAX_TREND_PERIODS} periods, not {count}",
                               field="count", code="invalid_count")
@@ -237,6 +283,6 @@ class Dispatching:
         while len(periods) < count:
             periods.insert(0, periods[0].previous())
         today = self.clock()
-        return self._reused(("trend", tuple(periods), today), lambda: dispatch_trend(
-            periods, [self._project(i, for_reading=True) for i in self.project_ids()], today,
-            calendar=self.calendar()))
+        target = self.report_target(reader, county)
+        return self._reused(("trend", tuple(periods), today, target), lambda: dispatch_trend(
+            periods, self._projects_known_at(None, target), today, calendar=self.calendar()))

@@ -30,6 +30,14 @@ class ProjectNotFound(Exception):
         self.project_id = project_id
 
 
+class CountyNotFound(Exception):
+    """No county of this code is listed here, or the reader may not see it."""
+
+    def __init__(self, code: object):
+        super().__init__(f"county {code} not found")
+        self.code = code
+
+
 class UserNotFound(Exception):
     """No user has this username."""
 

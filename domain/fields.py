@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain import text
+from domain.counties import county_shaped
 from domain.dates import parse_date
 from domain.errors import InvalidValue
 from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES
@@ -59,6 +60,8 @@ SIGNING_FIELDS: dict[str, Field] = {
     "chief_agent": _f("username", True, "the chief agent's username"),
     "co_agents": _f("usernames", False, "co-agents' usernames"),
     "leader": _f("username", False, "the responsible county leader's username"),
+    "county": _f("county", False, "the county's six-digit code (GB/T 2260, e.g. 360829); the "
+                                  "home county (the first listed) if omitted"),
 }
 
 # API type name -> (event class name, fields beyond actor and occurred_on)
@@ -162,8 +165,9 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
 EVENT_CLASS_NAMES = {"signed": "Signed"} | {t: spec[0] for t, spec in EVENT_TYPES.items()}
 TYPE_OF_CLASS = {name: t for t, name in EVENT_CLASS_NAMES.items()}
 
-# Fields an amendment may not change: identities, and the team (changed by team_assigned).
-NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader"}
+# Fields an amendment may not change: identities, the team (changed by team_assigned), and the
+# county (whose users may see the project).
+NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader", "county"}
 
 # Fields the server adds to an event beyond what the client sends.
 SERVER_FIELDS = {"corrected": ("corrected_type", "previous")}
@@ -245,6 +249,9 @@ def coerce(name: str, field: Field, value: Any) -> Any:
                 f"{name} must be 1-64 letters, digits, '.', '_' or '-'", field=name
             )
         return value
+    if kind == "county":
+        # Whether the code names a county listed here is the rule unknown_county's to say.
+        return county_shaped(value, name)
     if kind == "changes":
         if not isinstance(value, dict):
             raise InvalidValue(f"{name} must be an object of field names to values", field=name)

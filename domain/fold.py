@@ -15,8 +15,13 @@ from domain.lifecycle import PHASE_ORDER, phase_of
 class ProjectFold:
     """The state of Project and the mutation for each event type."""
 
+    # The project's county code (None: the home county). A class default as well, so that a
+    # snapshot taken before projects had a county still reads.
+    county: str | None = None
+
     def _reset(self) -> None:
         self.name = self.investor = self.industry = ""
+        self.county = None
         self.investment = 0
         self.park: str | None = None
         self.signed_on: date | None = None
@@ -42,6 +47,7 @@ class ProjectFold:
 
     def _on_signed(self, fact, d) -> None:
         self.name, self.investor, self.industry = d["name"], d["investor"], d["industry"]
+        self.county = d["county"]
         self.investment, self.park = d["investment"], d["park"]
         self.signed_on = fact["occurred_on"]
         self._set_team(fact, d["chief_agent"], d["co_agents"], d["leader"], None)

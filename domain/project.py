@@ -49,6 +49,8 @@ class Project(ProjectFold, ProjectRules, Aggregate):
             aggregate._record_fact(self)
 
     class Signed(Event, Aggregate.Created):
+        # v2 names the county (v1: the deployment had one county, its home county).
+        class_version = 2
         name: str
         investor: str
         industry: str
@@ -57,6 +59,11 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         chief_agent: str
         co_agents: list[str]
         leader: str | None
+        county: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["county"] = None
 
     class TeamAssigned(Event):
         chief_agent: str

@@ -1,6 +1,7 @@
 """Published dispatch reports: the office's publication of a period's report, frozen as it was.
 
-One aggregate per (cadence, period); each publication is an event that carries the report as
+One aggregate per (cadence, period, and the county or the province summary it is of); each
+publication is an event that carries the report as
 canonical JSON text, so what was published is served byte for byte forever, whatever is
 recorded later (late entries, corrections): those show as changes since, never as edits.
 """
@@ -15,9 +16,12 @@ from eventsourcing.domain import Aggregate
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:banban:dispatch")
 
 
-def publication_id(cadence: str, period_id: str) -> UUID:
-    """The aggregate id of a period's publications."""
-    return uuid5(_NAMESPACE, f"{cadence}/{period_id}")
+def publication_id(cadence: str, period_id: str, of: str | None = None) -> UUID:
+    """The aggregate id of a period's publications: of the home county's report (`of` None:
+    the id it had before there were counties), another county's (its code), or the province
+    summary ("province")."""
+    return uuid5(_NAMESPACE, f"{cadence}/{period_id}" if of is None else
+                 f"{of}/{cadence}/{period_id}")
 
 
 class Publication(Aggregate):
@@ -36,19 +40,30 @@ class Publication(Aggregate):
             })
 
     class Opened(Event, Aggregate.Created):
+        # v2 says whose report it publishes (v1: the home county's, as `of` None does).
+        class_version = 2
         cadence: str
         period_id: str
+        of: str | None
 
-    def __init__(self, cadence: str, period_id: str):
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["of"] = None
+
+    of: str | None = None  # a class default too, for publications loaded from before counties
+
+    def __init__(self, cadence: str, period_id: str, of: str | None = None):
         self.cadence = cadence
         self.period_id = period_id
+        self.of = of
         self.revisions: list[dict] = []
 
     @classmethod
-    def open(cls, cadence: str, period_id: str, *, actor: str) -> Publication:
-        """The (empty) publication record of a period."""
-        return cls._create(cls.Opened, id=publication_id(cadence, period_id), actor=actor,
-                           cadence=cadence, period_id=period_id)
+    def open(cls, cadence: str, period_id: str, *, actor: str, of: str | None = None
+             ) -> Publication:
+        """The (empty) publication record of a period's report (see `publication_id`)."""
+        return cls._create(cls.Opened, id=publication_id(cadence, period_id, of), actor=actor,
+                           cadence=cadence, period_id=period_id, of=of)
 
     def publish(self, report_json: str, *, actor: str, published_at: datetime | None = None
                 ) -> None:

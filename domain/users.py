@@ -13,6 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from domain.counties import PROVINCE
 from domain.errors import DomainError, InvalidValue
 from domain.fields import coerce_text, is_username
 from domain.lifecycle import ROLES
@@ -38,10 +39,17 @@ class User(Aggregate):
         actor: str
 
     class Registered(Event, Aggregate.Created):
+        # v2 gives the user's scope: a county's code, or "province" (v1: the home county).
+        class_version = 2
         username: str
         role: str
         display_name: str
         password_hash: str | None
+        scope: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict) -> None:
+            state["scope"] = None
 
     class PasswordSet(Event):
         password_hash: str
@@ -71,7 +79,13 @@ class User(Aggregate):
         def apply(self, aggregate: User) -> None:
             aggregate.sessions_ended_at = self.timestamp
 
-    def __init__(self, username: str, role: str, display_name: str, password_hash: str | None):
+    # The county (code) whose projects the user sees and serves, "province" for every county,
+    # None for the home county. A class default too, for users loaded from before scopes.
+    scope: str | None = None
+
+    def __init__(self, username: str, role: str, display_name: str, password_hash: str | None,
+                 scope: str | None = None):
+        self.scope = scope
         self.username = username
         self.role = role
         self.display_name = display_name
@@ -83,7 +97,7 @@ class User(Aggregate):
     @classmethod
     def register(
         cls, *, username: str, role: str, display_name: str | None, password_hash: str | None,
-        actor: str,
+        actor: str, scope: str | None = None,
     ) -> User:
         """Create an account; the username is its identity for good."""
         if not is_username(username):
@@ -93,12 +107,15 @@ class User(Aggregate):
             )
         if role not in ROLES:
             raise InvalidValue(f"role must be one of {', '.join(ROLES)}", field="role")
+        if scope == PROVINCE and role == "agent":
+            raise InvalidValue("an agent serves one county's projects: give --county",
+                               field="scope")
         if display_name is None or is_blank(display_name):
             display_name = username
         return cls._create(
             cls.Registered, id=user_id(username), actor=actor, username=username, role=role,
             display_name=coerce_text("display_name", display_name, long=False),
-            password_hash=password_hash,
+            password_hash=password_hash, scope=scope,
         )
 
     def set_password(self, password_hash: str, *, actor: str) -> None:
@@ -138,7 +155,7 @@ class User(Aggregate):
         """Plain data for callers (never the password hash's use outside sign-in)."""
         return {
             "username": self.username, "role": self.role, "display_name": self.display_name,
-            "disabled": self.disabled, "created_at": self.created_on,
+            "disabled": self.disabled, "created_at": self.created_on, "scope": self.scope,
             "sessions_ended_at": self.sessions_ended_at,
         }
 

@@ -42,7 +42,8 @@ def project_summary(project: Project) -> dict[str, Any]:
         "investment": project.investment, "park": project.park, "signed_on": project.signed_on,
         "phase": project.phase, "status": project.status,
         "chief_agent": project.chief_agent, "co_agents": list(project.co_agents),
-        "leader": project.leader, "investment_completed": project.investment_completed,
+        "leader": project.leader, "county": project.county,
+        "investment_completed": project.investment_completed,
         "open_problems": len(open_problems_now(project)),
         "next_milestone": next_milestone(project),
         # Its values are text, numbers and dates: a shallow copy is a whole one.

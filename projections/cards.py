@@ -25,11 +25,11 @@ PROJECT_TOPICS = tuple(sorted(
     get_topic(cls) for cls in vars(Project).values()
     if isinstance(cls, type) and issubclass(cls, Project.Event) and cls is not Project.Event
 ))
-# The live cards' tables. The number moves when what a card holds changes (v2: next milestones
-# and open problems by domain.obligations), so that a deployment upgraded to new code builds
-# new cards from the events instead of serving ones made by the old rules; the old tables are
-# left as they were (drop them at leisure).
-CARDS_PREFIX = "banban_cards_v2"
+# The live cards' tables. The number moves when what a card holds changes (v3: next milestones
+# and open problems by domain.obligations, and the county), so that a deployment upgraded to
+# new code builds new cards from the events instead of serving ones made by the old rules; the
+# old tables are left as they were (drop them at leisure).
+CARDS_PREFIX = "banban_cards_v3"
 # Projects kept folded by a cards projection between batches (see ProjectCards._project_at).
 FOLDED = 1_000
 
@@ -39,8 +39,10 @@ class CardsView(View, ABC):
 
     @abstractmethod
     def cards(self, agent: str | None = None, phase: str | None = None,
-              status: str | None = None) -> list[dict[str, Any]]:
-        """Cards matching every filter given, in signing order."""
+              status: str | None = None, county: str | None = None,
+              home: str | None = None) -> list[dict[str, Any]]:
+        """Cards matching every filter given, in signing order. `county` keeps one county's
+        (those naming none are the `home` county's)."""
 
     @abstractmethod
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
@@ -105,7 +107,7 @@ def card_row(project: Project) -> dict[str, Any]:
         "project_id": project.id, "version": project.version, "name": project.name,
         "phase": project.phase, "status": project.status,
         "signed_on": project.signed_on and project.signed_on.isoformat(),
-        "chief_agent": project.chief_agent,
+        "chief_agent": project.chief_agent, "county": project.county,
         "summary": to_json(summary),
         "team": [(project.chief_agent, "chief")] + [(u, "co") for u in project.co_agents],
     }
@@ -116,7 +118,8 @@ def card_out(row: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
     return {
         "project_id": UUID(str(row["project_id"])), "version": row["version"],
         "name": row["name"], "phase": row["phase"], "status": row["status"],
-        "signed_on": row["signed_on"], "chief_agent": row["chief_agent"], "summary": summary,
+        "signed_on": row["signed_on"], "chief_agent": row["chief_agent"],
+        "county": row["county"], "summary": summary,
     }
 
 

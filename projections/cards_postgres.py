@@ -18,15 +18,16 @@ class PostgresCardsView(PostgresView, CardsView):
 
     default_prefix = CARDS_PREFIX
     tables = {"": ("project_id",), "team": ("username", "project_id")}
-    indexes = ("phase", "status", "team_project")
+    indexes = ("phase", "status", "county", "team_project")
 
     def view_statements(self) -> list[str]:
         return [
             "CREATE TABLE IF NOT EXISTS {s}.{main} (project_id uuid PRIMARY KEY, "
             "version integer NOT NULL, name text NOT NULL, phase text NOT NULL, "
             "status text NOT NULL, signed_on text, chief_agent text NOT NULL, "
-            "summary jsonb NOT NULL)",
+            "summary jsonb NOT NULL, county text)",
             "CREATE INDEX IF NOT EXISTS {phase_ix} ON {s}.{main} (phase)",
+            "CREATE INDEX IF NOT EXISTS {county_ix} ON {s}.{main} (county)",
             "CREATE INDEX IF NOT EXISTS {status_ix} ON {s}.{main} (status)",
             "CREATE TABLE IF NOT EXISTS {s}.{team} (username text NOT NULL, "
             "project_id uuid NOT NULL, role text NOT NULL, PRIMARY KEY (username, project_id))",
@@ -40,29 +41,34 @@ class PostgresCardsView(PostgresView, CardsView):
     def _upsert(self, curs: Cursor[DictRow], row: dict[str, Any]) -> None:
         project_id = row["project_id"]
         curs.execute(self._sql(
-            "INSERT INTO {s}.{main} VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb) "
+            "INSERT INTO {s}.{main} VALUES (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s) "
             "ON CONFLICT (project_id) DO UPDATE SET version = EXCLUDED.version, "
             "name = EXCLUDED.name, phase = EXCLUDED.phase, status = EXCLUDED.status, "
             "signed_on = EXCLUDED.signed_on, chief_agent = EXCLUDED.chief_agent, "
-            "summary = EXCLUDED.summary"),
+            "summary = EXCLUDED.summary, county = EXCLUDED.county"),
             (project_id, row["version"], row["name"], row["phase"], row["status"],
-             row["signed_on"], row["chief_agent"], row["summary"]))
+             row["signed_on"], row["chief_agent"], row["summary"], row["county"]))
         curs.execute(self._sql("DELETE FROM {s}.{team} WHERE project_id = %s"), (project_id,))
         curs.executemany(self._sql("INSERT INTO {s}.{team} VALUES (%s, %s, %s) "
                                    "ON CONFLICT DO NOTHING"),
                          [(username, project_id, role) for username, role in row["team"]])
 
     def cards(self, agent: str | None = None, phase: str | None = None,
-              status: str | None = None) -> list[dict[str, Any]]:
+              status: str | None = None, county: str | None = None,
+              home: str | None = None) -> list[dict[str, Any]]:
         sql, params = "SELECT c.* FROM {s}.{main} c", []
         if agent is not None:
             sql += " JOIN {s}.{team} t ON t.project_id = c.project_id AND t.username = %s"
             params.append(agent)
         conditions = [(f"c.{column} = %s", value) for column, value
                       in (("phase", phase), ("status", status)) if value is not None]
+        if county is not None:
+            # A project that names no county is the home county's.
+            conditions.append(("COALESCE(c.county, %s) = %s", (home or "", county)))
         if conditions:
             sql += " WHERE " + " AND ".join(condition for condition, _ in conditions)
-            params += [value for _, value in conditions]
+            for _, value in conditions:
+                params += list(value) if isinstance(value, tuple) else [value]
         sql += " ORDER BY c.signed_on, c.name, c.project_id"
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self._sql(sql), params)

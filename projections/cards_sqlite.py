@@ -25,8 +25,9 @@ class SQLiteCardsView(SQLiteView, CardsView):
             f"CREATE TABLE IF NOT EXISTS {cards} (project_id TEXT PRIMARY KEY, "
             "version INTEGER NOT NULL, name TEXT NOT NULL, phase TEXT NOT NULL, "
             "status TEXT NOT NULL, signed_on TEXT, chief_agent TEXT NOT NULL, "
-            "summary TEXT NOT NULL)",
+            "summary TEXT NOT NULL, county TEXT)",
             f"CREATE INDEX IF NOT EXISTS {cards}_phase ON {cards} (phase)",
+            f"CREATE INDEX IF NOT EXISTS {cards}_county ON {cards} (county)",
             f"CREATE INDEX IF NOT EXISTS {cards}_status ON {cards} (status)",
             f"CREATE TABLE IF NOT EXISTS {team} (username TEXT NOT NULL, "
             "project_id TEXT NOT NULL, role TEXT NOT NULL, "
@@ -41,28 +42,33 @@ class SQLiteCardsView(SQLiteView, CardsView):
     def _upsert(self, c: SQLiteCursor, row: dict[str, Any]) -> None:
         project_id = str(row["project_id"])
         c.execute(
-            f"INSERT INTO {self.table()} VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            f"INSERT INTO {self.table()} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (project_id) DO UPDATE SET version=excluded.version, "
             "name=excluded.name, phase=excluded.phase, status=excluded.status, "
             "signed_on=excluded.signed_on, chief_agent=excluded.chief_agent, "
-            "summary=excluded.summary",
+            "summary=excluded.summary, county=excluded.county",
             (project_id, row["version"], row["name"], row["phase"], row["status"],
-             row["signed_on"], row["chief_agent"], row["summary"]))
+             row["signed_on"], row["chief_agent"], row["summary"], row["county"]))
         c.execute(f"DELETE FROM {self.table('team')} WHERE project_id=?", (project_id,))
         c.executemany(f"INSERT INTO {self.table('team')} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                       [(username, project_id, role) for username, role in row["team"]])
 
     def cards(self, agent: str | None = None, phase: str | None = None,
-              status: str | None = None) -> list[dict[str, Any]]:
+              status: str | None = None, county: str | None = None,
+              home: str | None = None) -> list[dict[str, Any]]:
         sql, params = f"SELECT c.* FROM {self.table()} c", []
         if agent is not None:
             sql += f" JOIN {self.table('team')} t ON t.project_id = c.project_id AND t.username = ?"
             params.append(agent)
         conditions = [(f"c.{column} = ?", value) for column, value
                       in (("phase", phase), ("status", status)) if value is not None]
+        if county is not None:
+            # A project that names no county is the home county's.
+            conditions.append(("COALESCE(c.county, ?) = ?", (home or "", county)))
         if conditions:
             sql += " WHERE " + " AND ".join(condition for condition, _ in conditions)
-            params += [value for _, value in conditions]
+            for _, value in conditions:
+                params += list(value) if isinstance(value, tuple) else [value]
         sql += " ORDER BY c.signed_on, c.name, c.project_id"
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)

@@ -11,7 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
-from app.api.fields import Moment
+from app.api.fields import Moment, county_code
 from app.errors import refusals
 from app.store import service
 from domain.periods import CADENCES, PERIOD_ID_PATTERN
@@ -29,6 +29,8 @@ _PERIOD = {"in": "path", "name": "period", "required": True,
                           "period_of_another_cadence)"}
 # The rules a named period may break: one of another cadence's shape, one not begun.
 _PERIOD_RULES = ("period_of_another_cadence", "future_period")
+# A county that is not listed, or that the reader may not see.
+_COUNTY_MISSING = {404: ("county_not_found",)}
 
 
 _REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, milestones_reached, "
@@ -48,6 +50,9 @@ class SealSchema(ma.Schema):
 class PublicationSchema(ma.Schema):
     cadence = ma.fields.String()
     period = ma.fields.String()
+    of = ma.fields.String(allow_none=True, metadata={
+        "description": "whose report: a county's code, or province for the province summary "
+                       "(null while no county is listed)"})
     revision = ma.fields.Integer()
     actor = ma.fields.String()
     published_at = ma.fields.DateTime()
@@ -66,27 +71,42 @@ class ChangesSchema(ma.Schema):
         "description": "events recorded since, about the period's days"})
 
 
-class RevisionQuerySchema(ma.Schema):
+_COUNTY = {"description": "a province user: this county's report instead of the province "
+                          "summary (a county user always gets their own county's; another "
+                          "county is 404 county_not_found)"}
+
+
+class CountyQuerySchema(ma.Schema):
+    county = county_code(metadata=_COUNTY)
+
+
+class RevisionQuerySchema(CountyQuerySchema):
     revision = ma.fields.Integer(validate=ma.validate.Range(min=1, max=10_000))
+
+
+class ReportQuerySchema(AsKnownAtQuerySchema, CountyQuerySchema):
+    pass
 
 
 @blp.route("/<cadence>", parameters=[_CADENCE])
 class CurrentReport(MethodView):
+    @blp.arguments(CountyQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
-    @refusals(blp, 422)
-    def get(self, cadence: str):
+    @refusals(blp, 404, 422, codes=_COUNTY_MISSING)
+    def get(self, query: dict[str, Any], cadence: str):
         """The report of the current period of a cadence."""
-        return service().dispatch(cadence)
+        return service().dispatch(cadence, county=query.get("county"), reader=current_user())
 
 
 @blp.route("/<cadence>/<period>", parameters=[_CADENCE, _PERIOD])
 class PeriodReport(MethodView):
-    @blp.arguments(AsKnownAtQuerySchema, location="query", unknown=ma.RAISE)
+    @blp.arguments(ReportQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
-    @refusals(blp, 422, codes={422: _PERIOD_RULES})
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING, 422: _PERIOD_RULES})
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The report of any period, as the record stands now or as it stood at a recorded time."""
-        return service().dispatch(cadence, period, as_known_at=query.get("as_known_at"))
+        return service().dispatch(cadence, period, as_known_at=query.get("as_known_at"),
+                                  county=query.get("county"), reader=current_user())
 
 
 @blp.route("/<cadence>/<period>/publish", parameters=[_CADENCE, _PERIOD])
@@ -102,11 +122,14 @@ class Publish(MethodView):
 class Published(MethodView):
     @blp.arguments(RevisionQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
-    @refusals(blp, 422, codes={422: (*_PERIOD_RULES, "not_published", "unknown_revision")})
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING,
+                                    422: (*_PERIOD_RULES, "not_published", "unknown_revision")})
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The published report exactly as published (the latest, or ?revision=N); its seal in
         the X-Seal and X-Seal-Code headers."""
-        record, text = service().published_dispatch(cadence, period, query.get("revision"))
+        record, text = service().published_dispatch(
+            cadence, period, query.get("revision"), county=query.get("county"),
+            reader=current_user())
         response = Response(text, mimetype="application/json")
         response.headers["X-Published-At"] = record["published_at"].isoformat()
         response.headers["X-Published-By"] = record["actor"]
@@ -119,8 +142,11 @@ class Published(MethodView):
 
 @blp.route("/<cadence>/<period>/changes", parameters=[_CADENCE, _PERIOD])
 class Changes(MethodView):
+    @blp.arguments(CountyQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, ChangesSchema)
-    @refusals(blp, 422, codes={422: (*_PERIOD_RULES, "not_published")})
-    def get(self, cadence: str, period: str):
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING,
+                                    422: (*_PERIOD_RULES, "not_published")})
+    def get(self, query: dict[str, Any], cadence: str, period: str):
         """What was recorded about the period since it was published, and what it changes."""
-        return service().dispatch_changes(cadence, period)
+        return service().dispatch_changes(cadence, period, county=query.get("county"),
+                                          reader=current_user())

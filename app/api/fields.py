@@ -125,3 +125,14 @@ class Flag(ma.fields.Boolean):
 
 def username(**kwargs: Any) -> ma.fields.String:
     return Shaped(USERNAME_PATTERN, USERNAME_SHAPE, "must be a username", **kwargs)
+
+
+# The shape of a county code (GB/T 2260); whether it names a county of the official table, and
+# one listed here, is the domain's to say.
+COUNTY_SHAPE = "[0-9]{6}"
+
+
+def county_code(**kwargs: Any) -> Shaped:
+    """A county's six-digit code."""
+    return Shaped(re.compile(COUNTY_SHAPE), COUNTY_SHAPE,
+                  "must be a six-digit county code (GB/T 2260)", **kwargs)

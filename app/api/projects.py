@@ -25,14 +25,16 @@ from app.api.schemas import (
 )
 from app.errors import ApiError, refusals, validation_error
 from app.store import cards, service
+from domain.counties import PROVINCE
 
 blp = Blueprint("projects", __name__, url_prefix="/api/projects",
                 description="Investment projects and their events")
 blp.before_request(authenticate)
 
 # The rules each write may break (422, with the rule's code), beside invalid fields.
-_TEAM_RULES = ("unknown_user", "user_disabled", "wrong_role", "chief_agent_also_co_agent")
-_SIGNING_RULES = (*_TEAM_RULES, "future_date")
+_TEAM_RULES = ("unknown_user", "user_disabled", "wrong_role", "chief_agent_also_co_agent",
+               "other_county")
+_SIGNING_RULES = (*_TEAM_RULES, "future_date", "unknown_county")
 _EVENT_RULES = (
     *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
     "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",
@@ -55,10 +57,15 @@ class Projects(MethodView):
     @blp.response(200, ProjectListSchema)
     @refusals(blp, 422)
     def get(self, query: dict[str, Any]):
-        """List projects, filtered by phase, status and team member, in signing order."""
+        """List the projects of the user's county (a province user: every county, or the one
+        asked for), filtered by phase, status and team member, in signing order."""
+        banban = service()
+        scope = banban.scope_of_user(current_user())
+        if scope != PROVINCE:
+            query["county"] = scope
         # The view keeps each summary as JSON; loading it through the schema restores its types.
         projects = _SUMMARIES.load(
-            [card["summary"] for card in cards().view.cards(**query)])
+            [card["summary"] for card in cards().view.cards(**query, home=banban.home_county())])
         projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
         return {"count": len(projects), "projects": projects}
 
@@ -83,7 +90,7 @@ class ProjectResource(MethodView):
         if "version" in query and "as_of" in query:
             raise ApiError(422, "version_and_as_of", "give version or as_of, not both", "as_of")
         return service().project(project_id, version=query.get("version"),
-                                 as_of=query.get("as_of"))
+                                 as_of=query.get("as_of"), reader=current_user())
 
 
 @blp.route("/<project_id>/events")
@@ -94,7 +101,7 @@ class ProjectEvents(MethodView):
     def get(self, query: dict[str, Any], project_id: str):
         """The project's full history: every event with actor, business date and recorded time,
         filtered by type and actor if asked (`version` is the project's, whatever the filter)."""
-        events = service().history(project_id)
+        events = service().history(project_id, reader=current_user())
         version = events[-1]["version"]
         wanted = [e for e in events
                   if query.get("type") in (None, e["type"])

@@ -8,7 +8,17 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from app.api.fields import Day, Flag, Moment, Shaped, Text, Whole, described, username
+from app.api.fields import (
+    Day,
+    Flag,
+    Moment,
+    Shaped,
+    Text,
+    Whole,
+    county_code,
+    described,
+    username,
+)
 from domain.fields import (
     AMENDABLE,
     EVENT_TYPES,
@@ -57,6 +67,8 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
                       **kwargs)
     if kind == "changes":
         return ma.fields.Nested(AmendmentSchema, **kwargs)
+    if kind == "county":
+        return county_code(**kwargs)
     raise ValueError(f"no marshmallow field for kind {kind}")  # pragma: no cover
 
 
@@ -119,6 +131,9 @@ class ProjectListQuerySchema(ma.Schema):
     phase = ma.fields.String(validate=validate.OneOf(PHASES))
     status = ma.fields.String(validate=validate.OneOf(STATUSES))
     agent = username(metadata={"description": "projects whose team has this user"})
+    county = county_code(metadata={"description": "a province user: that county's projects "
+                                                  "only (a county user always sees their own "
+                                                  "county's)"})
 
 
 # ---- output ----------------------------------------------------------------------------
@@ -264,6 +279,9 @@ class ProjectSummarySchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": list(STATUSES)})
     chief_agent = ma.fields.String()
     co_agents = ma.fields.List(ma.fields.String())
+    county = ma.fields.String(allow_none=True, metadata={
+        "description": "the county's code (null: the home county, for a project signed before "
+                       "counties were listed)"})
     leader = ma.fields.String(allow_none=True)
     investment_completed = ma.fields.Integer(metadata={"description": "integer yuan, to date"})
     open_problems = ma.fields.Integer()

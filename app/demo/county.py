@@ -54,6 +54,10 @@ def _plans(rng: random.Random) -> list[Plan]:
     return plans
 
 
+# The seed's county: 安福县, in 吉安市, 江西省.
+DEMO_COUNTY = ("360829", "安福县", "吉安市")
+
+
 def load_demo(service: Banban, *, today: date, hash_password: Callable[[str], str],
               seed: int = 2026) -> dict[str, int]:
     """Register the demo accounts and play the demo county's year into the service.
@@ -63,6 +67,8 @@ def load_demo(service: Banban, *, today: date, hash_password: Callable[[str], st
     """
     today = min(today, service.clock())
     rng = random.Random(seed)
+    if not service.counties():
+        service.add_county(*DEMO_COUNTY, actor="demo")
     password_hash = hash_password(DEMO_PASSWORD)
     for username, role, display_name in ACCOUNTS:
         service.register_user(username, role, actor="demo", display_name=display_name,

@@ -22,6 +22,7 @@ from app.web.forms import (
     prefill_amendment,
 )
 from app.web.labels import EVENT_LABELS, PHASE_LABELS, STATUS_LABELS
+from app.web.scope import county_filter
 from domain.access import check_can_record
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
 from domain.fields import EVENT_TYPES
@@ -48,7 +49,8 @@ def form_words() -> dict[str, Any]:
 def board():
     mine = [card["project_id"] for card in cards().view.cards(agent=current_user.username)]
     return render_template("agents/board.html",
-                           board=service().board(current_user.username, project_ids=mine))
+                           board=service().board(current_user.username, project_ids=mine,
+                                                 reader=current_user.username))
 
 
 @bp.get("/projects")
@@ -60,7 +62,7 @@ def projects():
     if (phase and phase not in PHASES) or (status and status not in STATUSES):
         abort(404)
     agent = current_user.username if mine and current_user.role == "agent" else None
-    found = cards().view.cards(agent=agent, phase=phase, status=status)
+    found = cards().view.cards(agent=agent, phase=phase, status=status, **county_filter())
     return render_template("agents/projects.html", projects=found, phase=phase, status=status,
                            mine=mine, PHASES=PHASES, STATUSES=STATUSES,
                            PHASE_LABELS=PHASE_LABELS, STATUS_LABELS=STATUS_LABELS)
@@ -91,7 +93,7 @@ def sign():
 @roles_required()
 def project(project_id: str):
     banban = service()
-    state = banban.project(project_id)
+    state = banban.project(project_id, reader=current_user.username)
     history = banban.history(state["id"])
     return render_template(
         "agents/project.html", project=state, clocks=banban.clocks(state["id"]),
@@ -105,7 +107,7 @@ def record(project_id: str, event_type: str):
     if event_type not in EVENT_TYPES:
         abort(404)
     banban = service()
-    state = banban.project(project_id)
+    state = banban.project(project_id, reader=current_user.username)
     if event_type not in _forms_for(state):
         abort(403)
     history = banban.history(state["id"])
@@ -181,11 +183,16 @@ def _forms_for(state: dict[str, Any]) -> list[str]:
 
 
 def _people() -> dict[str, list[dict[str, Any]]]:
-    """Enabled users who can be named in a form, by role."""
-    people: dict[str, list[dict[str, Any]]] = {"agent": [], "leader": []}
-    for user in service().users():
-        if not user["disabled"] and user["role"] in people:
+    """Enabled users who can be named in a form, by role: those of the signed-in user's
+    county (and the province's leaders); and the counties they may sign projects in."""
+    banban = service()
+    people: dict[str, list[dict[str, Any]]] = {"agent": [], "leader": [], "counties": []}
+    me = banban.user(current_user.username)
+    for user in banban.users():
+        if (not user["disabled"] and user["role"] in people
+                and banban.reader_sees(user, banban.scope_of_user(me))):
             people[user["role"]].append(user)
+    people["counties"] = [c for c in banban.counties() if banban.reader_sees(me, c["code"])]
     return people
 
 

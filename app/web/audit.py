@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
+from flask_login import current_user
 from flask_babel import gettext as _
 
 from app.store import service
@@ -68,7 +69,7 @@ def helpers() -> dict[str, Any]:
 @bp.get("")
 def index():
     """Every project and every published dispatch report."""
-    projects, publications = service().list_projects(), service().publications()
+    projects, publications = service().list_projects(reader=current_user.username), service().publications()
     return render_template("audit/index.html", projects=projects, publications=publications,
                            people=people([*(p["chief_agent"] for p in projects),
                                           *(r["actor"] for r in publications)]))
@@ -77,13 +78,13 @@ def index():
 @bp.get("/projects/<project_id>/history")
 def history(project_id: str):
     """Every event of a project as recorded, with the corrections that touched it."""
-    events = service().history(project_id)
+    events = service().history(project_id, reader=current_user.username)
     chosen = {"type": request.args.get("type") or None, "actor": request.args.get("actor") or None}
     shown = [e for e in events
              if chosen["type"] in (None, e["type"]) and chosen["actor"] in (None, e["actor"])]
     present = {e["type"] for e in events}
     return render_template(
-        "audit/history.html", project=service().project(project_id), events=shown,
+        "audit/history.html", project=service().project(project_id, reader=current_user.username), events=shown,
         total=len(events), chosen=chosen, corrections=corrections(events),
         types=[t for t in labels.EVENT_LABELS if t in present],
         actors=sorted({e["actor"] for e in events}), people=people(usernames_in(events)))
@@ -92,9 +93,9 @@ def history(project_id: str):
 @bp.get("/projects/<project_id>/as-of")
 def as_of(project_id: str):
     """The project as it was at a recorded moment (county time) or a version (now by default)."""
-    events = service().history(project_id)
+    events = service().history(project_id, reader=current_user.username)
     at, version = request.args.get("at"), request.args.get("version")
-    context: dict[str, Any] = {"project": service().project(project_id), "at": at or "",
+    context: dict[str, Any] = {"project": service().project(project_id, reader=current_user.username), "at": at or "",
                                "version": version or "", "state": None, "error": None,
                                "people": people(usernames_in(events))}
     status = 200
@@ -113,10 +114,10 @@ def as_of(project_id: str):
 @bp.get("/projects/<project_id>/diff")
 def diff(project_id: str):
     """The difference between two points of a project's record, and the events in between."""
-    events = service().history(project_id)
+    events = service().history(project_id, reader=current_user.username)
     points = {"from": request.args.get("from") or "1",
               "to": request.args.get("to") or str(len(events))}
-    context: dict[str, Any] = {"project": service().project(project_id), "points": points,
+    context: dict[str, Any] = {"project": service().project(project_id, reader=current_user.username), "points": points,
                                "diff": None, "error": None, "swapped": False,
                                "people": people(usernames_in(events))}
     status = 200
@@ -168,7 +169,7 @@ def state_at(project_id: str, events: list[dict[str, Any]], text: str, *, moment
         if not 1 <= version <= len(events):
             raise AuditError(404, _("There is no version %(version)s: the project has versions "
                                     "1 to %(latest)s.", version=version, latest=len(events)))
-        return service().project(project_id, version=version)
+        return service().project(project_id, version=version, reader=current_user.username)
     when = parse_moment(text)
     if when is None:
         raise AuditError(400, _("“%(text)s” is not a date and time (YYYY-MM-DD HH:MM:SS, county "
@@ -178,7 +179,7 @@ def state_at(project_id: str, events: list[dict[str, Any]], text: str, *, moment
         raise AuditError(422, _("%(moment)s is in the future: nothing can have been recorded "
                                 "then yet.", moment=show_moment(typed)))
     try:
-        return service().project(project_id, as_of=when)
+        return service().project(project_id, as_of=when, reader=current_user.username)
     except ProjectNotFound:  # the project exists (its history loaded): not yet at that moment
         raise AuditError(404, _(
             "The project was not yet recorded at %(moment)s: its signing was recorded at "

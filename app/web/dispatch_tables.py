@@ -49,7 +49,7 @@ class Column:
     Kinds: text, int, number (int or float), date, money (integer yuan), rate (a fraction),
     yes_no (True/False/None, shown with `words`), project (the row's project name, linked),
     person (a username), owner (a username or "office"), code (shown through the `codes`
-    table), list (of texts). A column
+    table), list (of texts), county (a county's name, linked to its report). A column
     whose rows mix kinds (the roll-up's money and counts) names a function of the row.
     """
 
@@ -108,10 +108,13 @@ def text(column: Column, row: Row, context: Context) -> str:
 
 
 def html(column: Column, row: Row, context: Context) -> Markup:
-    """A cell for the page: project names link to the project's page."""
+    """A cell for the page: project names link to the project's page, county names to the
+    county's report."""
     if column.kind == "project":
         project_id = row.get("project_id") or row.get("id")
         return Markup('<a href="/projects/{}">{}</a>').format(project_id, column.value(row))
+    if column.kind == "county":
+        return Markup('<a href="?county={}">{}</a>').format(row["code"], column.value(row))
     shown = text(column, row, context)
     if column.kind_for(row) == "yes_no" and column.value(row) is False:
         return Markup('<span class="late">{}</span>').format(shown)
@@ -413,3 +416,31 @@ FIGURES: tuple[Column, ...] = (
     Column(_l("Completed share of plan"), _at("investment", "ratio_to_plan",
                                               unless_zero="planned"), "rate"),
 )
+
+
+# ---- the province summary ---------------------------------------------------------------------
+
+
+def _county_rows(summary: dict[str, Any], _: Context) -> list[Row]:
+    return summary["counties"]
+
+
+COUNTY_FIGURES: tuple[Column, ...] = (
+    Column(_l("Projects"), "projects", "int"),
+    Column(_l("Projects signed"), "signed", "int"),
+    Column(_l("Milestones reached"), "milestones_reached", "int"),
+    Column(_l("Milestone on-time rate"), "on_time_rate", "rate"),
+    Column(_l("Milestones overdue"), "milestones_overdue", "int"),
+    Column(_l("Approvals granted"), "approvals_granted", "int"),
+    Column(_l("Commitments overdue"), "commitments_overdue", "int"),
+    Column(_l("Problems raised"), "problems_raised", "int"),
+    Column(_l("Problems solved"), "problems_solved", "int"),
+    Column(_l("Problems open"), "problems_open", "int"),
+    Column(_l("Solution rate"), "solution_rate", "rate"),
+    Column(_l("Red flags"), "red_flags", "int"),
+    Column(_l("Investment completed in the period"), "investment_completed", "money"),
+)
+
+PROVINCE_TABLE = Table("counties", _l("Counties"), _county_rows, (
+    Column(_l("Rank"), "rank", "int"), Column(_l("County"), "name", "county"),
+    Column(_l("City"), "city"), *COUNTY_FIGURES), _l("No county is listed."))

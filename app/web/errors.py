@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app.errors import with_headers_of
-from domain.errors import DomainError, NotAllowed, ProjectNotFound, UserNotFound
+from domain.errors import CountyNotFound, DomainError, NotAllowed, ProjectNotFound, UserNotFound
 
 
 # Status -> (title, what to tell the user).
@@ -36,7 +36,8 @@ def error_page(status: int, detail: str | None = None):
 
 def init_app(app: Flask) -> None:
     """Answer HTML outside /api for the errors the API answers in JSON."""
-    statuses = {HTTPException: None, ProjectNotFound: 404, UserNotFound: 404, NotAllowed: 403,
+    statuses = {HTTPException: None, ProjectNotFound: 404, UserNotFound: 404,
+                CountyNotFound: 404, NotAllowed: 403,
                 PersistenceError: 503, DomainError: 422}
     for exception, status in statuses.items():
         json_handler = app.error_handler_spec[None][None].get(exception)

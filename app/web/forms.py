@@ -156,7 +156,7 @@ def _wtf_field(name: str, spec: Spec) -> Field:
         return TextAreaField(text, validators=need + [Length(max=LONG_TEXT),
                                                       Storable(long=True,
                                                                required=spec.required)])
-    if kind in ("username", "choice", "id", "version"):
+    if kind in ("username", "choice", "id", "version", "county"):
         coerce = int if kind == "version" else str
         return SelectField(text, coerce=coerce, validate_choice=True,
                            validators=[InputRequired()] if spec.required else [Optional()])
@@ -253,6 +253,9 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
             fitting = [(p["id"], p["title"]) for p in project["problems"]
                        if _problem_fits(event_type, p)]
             field.choices = (blank if not (spec and spec.required) else []) + fitting
+        elif name == "county":
+            field.choices = blank + [(c["code"], f"{c['name']}（{c['city']}）")
+                                     for c in people.get("counties", [])]
         elif name == "corrects_version":
             field.choices = [(e["version"], f"v{e['version']} · {label(EVENT_LABELS, e['type'])}"
                               f" · {e['occurred_on']} · {e['actor']}")

@@ -156,6 +156,7 @@ FIELD_LABELS = {
     "chief_agent": _l("Chief agent"),
     "co_agents": _l("Co-agents"),
     "leader": _l("Responsible leader"),
+    "county": _l("County"),
     # events
     "occurred_on": _l("Business date"),
     "reason": _l("Reason"),

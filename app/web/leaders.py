@@ -15,9 +15,18 @@ from app.store import service
 from app.web import labels
 from app.web.auth import roles_required
 from app.web.dispatch_pictures import pictures
-from app.web.dispatch_tables import BY_NAME, FIGURES, Context, flag_rows, html, percent, text
+from app.web.dispatch_tables import (
+    BY_NAME,
+    FIGURES,
+    PROVINCE_TABLE,
+    Context,
+    flag_rows,
+    html,
+    percent,
+    text,
+)
 from app.web.format import display_names, moment
-from app.web.xlsx import workbook
+from app.web.xlsx import province_workbook, workbook
 from domain.dates import FIRST_YEAR, LAST_YEAR
 from domain.dispatch_sections import INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS
 from domain.errors import ConcurrentUpdate, DomainError
@@ -49,17 +58,21 @@ def dispatch(cadence: str, period: str | None = None):
     today = banban.clock()
     if shown.start > today:
         return _not_begun(cadence, shown, today)
-    report = banban.dispatch(cadence, shown.id)
+    county = request.args.get("county") or None
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
+    if "counties" in report:
+        return _province(cadence, shown, today, report)
     context = _context(report)
     # Red flags show as explanations to open rather than as a table (Excel has the table).
     tables = {name: _rendered(table, report, context) for name, table in BY_NAME.items()
               if name != "red_flags"}
-    publication = _publication(cadence, shown.id)
+    publication = _publication(cadence, shown.id, county)
     return render_template(
-        "leaders/dispatch.html", cadence=cadence, period=shown, report=report,
+        "leaders/dispatch.html", cadence=cadence, period=shown, report=report, county=county,
         tables=tables, flags=flag_rows(report, context),
         figures=[(figure.header, text(figure, report, context)) for figure in FIGURES],
-        pictures=pictures(report, banban.dispatch_trend(cadence, shown.id, TREND_PERIODS)),
+        pictures=pictures(report, banban.dispatch_trend(
+            cadence, shown.id, TREND_PERIODS, county=county, reader=current_user.username)),
         publication=publication, published=_published_text(publication, context),
         owners=[(context.owner(row["owner"]), row["count"])
                 for row in report["red_flags"]["by_owner"]],
@@ -69,6 +82,24 @@ def dispatch(cadence: str, period: str | None = None):
         approval_target=INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS,
         calendar_warnings=report["calendar_warnings"],
     )
+
+
+def _province(cadence: str, shown: Period, today: date, summary: dict[str, Any]):
+    """The province summary: a row per county, each leading to its report."""
+    publication = _publication(cadence, shown.id, None)
+    context = _context(summary)
+    table = _rendered(PROVINCE_TABLE, summary, context)
+    totals = {"rank": None, "name": gettext("Province"), "city": "", "code": ""} \
+        | summary["totals"]
+    table |= {"headers": [str(column.header) for column in PROVINCE_TABLE.columns],
+              "totals": [text(column, totals, context) if column.kind != "county" else
+                         totals["name"] for column in PROVINCE_TABLE.columns]}
+    return render_template(
+        "leaders/province.html", cadence=cadence, period=shown, summary=summary, table=table,
+        publication=publication, published=_published_text(publication, context),
+        cadences=_cadences(shown, today), meeting=labels.CADENCE_LABELS[cadence],
+        is_current=shown.contains(today), has_next=shown.next().start <= today,
+        calendar_warnings=summary["calendar_warnings"])
 
 
 def _not_begun(cadence: str, shown: Period, today: date):
@@ -91,8 +122,9 @@ def dispatch_xlsx(cadence: str, period: str):
     _check_cadence(cadence)
     banban = service()
     shown = banban.period(cadence, period)
-    report = banban.dispatch(cadence, shown.id)
-    publication = _publication(cadence, shown.id)
+    county = request.args.get("county") or None
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
+    publication = _publication(cadence, shown.id, county)
     context = _context(report)
     heading = [
         (gettext("Report"), f"{labels.CADENCE_LABELS[cadence]} {shown.id}"),
@@ -100,7 +132,8 @@ def dispatch_xlsx(cadence: str, period: str):
         (gettext("Made at"), moment(datetime.now(timezone.utc))),
         (gettext("Published"), _published_text(publication, context)),
     ]
-    body = workbook(report, context, heading)
+    body = province_workbook(report, context, heading) if "counties" in report else \
+        workbook(report, context, heading)
     response = Response(body, mimetype=XLSX)
     name = f"{gettext('Dispatch')}-{cadence}-{shown.id}.xlsx"
     response.headers["Content-Disposition"] = (
@@ -186,10 +219,11 @@ def _rendered(table, report: dict[str, Any], context: Context) -> dict[str, Any]
             "rows": [[html(column, row, context) for column in table.columns] for row in rows]}
 
 
-def _publication(cadence: str, period_id: str) -> dict[str, Any] | None:
-    """The period's latest publication record, or None if it was never published."""
+def _publication(cadence: str, period_id: str, county: str | None) -> dict[str, Any] | None:
+    """The latest publication record of the report shown, or None if it was never published."""
     try:
-        record, _ = service().published_dispatch(cadence, period_id)
+        record, _ = service().published_dispatch(cadence, period_id, county=county,
+                                                 reader=current_user.username)
     except DomainError as error:
         if error.code == "not_published":
             return None

@@ -20,7 +20,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.web.charts import text_width
-from app.web.dispatch_tables import FIGURES, TABLES, Column, Context, Row, text
+from app.web.dispatch_tables import (
+    COUNTY_FIGURES,
+    FIGURES,
+    PROVINCE_TABLE,
+    TABLES,
+    Column,
+    Context,
+    Row,
+    Table,
+    text,
+)
 
 WAN = 10_000
 HEADER_FONT = Font(bold=True)
@@ -33,6 +43,21 @@ Cell = tuple[Any, str | None]  # a value and its number format
 
 def workbook(report: dict[str, Any], context: Context, heading: list[tuple[str, Any]]) -> bytes:
     """The report as .xlsx bytes; `heading` are (label, value) rows atop the summary sheet."""
+    return _book(report, context, heading, FIGURES, TABLES)
+
+
+def province_workbook(summary: dict[str, Any], context: Context,
+                      heading: list[tuple[str, Any]]) -> bytes:
+    """The province summary as .xlsx bytes: the totals, then a sheet of counties."""
+    return _book(summary["totals"], context, heading, COUNTY_FIGURES, (PROVINCE_TABLE,),
+                 summary)
+
+
+def _book(figured: dict[str, Any], context: Context, heading: list[tuple[str, Any]],
+          figures: tuple[Column, ...], tables: tuple[Table, ...],
+          tabled: dict[str, Any] | None = None) -> bytes:
+    """A summary sheet (`heading`, then each figure of `figured`) and a sheet per table of
+    `tabled` (the same report by default)."""
     book = Workbook()
     summary = book.active
     summary.title = sheet_name(gettext("Summary"))
@@ -40,11 +65,11 @@ def workbook(report: dict[str, Any], context: Context, heading: list[tuple[str, 
                               for label, value in heading]
     rows += [[], [(gettext("Figure"), None), (gettext("Value"), None)]]
     header_row = len(rows)
-    rows += [[(str(figure.header), None), cell(figure, report, context)] for figure in FIGURES]
+    rows += [[(str(figure.header), None), cell(figure, figured, context)] for figure in figures]
     _write(summary, rows, header_row)
-    for table in TABLES:
+    for table in tables:
         sheet = book.create_sheet(sheet_name(str(table.title)))
-        found = table.rows(report, context)
+        found = table.rows(figured if tabled is None else tabled, context)
         rows = [[(str(column.header), None) for column in table.columns]]
         rows += [[cell(column, row, context) for column in table.columns] for row in found]
         _write(sheet, rows, 1)

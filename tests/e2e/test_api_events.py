@@ -280,5 +280,7 @@ def test_sign_a_project(api, tokens):
     events = history(api, signed["id"])["events"]
     assert [(e["version"], e["type"], e["actor"], e["occurred_on"]) for e in events] == [
         (1, "signed", "office", "2026-01-05")]
-    assert events[0]["data"] == {k: v for k, v in SIGNING.items() if k != "signed_on"}
+    # No county is listed here: the project names none (it is the home county's).
+    assert events[0]["data"] == {k: v for k, v in SIGNING.items() if k != "signed_on"} | {
+        "county": None}
     assert events[0]["recorded_at"] == signed["recorded_at"] == signed["updated_at"]

@@ -164,9 +164,10 @@ def test_no_answer_is_left_to_a_default_response(spec):
 
 
 # Codes of refusals made outside the API: loading a calendar, registering a user, a trend's
-# length (pages only), an operator accepting unlinked events (flask audit accept).
+# length (pages only), an operator accepting unlinked events (flask audit accept), listing a
+# county (flask counties add).
 NOT_THE_APIS = {"invalid_calendar_file", "duplicate_username", "invalid_count",
-                "changed_since"}
+                "changed_since", "duplicate_county", "name_mismatch"}
 
 
 def test_every_code_the_domain_refuses_with_is_in_the_document(spec):

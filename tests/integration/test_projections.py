@@ -61,7 +61,7 @@ def test_cards_appear_after_catch_up_with_the_projects_headline_fields(service, 
     card = cards.view.card(second["id"])
     assert {k: v for k, v in card.items() if k != "summary"} == {
         "project_id": second["id"], "version": 1, "name": "安福光伏组件", "phase": "signing",
-        "status": "active", "signed_on": "2026-02-09", "chief_agent": "li"}
+        "status": "active", "signed_on": "2026-02-09", "chief_agent": "li", "county": None}
     assert card["summary"]["id"] == str(second["id"])
     assert card["summary"]["co_agents"] == ["wang"]
     assert card["summary"]["signed_on"] == "2026-02-09"

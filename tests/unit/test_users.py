@@ -27,7 +27,7 @@ def test_registering_makes_an_enabled_user_found_by_its_name(make_user):
     assert view.pop("created_at") is not None
     assert view == {
         "username": "li.wei", "role": "office", "display_name": "li.wei", "disabled": False,
-        "sessions_ended_at": None,
+        "sessions_ended_at": None, "scope": None,
     }
     assert user.id == user_id("li.wei")
 

@@ -1,0 +1,132 @@
+"""The county side of the Banban service: the counties listed, the home county, and the scope
+checks every read and write of a project, board or report goes through.
+
+A mixin of `Banban` (domain/application.py), kept apart so each reads in one sitting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.access import check_can_serve, scope_of, sees
+from domain.counties import COUNTIES_ID, PROVINCE, Counties, county_shaped, division
+from domain.errors import (
+    ConcurrentUpdate,
+    CountyNotFound,
+    DomainError,
+    InvalidValue,
+    ProjectNotFound,
+)
+
+
+class Territory:
+    """Counties, and who may see which county's projects."""
+
+    def counties(self) -> list[dict[str, str]]:
+        """The counties listed, in the order they were added (the first is home)."""
+        found = self._counties()
+        return [] if found is None else list(found.counties.values())
+
+    def home_county(self) -> str | None:
+        """The county of projects and users that name none (None while none is listed)."""
+        found = self._counties()
+        return None if found is None else found.home
+
+    def _counties(self) -> Counties | None:
+        try:
+            return self._reads.get(COUNTIES_ID)
+        except AggregateNotFoundError:
+            return None
+
+    def add_county(self, code: str, name: str, city: str, *, actor: str) -> dict[str, str]:
+        """List a county by its official code and names (as the division table gives them)."""
+        try:
+            counties: Counties = self.repository.get(COUNTIES_ID)
+        except AggregateNotFoundError:
+            counties = Counties.start(actor=actor)
+        counties.add(code, name, city, actor=actor)
+        try:
+            self.save(counties)
+        except IntegrityError:
+            raise ConcurrentUpdate(counties.version - 1, None) from None
+        return counties.counties[code]
+
+    def county_named(self, code: str | None) -> str | None:
+        """The county a signing or a user names, checked against the list: the home county
+        when none is named. DomainError for a county that is not listed."""
+        listed = [c["code"] for c in self.counties()]
+        if code is None:
+            return listed[0] if listed else None
+        county_shaped(code)
+        if code not in listed:
+            found = division(code)
+            raise DomainError(
+                (f"county {code} {found['name']} is not listed here" if found else
+                 f"{code} is not a county of the official table (GB/T 2260), nor listed here")
+                + (f" (listed: {', '.join(listed)})" if listed else
+                   ": add it first with flask counties add"),
+                field="county", code="unknown_county")
+        return code
+
+    def scope_named(self, scope: str | None, role: str) -> str | None:
+        """A new user's scope, checked: a listed county (the home county if none is named), or
+        the province for an office, leader or auditor when counties are listed."""
+        if scope == PROVINCE:
+            if not self.counties():
+                raise InvalidValue("no county is listed: a province scope needs counties",
+                                   field="scope")
+            if role == "agent":
+                raise InvalidValue("an agent serves one county's projects", field="scope")
+            return PROVINCE
+        return self.county_named(scope)
+
+    def reader_sees(self, reader: str | dict[str, Any] | None, county: str | None) -> bool:
+        """Whether a user (by name or as data; None: the system itself) may see a county."""
+        if reader is None:
+            return True
+        user = self.user(reader) if isinstance(reader, str) else reader
+        return sees(user, county, self.home_county())
+
+    def check_sees(self, reader: str | dict[str, Any] | None, county: str | None,
+                   project_id: Any) -> None:
+        """ProjectNotFound (404, as for a project that does not exist) unless the reader may
+        see the county."""
+        if not self.reader_sees(reader, county):
+            raise ProjectNotFound(project_id)
+
+    def scope_of_user(self, user: dict[str, Any]) -> str | None:
+        """A user's county code, or "province"."""
+        return scope_of(user, self.home_county())
+
+    def check_serves(self, user: dict[str, Any], county: str | None, project_id: Any) -> None:
+        """A user records on a project only within their own county."""
+        self.check_sees(user, county, project_id)
+        check_can_serve(user)
+
+    def report_target(self, reader: str | dict[str, Any] | None, county: str | None
+                      ) -> str | None:
+        """Whose report a reader asks for: a county's code, "province" for the province
+        summary, or None while no county is listed (every project). A county user gets their
+        own county's; a province user the summary, or the county named. A county that is not
+        listed, or that the reader may not see, is CountyNotFound."""
+        listed = [c["code"] for c in self.counties()]
+        if county is not None and (county not in listed or not self.reader_sees(reader, county)):
+            raise CountyNotFound(county)
+        if county is not None or not listed:
+            return county
+        if reader is None:
+            return PROVINCE
+        user = self.user(reader) if isinstance(reader, str) else reader
+        return self.scope_of_user(user)
+
+    def in_target(self, project: Any, target: str | None) -> bool:
+        """Whether a project counts in a target's report (see `report_target`)."""
+        return target in (None, PROVINCE) or (project.county or self.home_county()) == target
+
+    def publication_key(self, target: str | None) -> str | None:
+        """The `of` of a target's publications: None for the home county (and while no county
+        is listed), else the county's code or "province"."""
+        return None if target in (None, self.home_county()) else target

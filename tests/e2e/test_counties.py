@@ -1,0 +1,206 @@
+"""Counties and scopes: a county's users see and record only their county (another county's
+project, board or report is 404 to them, on the API and the pages); province users read every
+county and record on none; the province summary and a county's report; `flask counties`."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.web import PASSWORD, csrf_token, password_hash, sign_in  # noqa: F401
+
+ANFU, XINGAN = "360829", "360824"  # 安福县 (home) and 新干县, both in 吉安市
+PERIOD = "2026-W48"
+COUNTY_USERS = {ANFU: [("office_a", "office"), ("agent_a", "agent"), ("agent_a2", "agent"),
+                       ("leader_a", "leader"), ("auditor_a", "auditor")],
+                XINGAN: [("office_b", "office"), ("agent_b", "agent"), ("leader_b", "leader"),
+                         ("auditor_b", "auditor")]}
+PROVINCE_USERS = [("office_p", "office"), ("leader_p", "leader"), ("auditor_p", "auditor")]
+
+
+def signing(name: str, chief: str, **more) -> dict:
+    return {"name": name, "investor": f"{name}有限公司", "industry": "新材料",
+            "investment": 500_000_000, "park": None, "signed_on": "2026-11-24",
+            "chief_agent": chief, "co_agents": [], "leader": None} | more
+
+
+@pytest.fixture
+def province(banban, client, password_hash):  # noqa: F811
+    """Two counties, their users and the province's, a project in each; returns API helpers."""
+    banban.add_county(ANFU, "安福县", "吉安市", actor="test")
+    banban.add_county(XINGAN, "新干县", "吉安市", actor="test")
+    tokens = {}
+    for county, users in COUNTY_USERS.items():
+        for username, role in users:
+            banban.register_user(username, role, actor="test", password_hash=password_hash,
+                                 scope=county)
+            tokens[username] = banban.issue_token(username, actor="test")
+    for username, role in PROVINCE_USERS:
+        banban.register_user(username, role, actor="test", password_hash=password_hash,
+                             scope="province")
+        tokens[username] = banban.issue_token(username, actor="test")
+
+    class Api:
+        def get(self, user, path):
+            return client.get(path, headers={"Authorization": f"Bearer {tokens[user]}"})
+
+        def post(self, user, path, body=None):
+            return client.post(path, json=body or {},
+                               headers={"Authorization": f"Bearer {tokens[user]}"})
+
+    api = Api()
+    api.a = api.post("office_a", "/api/projects", signing("安福光伏", "agent_a")).get_json()
+    api.b = api.post("office_b", "/api/projects", signing("新干盐化", "agent_b")).get_json()
+    assert api.a["county"] == ANFU and api.b["county"] == XINGAN
+    return api
+
+
+def visit(api, user, project):
+    return api.post(user, f"/api/projects/{project['id']}/events", {
+        "type": "visit_logged", "expected_version": project["version"], "purpose": "走访"})
+
+
+# ---- the matrix: county users against another county ------------------------------------------
+
+
+@pytest.mark.parametrize("user", [u for u, _ in COUNTY_USERS[ANFU]])
+def test_a_county_user_finds_nothing_of_another_county_on_the_api(province, user):
+    b = province.b
+    for path in (f"/api/projects/{b['id']}", f"/api/projects/{b['id']}/events",
+                 f"/api/projects/{b['id']}?version=1"):
+        assert province.get(user, path).status_code == 404, path
+    assert visit(province, user, b).status_code == 404
+    assert province.get(user, "/api/boards/agent_b").status_code == 404
+    report = province.get(user, f"/api/dispatch/weekly/{PERIOD}?county={XINGAN}")
+    assert (report.status_code, report.get_json()["code"]) == (404, "county_not_found")
+    listed = province.get(user, f"/api/projects?county={XINGAN}").get_json()
+    assert [p["name"] for p in listed["projects"]] == ["安福光伏"]
+
+
+@pytest.mark.parametrize("user", [u for u, _ in COUNTY_USERS[ANFU]])
+def test_a_county_user_finds_nothing_of_another_county_on_the_pages(app, province, user):
+    browser = app.test_client()
+    assert sign_in(browser, user).status_code == 302
+    b = province.b["id"]
+    for path in (f"/projects/{b}", f"/projects/{b}/record/visit_logged",
+                 f"/audit/projects/{b}", f"/dispatch/weekly/{PERIOD}?county={XINGAN}"):
+        assert browser.get(path).status_code in (403, 404), path
+    if user in ("office_a", "agent_a", "agent_a2"):
+        page = browser.get("/projects").get_data(as_text=True)
+        assert "安福光伏" in page and "新干盐化" not in page
+
+
+def test_a_county_user_reads_and_records_their_own_county(province):
+    a = province.a
+    assert province.get("agent_a", f"/api/projects/{a['id']}").status_code == 200
+    assert visit(province, "agent_a", a).status_code == 201
+    board = province.get("agent_a", "/api/boards/agent_a").get_json()
+    assert [card["name"] for card in board["projects"]] == ["安福光伏"]
+    report = province.get("leader_a", f"/api/dispatch/weekly/{PERIOD}").get_json()
+    assert [p["name"] for p in report["signed"]["projects"]] == ["安福光伏"]
+
+
+# ---- the province ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("user", [u for u, _ in PROVINCE_USERS])
+def test_province_users_read_every_county(province, user):
+    for project in (province.a, province.b):
+        assert province.get(user, f"/api/projects/{project['id']}").status_code == 200
+    listed = province.get(user, "/api/projects").get_json()
+    assert sorted(p["name"] for p in listed["projects"]) == ["安福光伏", "新干盐化"]
+    assert province.get(user, "/api/boards/agent_b").status_code == 200
+
+
+@pytest.mark.parametrize("user", [u for u, _ in PROVINCE_USERS])
+def test_province_users_record_on_no_county(province, user):
+    assert visit(province, user, province.a).status_code == 403
+    signed = province.post(user, "/api/projects", signing("省里签的", "agent_a"))
+    assert signed.status_code == 403
+
+
+def test_the_province_summary_has_a_row_per_county_and_each_county_its_report(province):
+    summary = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}").get_json()
+    # Neither county has reached a milestone with a plan: both unranked, by name in pinyin.
+    assert [(row["code"], row["rank"]) for row in summary["counties"]] == [
+        (ANFU, None), (XINGAN, None)]
+    assert {row["code"]: row["signed"] for row in summary["counties"]} == {ANFU: 1, XINGAN: 1}
+    assert summary["totals"]["signed"] == 2
+    one = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}?county={XINGAN}").get_json()
+    own = province.get("leader_b", f"/api/dispatch/weekly/{PERIOD}").get_json()
+    assert one == own and [p["name"] for p in one["signed"]["projects"]] == ["新干盐化"]
+
+
+def test_each_office_publishes_its_own_report_and_the_province_its_summary(province):
+    for office in ("office_a", "office_b", "office_p"):
+        assert province.post(office, f"/api/dispatch/weekly/{PERIOD}/publish").status_code == 201
+    mine = province.get("leader_b", f"/api/dispatch/weekly/{PERIOD}/published")
+    assert mine.status_code == 200 and "新干盐化" in mine.get_data(as_text=True)
+    assert "安福光伏" not in mine.get_data(as_text=True)
+    summary = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}/published")
+    assert '"counties"' in summary.get_data(as_text=True)
+    other = province.get("leader_a", f"/api/dispatch/weekly/{PERIOD}/published?county={XINGAN}")
+    assert other.status_code == 404
+
+
+# ---- signing in a county -----------------------------------------------------------------------
+
+
+def test_an_office_signs_only_in_its_own_county_and_with_its_own_agents(province):
+    other = province.post("office_a", "/api/projects", signing("越界", "agent_a", county=XINGAN))
+    assert (other.status_code, other.get_json()["code"]) == (422, "other_county")
+    foreign = province.post("office_a", "/api/projects", signing("借人", "agent_b"))
+    assert (foreign.status_code, foreign.get_json()["field"]) == (422, "chief_agent")
+    unlisted = province.post("office_a", "/api/projects", signing("未列", "agent_a",
+                                                                   county="360821"))
+    assert (unlisted.status_code, unlisted.get_json()["code"]) == (422, "unknown_county")
+    # A code of the right shape that names no county is refused by the same rule, saying so.
+    bad = province.post("office_a", "/api/projects", signing("乱码", "agent_a", county="999999"))
+    assert (bad.status_code, bad.get_json()["code"]) == (422, "unknown_county")
+    assert "not a county of the official table" in bad.get_json()["message"]
+    shapeless = province.post("office_a", "/api/projects", signing("乱码", "agent_a", county="3608"))
+    assert (shapeless.status_code, shapeless.get_json()["field"]) == (422, "county")
+
+
+# ---- the commands ------------------------------------------------------------------------------
+
+
+def test_counties_are_added_from_the_official_table_and_listed_home_first(app, banban):
+    runner = app.test_cli_runner()
+    added = runner.invoke(args=["counties", "add", ANFU, "安福县", "--city", "吉安市"])
+    assert added.exit_code == 0 and "added 360829 安福县 (吉安市)" in added.output
+    for args, says in ((["999999", "无此县", "--city", "无"], "six-digit code of a county"),
+                       (["360800", "吉安市", "--city", "吉安市"], "six-digit code of a county"),
+                       ([XINGAN, "新干", "--city", "吉安市"], "360824 is 新干县"),
+                       ([XINGAN, "新干县", "--city", "南昌市"], "新干县 is in 吉安市"),
+                       ([ANFU, "安福县", "--city", "吉安市"], "listed already")):
+        refused = runner.invoke(args=["counties", "add", *args])
+        assert refused.exit_code != 0 and says in refused.output, args
+    runner.invoke(args=["counties", "add", XINGAN, "新干县", "--city", "吉安市"])
+    listed = runner.invoke(args=["counties", "list"]).output.splitlines()
+    assert listed == ["360829  安福县  吉安市  (home)", "360824  新干县  吉安市"]
+
+
+def test_users_are_created_in_a_county_or_the_province(app, banban):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["counties", "add", ANFU, "安福县", "--city", "吉安市"])
+    made = runner.invoke(args=["users", "create", "zhou", "--role", "leader", "--province"])
+    assert made.exit_code == 0 and "province" in made.output
+    home = runner.invoke(args=["users", "create", "wu", "--role", "agent"])
+    assert home.exit_code == 0 and banban.user("wu")["scope"] == ANFU
+    agent = runner.invoke(args=["users", "create", "qian", "--role", "agent", "--province"])
+    assert agent.exit_code != 0 and "one county" in agent.output
+    unlisted = runner.invoke(args=["users", "create", "sun", "--role", "agent",
+                                   "--county", XINGAN])
+    assert unlisted.exit_code != 0 and "not listed" in unlisted.output
+
+
+def test_the_province_page_lists_counties_each_leading_to_its_report(app, province):
+    browser = app.test_client()
+    sign_in(browser, "leader_p")
+    page = browser.get(f"/dispatch/weekly/{PERIOD}").get_data(as_text=True)
+    assert "全省汇总" in page and "安福县" in page and "新干县" in page
+    assert f'href="?county={XINGAN}"' in page and "新干盐化" not in page
+    county = browser.get(f"/dispatch/weekly/{PERIOD}?county={XINGAN}")
+    assert county.status_code == 200 and "新干盐化" in county.get_data(as_text=True)
+    book = browser.get(f"/dispatch/weekly/{PERIOD}.xlsx")
+    assert book.status_code == 200 and book.data[:2] == b"PK"

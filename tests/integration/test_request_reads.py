@@ -1,5 +1,5 @@
 """A request looks each user up once (Banban.looking_up_once); outside one, every look is
-fresh."""
+fresh. A worker keeps the home county once it is listed."""
 
 from __future__ import annotations
 
@@ -53,3 +53,22 @@ def test_each_request_looks_afresh(service, other):
     other.disable_user("wang", actor="office")
     with service.looking_up_once():
         assert service.user("wang")["disabled"] is True
+
+
+def test_a_county_another_worker_lists_is_home_at_once(service, other):
+    assert service.home_county() is None
+    other.add_county("360829", "安福县", "吉安市", actor="test")
+    assert service.home_county() == "360829"
+
+
+def test_the_home_county_once_known_is_not_looked_up_again(service, other, monkeypatch):
+    """Counties are only added, the home county is the first: it never changes once listed."""
+    service.add_county("360829", "安福县", "吉安市", actor="test")
+    assert service.home_county() == "360829"
+    other.add_county("360824", "新干县", "吉安市", actor="test")
+    reads = []
+    get = service._reads.get
+    monkeypatch.setattr(service._reads, "get", lambda *a, **k: reads.append(a) or get(*a, **k))
+    assert service.home_county() == "360829"
+    assert reads == []
+    assert [c["code"] for c in service.counties()] == ["360829", "360824"]

@@ -90,10 +90,11 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         # Reads keep recently read projects and users and fast-forward them by the events
         # recorded since (one indexed query). Writes never use it: a command changes its
         # project before saving it, and deep-copying a long-lived project costs more than
-        # several loads, so writes keep projects of their own (below). The default holds a county's projects: a dispatch report reads every one,
-        # and its page's trend reads them all again (with 256 a 500-project county's report
-        # and trend took 4.5 s after a write, with 1,024 1.3 s, at the same peak memory: the
-        # report holds every project at once either way).
+        # several loads, so writes keep projects of their own (below). The default holds a
+        # county's projects: a dispatch report reads every one, and its page's trend reads
+        # them all again (with 256 a 500-project county's report and trend took 4.5 s after a
+        # write, with 1,024 1.3 s, at the same peak memory: the report holds every project at
+        # once either way).
         self._reads: Repository[UUID] = Folding(
             event_store=self.events, snapshot_store=self.snapshots, fastforward=True,
             cache_maxsize=int(self.env.get("BANBAN_READ_CACHE") or READ_CACHE),
@@ -106,6 +107,10 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
             cache_maxsize=int(self.env.get("BANBAN_WRITE_CACHE") or WRITE_CACHE),
             deepcopy_from_cache=False,
         ))
+        # The counties, never snapshotted: while none is listed, finding none is one query
+        # (with the snapshots it would be two, at every request of a store without counties).
+        self._territory = Folding(event_store=self.events, fastforward=True, cache_maxsize=1,
+                                  deepcopy_from_cache=False)
         self._looked_up = LookedUp()
         self._check_can_read()
         self._check_chain_key()

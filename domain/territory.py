@@ -44,7 +44,7 @@ class Territory:
 
     def _counties(self) -> Counties | None:
         try:
-            return self._reads.get(COUNTIES_ID)
+            return self._territory.get(COUNTIES_ID)
         except AggregateNotFoundError:
             return None
 

@@ -67,8 +67,9 @@ def test_the_home_county_once_known_is_not_looked_up_again(service, other, monke
     assert service.home_county() == "360829"
     other.add_county("360824", "新干县", "吉安市", actor="test")
     reads = []
-    get = service._reads.get
-    monkeypatch.setattr(service._reads, "get", lambda *a, **k: reads.append(a) or get(*a, **k))
+    select = service.recorder.select_events
+    monkeypatch.setattr(service.recorder, "select_events",
+                        lambda *a, **k: reads.append(a) or select(*a, **k))
     assert service.home_county() == "360829"
     assert reads == []
     assert [c["code"] for c in service.counties()] == ["360829", "360824"]

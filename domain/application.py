@@ -7,6 +7,7 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 
 from __future__ import annotations
 
+import threading
 from contextlib import AbstractContextManager, contextmanager
 from copy import deepcopy
 from dataclasses import asdict
@@ -57,6 +58,12 @@ READ_CACHE = 1_024  # projects and users a process keeps for reads (BANBAN_READ_
 # Attributes every stored event has; the rest is the event's own data.
 _ENVELOPE = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor",
              "occurred_on"}
+
+
+# Every stored User event class: `users` follows them in the log.
+USER_TOPICS = sorted(get_topic(cls) for cls in vars(User).values()
+                     if isinstance(cls, type) and issubclass(cls, User.Event)
+                     and cls is not User.Event)
 
 
 def county_today() -> date:
@@ -112,6 +119,10 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         self._territory = Folding(event_store=self.events, fastforward=True, cache_maxsize=1,
                                   deepcopy_from_cache=False)
         self._looked_up = LookedUp()
+        # Every user as of a position in the log (see `users`).
+        self._people: dict[UUID, dict[str, Any] | None] = {}
+        self._people_position = 0
+        self._people_lock = threading.Lock()
         self._check_can_read()
         self._check_chain_key()
 
@@ -340,8 +351,16 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         return {"today": today, "flags": flags, "milestone_colours": clocks.colours_of(found),
                 "calendar_warnings": calendar.warnings()}
 
-    def project_ids(self) -> Iterator[UUID]:
-        """Ids of every project, in signing order."""
+    # The ids of every project, or of one county's (see CardsView.project_ids), from a view
+    # the app keeps current; while none is set (the domain alone, its tests) the log is read.
+    directory: Callable[[str | None], list[UUID]] | None = None
+
+    def project_ids(self, county: str | None = None) -> Iterator[UUID]:
+        """Ids of every project (or of those of a county, and perhaps others: filter them by
+        `in_target`), from the directory when the app set one (in no particular order), else
+        from the log in the order they were signed."""
+        if self.directory is not None:
+            return iter(self.directory(county))
         return self._notified_ids(get_topic(Project.Signed))
 
     def list_projects(
@@ -497,10 +516,24 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         return user.as_dict()
 
     def users(self) -> list[dict[str, Any]]:
-        """Every user, in order of registration."""
-        topic = get_topic(User.Registered)
-        notifications = self.recorder.select_notifications(1, 1_000_000, topics=[topic])
-        return [self._reads.get(n.originator_id).as_dict() for n in notifications]
+        """Every user, in order of registration.
+
+        This process keeps them, with the position in the log they reflect, and reads only
+        the user events recorded since it last looked (none, mostly: every page names people),
+        reloading just the users those events are about.
+        """
+        with self._people_lock:
+            changed, start = set(), self._people_position + 1
+            while batch := self.recorder.select_notifications(start, 500, topics=USER_TOPICS):
+                for notification in batch:
+                    # A user's first event is its registration: first seen, first listed.
+                    self._people.setdefault(notification.originator_id, None)
+                    changed.add(notification.originator_id)
+                self._people_position = batch[-1].id
+                start = self._people_position + 1
+            for user in changed:
+                self._people[user] = self._reads.get(user).as_dict()
+            return deepcopy(list(self._people.values()))
 
     def _user(self, username: str, *, for_reading: bool = False) -> User:
         """A user loaded to change (a copy of its own), or to read (the read cache's, which

@@ -115,10 +115,10 @@ class Dispatching:
         return self._reused(("report", period, today, as_known_at, target), compute)
 
     def _projects_known_at(self, moment: datetime | None, target: str | None) -> list:
-        """The target's projects as recorded by a moment (signed by then), or now; in signing
-        order."""
+        """The target's projects as recorded by a moment (signed by then), or now; by date
+        signed, name and id (whatever order the directory gives them in)."""
         projects = []
-        for project_id in self.project_ids():
+        for project_id in self.project_ids(None if target == PROVINCE else target):
             version = None
             if moment is not None:
                 try:
@@ -128,7 +128,7 @@ class Dispatching:
             project = self._project(project_id, version=version, for_reading=True)
             if self.in_target(project, target):
                 projects.append(project)
-        return projects
+        return sorted(projects, key=lambda p: (p.signed_on, p.name, str(p.id)))
 
     def publish_dispatch(self, cadence: str, period_id: str, actor: str) -> dict[str, Any]:
         """Freeze the report of a period as it stands now (office only) and return its record:
@@ -214,7 +214,7 @@ class Dispatching:
         """Events recorded after `moment` about the period's days, on the target's projects:
         late entries, and corrections of what those days held."""
         found = []
-        for project_id in self.project_ids():
+        for project_id in self.project_ids(None if target == PROVINCE else target):
             project = self._project(project_id, for_reading=True)
             if not self.in_target(project, target):
                 continue

@@ -48,6 +48,11 @@ class CardsView(View, ABC):
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         """One project's card, or None."""
 
+    @abstractmethod
+    def project_ids(self, county: str | None = None, home: str | None = None) -> list[UUID]:
+        """The ids of every project, or of one county's (those naming none are the `home`
+        county's), in no particular order."""
+
 
 class ProjectCards(Projection[CardsView]):
     """Keeps one card per project, as of the last event the view has processed."""

@@ -74,6 +74,14 @@ class PostgresCardsView(PostgresView, CardsView):
             curs.execute(self._sql(sql), params)
             return [card_out(r, r["summary"]) for r in curs.fetchall()]
 
+    def project_ids(self, county: str | None = None, home: str | None = None) -> list[UUID]:
+        sql, params = "SELECT project_id FROM {s}.{main}", ()
+        if county is not None:
+            sql, params = sql + " WHERE COALESCE(county, %s) = %s", (home or "", county)
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._sql(sql), params)
+            return [row["project_id"] for row in curs.fetchall()]
+
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self._sql("SELECT * FROM {s}.{main} WHERE project_id = %s"),

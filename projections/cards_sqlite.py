@@ -74,6 +74,14 @@ class SQLiteCardsView(SQLiteView, CardsView):
             c.execute(sql, params)
             return [card_out(dict(r), json.loads(r["summary"])) for r in c.fetchall()]
 
+    def project_ids(self, county: str | None = None, home: str | None = None) -> list[UUID]:
+        sql, params = f"SELECT project_id FROM {self.table()}", ()
+        if county is not None:
+            sql, params = sql + " WHERE COALESCE(county, ?) = ?", (home or "", county)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql, params)
+            return [UUID(row["project_id"]) for row in c.fetchall()]
+
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         with self.datastore.transaction(commit=False) as c:
             c.execute(f"SELECT * FROM {self.table()} WHERE project_id=?",

@@ -142,6 +142,32 @@ def test_each_office_publishes_its_own_report_and_the_province_its_summary(provi
     assert other.status_code == 404
 
 
+def test_a_county_report_reads_only_that_county_s_projects(app, banban, province, monkeypatch):
+    """The cards say which projects are a county's: its report loads no other county's."""
+    loaded, original = [], banban._project
+
+    def spy(project_id, *args, **kwargs):
+        loaded.append(str(project_id))
+        return original(project_id, *args, **kwargs)
+
+    monkeypatch.setattr(banban, "_project", spy)
+    monkeypatch.setattr(banban, "REUSED", 0)  # every report computed, none kept
+    for user, path in (("leader_b", f"/api/dispatch/weekly/{PERIOD}"),
+                       ("leader_p", f"/api/dispatch/weekly/{PERIOD}?county={XINGAN}")):
+        loaded.clear()
+        assert province.get(user, path).status_code == 200, path
+        assert set(loaded) == {str(province.b["id"])}, path
+    browser = app.test_client()  # the page: its report and its trend's pictures
+    sign_in(browser, "leader_b")
+    loaded.clear()
+    assert browser.get(f"/dispatch/weekly/{PERIOD}").status_code == 200
+    assert set(loaded) == {str(province.b["id"])}
+    # The province summary reads every county's.
+    loaded.clear()
+    assert province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}").status_code == 200
+    assert set(loaded) == {str(province.a["id"]), str(province.b["id"])}
+
+
 # ---- signing in a county -----------------------------------------------------------------------
 
 

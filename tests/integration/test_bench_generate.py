@@ -13,6 +13,8 @@ from domain.application import Banban
 from domain.fields import TYPE_OF_CLASS
 
 SMALL = replace(SCALES["county"], projects=60, agents=8, leaders=2, offices=2)
+# The events of users and of the county list, not of projects.
+NOT_PROJECTS = ("Registered", "Started", "Added")
 
 
 def _history(tmp_path, name: str, seed: int) -> tuple[dict, list[tuple]]:
@@ -46,7 +48,7 @@ def test_the_same_seed_gives_the_same_history_and_another_seed_another(histories
     assert histories["other"][1] != log
     assert counts["projects"] == 60
     assert counts["users"] == SMALL.agents + SMALL.leaders + SMALL.offices
-    project_events = sum(1 for kind, *_ in log if kind != "Registered")
+    project_events = sum(1 for kind, *_ in log if kind not in NOT_PROJECTS)
     assert counts["events"] == project_events
 
 
@@ -65,4 +67,37 @@ def test_the_history_has_the_domains_mix_of_events_over_several_years(histories)
     dates = [on for _, _, on, _ in log if on is not None]
     assert min(dates) <= TODAY - timedelta(days=2 * 365) and max(dates) <= TODAY
     # Many people record: the offices sign, agents and leaders record the rest.
-    assert len({actor for kind, _, _, actor in log if kind != "Registered"}) > 5
+    assert len({actor for kind, _, _, actor in log if kind not in NOT_PROJECTS}) > 5
+
+
+def test_a_province_spreads_projects_and_people_over_its_counties(tmp_path):
+    """Each county has its offices, agents and leaders; each project is signed in one county
+    by its office, served by its agents; the province's own people read every county."""
+    scale = replace(SMALL, projects=30, agents=15, leaders=3, offices=3, counties=3)
+    banban = Banban(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                         "SQLITE_DBNAME": str(tmp_path / "province.db")}, clock=lambda: TODAY)
+    try:
+        counts = generate(banban, scale, seed=3)
+        listed = [c["code"] for c in banban.counties()]
+        assert counts["counties"] == 3 and listed[0] == "360829" and len(set(listed)) == 3
+        assert all(code.startswith("36") for code in listed)
+        scopes = {u["username"]: u["scope"] for u in banban.users()}
+        assert counts["users"] == len(scopes) == 15 + 3 + 3 + 3
+        assert {scopes[u] for u in ("province-office", "province-leader",
+                                    "province-auditor")} == {"province"}
+        for code in listed:  # every county has each role
+            roles = {u["role"] for u in banban.users() if u["scope"] == code}
+            assert roles == {"office", "agent", "leader"}, code
+        per_county = Counter()
+        for project_id in banban.project_ids():
+            project = banban.project(project_id)
+            per_county[project["county"]] += 1
+            for agent in [project["chief_agent"], *project["co_agents"]]:
+                assert scopes[agent] == project["county"]
+        assert per_county == dict.fromkeys(listed, 10)
+        summary = banban.dispatch("weekly", reader="province-leader")
+        assert [row["code"] for row in summary["counties"]] != [] and \
+            sorted(row["code"] for row in summary["counties"]) == sorted(listed)
+        assert summary["totals"]["projects"] == 30
+    finally:
+        banban.close()

@@ -173,6 +173,38 @@ def test_users_get_tokens_and_disabled_users_are_refused(service):
     assert [u["username"] for u in service.users()][:2] == ["office", "zhang"]
 
 
+def test_the_user_list_follows_the_user_events_and_reloads_only_those_they_are_about(
+        service, store_env, monkeypatch):
+    before = service.users()
+    loads = []
+    original = service._reads.get
+
+    def counted(aggregate_id, *args, **kwargs):
+        loads.append(aggregate_id)
+        return original(aggregate_id, *args, **kwargs)
+
+    monkeypatch.setattr(service._reads, "get", counted)
+    assert service.users() == before and loads == []  # nothing recorded since: nothing read
+    # Another process registers one user and disables another; project events come between.
+    other = Banban(env=store_env, clock=lambda: TODAY)
+    try:
+        other.register_user("xu", "agent", actor="test", display_name="许")
+        other.disable_user("zhang", actor="test")
+    finally:
+        other.close()
+    after = service.users()
+    assert [u["username"] for u in after] == [u["username"] for u in before] + ["xu"]
+    assert next(u for u in after if u["username"] == "zhang")["disabled"] is True
+    assert next(u for u in after if u["username"] == "xu")["display_name"] == "许"
+    assert len(loads) == 2  # the two users the events were about
+    # A new process lists the same.
+    fresh = Banban(env=store_env, clock=lambda: TODAY)
+    try:
+        assert fresh.users() == after
+    finally:
+        fresh.close()
+
+
 def test_a_username_is_registered_once(service):
     with pytest.raises(DomainError) as caught:
         service.register_user("zhang", "agent", actor="test")

@@ -180,12 +180,17 @@ class Load:
 
 def write_load(url: str, token: str | None, projects: dict[str, int], seconds: float,
                path: Callable[[str], str]) -> Load:
-    """CLIENTS threads, each posting visits to a project of its own for `seconds` (after a
-    second of warm-up), each write at the version its previous write made; `projects` is
-    left with the versions the writes reached (for the next load)."""
+    """CLIENTS threads, each posting visits to a project of its own for `seconds`, each write
+    at the version its previous write made; `projects` is left with the versions the writes
+    reached (for the next load).
+
+    Warm-up: every client's first answer (gunicorn listens before its workers have booted,
+    and the first requests wait for them), then a second more. Only requests begun after it
+    and answered before the end count."""
     load = Load()
     lock = threading.Lock()
     start = threading.Barrier(len(projects) + 1)
+    booted = threading.Barrier(len(projects) + 1)
     measuring = threading.Event()
     stopping = threading.Event()
 
@@ -195,6 +200,7 @@ def write_load(url: str, token: str | None, projects: dict[str, int], seconds: f
         while not stopping.is_set():
             n += 1
             body = visit(version, f"基准测试走访{n}")
+            counted = measuring.is_set()
             began = time.perf_counter()
             try:
                 status, answer = call(url, "POST", path(project_id), token, body)
@@ -205,8 +211,10 @@ def write_load(url: str, token: str | None, projects: dict[str, int], seconds: f
                 version = answer["version"]
             elif status == 409 and isinstance(answer, dict):
                 version = answer.get("current_version", version)
+            if n == 1:
+                booted.wait()
             with lock:
-                if not measuring.is_set() or stopping.is_set():
+                if not counted or stopping.is_set():
                     continue
                 if status == 201:
                     load.latencies.append(took)
@@ -220,6 +228,7 @@ def write_load(url: str, token: str | None, projects: dict[str, int], seconds: f
     for thread in threads:
         thread.start()
     start.wait()
+    booted.wait()
     time.sleep(1)
     measuring.set()
     began = time.perf_counter()

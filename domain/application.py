@@ -212,11 +212,29 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         `occurred_on` defaults to today in the county. Order of refusal: unknown project,
         not allowed, stale version, broken rule.
         """
-        # The project this worker kept, brought up to date; dropped if anything below fails,
-        # so that no change that was not saved outlives this call.
-        with self._writing(project_id) as project:
-            made = self.apply(project, actor, event_type, expected_version=expected_version,
-                              occurred_on=occurred_on, fields=fields)
+        # First on the project as this worker kept it, if that is the version the writer
+        # expects (no read of the store: the save fails if anything was recorded since); a
+        # refusal judged on it may be out of date, so it is judged again on the project
+        # brought up to date, as is every write to a project kept at another version.
+        write = (project_id, actor, event_type, expected_version, occurred_on, fields)
+        try:
+            return self._record_event(*write, kept_at=expected_version)
+        except _JudgedOnKept:
+            return self._record_event(*write)
+
+    def _record_event(self, project_id: UUID | str, actor: str, event_type: str,
+                      expected_version: int, occurred_on: date | None, fields: dict[str, Any],
+                      kept_at: int | None = None) -> dict[str, Any]:
+        # The project is dropped if anything below fails, so that no change that was not
+        # saved outlives this call.
+        with self._writing(project_id, kept_at) as (project, up_to_date):
+            try:
+                made = self.apply(project, actor, event_type, expected_version=expected_version,
+                                  occurred_on=occurred_on, fields=fields)
+            except Exception:
+                if up_to_date:
+                    raise
+                raise _JudgedOnKept from None
             try:
                 self.save(project)
             except IntegrityError:
@@ -401,14 +419,16 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         return board(username, projects, self.clock(), calendar=self.calendar())
 
     @contextmanager
-    def _writing(self, project_id: UUID | str) -> Iterator[Project]:
-        """A project to change and save, lent by the write cache for one write."""
+    def _writing(self, project_id: UUID | str, kept_at: int | None = None
+                 ) -> Iterator[tuple[Project, bool]]:
+        """A project to change and save, lent by the write cache for one write, and whether
+        it was brought up to date with the store (see WriteCache.checkout)."""
         aggregate_id = _uuid(project_id)
         try:
-            with self._writes.checkout(aggregate_id) as project:
+            with self._writes.checkout(aggregate_id, kept_at) as (project, up_to_date):
                 if not isinstance(project, Project):
                     raise ProjectNotFound(project_id)
-                yield project
+                yield project, up_to_date
         except AggregateNotFoundError:
             raise ProjectNotFound(project_id) from None
 
@@ -558,6 +578,10 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         self._looked_up.forget()
         return super().save(*objs, **kwargs)
+
+
+class _JudgedOnKept(Exception):
+    """A write refused on a kept project not brought up to date: to be judged again."""
 
 
 def _uuid(project_id: UUID | str) -> UUID:

@@ -4,9 +4,12 @@
 check. `WriteCache` keeps the projects a worker writes between its writes:
 
 Loading a project for a write from its snapshot and up to 99 events was a third of a write's
-time. A worker instead keeps the projects it wrote and brings one up to date before each write
-with the events recorded since (one indexed query that usually finds nothing; any number of
-workers may write the same project, each sees the others' events this way).
+time. A worker instead keeps the projects it wrote. A write expecting the version a kept project
+is at uses it as it is: the store refuses a second event at one version, so the write commits
+only if nothing was recorded since (and a refusal judged on it is judged again on the project
+brought up to date). Any other write brings the kept project up to date with the events
+recorded since (one indexed query); any number of workers may write the same project, each
+sees the others' events this way.
 
 A command changes the project in place before it is saved, so a kept project is lent to one
 write at a time (`checkout`, a lock per project) and dropped when anything in that write fails:
@@ -61,15 +64,35 @@ class WriteCache:
         self._locks = [threading.Lock() for _ in range(_STRIPES)]
 
     @contextlib.contextmanager
-    def checkout(self, aggregate_id: UUID) -> Iterator[Any]:
-        """The aggregate, up to date with the store, for one write; dropped from the cache if
-        anything raises before the write is done (the load included)."""
+    def checkout(self, aggregate_id: UUID, kept_at: int | None = None
+                 ) -> Iterator[tuple[Any, bool]]:
+        """The aggregate for one write, and whether it was brought up to date with the store;
+        dropped from the cache if anything raises before the write is done (the load
+        included).
+
+        With `kept_at`, a kept aggregate at exactly that version is lent as it is, without
+        reading the store: the store refuses a second event at one version, so a write on it
+        commits only if nothing was recorded since (the caller judges a refusal again on the
+        aggregate brought up to date)."""
         with self._locks[hash(aggregate_id) % _STRIPES]:
             try:
-                yield self.repository.get(aggregate_id)
+                kept = self._kept(aggregate_id, kept_at)
+                if kept is not None:
+                    yield kept, False
+                else:
+                    yield self.repository.get(aggregate_id), True
             except BaseException:
                 self.drop(aggregate_id)
                 raise
+
+    def _kept(self, aggregate_id: UUID, version: int | None) -> Any:
+        if version is None:
+            return None
+        try:
+            kept = self.repository.cache.get(aggregate_id)  # type: ignore[union-attr]
+        except KeyError:
+            return None
+        return kept if kept.version == version else None
 
     def keep(self, aggregate: Any) -> None:
         """Keep an aggregate just saved (a new project): its next write starts from it."""

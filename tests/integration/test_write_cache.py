@@ -138,3 +138,45 @@ def test_threads_of_one_worker_writing_the_same_version_one_wins_the_other_gets_
             thread.join()
         assert sorted(map(type, outcomes), key=str) == sorted([int, ConcurrentUpdate], key=str)
     assert [e["version"] for e in service.history(project_id)] == list(range(1, 12))
+
+
+def test_a_write_at_the_version_kept_here_reads_nothing_of_the_project_from_the_store(
+        service, sign, monkeypatch):
+    project_id = sign()["id"]
+    visit(service, project_id, 1, "kept")
+    reads = []
+    get = service._writes.repository.get
+    monkeypatch.setattr(service._writes.repository, "get",
+                        lambda *a, **k: reads.append(a) or get(*a, **k))
+    assert visit(service, project_id, 2, "without reading")["version"] == 3
+    assert reads == []
+
+
+def test_a_write_at_a_kept_version_another_worker_has_passed_is_a_conflict(
+        service, sign, other):
+    project_id = sign()["id"]
+    visit(service, project_id, 1, "kept")  # kept here at version 2
+    visit(other, project_id, 2, "the other worker's")
+    with pytest.raises(ConcurrentUpdate) as caught:
+        visit(service, project_id, 2, "stale")
+    assert caught.value.actual_version == 3
+    assert [e["data"].get("purpose") for e in service.history(project_id)] == [
+        None, "kept", "the other worker's"]
+    assert visit(service, project_id, 3, "after")["version"] == 4
+
+
+def test_a_refusal_on_a_kept_version_another_worker_has_passed_is_judged_on_the_store(
+        service, sign, other):
+    """Kept at version 2, this worker knows no problem P; the store's version 3 raised it. A
+    write expecting version 2 is stale (409), not a reference to an unknown problem (422)."""
+    project_id = sign()["id"]
+    visit(service, project_id, 1, "kept")
+    other.record(project_id, "office", "problem_raised", expected_version=2, occurred_on=ON,
+                 fields={"problem_id": "P", "title": "另一进程记下的问题"})
+    with pytest.raises(ConcurrentUpdate) as caught:
+        service.record(project_id, "office", "problem_resolved", expected_version=2,
+                       occurred_on=ON, fields={"problem_id": "P", "resolution": "已解决"})
+    assert caught.value.actual_version == 3
+    assert service.record(project_id, "office", "problem_resolved", expected_version=3,
+                          occurred_on=ON, fields={"problem_id": "P", "resolution": "已解决"}
+                          )["version"] == 4

@@ -179,6 +179,9 @@ def rebuild_views():
 
         count = rebuild(banban, projection, progress=progress)
     click.echo(f"project cards: {count} events applied, position {done[0]}")
+    if banban.kept_parts is not None:
+        banban.kept_parts.clear()
+        click.echo("report parts: emptied (each is made again when a report first needs it)")
 
 
 @projections_group.command("run")
@@ -186,19 +189,26 @@ def rebuild_views():
               help="Seconds between looks at the event log when there is nothing new.")
 @click.option("--once", is_flag=True, help="Catch up once and exit.")
 def run_views(interval: float, once: bool):
-    """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C)."""
+    """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C), and
+    the current periods' report parts made (after each catch-up, and on each new day)."""
     banban = service()
     store = current_app.extensions["banban.store"]
     projection = store.cards_unsynced()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     click.echo(f"keeping the views caught up every {interval} s; stop with Ctrl-C or SIGTERM")
+    warmed_on = None
     try:
         while True:
             applied = catch_up(banban, projection)
             if applied:
                 click.echo(f"applied {applied} events, position "
                            f"{status(banban, projection.view)['position']}")
+            if applied or warmed_on != banban.clock():
+                # The report parts the current periods now lack (the written projects', or
+                # every project's on a new day), made here rather than in a leader's request.
+                banban.warm_parts()
+                warmed_on = banban.clock()
             if once or stopping.wait(interval):
                 break
     except KeyboardInterrupt:
@@ -215,6 +225,9 @@ def views_status():
     figures = status(banban, store.cards_unsynced().view)
     click.echo(f"{'project cards':<16} {figures['position']:>10} "
                f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
+    if banban.kept_parts is not None:
+        click.echo(f"report parts: {banban.kept_parts.count()} kept (each of a project's "
+                   "version: made again when the project changes)")
 
 
 counties_group = AppGroup("counties", help="The counties that use the system.")

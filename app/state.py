@@ -9,12 +9,9 @@ per page view must not wait for the events' writer); on PostgreSQL in the store'
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from eventsourcing.sqlite import SQLiteDatastore
-
-from domain.tables import creating_tables
+from domain.tables import creating_tables, side_store
 
 SESSIONS, COUNTERS = "banban_sessions", "banban_counters"
 
@@ -123,13 +120,8 @@ class WebState:
 def open_web_state(app: Any) -> WebState:
     """The web state beside the application's events, its tables created if missing."""
     events = app.factory.datastore
-    if type(events).__name__ == "SQLiteDatastore":
-        base, extension = os.path.splitext(events.pool.db_name)
-        datastore = SQLiteDatastore(f"{base}.web{extension or '.db'}",
-                                    lock_timeout=events.pool.lock_timeout)
-        state = WebState(datastore, postgres=False, owns_datastore=True)
-    else:
-        state = WebState(events, postgres=True, owns_datastore=False)
+    datastore, postgres = side_store(events, "web")
+    state = WebState(datastore, postgres=postgres, owns_datastore=not postgres)
     with creating_tables(events):
         state.create_tables()
     return state

@@ -17,6 +17,7 @@ from app.state import WebState, open_web_state
 from domain.application import Banban, county_today
 from domain.errors import StoreKeyError
 from projections.cards import ProjectCards, open_cards_view
+from projections.dispatch_parts import open_parts_store
 from projections.runner import catch_up
 
 
@@ -47,13 +48,15 @@ class Store:
                         raise ConfigError(str(error)) from None
                     self._cards = self._web = None
                     self._pid = pid
-                    # Reports and lists find a county's projects in the cards, not the log.
+                    # Reports and lists find a county's projects in the cards, not the log,
+                    # and reports are assembled from the projects' kept parts.
                     self._service.directory = self._directory
+                    self._service.kept_parts = open_parts_store(self._service)
         return self._service
 
     def _directory(self, county: str | None) -> list:
-        """The ids of every project, or of one county's, from the cards (caught up)."""
-        return self.cards().view.project_ids(county, self.get().home_county())
+        """Every project, or one county's, as the cards (caught up) list them."""
+        return self.cards().view.directory(county, self.get().home_county())
 
     def cards(self) -> ProjectCards:
         """The project cards projection, caught up with every event recorded so far.
@@ -97,6 +100,8 @@ class Store:
             if self._web is not None:
                 self._web.close()
             if self._service is not None:
+                if self._service.kept_parts is not None:
+                    self._service.kept_parts.close()
                 self._service.close()
         self._service = self._cards = self._web = None
 

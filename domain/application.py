@@ -369,16 +369,17 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         return {"today": today, "flags": flags, "milestone_colours": clocks.colours_of(found),
                 "calendar_warnings": calendar.warnings()}
 
-    # The ids of every project, or of one county's (see CardsView.project_ids), from a view
-    # the app keeps current; while none is set (the domain alone, its tests) the log is read.
-    directory: Callable[[str | None], list[UUID]] | None = None
+    # Every project, or one county's, as a view the app keeps current lists them (see
+    # projections.cards.Listed); while none is set (the domain alone, its tests) the log is
+    # read.
+    directory: Callable[[str | None], list[Any]] | None = None
 
     def project_ids(self, county: str | None = None) -> Iterator[UUID]:
         """Ids of every project (or of those of a county, and perhaps others: filter them by
         `in_target`), from the directory when the app set one (in no particular order), else
         from the log in the order they were signed."""
         if self.directory is not None:
-            return iter(self.directory(county))
+            return iter([listed.project_id for listed in self.directory(county)])
         return self._notified_ids(get_topic(Project.Signed))
 
     def list_projects(

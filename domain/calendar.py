@@ -70,10 +70,7 @@ class WorkingCalendar:
     def warnings(self) -> list[dict[str, Any]]:
         """The unknown years this watching calendar's counts crossed, each with a sentence:
         what a report or a board built with it must say."""
-        return [{"year": year, "source": UNKNOWN,
-                 "message": f"the official calendar for {year} is not known: its working days "
-                            "are counted Monday to Friday"}
-                for year in sorted(self.touched or ())]
+        return warnings_of(self.touched or ())
 
     def source(self, year: int) -> str:
         """Where the year's working days come from: office, package or unknown."""
@@ -186,3 +183,11 @@ def _package_table(year: int) -> _Table:
 
 # The calendar of the package alone: what a store with no schedule loaded counts by.
 PACKAGE_CALENDAR = WorkingCalendar()
+
+
+def warnings_of(years: Iterable[int]) -> list[dict[str, Any]]:
+    """The warnings of counts that crossed these years of unknown calendar, by year."""
+    return [{"year": year, "source": UNKNOWN,
+             "message": f"the official calendar for {year} is not known: its working days are "
+                        "counted Monday to Friday"}
+            for year in sorted(set(years))]

@@ -15,17 +15,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 from domain import clocks
 from domain import dispatch_sections as sections
-from domain.calendar import WorkingCalendar
+from domain.calendar import WorkingCalendar, warnings_of
 from domain.collation import pinyin_key
 from domain.dispatch_sections import Judged, ratio
-from domain.errors import DomainError
 from domain.history import History
 from domain.obligations import problems_on, standing
-from domain.periods import Period
+from domain.periods import Period, judged_on
 from domain.project import Project
 
 # The figures a period contributes to the periods it rolls up into (以周促月、以月促季、以季保年).
@@ -34,15 +34,6 @@ from domain.project import Project
 # nor both.
 HEADLINE = ("signed", "milestones_reached", "approvals_granted", "problems_raised",
             "problems_solved", "investment_completed")
-
-
-def judged_on(period: Period, today: date | None) -> date:
-    """The day a period's report is judged on: its last day, or today while it runs.
-    A period that has not begun has no report (DomainError future_period)."""
-    if today is not None and period.start > today:
-        raise DomainError(f"{period.id} has not begun (today is {today}): it has no report yet",
-                          field="period", code="future_period")
-    return period.end if today is None else min(period.end, today)
 
 
 def dispatch_report(period: Period, projects: list[Project], today: date | None = None, *,
@@ -54,59 +45,114 @@ def dispatch_report(period: Period, projects: list[Project], today: date | None 
     milestone due on Friday is not overdue on Wednesday). Counts of what happened in the
     period take its days. `calendar_warnings` names the years whose official calendar is not
     known that any count in the report crossed.
+
+    The report is the sum of every project's part (`report_part`), in the projects' order:
+    a view that keeps the parts (domain.dispatch_parts) assembles the same report from them.
     """
     as_of = judged_on(period, today)
+    return assemble(period, as_of, [report_part(History(project), period, as_of, calendar)
+                                    for project in projects])
+
+
+# The sections whose rows are of several kinds (a dict of lists), with their kinds.
+KINDS = {"commitments": sections.COMMITMENT_KINDS, "problems": sections.PROBLEM_KINDS,
+         "escalations_and_instructions": sections.ESCALATION_KINDS}
+
+
+def report_part(history: History, period: Period, as_of: date, calendar: WorkingCalendar
+                ) -> dict[str, Any]:
+    """One project's part of a period's report judged on as_of: its rows of every section,
+    its headline figures over each span of the roll-up, and the years of unknown calendar its
+    counts crossed. Plain data (dates, ids, numbers, text), the same whoever computes it."""
     watched = calendar.watch()
-    histories = [History(project) for project in projects]
-    judged = [Judged(h, standing(h, as_of, watched)) for h in histories]
+    judged = Judged(history, standing(history, as_of, watched))
     start, end = period.start, period.end
-    problems = sections.problems([(h, s.problems) for h, s in judged], start, end, watched)
-    reached = sections.milestones_reached(histories, start, end, watched)
-    approvals = sections.approvals_granted(histories, start, end, watched)
+    return {
+        "projects_by_phase_and_status": sections.projects_by_phase_and_status_rows(history,
+                                                                                   as_of),
+        "signed": sections.signed_rows(history, start, end),
+        "milestones_reached": sections.milestones_reached_rows(history, start, end, watched),
+        "milestones_overdue": sections.milestones_overdue_rows(judged),
+        "approvals_granted": sections.approvals_granted_rows(history, start, end, watched),
+        "commitments": sections.commitments_rows(judged, start, end),
+        "problems": sections.problems_rows((history, judged.standing.problems), start, end,
+                                           watched),
+        "suspensions": sections.suspensions_rows(judged),
+        "escalations_and_instructions": sections.escalations_and_instructions_rows(
+            history, start, end),
+        "investment": sections.investment_rows(history, start, end),
+        "red_flags": red_flag_rows(judged, watched),
+        "roll_up": [[figures[name] for name in HEADLINE]
+                    for figures in (headline_of(history, first, last, watched)
+                                    for first, last in roll_up_spans(period, as_of))],
+        "unknown_years": sorted(watched.touched or ()),
+    }
+
+
+def assemble(period: Period, as_of: date, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The report of a period judged on as_of from its projects' parts, in their order."""
+    def rows(name: str) -> Any:
+        return sections.over(itemgetter(name), parts, kinds=KINDS.get(name))
+
+    problems = sections.problems_summary(rows("problems"))
+    reached = sections.milestones_reached_summary(rows("milestones_reached"))
+    approvals = sections.approvals_granted_summary(rows("approvals_granted"))
     report = {
         "period": _period(period) | {"as_of": as_of},
-        "projects_by_phase_and_status": sections.projects_by_phase_and_status(histories, as_of),
-        "signed": sections.signed(histories, start, end),
+        "projects_by_phase_and_status": sections.projects_by_phase_and_status_summary(
+            rows("projects_by_phase_and_status")),
+        "signed": sections.signed_summary(rows("signed")),
         "milestones_reached": reached,
-        "milestones_overdue": sections.milestones_overdue(judged),
+        "milestones_overdue": sections.milestones_overdue_summary(rows("milestones_overdue")),
         "approvals_granted": approvals,
-        "commitments": sections.commitments(judged, start, end),
+        "commitments": sections.commitments_summary(rows("commitments")),
         "problems": problems,
-        "suspensions": sections.suspensions(judged),
-        "escalations_and_instructions": sections.escalations_and_instructions(
-            histories, start, end),
-        "investment": sections.investment(histories, start, end),
-        "red_flags": red_flags(judged, watched),
+        "suspensions": sections.suspensions_summary(rows("suspensions")),
+        "escalations_and_instructions": sections.escalations_and_instructions_summary(
+            rows("escalations_and_instructions")),
+        "investment": sections.investment_summary(rows("investment")),
+        "red_flags": red_flags_summary(rows("red_flags")),
         "rankings": rankings(reached, approvals, problems),
-        "roll_up": roll_up(histories, period, as_of, watched),
+        "roll_up": roll_up(period, as_of, [part["roll_up"] for part in parts]),
     }
-    report["calendar_warnings"] = watched.warnings()
+    report["calendar_warnings"] = warnings_of(
+        {year for part in parts for year in part["unknown_years"]})
     return report
 
 
-def headline(histories: list[History], start: date, end: date, calendar: WorkingCalendar
-             ) -> dict[str, int]:
-    """The headline figures of the days from start to end (end no later than the day judged
-    on), by the same sections as the report."""
-    problems = sections.problems([(h, problems_on(h, end, calendar)) for h in histories],
-                                 start, end, calendar)
+def headline_of(history: History, start: date, end: date, calendar: WorkingCalendar
+                ) -> dict[str, int]:
+    """A project's headline figures of the days from start to end (end no later than the
+    day judged on), by the same sections as the report: a report's are their sums."""
+    problems = sections.problems_rows((history, problems_on(history, end, calendar)), start,
+                                      end, calendar)
     return {
-        "signed": sections.signed(histories, start, end)["count"],
-        "milestones_reached": sections.milestones_reached(histories, start, end,
-                                                          calendar)["count"],
-        "approvals_granted": sections.approvals_granted(histories, start, end,
-                                                        calendar)["count"],
-        "problems_raised": problems["raised_count"],
-        "problems_solved": problems["solved_count"],
-        "investment_completed": sections.investment(histories, start, end)["completed"],
+        "signed": len(sections.signed_rows(history, start, end)),
+        "milestones_reached": len(sections.milestones_reached_rows(history, start, end,
+                                                                   calendar)),
+        "approvals_granted": len(sections.approvals_granted_rows(history, start, end,
+                                                                 calendar)),
+        "problems_raised": len(problems["raised"]),
+        "problems_solved": len(problems["solved"]),
+        "investment_completed": sum(row["completed"] for row in
+                                    sections.investment_rows(history, start, end)),
     }
 
 
+def red_flag_rows(judged: Judged, calendar: WorkingCalendar) -> list[dict[str, Any]]:
+    """The project's red flags standing on the day judged on, each with its owner and
+    reasons."""
+    history, standing_ = judged
+    return [asdict(flag) for flag in clocks.flags_of(history, standing_, calendar)
+            if flag.colour == clocks.RED]
+
+
 def red_flags(judged: list[Judged], calendar: WorkingCalendar) -> dict[str, Any]:
-    """The red flags standing on the day judged on, each with its owner and reasons."""
-    found = [asdict(flag) for history, standing_ in judged
-             for flag in clocks.flags_of(history, standing_, calendar)
-             if flag.colour == clocks.RED]
+    return red_flags_summary(sections.over(red_flag_rows, judged, calendar))
+
+
+def red_flags_summary(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The red flags standing on the day judged on, and how many each owner has."""
     found.sort(key=lambda f: (f["due_on"], pinyin_key(f["subject"]["project"]), f["rule"],
                               f["subject"]["id"]))
     by_owner: dict[str, int] = {}
@@ -166,23 +212,36 @@ def _ranked(rows: list[dict[str, Any]], good: str, measured: str) -> list[dict[s
     return ranked
 
 
-def roll_up(histories: list[History], period: Period, as_of: date, calendar: WorkingCalendar
-            ) -> dict[str, Any]:
-    """How the period counts towards the periods it rolls up into, up to `as_of`.
+def roll_up_spans(period: Period, as_of: date) -> list[tuple[date, date]]:
+    """The spans of days the roll-up counts, up to as_of: the period's own, then for each
+    enclosing period (to `roll_up`'s `into`) its days in this one and its days to date."""
+    spans = [(period.start, min(period.end, as_of))]
+    for up, first, last in period.rolls_into():
+        if first <= as_of:
+            last = min(last, as_of)
+            spans += [(first, last), (up.start, last)]
+    return spans
+
+
+def roll_up(period: Period, as_of: date, figures: list[list[list[int]]]) -> dict[str, Any]:
+    """How the period counts towards the periods it rolls up into, up to `as_of`, from each
+    project's headline figures (in HEADLINE's order) over the spans of `roll_up_spans`.
 
     A week that straddles two months counts in each, with its days in that month; an
     enclosing period none of whose days in this one has begun by `as_of` is left out. Each
     share is the contribution over the enclosing period to date (its first day to the last of
     this period's days in it, or as_of).
     """
-    this = headline(histories, period.start, min(period.end, as_of), calendar)
-    into = []
-    for up, first, last in period.rolls_into():
+    spans = roll_up_spans(period, as_of)
+    totals = [{name: sum(each[index][place] for each in figures)
+               for place, name in enumerate(HEADLINE)} for index in range(len(spans))]
+    into, index = [], 1
+    for up, first, _ in period.rolls_into():
         if first > as_of:
             continue
-        last = min(last, as_of)
-        part = headline(histories, first, last, calendar)
-        to_date = headline(histories, up.start, last, calendar)
+        part, to_date = totals[index], totals[index + 1]
+        last = spans[index][1]
+        index += 2
         into.append({
             "enclosing": _period(up),
             "days": {"start": first, "end": last},
@@ -191,7 +250,7 @@ def roll_up(histories: list[History], period: Period, as_of: date, calendar: Wor
             "enclosing_to_date": to_date,
             "share": {name: ratio(part[name], to_date[name]) for name in HEADLINE},
         })
-    return {"period": this, "into": into}
+    return {"period": totals[0], "into": into}
 
 
 def _period(period: Period) -> dict[str, Any]:
@@ -210,11 +269,24 @@ def province_summary(period: Period, counties: list[tuple[dict[str, str], list[P
     among them); a county with no milestone reached with a plan is ranked last, unranked.
     """
     as_of = judged_on(period, today)
+    return counties_summary(period, as_of, [
+        (county, county_row(dispatch_report(period, projects, today, calendar=calendar)))
+        for county, projects in counties])
+
+
+def county_row(report: dict[str, Any]) -> dict[str, Any]:
+    """What the province summary takes of a county's report: its figures and its calendar
+    warnings."""
+    return {"figures": _county_figures(report), "calendar_warnings": report["calendar_warnings"]}
+
+
+def counties_summary(period: Period, as_of: date,
+                     counties: list[tuple[dict[str, str], dict[str, Any]]]) -> dict[str, Any]:
+    """The province summary (see `province_summary`) from each county's `county_row`."""
     rows, warnings = [], {}
-    for county, projects in counties:
-        report = dispatch_report(period, projects, today, calendar=calendar)
-        rows.append(county | _county_figures(report))
-        warnings |= {w["year"]: w for w in report["calendar_warnings"]}
+    for county, row in counties:
+        rows.append(county | row["figures"])
+        warnings |= {w["year"]: w for w in row["calendar_warnings"]}
     measured = [row for row in rows if row["milestones_with_plan"]]
     ranked = {row["code"]: row["rank"] for row in _ranked(
         [{"name": row["name"], "code": row["code"], "on_time": row["milestones_on_time"],

@@ -1,11 +1,15 @@
 """The sections of a dispatch report: what happened in a span of business dates, and what stood
 on the day the report is judged on.
 
-Each function takes the projects' `History` (what happened: facts by business date) or their
-`Judged` pairs (a history with its standing on the report's `as_of`, by domain.obligations),
-and returns plain data. What is due, late, open or owed is never decided here: it is read from
-the standing, the same one the boards and flags read. Only facts dated on or before the span's
-last day count, so a past span reads as its days held (as corrected since).
+Each section is two functions: `<section>_rows` gives one project's rows (from its `History`,
+what happened: facts by business date, or its `Judged` pair, the history with its standing on
+the report's `as_of` by domain.obligations), and `<section>_summary` sums the rows of every
+project into the section's plain data. A report is the summaries of every project's rows, so a
+project's rows can be kept (domain.dispatch_parts) and only a changed project's made again;
+`<section>` itself does both, over a list of projects. What is due, late, open or owed is never
+decided here: it is read from the standing, the same one the boards and flags read. Only facts
+dated on or before the span's last day count, so a past span reads as its days held (as
+corrected since).
 """
 
 from __future__ import annotations
@@ -69,48 +73,89 @@ def by_date_and_name(*keys: str):
     return key
 
 
-def projects_by_phase_and_status(histories: list[History], as_of: date) -> dict[str, Any]:
+def over(rows_of: Any, items: list, *args: Any, kinds: tuple[str, ...] | None = None) -> Any:
+    """Every item's rows (of a `<section>_rows` function) together, in the items' order: a
+    list, or for a section with several `kinds` of row a dict of a list of each."""
+    found: Any = [] if kinds is None else {kind: [] for kind in kinds}
+    for item in items:
+        rows = rows_of(item, *args)
+        if kinds is None:
+            found += rows
+        else:
+            for kind in kinds:
+                found[kind] += rows[kind]
+    return found
+
+
+def projects_by_phase_and_status_rows(history: History, as_of: date) -> list[list[str]]:
+    """The project's [phase, status] on as_of, if it was signed by then."""
+    if history.signed_by(as_of):
+        return [[history.phase_on(as_of), history.status_on(as_of)]]
+    return []
+
+
+def projects_by_phase_and_status_summary(rows: list[list[str]]) -> dict[str, Any]:
     """Projects signed by as_of, counted by their phase and status on as_of."""
     def row() -> dict[str, int]:
         return dict.fromkeys((*STATUSES, "total"), 0)
 
     by_phase = {phase: row() for phase in PHASES}
     totals = row()
-    for history in histories:
-        if history.signed_by(as_of):
-            status = history.status_on(as_of)
-            for counts in (by_phase[history.phase_on(as_of)], totals):
-                counts[status] += 1
-                counts["total"] += 1
+    for phase, status in rows:
+        for counts in (by_phase[phase], totals):
+            counts[status] += 1
+            counts["total"] += 1
     return {"by_phase": by_phase, "totals": totals}
 
 
-def signed(histories: list[History], start: date, end: date) -> dict[str, Any]:
+def projects_by_phase_and_status(histories: list[History], as_of: date) -> dict[str, Any]:
+    return projects_by_phase_and_status_summary(
+        over(projects_by_phase_and_status_rows, histories, as_of))
+
+
+def signed_rows(history: History, start: date, end: date) -> list[dict[str, Any]]:
+    """The project, if it was signed from start to end."""
+    if start <= history.signed_on <= end:
+        return [{"id": history.project.id, "name": history.name, "investor": history.investor,
+                 "investment": history.investment, "signed_on": history.signed_on}]
+    return []
+
+
+def signed_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Projects signed from start to end, their count and total investment."""
-    rows = sorted(
-        ({"id": h.project.id, "name": h.name, "investor": h.investor,
-          "investment": h.investment, "signed_on": h.signed_on}
-         for h in histories if start <= h.signed_on <= end),
-        key=lambda row: (row["signed_on"], pinyin_key(row["name"])),
-    )
+    rows.sort(key=lambda row: (row["signed_on"], pinyin_key(row["name"])))
     return {"projects": rows, "count": len(rows),
             "total_investment": sum(row["investment"] for row in rows)}
 
 
-def milestones_reached(histories: list[History], start: date, end: date,
-                       calendar: WorkingCalendar) -> dict[str, Any]:
+def signed(histories: list[History], start: date, end: date) -> dict[str, Any]:
+    return signed_summary(over(signed_rows, histories, start, end))
+
+
+def milestones_reached_rows(history: History, start: date, end: date,
+                            calendar: WorkingCalendar) -> list[dict[str, Any]]:
     """Milestones reached from start to end, each judged by the plan in force when reached:
     on time when it was not late on the day it was reached."""
     rows = []
-    for history in histories:
-        for fact in history.within(start, end, "milestone_reached"):
-            code, on = fact["data"]["milestone"], fact["occurred_on"]
-            plan, due_on, on_time = reached_on_time(history, code, on, calendar)
-            rows.append(history.ref() | {
-                "milestone": code, "phase": phase_of(code), "reached_on": on,
-                "planned_on": plan and plan["planned_on"], "due_on": due_on, "on_time": on_time,
-                "chief_agent": history.chief_on(on), "version": fact["version"],
-            })
+    for fact in history.within(start, end, "milestone_reached"):
+        code, on = fact["data"]["milestone"], fact["occurred_on"]
+        plan, due_on, on_time = reached_on_time(history, code, on, calendar)
+        rows.append(history.ref() | {
+            "milestone": code, "phase": phase_of(code), "reached_on": on,
+            "planned_on": plan and plan["planned_on"], "due_on": due_on, "on_time": on_time,
+            "chief_agent": history.chief_on(on), "version": fact["version"],
+        })
+    return rows
+
+
+def milestones_reached(histories: list[History], start: date, end: date,
+                       calendar: WorkingCalendar) -> dict[str, Any]:
+    return milestones_reached_summary(
+        over(milestones_reached_rows, histories, start, end, calendar))
+
+
+def milestones_reached_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The milestones reached in the span, how many with a plan, and on time."""
     rows.sort(key=lambda row: (row["reached_on"], pinyin_key(row["project"]),
                                MILESTONE_ORDER[row["milestone"]]))
     with_plan = [row for row in rows if row["on_time"] is not None]
@@ -119,37 +164,60 @@ def milestones_reached(histories: list[History], start: date, end: date,
             "on_time": on_time, "on_time_rate": ratio(on_time, len(with_plan))}
 
 
-def milestones_overdue(judged: list[Judged]) -> dict[str, Any]:
-    """Milestones late on as_of, with their owner then."""
-    rows = [history.ref() | {
+def milestones_overdue_rows(judged: Judged) -> list[dict[str, Any]]:
+    """The project's milestones late on as_of, with their owner then."""
+    history, found = judged
+    return [history.ref() | {
         "milestone": o.subject["id"], "planned_on": o.promised_on, "due_on": o.due_on,
         "working_days_overdue": o.working_days_late, "owner": o.owner,
-    } for history, found in judged for o in found.late if o.rule == MILESTONE_OVERDUE]
+    } for o in found.late if o.rule == MILESTONE_OVERDUE]
+
+
+def milestones_overdue(judged: list[Judged]) -> dict[str, Any]:
+    return milestones_overdue_summary(over(milestones_overdue_rows, judged))
+
+
+def milestones_overdue_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Milestones late on as_of, with their owner then."""
     rows.sort(key=lambda row: (row["due_on"], pinyin_key(row["project"]),
                                MILESTONE_ORDER[row["milestone"]]))
     return {"milestones": rows, "count": len(rows)}
 
 
-def approvals_granted(histories: list[History], start: date, end: date,
-                      calendar: WorkingCalendar) -> dict[str, Any]:
+def approvals_granted_rows(history: History, start: date, end: date,
+                           calendar: WorkingCalendar) -> list[dict[str, Any]]:
     """Approvals granted from start to end, in working days (while the project was active:
     the 40-day target is a clock like any other) against the industrial target."""
+    granted = history.within(start, end, "approval_granted")
+    if not granted:
+        return []
     rows = []
-    for history in histories:
-        approvals = history.approvals_by(end)
-        target = INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS if history.park else None
-        for fact in history.within(start, end, "approval_granted"):
-            approval = approvals[fact["data"]["approval_id"]]
-            granted_on = fact["occurred_on"]
-            days = ActiveDays(calendar, history, granted_on).between(approval["applied_on"],
-                                                                     granted_on)
-            rows.append(history.ref() | {
-                "approval_id": approval["approval_id"], "item": approval["item"],
-                "department": approval["department"], "applied_on": approval["applied_on"],
-                "granted_on": granted_on, "working_days": days,
-                "industrial": target is not None, "target_working_days": target,
-                "within_target": None if target is None else days <= target,
-            })
+    approvals = history.approvals_by(end)
+    target = INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS if history.park else None
+    for fact in granted:
+        approval = approvals[fact["data"]["approval_id"]]
+        granted_on = fact["occurred_on"]
+        days = ActiveDays(calendar, history, granted_on).between(approval["applied_on"],
+                                                                 granted_on)
+        rows.append(history.ref() | {
+            "approval_id": approval["approval_id"], "item": approval["item"],
+            "department": approval["department"], "applied_on": approval["applied_on"],
+            "granted_on": granted_on, "working_days": days,
+            "industrial": target is not None, "target_working_days": target,
+            "within_target": None if target is None else days <= target,
+        })
+    return rows
+
+
+def approvals_granted(histories: list[History], start: date, end: date,
+                      calendar: WorkingCalendar) -> dict[str, Any]:
+    return approvals_granted_summary(
+        over(approvals_granted_rows, histories, start, end, calendar))
+
+
+def approvals_granted_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Approvals granted in the span, their median working days, and how many of those with
+    a target were within it."""
     rows.sort(key=by_date_and_name("granted_on", "approval_id"))
     with_target = [row for row in rows if row["within_target"] is not None]
     within = sum(1 for row in with_target if row["within_target"])
@@ -162,22 +230,36 @@ def approvals_granted(histories: list[History], start: date, end: date,
     }
 
 
-def commitments(judged: list[Judged], start: date, end: date) -> dict[str, Any]:
-    """Commitments (approvals granted with documents missing) due in the span, those overdue
-    on as_of, and those the termination of their project closed in the span."""
+COMMITMENT_KINDS = ("due", "overdue", "closed")
+
+
+def commitments_rows(judged: Judged, start: date, end: date) -> dict[str, list[dict[str, Any]]]:
+    """The project's commitments (approvals granted with documents missing) due in the span,
+    those overdue on as_of, and those its termination closed in the span."""
+    history, found = judged
     due, overdue, closed = [], [], []
-    for history, found in judged:
-        late = {o.subject["id"]: o for o in found.late if o.rule == COMMITMENT_OVERDUE}
-        for commitment in found.commitments:
-            row = history.ref() | commitment.row()
-            if start <= commitment.due_on <= end:
-                due.append(row)
-            if commitment.approval_id in late:
-                obligation = late[commitment.approval_id]
-                overdue.append(row | {"working_days_overdue": obligation.working_days_late,
-                                      "owner": obligation.owner})
-            if commitment.state == CLOSED_BY_TERMINATION and start <= commitment.closed_on <= end:
-                closed.append(row | {"closed_on": commitment.closed_on})
+    late = {o.subject["id"]: o for o in found.late if o.rule == COMMITMENT_OVERDUE}
+    for commitment in found.commitments:
+        row = history.ref() | commitment.row()
+        if start <= commitment.due_on <= end:
+            due.append(row)
+        if commitment.approval_id in late:
+            obligation = late[commitment.approval_id]
+            overdue.append(row | {"working_days_overdue": obligation.working_days_late,
+                                  "owner": obligation.owner})
+        if commitment.state == CLOSED_BY_TERMINATION and start <= commitment.closed_on <= end:
+            closed.append(row | {"closed_on": commitment.closed_on})
+    return {"due": due, "overdue": overdue, "closed": closed}
+
+
+def commitments(judged: list[Judged], start: date, end: date) -> dict[str, Any]:
+    return commitments_summary(over(commitments_rows, judged, start, end,
+                                    kinds=COMMITMENT_KINDS))
+
+
+def commitments_summary(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Commitments due in the span, overdue on as_of, and closed by termination in the span."""
+    due, overdue, closed = (rows[kind] for kind in COMMITMENT_KINDS)
     order = by_date_and_name("due_on", "approval_id")
     return {"due": sorted(due, key=order), "due_count": len(due),
             "due_fulfilled": sum(1 for row in due if row["fulfilled_on"] is not None),
@@ -186,37 +268,56 @@ def commitments(judged: list[Judged], start: date, end: date) -> dict[str, Any]:
             "closed_by_termination_count": len(closed)}
 
 
+PROBLEM_KINDS = ("raised", "solved", "open", "closed", "to_solve")
+
+
+def problems_rows(judged: tuple[History, list[ProblemState]], start: date, end: date,
+                  calendar: WorkingCalendar) -> dict[str, list[dict[str, Any]]]:
+    """The project's problems raised, solved, open and closed by termination, and those it
+    had to solve in the span.
+
+    `judged` pairs the history with its problems as they stood on as_of (by
+    domain.obligations). Solved in the span: solved on as_of, by a resolution dated in the
+    span (one solved and reopened within it is open, not solved). To solve: the problems not
+    solved the day before the span, raised in it or reopened in it, less those a termination
+    closed by as_of: those were neither solved nor left open.
+    """
+    history, states = judged
+    found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in PROBLEM_KINDS}
+    if not states:
+        return found
+    before = {p.problem_id: p for p in problems_on(history, start - ONE_DAY, calendar)}
+    for problem in states:
+        row = history.ref() | problem.row()
+        if start <= problem.raised_on <= end:
+            found["raised"].append(row)
+        if problem.state == SOLVED and start <= problem.resolved_on <= end:
+            found["solved"].append(row | {"resolved_on": problem.resolved_on,
+                                          "working_days": problem.working_days_to_solve})
+        elif problem.state == OPEN:
+            found["open"].append(row | {"working_days_open": problem.working_days_open,
+                                        "owner": problem.owner})
+        elif problem.state == CLOSED_BY_TERMINATION and start <= problem.closed_on <= end:
+            found["closed"].append(row | {"closed_on": problem.closed_on})
+        earlier = before.get(problem.problem_id)
+        unresolved = earlier is not None and earlier.state != SOLVED
+        opened = any(start <= on <= end for on in problem.opened_on)
+        if (unresolved or opened) and problem.state != CLOSED_BY_TERMINATION:
+            # Only its unit counts (by_unit); the rest of the row is not reported.
+            found["to_solve"].append({"responsible_unit": row["responsible_unit"]})
+    return found
+
+
 def problems(judged: list[tuple[History, list[ProblemState]]], start: date, end: date,
              calendar: WorkingCalendar) -> dict[str, Any]:
-    """Problems raised, solved, open and closed by termination, the solution rate, the time to
-    solve, by unit.
+    return problems_summary(over(problems_rows, judged, start, end, calendar,
+                                 kinds=PROBLEM_KINDS))
 
-    `judged` pairs each history with its problems as they stood on as_of (by
-    domain.obligations). Solved in the span: solved on as_of, by a resolution dated in the span (one solved and
-    reopened within it is open, not solved). To solve: the problems not solved the day before
-    the span, raised in it or reopened in it, less those a termination closed by as_of: those
-    were neither solved nor left open.
-    """
-    raised, solved, still_open, closed, to_solve = [], [], [], [], []
-    for history, states in judged:
-        before = {p.problem_id: p for p in problems_on(history, start - ONE_DAY, calendar)}
-        for problem in states:
-            row = history.ref() | problem.row()
-            if start <= problem.raised_on <= end:
-                raised.append(row)
-            if problem.state == SOLVED and start <= problem.resolved_on <= end:
-                solved.append(row | {"resolved_on": problem.resolved_on,
-                                     "working_days": problem.working_days_to_solve})
-            elif problem.state == OPEN:
-                still_open.append(row | {"working_days_open": problem.working_days_open,
-                                         "owner": problem.owner})
-            elif problem.state == CLOSED_BY_TERMINATION and start <= problem.closed_on <= end:
-                closed.append(row | {"closed_on": problem.closed_on})
-            earlier = before.get(problem.problem_id)
-            unresolved = earlier is not None and earlier.state != SOLVED
-            opened = any(start <= on <= end for on in problem.opened_on)
-            if (unresolved or opened) and problem.state != CLOSED_BY_TERMINATION:
-                to_solve.append(row)
+
+def problems_summary(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Problems raised, solved, open and closed by termination, the solution rate, the time to
+    solve, by unit."""
+    raised, solved, still_open, closed, to_solve = (rows[kind] for kind in PROBLEM_KINDS)
     order = by_date_and_name("raised_on", "problem_id")
     return {
         "raised": sorted(raised, key=order), "raised_count": len(raised),
@@ -246,13 +347,12 @@ def _by_unit(raised, solved, still_open, to_solve) -> list[dict[str, Any]]:
     return sorted(units.values(), key=lambda c: (c["unit"] is None, pinyin_key(c["unit"] or "")))
 
 
-def suspensions(judged: list[Judged]) -> dict[str, Any]:
-    """Projects suspended on as_of, each with what it owed when suspended: it owes nothing
-    while suspended, so these are listed here and not as overdue."""
+def suspensions_rows(judged: Judged) -> list[dict[str, Any]]:
+    """The project if it was suspended on as_of, with what it owed when suspended: it owes
+    nothing while suspended, so these are listed here and not as overdue."""
+    history, found = judged
     rows = []
-    for history, found in judged:
-        if found.status != "suspended":
-            continue
+    if found.status == "suspended":
         owed = [o for o in found.obligations if o.state == SUSPENDED]
         rows.append(history.ref() | {
             "since": found.status_since, "reason": found.status_reason,
@@ -263,47 +363,80 @@ def suspensions(judged: list[Judged]) -> dict[str, Any]:
                      for o in owed if o.working_days_late],
             "owed_count": len(owed),
         })
+    return rows
+
+
+def suspensions(judged: list[Judged]) -> dict[str, Any]:
+    return suspensions_summary(over(suspensions_rows, judged))
+
+
+def suspensions_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Projects suspended on as_of, with what each owed."""
     rows.sort(key=lambda row: pinyin_key(row["project"]))
     return {"projects": rows, "count": len(rows),
             "late_count": sum(len(row["late"]) for row in rows)}
 
 
+ESCALATION_KINDS = ("escalations", "instructions")
+
+
+def escalations_and_instructions_rows(history: History, start: date, end: date
+                                      ) -> dict[str, list[dict[str, Any]]]:
+    """The project's problems escalated, and leaders' instructions given, from start to end."""
+    found: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ESCALATION_KINDS}
+    facts = history.within(start, end, "problem_escalated", "instruction_given")
+    if not facts:
+        return found
+    titles = {pid: log[0]["data"]["title"] for pid, log in history.problem_logs_on(end).items()}
+    for fact in facts:
+        d = fact["data"]
+        row = history.ref() | {"problem_id": d["problem_id"],
+                               "problem": titles.get(d["problem_id"]),
+                               "on": fact["occurred_on"], "recorded_by": fact["actor"]}
+        if fact["type"] == "problem_escalated":
+            found["escalations"].append(row | {"escalated_to": d["escalated_to"],
+                                               "leader": d["leader"], "note": d["note"]})
+        else:
+            # Before v2 an instruction named no leader: the leader recorded it.
+            found["instructions"].append(row | {"leader": d["leader"] or fact["actor"],
+                                                "instruction": d["instruction"]})
+    return found
+
+
 def escalations_and_instructions(histories: list[History], start: date, end: date
                                  ) -> dict[str, Any]:
-    """Problems escalated, and leaders' instructions given, from start to end."""
-    escalations, instructions = [], []
-    for history in histories:
-        titles = {pid: log[0]["data"]["title"]
-                  for pid, log in history.problem_logs_on(end).items()}
-        for fact in history.within(start, end, "problem_escalated", "instruction_given"):
-            d = fact["data"]
-            row = history.ref() | {"problem_id": d["problem_id"],
-                                   "problem": titles.get(d["problem_id"]),
-                                   "on": fact["occurred_on"], "recorded_by": fact["actor"]}
-            if fact["type"] == "problem_escalated":
-                escalations.append(row | {"escalated_to": d["escalated_to"],
-                                          "leader": d["leader"], "note": d["note"]})
-            else:
-                # Before v2 an instruction named no leader: the leader recorded it.
-                instructions.append(row | {"leader": d["leader"] or fact["actor"],
-                                           "instruction": d["instruction"]})
+    return escalations_and_instructions_summary(
+        over(escalations_and_instructions_rows, histories, start, end, kinds=ESCALATION_KINDS))
+
+
+def escalations_and_instructions_summary(rows: dict[str, list[dict[str, Any]]]
+                                         ) -> dict[str, Any]:
+    """Problems escalated, and leaders' instructions given, in the span."""
+    escalations, instructions = (rows[kind] for kind in ESCALATION_KINDS)
     order = by_date_and_name("on")
     return {"escalations": sorted(escalations, key=order), "escalation_count": len(escalations),
             "instructions": sorted(instructions, key=order),
             "instruction_count": len(instructions)}
 
 
+def investment_rows(history: History, start: date, end: date) -> list[dict[str, Any]]:
+    """The project's investment completed in the span and by its end, against its plan."""
+    if not history.signed_by(end):
+        return []
+    cumulative = history.cumulative_on(end)
+    return [history.ref() | {
+        "planned": history.investment,
+        "completed": cumulative - history.cumulative_on(start - ONE_DAY),
+        "cumulative": cumulative, "ratio_to_plan": ratio(cumulative, history.investment),
+    }]
+
+
 def investment(histories: list[History], start: date, end: date) -> dict[str, Any]:
+    return investment_summary(over(investment_rows, histories, start, end))
+
+
+def investment_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Investment completed in the span and by its end, against the projects' planned total."""
-    rows = []
-    for history in histories:
-        if history.signed_by(end):
-            cumulative = history.cumulative_on(end)
-            rows.append(history.ref() | {
-                "planned": history.investment,
-                "completed": cumulative - history.cumulative_on(start - ONE_DAY),
-                "cumulative": cumulative, "ratio_to_plan": ratio(cumulative, history.investment),
-            })
     rows.sort(key=lambda row: pinyin_key(row["project"]))
     planned = sum(row["planned"] for row in rows)
     cumulative = sum(row["cumulative"] for row in rows)

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from copy import deepcopy
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, LRUCache
@@ -18,11 +18,22 @@ from eventsourcing.utils import get_topic
 
 from domain.canonical import to_json
 from domain.counties import PROVINCE
-from domain.dispatch import dispatch_report, province_summary
-from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend
+from domain.dispatch import (
+    assemble,
+    counties_summary,
+    county_row,
+    dispatch_report,
+    judged_on,
+    province_summary,
+    report_part,
+)
+from domain.dispatch_parts import KeptParts, fingerprint, parts_of
+from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend, trend_part, trend_point
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, ProjectNotFound
+from domain.calendar import WorkingCalendar
 from domain.fields import TYPE_OF_CLASS
-from domain.periods import Period, business_date
+from domain.history import History
+from domain.periods import CADENCES, Period, business_date
 from domain.publications import Publication, publication_id
 
 # The headline figures compared between a published report and the same period now.
@@ -45,11 +56,22 @@ def _at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
     return report
 
 
+class Share(NamedTuple):
+    """A county's share of the province summary, wanted at the fingerprint of its projects'
+    versions."""
+
+    project_id: str  # the county's code (parts are kept by an id)
+    version: int
+
+
 class Dispatching:
     """Dispatch reports, computed from every project's corrected history by business date."""
 
     # The seal of one publication event (publication id, event version): domain.auditing.
     seal_of: Callable[[UUID, int], dict[str, Any] | None]
+    # Where projects' parts of reports are kept (domain.dispatch_parts), when the app keeps
+    # them: reports now are assembled from them. None: every report reads every history.
+    kept_parts: KeptParts | None = None
     # Reports and trends this process keeps (see `_reused`); 0 computes every one afresh.
     REUSED = 8
     _reusable: LRUCache | None = None
@@ -99,7 +121,15 @@ class Dispatching:
 
     def _report(self, period: Period, today: date, as_known_at: datetime | None,
                 target: str | None) -> dict[str, Any]:
-        """The report of a target (a county, the province summary, or every project)."""
+        """The report of a target (a county, the province summary, or every project).
+
+        As the record stands now, it is assembled from the projects' kept parts where the app
+        keeps them (`_assembled`); as known at a moment, or with nothing kept, every project's
+        history is read (the reference the kept parts are tested against).
+        """
+        if as_known_at is None and self._keeps_parts():
+            return self._reused(("report", period, today, None, target),
+                                lambda: self._assembled(period, today, target))
         calendar = self.calendar(as_known_at)
         if target == PROVINCE:
             def compute() -> dict[str, Any]:
@@ -113,6 +143,82 @@ class Dispatching:
                 return dispatch_report(period, self._projects_known_at(as_known_at, target),
                                        today=today, calendar=calendar)
         return self._reused(("report", period, today, as_known_at, target), compute)
+
+    def _keeps_parts(self) -> bool:
+        return self.kept_parts is not None and self.directory is not None
+
+    def _assembled(self, period: Period, today: date, target: str | None) -> dict[str, Any]:
+        """The report of a target now, from the kept parts of its projects' current versions
+        (the others made and kept): a county's report, or each county's for the summary."""
+        as_of = judged_on(period, today)
+        listed = self._listed(target)
+        calendar, key = self.keyed_calendar()
+        if target != PROVINCE:
+            return assemble(period, as_of, self._parts("report", period, as_of, listed,
+                                                       calendar, key))
+        # Each county's share is kept too, by the versions of its projects: only the counties
+        # with a project changed since are assembled again.
+        home = self.home_county()
+        groups: dict[str, list[Any]] = {}
+        for each in listed:
+            groups.setdefault(each.county or home, []).append(each)
+        counties = self.counties()
+        wanted = [Share(county["code"], fingerprint(groups.get(county["code"], [])))
+                  for county in counties]
+        by_code = {share.project_id: share for share in wanted}
+
+        def make(code: str) -> tuple[int, dict[str, Any]]:
+            parts = self._parts("report", period, as_of, groups.get(code, []), calendar, key)
+            return by_code[code].version, county_row(assemble(period, as_of, parts))
+
+        rows = parts_of(wanted, self.kept_parts, "county", period, as_of, key, make)
+        return counties_summary(period, as_of, list(zip(counties, rows)))
+
+    def _assembled_trend(self, periods: list[Period], today: date, target: str | None
+                         ) -> list[dict[str, Any]]:
+        """The trend of a target's projects now, from the same kept parts as the reports."""
+        days = [judged_on(period, today) for period in periods]
+        listed, (calendar, key) = self._listed(target), self.keyed_calendar()
+        return [trend_point(period, self._parts("trend", period, as_of, listed, calendar, key))
+                for period, as_of in zip(periods, days)]
+
+    def _listed(self, target: str | None) -> list[Any]:
+        """The target's projects as the directory lists them (the province: all), by date
+        signed, name and id: the order every report lists its projects in."""
+        return sorted(self.directory(None if target == PROVINCE else target),
+                      key=lambda each: (each.signed_on, each.name, str(each.project_id)))
+
+    def _parts(self, kind: str, period: Period, as_of: date, listed: list[Any],
+               calendar: WorkingCalendar, calendar_key: str, *, read: bool = True
+               ) -> list[dict[str, Any]]:
+        """The listed projects' parts of a kind ("report" or "trend") of a period judged on
+        as_of (with `read` false, only made where missing: see `warm_parts`)."""
+        part_of = report_part if kind == "report" else trend_part
+
+        def make(project_id: UUID) -> tuple[int, dict[str, Any]]:
+            project = self._project(project_id, for_reading=True)
+            return project.version, part_of(History(project), period, as_of, calendar)
+
+        return parts_of(listed, self.kept_parts, kind, period, as_of, calendar_key, make,
+                        read=read)
+
+    def warm_parts(self, trend: int = 6) -> None:
+        """Make whatever parts the reports and trends of every cadence's current period lack
+        (for every county): what the view runner does after each catch-up and on a new day,
+        so that requests find them kept. Kept parts are not read."""
+        if not self._keeps_parts():
+            return
+        today = self.clock()
+        listed = self._listed(PROVINCE)
+        calendar, key = self.keyed_calendar()
+        for cadence in CADENCES:
+            period = Period.containing(cadence, today)
+            self._parts("report", period, judged_on(period, today), listed, calendar, key,
+                        read=False)
+            for _ in range(trend):
+                self._parts("trend", period, judged_on(period, today), listed, calendar, key,
+                            read=False)
+                period = period.previous()
 
     def _projects_known_at(self, moment: datetime | None, target: str | None) -> list:
         """The target's projects as recorded by a moment (signed by then), or now; by date
@@ -284,5 +390,8 @@ class Dispatching:
             periods.insert(0, periods[0].previous())
         today = self.clock()
         target = self.report_target(reader, county)
+        if self._keeps_parts():
+            return self._reused(("trend", tuple(periods), today, target),
+                                lambda: self._assembled_trend(periods, today, target))
         return self._reused(("trend", tuple(periods), today, target), lambda: dispatch_trend(
             periods, self._projects_known_at(None, target), today, calendar=self.calendar()))

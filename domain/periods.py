@@ -194,3 +194,12 @@ def _containing(kind: str, day: date) -> Period:
 def _month_end(day: date) -> date:
     # The 28th plus four days is always in the next month; its 1st less a day ends this one.
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - ONE_DAY
+
+
+def judged_on(period: Period, today: date | None) -> date:
+    """The day a period's report is judged on: its last day, or today while it runs.
+    A period that has not begun has no report (DomainError future_period)."""
+    if today is not None and period.start > today:
+        raise DomainError(f"{period.id} has not begun (today is {today}): it has no report yet",
+                          field="period", code="future_period")
+    return period.end if today is None else min(period.end, today)

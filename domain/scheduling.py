@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from importlib.metadata import version as package_version
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -20,6 +21,10 @@ from domain.project import Project
 from domain.schedule import SCHEDULE_ID, Schedule, file_digest, parse_schedule
 
 
+# The release of the calendar package in use (its years and holidays).
+PACKAGE_RELEASE = package_version("chinesecalendar")
+
+
 class Scheduling:
     """The working-day calendar, as the package and the office's loads make it."""
 
@@ -28,7 +33,17 @@ class Scheduling:
     def calendar(self, as_known_at: datetime | None = None) -> WorkingCalendar:
         """The working-day calendar as recorded now, or by a moment (a report as known then
         counts by the calendar known then)."""
-        version = self._schedule_version(as_known_at)
+        return self._calendar_of(self._schedule_version(as_known_at))
+
+    def keyed_calendar(self) -> tuple[WorkingCalendar, str]:
+        """The calendar in force now and its key: what anything counted by it is kept under
+        (the package's release and the office's loads so far), so that a new load, or a new
+        release of the package, makes every count again."""
+        version = self._schedule_version(None)
+        return self._calendar_of(version), f"{PACKAGE_RELEASE}+{version or 0}"
+
+    def _calendar_of(self, version: int | None) -> WorkingCalendar:
+        """The calendar of the schedule's version (None: none loaded)."""
         if version is None:
             return PACKAGE_CALENDAR
         if self._calendars is None:

@@ -45,5 +45,22 @@ def creating_tables(datastore: Any) -> Iterator[None]:
 
 def views_path(store_path: str) -> str:
     """The SQLite file of the views of an event store file: `banban.db` -> `banban.views.db`."""
+    return beside(store_path, "views")
+
+
+def beside(store_path: str, name: str) -> str:
+    """A SQLite file named beside an event store file: `banban.db`, "web" -> `banban.web.db`."""
     base, extension = os.path.splitext(store_path)
-    return f"{base}.views{extension or '.db'}"
+    return f"{base}.{name}{extension or '.db'}"
+
+
+def side_store(events: Any, name: str) -> tuple[Any, bool]:
+    """Where tables kept beside the events go, and whether it is PostgreSQL: on SQLite a file
+    of its own (`name`, see `beside`: one writer per file, and the events' writer must not
+    wait for them), on PostgreSQL the events' own store (its schema and pool)."""
+    if type(events).__name__ == "SQLiteDatastore":
+        from eventsourcing.sqlite import SQLiteDatastore
+
+        return SQLiteDatastore(beside(events.pool.db_name, name),
+                               lock_timeout=events.pool.lock_timeout), False
+    return events, True

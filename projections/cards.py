@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import Repository
@@ -34,6 +34,17 @@ CARDS_PREFIX = "banban_cards_v3"
 FOLDED = 1_000
 
 
+class Listed(NamedTuple):
+    """A project as the directory lists it: enough to find and order it, and to know whether
+    what was kept of it (domain.dispatch_parts) is of its current version."""
+
+    project_id: UUID
+    version: int
+    signed_on: str  # ISO date
+    name: str
+    county: str | None
+
+
 class CardsView(View, ABC):
     """Stores project cards and their teams together with the position they reflect."""
 
@@ -49,9 +60,9 @@ class CardsView(View, ABC):
         """One project's card, or None."""
 
     @abstractmethod
-    def project_ids(self, county: str | None = None, home: str | None = None) -> list[UUID]:
-        """The ids of every project, or of one county's (those naming none are the `home`
-        county's), in no particular order."""
+    def directory(self, county: str | None = None, home: str | None = None) -> list[Listed]:
+        """Every project, or one county's (those naming none are the `home` county's), as
+        `Listed`, in no particular order."""
 
 
 class ProjectCards(Projection[CardsView]):

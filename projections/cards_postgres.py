@@ -9,7 +9,7 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from projections.cards import CARDS_PREFIX, CardsView, card_out
+from projections.cards import CARDS_PREFIX, CardsView, Listed, card_out
 from projections.views_postgres import PostgresView
 
 
@@ -74,13 +74,14 @@ class PostgresCardsView(PostgresView, CardsView):
             curs.execute(self._sql(sql), params)
             return [card_out(r, r["summary"]) for r in curs.fetchall()]
 
-    def project_ids(self, county: str | None = None, home: str | None = None) -> list[UUID]:
-        sql, params = "SELECT project_id FROM {s}.{main}", ()
+    def directory(self, county: str | None = None, home: str | None = None) -> list[Listed]:
+        sql, params = "SELECT project_id, version, signed_on, name, county FROM {s}.{main}", ()
         if county is not None:
             sql, params = sql + " WHERE COALESCE(county, %s) = %s", (home or "", county)
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self._sql(sql), params)
-            return [row["project_id"] for row in curs.fetchall()]
+            return [Listed(row["project_id"], row["version"], row["signed_on"], row["name"],
+                           row["county"]) for row in curs.fetchall()]
 
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         with self.datastore.transaction(commit=False) as curs:

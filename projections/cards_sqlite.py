@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteCursor
 
-from projections.cards import CARDS_PREFIX, CardsView, card_out
+from projections.cards import CARDS_PREFIX, CardsView, Listed, card_out
 from projections.views_sqlite import SQLiteView
 
 
@@ -74,13 +74,14 @@ class SQLiteCardsView(SQLiteView, CardsView):
             c.execute(sql, params)
             return [card_out(dict(r), json.loads(r["summary"])) for r in c.fetchall()]
 
-    def project_ids(self, county: str | None = None, home: str | None = None) -> list[UUID]:
-        sql, params = f"SELECT project_id FROM {self.table()}", ()
+    def directory(self, county: str | None = None, home: str | None = None) -> list[Listed]:
+        sql, params = f"SELECT project_id, version, signed_on, name, county FROM {self.table()}", ()
         if county is not None:
             sql, params = sql + " WHERE COALESCE(county, ?) = ?", (home or "", county)
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql, params)
-            return [UUID(row["project_id"]) for row in c.fetchall()]
+            return [Listed(UUID(row["project_id"]), row["version"], row["signed_on"], row["name"],
+                           row["county"]) for row in c.fetchall()]
 
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         with self.datastore.transaction(commit=False) as c:

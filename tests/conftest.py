@@ -10,8 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 TODAY = date(2026, 11, 25)
+
+# No time limit per example: on a busy two-core machine one may take seconds (a test waits
+# for progress, never assumes a speed); the number of examples bounds each property.
+settings.register_profile("banban", deadline=None)
+settings.load_profile("banban")
 
 # PostgreSQL for tests: BANBAN_TEST_POSTGRES=required makes a missing server an error
 # (CI); otherwise the PostgreSQL variants are skipped with the reason when none answers.

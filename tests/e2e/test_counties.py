@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from domain import dispatching
+
 from tests.e2e.web import PASSWORD, csrf_token, password_hash, sign_in  # noqa: F401
 
 ANFU, XINGAN = "360829", "360824"  # 安福县 (home) and 新干县, both in 吉安市
@@ -143,7 +145,8 @@ def test_each_office_publishes_its_own_report_and_the_province_its_summary(provi
 
 
 def test_a_county_report_reads_only_that_county_s_projects(app, banban, province, monkeypatch):
-    """The cards say which projects are a county's: its report loads no other county's."""
+    """The cards say which projects are a county's: its report loads no other county's, and
+    a project's kept part of a report is not made again until the project changes."""
     loaded, original = [], banban._project
 
     def spy(project_id, *args, **kwargs):
@@ -151,21 +154,32 @@ def test_a_county_report_reads_only_that_county_s_projects(app, banban, province
         return original(project_id, *args, **kwargs)
 
     monkeypatch.setattr(banban, "_project", spy)
-    monkeypatch.setattr(banban, "REUSED", 0)  # every report computed, none kept
-    for user, path in (("leader_b", f"/api/dispatch/weekly/{PERIOD}"),
-                       ("leader_p", f"/api/dispatch/weekly/{PERIOD}?county={XINGAN}")):
-        loaded.clear()
-        assert province.get(user, path).status_code == 200, path
-        assert set(loaded) == {str(province.b["id"])}, path
+    monkeypatch.setattr(banban, "REUSED", 0)  # no whole report kept: only the parts
+    real_assemble = dispatching.assemble
+    a, b = str(province.a["id"]), str(province.b["id"])
+    assert province.get("leader_b", f"/api/dispatch/weekly/{PERIOD}").status_code == 200
+    assert loaded == [b]
+    loaded.clear()
+    county = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}?county={XINGAN}")
+    assert county.status_code == 200 and loaded == []  # b's part was kept
     browser = app.test_client()  # the page: its report and its trend's pictures
     sign_in(browser, "leader_b")
-    loaded.clear()
     assert browser.get(f"/dispatch/weekly/{PERIOD}").status_code == 200
-    assert set(loaded) == {str(province.b["id"])}
-    # The province summary reads every county's.
+    assert set(loaded) <= {b}
+    # The province summary makes only the part not kept yet: the other county's project.
     loaded.clear()
     assert province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}").status_code == 200
-    assert set(loaded) == {str(province.a["id"]), str(province.b["id"])}
+    assert loaded == [a]
+    # A write to a makes a's part again, and only a's; only a's county is assembled again.
+    assert visit(province, "agent_a", province.a).status_code == 201
+    loaded.clear()
+    assembled = []
+    monkeypatch.setattr(dispatching, "assemble",
+                        lambda *args: assembled.append(args) or real_assemble(*args))
+    summary = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}")
+    assert summary.status_code == 200 and loaded == [a] and len(assembled) == 1
+    assert {row["code"]: row["projects"] for row in summary.get_json()["counties"]} == {
+        ANFU: 1, XINGAN: 1}
 
 
 # ---- signing in a county -----------------------------------------------------------------------

@@ -32,6 +32,41 @@ def test_status_shows_the_lag_and_rebuild_brings_it_to_zero(runner, api, project
     assert after[-3:] == [str(last), str(last), "0"]
 
 
+def test_status_counts_the_kept_report_parts_and_rebuild_empties_them(runner, api, project):
+    assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
+    report = api("leader").get("/api/dispatch/weekly")
+    assert report.status_code == 200
+    assert "report parts: 1 kept" in runner.invoke(args=["projections", "status"]).output
+    rebuilt = runner.invoke(args=["projections", "rebuild"])
+    assert "report parts: emptied" in rebuilt.output
+    assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
+    # The next report makes its parts again, and says the same.
+    assert api("leader").get("/api/dispatch/weekly").get_json() == report.get_json()
+
+
+def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, project, banban,
+                                                                 monkeypatch):
+    assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
+    # Each cadence's current report, and its six trend periods, for the one project.
+    assert "report parts: 28 kept" in runner.invoke(args=["projections", "status"]).output
+    loaded = []
+    original = banban._project
+    monkeypatch.setattr(banban, "_project",
+                        lambda *args, **kwargs: loaded.append(args) or original(*args, **kwargs))
+    for cadence in ("weekly", "half-monthly", "monthly", "quarterly"):
+        assert api("leader").get(f"/api/dispatch/{cadence}").status_code == 200
+    assert loaded == []  # every part was kept by the runner
+    # A write: the runner makes the written project's parts again.
+    api("zhang").post(f"/api/projects/{project['id']}/events", json={
+        "type": "visit_logged", "expected_version": 1, "purpose": "走访"})
+    loaded.clear()
+    assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
+    assert len(loaded) == 28  # the runner made the written project's parts again
+    loaded.clear()
+    assert api("leader").get("/api/dispatch/weekly").status_code == 200
+    assert loaded == []
+
+
 def test_rebuilt_views_answer_as_the_live_ones_did(runner, api, project):
     api("zhang").post(f"/api/projects/{project['id']}/events", json={
         "type": "milestone_reached", "expected_version": 1, "milestone": "land_approved"})

@@ -49,7 +49,7 @@ class Runner:
         answer = subprocess.run([sys.executable, "-m", "flask", "projections", "status"],
                                 cwd=ROOT, env=self.env, capture_output=True, text=True,
                                 check=True)
-        return int(answer.stdout.splitlines()[-1].split()[-1])
+        return int(answer.stdout.splitlines()[1].split()[-1])  # the cards: "project cards" line
 
     def stop(self) -> str:
         self.process.terminate()

@@ -1,0 +1,116 @@
+"""Kept parts of dispatch reports: what makes a report after a write cost one project, not all.
+
+A report is the assembly of its projects' parts (domain.dispatch.report_part), and a project's
+part of a period's report changes only when the project does (a new version), when the day a
+running period is judged on moves, or when the working-day calendar does. So parts are kept as
+text, under a key naming the period, the day judged on and the calendar, with the version of
+the project they were made from: a report assembles the kept parts of the projects' current
+versions and makes (and keeps) only the others. Every worker and process shares what any of
+them kept (projections.dispatch_parts stores them beside the views).
+
+The text is JSON with dates, moments and ids tagged, so a part read back is the part made:
+a report assembled from kept parts is byte for byte the report computed from the histories.
+"""
+
+from __future__ import annotations
+
+import json
+from hashlib import blake2b
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from domain.periods import Period
+
+# Moves when what a part holds changes, so parts made by older code are never assembled.
+PARTS_FORMAT = 1
+
+_TAGS = {"$date": date.fromisoformat, "$moment": datetime.fromisoformat, "$uuid": UUID}
+
+
+def part_key(kind: str, period: Period, as_of: date, calendar: str) -> str:
+    """The key of the parts of a kind ("report", or "trend": the few figures a trend needs)
+    of a period judged on as_of, by a calendar's key."""
+    return (f"{kind}.{PARTS_FORMAT}/{period.cadence}/{period.id}/{as_of.isoformat()}/"
+            f"{calendar}")
+
+
+def encode(part: dict[str, Any]) -> str:
+    """A part as text (tuples become lists, as they do in a report's JSON)."""
+    return json.dumps(part, default=_tagged, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str) -> dict[str, Any]:
+    """A part from its text."""
+    return json.loads(text, object_hook=_untagged)
+
+
+def _tagged(value: Any) -> dict[str, str]:
+    if isinstance(value, datetime):
+        return {"$moment": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, UUID):
+        return {"$uuid": str(value)}
+    raise TypeError(f"a report part holds no {type(value).__name__}")
+
+
+def _untagged(found: dict[str, Any]) -> Any:
+    if len(found) == 1:
+        tag, value = next(iter(found.items()))
+        if tag in _TAGS:
+            return _TAGS[tag](value)
+    return found
+
+
+class KeptParts(Protocol):
+    """Where parts are kept (projections.dispatch_parts.PartsStore)."""
+
+    def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+        """The kept (version, text) of each of these ids that has one under the key."""
+
+    def put(self, key: str, period_end: date, as_of: date,
+            parts: list[tuple[str, int, str]]) -> None:
+        """Keep (id, version, text) parts under the key, replacing older ones."""
+
+
+class Wanted(Protocol):
+    """A part wanted: a project's (or, for a county's share of the province summary, the
+    county's code), and the version it must be of."""
+
+    project_id: UUID | str
+    version: int
+
+
+def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Period,
+             as_of: date, calendar: str, make: Callable[[UUID], tuple[int, dict[str, Any]]],
+             *, read: bool = True) -> list[dict[str, Any]]:
+    """The parts of a kind of a period judged on as_of by a calendar (its key) of these
+    projects (at the versions given), in their order: the kept ones of those versions, the
+    others made by `make` (the project's version and part) and kept. With `read` false only
+    the missing ones are made and kept, and nothing is returned (warming up)."""
+    wanted = list(wanted)
+    key = part_key(kind, period, as_of, calendar)
+    found = kept.get(key, [str(each.project_id) for each in wanted])
+    parts, made = [], []
+    for each in wanted:
+        version, text = found.get(str(each.project_id), (None, ""))
+        if version != each.version:
+            version, part = make(each.project_id)
+            text = encode(part)
+            made.append((str(each.project_id), version, text))
+        if read:
+            parts.append(decode(text))
+    if made:
+        kept.put(key, period.end, as_of, made)
+    return parts
+
+
+def fingerprint(wanted: Iterable[Wanted]) -> int:
+    """A version for what is made of these parts together (a county's share of the province
+    summary): the same projects at the same versions in the same order, the same number."""
+    digest = blake2b(digest_size=7)
+    for each in wanted:
+        digest.update(f"{each.project_id}:{each.version};".encode())
+    return int.from_bytes(digest.digest(), "big")

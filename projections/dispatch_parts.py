@@ -1,0 +1,118 @@
+"""Where the parts of dispatch reports are kept (domain.dispatch_parts): one table beside the
+views, shared by every worker and process.
+
+A row is one project's part of one report (its key: period, day judged on, calendar) at one
+version of the project. Nothing in it is a record: it is made again from the events whenever
+it is missing or of another version, so `flask projections rebuild` empties it, and rows no
+report can ask for again (a running period's parts judged on a day gone by) are pruned once a
+day. On SQLite the table is in the views' file (`banban.views.db`), on PostgreSQL in the
+store's schema.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from domain.tables import creating_tables, side_store
+
+PARTS_TABLE = "banban_dispatch_parts"
+# Ids asked for in one statement (SQLite allows 32,766 parameters).
+CHUNK = 900
+
+
+class PartsStore:
+    """Parts by (key, project id), each with its project's version and the day-columns that
+    say when it can no longer be asked for."""
+
+    def __init__(self, datastore: Any, *, postgres: bool, owns_datastore: bool) -> None:
+        self.datastore = datastore
+        self.owns_datastore = owns_datastore
+        self.p = "%s" if postgres else "?"
+        self.table = (f'"{datastore.schema}".' if postgres else "") + PARTS_TABLE
+        self.create = [
+            f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT NOT NULL, "
+            "project_id TEXT NOT NULL, version BIGINT NOT NULL, as_of TEXT NOT NULL, "
+            "period_end TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (key, project_id))",
+            f"CREATE INDEX IF NOT EXISTS {PARTS_TABLE}_as_of ON {self.table} (as_of)",
+        ]
+        self._pruned: date | None = None
+        self._lock = threading.Lock()
+
+    def create_tables(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for statement in self.create:
+                cursor.execute(statement)
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", self.p)
+
+    def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
+        found: dict[str, tuple[int, str]] = {}
+        with self.datastore.transaction(commit=False) as cursor:
+            for chunk in _chunks(ids):
+                marks = ", ".join("?" * len(chunk))
+                cursor.execute(self._sql(
+                    f"SELECT project_id, version, body FROM {self.table} WHERE key = ? AND "
+                    f"project_id IN ({marks})"), (key, *chunk))
+                for row in cursor.fetchall():
+                    found[row["project_id"]] = (row["version"], row["body"])
+        return found
+
+    def put(self, key: str, period_end: date, as_of: date,
+            parts: list[tuple[str, int, str]]) -> None:
+        """Keep parts (replacing the key's older ones), and once a day prune the rows of
+        running periods judged on days gone by."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.executemany(self._sql(
+                f"INSERT INTO {self.table} (key, project_id, version, as_of, period_end, body) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, project_id) DO UPDATE SET "
+                "version = excluded.version, as_of = excluded.as_of, "
+                "period_end = excluded.period_end, body = excluded.body"),
+                [(key, part_id, version, as_of.isoformat(), period_end.isoformat(), body)
+                 for part_id, version, body in parts])
+        self._prune(as_of)
+
+    def _prune(self, today: date) -> None:
+        """Delete parts judged before `today` on a day that was not their period's last: a
+        running period is judged on today only, so nothing will ask for them again."""
+        with self._lock:
+            if self._pruned is not None and self._pruned >= today:
+                return
+            self._pruned = today
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._sql(f"DELETE FROM {self.table} WHERE as_of < ? AND "
+                                     "as_of < period_end"), (today.isoformat(),))
+
+    def count(self) -> int:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT COUNT(*) AS n FROM {self.table}")
+            return int(cursor.fetchone()["n"])
+
+    def clear(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"DELETE FROM {self.table}")
+
+    def close(self) -> None:
+        if self.owns_datastore:
+            self.datastore.close()
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def open_parts_store(app: Any) -> PartsStore | None:
+    """The parts store beside the application's events, its table created if missing; None
+    for a store in memory (nothing to share: reports are computed whole)."""
+    events = app.factory.datastore
+    if type(events).__name__ == "SQLiteDatastore" and events.pool.is_sqlite_memory_mode:
+        return None
+    datastore, postgres = side_store(events, "views")
+    store = PartsStore(datastore, postgres=postgres, owns_datastore=not postgres)
+    with creating_tables(events):
+        store.create_tables()
+    return store

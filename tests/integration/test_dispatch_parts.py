@@ -1,0 +1,214 @@
+"""Reports assembled from kept parts (domain.dispatch_parts, projections.dispatch_parts) equal
+the reference computed from every history, byte for byte, on each store: for random histories
+on every day of them (before and after more is recorded), and for every period of the demo
+county. Kept parts are made again exactly when their project, the day judged on or the calendar
+changes; parts nothing can ask for again are pruned."""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from uuid import uuid4
+
+import pytest
+from hypothesis import given
+
+from app.demo import load_demo
+from domain import dispatching
+from domain.application import Banban
+from domain.canonical import to_json
+from domain.dispatch_parts import decode, encode
+from domain.errors import DomainError
+from domain.periods import CADENCES, Period
+from projections.cards import ProjectCards, open_cards_view
+from projections.dispatch_parts import open_parts_store
+from projections.runner import catch_up
+from tests.conftest import TODAY, require_store
+from tests.integration.test_rules_property import DAYS
+from tests.integration.test_views_property import (
+    BACKENDS,
+    HISTORY,
+    examples,
+    fresh_service,
+    fresh_store,
+    record_history,
+)
+
+
+@contextmanager
+def keeping(service):
+    """The service with a directory (the cards) and a parts store, as the app sets them."""
+    live = ProjectCards(open_cards_view(service), service)
+    kept = open_parts_store(service)
+
+    def directory(county):
+        catch_up(service, live)
+        return live.view.directory(county, service.home_county())
+
+    service.directory, service.kept_parts, service.REUSED = directory, kept, 0
+    try:
+        yield live, kept
+    finally:
+        service.directory = service.kept_parts = None
+        kept.close()
+        live.view.close()
+
+
+def both(service, cadence, period_id, what: str = "dispatch", *args):
+    """(the report, or with what="dispatch_trend" the trend, assembled from kept parts; the
+    reference from every history) as text."""
+    def asked() -> str:
+        return to_json(getattr(service, what)(cadence, period_id, *args))
+
+    assembled = asked()
+    kept, directory = service.kept_parts, service.directory
+    service.kept_parts = service.directory = None
+    try:
+        return assembled, asked()
+    finally:
+        service.kept_parts, service.directory = kept, directory
+
+
+@BACKENDS
+def test_reports_from_kept_parts_equal_the_reference_on_every_day(backend, monkeypatch):
+    require_store(backend)
+    made = Counter()
+    real = dispatching.report_part
+
+    def counted(history, *args, **kwargs):
+        made[history.project.id] += 1
+        return real(history, *args, **kwargs)
+
+    monkeypatch.setattr(dispatching, "report_part", counted)
+    checked = Counter()
+
+    def compare(service, day: date, cadence: str) -> None:
+        """The report judged on day from kept parts is the reference; asked again, it is
+        assembled from what was kept, nothing made."""
+        service.clock = lambda: day
+        period_id = Period.containing(cadence, day).id
+        assembled, reference = both(service, cadence, period_id)
+        assert assembled == reference, (cadence, period_id, day)
+        made.clear()
+        assert to_json(service.dispatch(cadence, period_id)) == assembled and not made
+        checked["reports"] += 1
+        trend, reference = both(service, cadence, period_id, "dispatch_trend", 3)
+        assert trend == reference, (cadence, period_id, day)
+
+    @examples(12)
+    @given(HISTORY)
+    def check(history):
+        projects, commands = history
+        with fresh_service(backend) as service, keeping(service) as (live, _):
+            ids = record_history(service, live, projects, commands, Counter())
+            days = [(day, CADENCES[n % len(CADENCES)]) for n, day in enumerate(DAYS[::3])]
+            for day, cadence in days:
+                compare(service, day, cadence)
+            # More is recorded: the next report makes that project's part again, only it.
+            last, cadence = days[-1]
+            service.clock = lambda: last
+            changed = more_recorded(service, ids, last)
+            if changed is not None:
+                made.clear()
+                assembled, reference = both(service, cadence, Period.containing(cadence, last).id)
+                assert assembled == reference and set(made) == {changed}
+                checked["made again"] += 1
+                for day, cadence in days:
+                    compare(service, day, cadence)
+            service.clock = lambda: TODAY
+
+    check()
+    assert checked["reports"] > 100 and checked["made again"] > 3, checked
+
+
+def more_recorded(service, ids, day: date):
+    """A problem raised on day on the first project that takes one (a terminated one takes
+    nothing); its id, or None."""
+    for project_id in ids:
+        try:
+            service.record(project_id, "office", "problem_raised",
+                           expected_version=service.project(project_id)["version"],
+                           occurred_on=day, fields={"title": "后补的问题"})
+        except DomainError:
+            continue
+        return project_id
+    return None
+
+
+@BACKENDS
+def test_every_demo_period_from_kept_parts_equals_the_reference(backend):
+    require_store(backend)
+    with fresh_store(backend) as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            demo(service)
+        finally:
+            service.close()
+
+
+def demo(service) -> None:
+    """The demo county, every period of every cadence compared, then a province summary."""
+    load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
+    first = min(date.fromisoformat(str(p["signed_on"])) for p in service.list_projects())
+    compared = 0
+    with keeping(service):
+        for cadence in CADENCES:
+            period = Period.containing(cadence, first)
+            while period.start <= TODAY:
+                assembled, reference = both(service, cadence, period.id)
+                assert assembled == reference, (cadence, period.id)
+                compared += 1
+                period = period.next()
+            trend, reference = both(service, cadence, period.previous().id, "dispatch_trend", 6)
+            assert trend == reference, cadence
+        # The province summary too, from the same parts.
+        service.add_county("360824", "新干县", "吉安市", actor="test")
+        assembled, reference = both(service, "weekly", Period.containing("weekly", TODAY).id)
+        assert assembled == reference and '"counties"' in assembled
+    assert compared > 90
+
+
+def test_a_part_reads_back_as_it_was_made():
+    part = {"on": date(2026, 10, 1), "at": datetime(2026, 10, 1, 9, 30, tzinfo=timezone.utc),
+            "id": uuid4(), "rows": [{"reasons": ("a", 1)}], "name": '{"$date": "2026-01-01"}',
+            "nested": {"$date": "not a tag: two keys", "x": 1}, "none": None, "rate": 0.3333}
+    back = decode(encode(part))
+    assert back == part | {"rows": [{"reasons": ["a", 1]}]}
+    assert type(back["at"]) is datetime and type(back["on"]) is date
+    with pytest.raises(TypeError):
+        encode({"what": object()})
+
+
+@BACKENDS
+def test_parts_are_made_again_for_a_new_calendar_and_pruned_when_nothing_can_ask(backend,
+                                                                                   monkeypatch):
+    require_store(backend)
+    with fresh_service(backend) as service, keeping(service) as (live, kept):
+        project = service.sign_project("office", name="日历项目", investor="某公司",
+                                       industry="新材料", investment=1_000,
+                                       signed_on=date(2026, 9, 1), chief_agent="zhang")
+        service.record(project["id"], "office", "milestone_planned", expected_version=1,
+                       occurred_on=date(2026, 9, 1),
+                       fields={"milestone": "land_approved", "planned_on": "2026-10-08"})
+        monday, tuesday = date(2026, 10, 12), date(2026, 10, 13)
+        service.clock = lambda: monday
+        week = Period.containing("weekly", monday).id
+        last_week = Period.containing("weekly", monday - timedelta(days=7)).id
+        for period_id in (week, last_week):
+            assembled, reference = both(service, "weekly", period_id)
+            assert assembled == reference
+        assert kept.count() == 2
+        # A new calendar (the office loads 2026 with 10-12 a day off): made again, and right.
+        lines = ["date,kind"] + [f"{day},holiday" for day in ("2026-10-12",)]
+        service.load_calendar(("\n".join(lines) + "\n").encode(), file="2026.csv",
+                              actor="office")
+        assembled, reference = both(service, "weekly", week)
+        assert assembled == reference and kept.count() == 3
+        # The next day: the running week's part judged on Monday can never be asked for again,
+        # last week's can (it is judged on its last day, whenever it is read).
+        service.clock = lambda: tuesday
+        assembled, reference = both(service, "weekly", week)
+        assert assembled == reference
+        assert kept.count() == 2  # Monday's two running-week parts gone, Tuesday's and last
+        assert both(service, "weekly", last_week)[0] == both(service, "weekly", last_week)[1]

@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from datetime import date
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from app.config import ConfigError, store_env
 from app.state import WebState, open_web_state
@@ -84,6 +85,13 @@ class Store:
                     setattr(self, attribute, make(service))
         return getattr(self, attribute)
 
+    def request_unit(self) -> AbstractContextManager[None]:
+        """What a request runs in: each user looked up once (Banban.looking_up_once), once
+        this process has built its application (a request that builds it goes without)."""
+        if self._service is None or self._pid != os.getpid():
+            return nullcontext()
+        return self._service.looking_up_once()
+
     def close(self) -> None:
         """Close the application's connections (tests, CLI)."""
         if self._pid == os.getpid():
@@ -102,7 +110,19 @@ def init_app(app: Flask) -> None:
     """Attach a lazily-built store to the Flask app (every event it records is linked into
     the hash chain in the transaction that records it: domain.ledger)."""
     clock = app.config.get("BANBAN_CLOCK") or county_today
-    app.extensions["banban.store"] = Store(store_env(app.config, app.instance_path), clock)
+    store = app.extensions["banban.store"] = Store(store_env(app.config, app.instance_path),
+                                                   clock)
+
+    @app.before_request
+    def _begin_unit() -> None:
+        g.banban_unit = ExitStack()
+        g.banban_unit.enter_context(store.request_unit())
+
+    @app.teardown_request
+    def _end_unit(_error: BaseException | None) -> None:
+        unit = g.pop("banban_unit", None)
+        if unit is not None:
+            unit.close()
 
 
 def service() -> Banban:

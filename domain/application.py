@@ -7,11 +7,11 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 
 from __future__ import annotations
 
-import logging
 import threading
+from contextlib import AbstractContextManager, contextmanager
 from copy import deepcopy
 from dataclasses import asdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -24,7 +24,6 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     MapperDeserialisationError,
-    PersistenceError,
     Transcoding,
 )
 from eventsourcing.utils import get_topic, strtobool
@@ -46,9 +45,11 @@ from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.obligations import standing
 from domain.project import Project
+from domain.repositories import WRITE_CACHE, Folding, LookedUp, WriteCache
 from domain.scheduling import Scheduling
-from domain.territory import Territory
+from domain.snapshotting import Snapshotting
 from domain.tables import creating_tables
+from domain.territory import Territory
 from domain.users import User, user_id
 from domain.views import project_summary, project_view
 
@@ -57,25 +58,6 @@ READ_CACHE = 1_024  # projects and users a process keeps for reads (BANBAN_READ_
 # Attributes every stored event has; the rest is the event's own data.
 _ENVELOPE = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor",
              "occurred_on"}
-logger = logging.getLogger(__name__)
-
-
-def fold(aggregate: Any, events: Iterable[Any]) -> Any:
-    """eventsourcing's `project_aggregate` without its per-event `isinstance` against a
-    runtime-checkable Protocol, which on Python 3.11 costs about as much as applying the
-    event: half the time of loading a project."""
-    for event in events:
-        aggregate = event.mutate(aggregate)
-    return aggregate
-
-
-class Folding(Repository[UUID]):
-    """A repository that replays events with `fold`."""
-
-    def get(self, aggregate_id: UUID, *, version: int | None = None,
-            projector_func: Any = fold, **options: Any) -> Any:
-        return super().get(aggregate_id, version=version, projector_func=projector_func,
-                           **options)
 
 
 # Every stored User event class: `users` follows them in the log.
@@ -102,7 +84,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
+class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"
@@ -113,17 +95,30 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
         super().__init__(env)
         self.clock = clock
         # Reads keep recently read projects and users and fast-forward them by the events
-        # recorded since (one indexed query). Writes never use it: a command must work on its
-        # own copy, and loading from a snapshot is cheaper than deep-copying a long-lived
-        # project. The default holds a county's projects: a dispatch report reads every one,
-        # and its page's trend reads them all again (with 256 a 500-project county's report
-        # and trend took 4.5 s after a write, with 1,024 1.3 s, at the same peak memory: the
-        # report holds every project at once either way).
+        # recorded since (one indexed query). Writes never use it: a command changes its
+        # project before saving it, and deep-copying a long-lived project costs more than
+        # several loads, so writes keep projects of their own (below). The default holds a
+        # county's projects: a dispatch report reads every one, and its page's trend reads
+        # them all again (with 256 a 500-project county's report and trend took 4.5 s after a
+        # write, with 1,024 1.3 s, at the same peak memory: the report holds every project at
+        # once either way).
         self._reads: Repository[UUID] = Folding(
             event_store=self.events, snapshot_store=self.snapshots, fastforward=True,
             cache_maxsize=int(self.env.get("BANBAN_READ_CACHE") or READ_CACHE),
             deepcopy_from_cache=False,
         )
+        # Writes keep the projects they wrote (domain.repositories): a write then reads only
+        # the events recorded since, instead of loading the project from its snapshot.
+        self._writes = WriteCache(Folding(
+            event_store=self.events, snapshot_store=self.snapshots, fastforward=True,
+            cache_maxsize=int(self.env.get("BANBAN_WRITE_CACHE") or WRITE_CACHE),
+            deepcopy_from_cache=False,
+        ))
+        # The counties, never snapshotted: while none is listed, finding none is one query
+        # (with the snapshots it would be two, at every request of a store without counties).
+        self._territory = Folding(event_store=self.events, fastforward=True, cache_maxsize=1,
+                                  deepcopy_from_cache=False)
+        self._looked_up = LookedUp()
         # Every user as of a position in the log (see `users`).
         self._people: dict[UUID, dict[str, Any] | None] = {}
         self._people_position = 0
@@ -192,6 +187,7 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
         """Open a project (office only); return its state."""
         project = self.signing(actor, signed_on=signed_on, **fields)
         self.save(project)
+        self._writes.keep(project)
         return project_view(project)
 
     def signing(self, actor: str, *, signed_on: date, **fields: Any) -> Project:
@@ -216,15 +212,35 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
         `occurred_on` defaults to today in the county. Order of refusal: unknown project,
         not allowed, stale version, broken rule.
         """
-        project = self._project(project_id)
-        made = self.apply(project, actor, event_type, expected_version=expected_version,
-                          occurred_on=occurred_on, fields=fields)
+        # First on the project as this worker kept it, if that is the version the writer
+        # expects (no read of the store: the save fails if anything was recorded since); a
+        # refusal judged on it may be out of date, so it is judged again on the project
+        # brought up to date, as is every write to a project kept at another version.
+        write = (project_id, actor, event_type, expected_version, occurred_on, fields)
         try:
-            self.save(project)
-        except IntegrityError:
-            current = self.events.get(project.id, desc=True, limit=1)
-            raise ConcurrentUpdate(expected_version, next(iter(current)).originator_version
-                                   ) from None
+            return self._record_event(*write, kept_at=expected_version)
+        except _JudgedOnKept:
+            return self._record_event(*write)
+
+    def _record_event(self, project_id: UUID | str, actor: str, event_type: str,
+                      expected_version: int, occurred_on: date | None, fields: dict[str, Any],
+                      kept_at: int | None = None) -> dict[str, Any]:
+        # The project is dropped if anything below fails, so that no change that was not
+        # saved outlives this call.
+        with self._writing(project_id, kept_at) as (project, up_to_date):
+            try:
+                made = self.apply(project, actor, event_type, expected_version=expected_version,
+                                  occurred_on=occurred_on, fields=fields)
+            except Exception:
+                if up_to_date:
+                    raise
+                raise _JudgedOnKept from None
+            try:
+                self.save(project)
+            except IntegrityError:
+                current = self.events.get(project.id, desc=True, limit=1)
+                raise ConcurrentUpdate(expected_version, next(iter(current)).originator_version
+                                       ) from None
         return {"id": project.id, "version": project.version, "type": event_type, **made}
 
     def apply(
@@ -258,14 +274,6 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
         except UserNotFound:
             role = None
         return {"type": fact["type"], "actor_role": role}
-
-    def _take_snapshots(self, processing_event) -> None:
-        # The events are committed before this runs: a snapshot is only a cache, and failing
-        # to write one must not turn a recorded event into an error.
-        try:
-            super()._take_snapshots(processing_event)
-        except PersistenceError as error:
-            logger.warning("snapshot not taken (the events were recorded): %r", error)
 
     def _check_team_users(self, fields: dict[str, Any], county: str | None) -> None:
         """The people an event names must exist, be enabled, have the right role and serve the
@@ -411,6 +419,20 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
         projects = [self._project(i, for_reading=True) for i in ids]
         return board(username, projects, self.clock(), calendar=self.calendar())
 
+    @contextmanager
+    def _writing(self, project_id: UUID | str, kept_at: int | None = None
+                 ) -> Iterator[tuple[Project, bool]]:
+        """A project to change and save, lent by the write cache for one write, and whether
+        it was brought up to date with the store (see WriteCache.checkout)."""
+        aggregate_id = _uuid(project_id)
+        try:
+            with self._writes.checkout(aggregate_id, kept_at) as (project, up_to_date):
+                if not isinstance(project, Project):
+                    raise ProjectNotFound(project_id)
+                yield project, up_to_date
+        except AggregateNotFoundError:
+            raise ProjectNotFound(project_id) from None
+
     def _project(self, project_id: UUID | str, version: int | None = None, *,
                  for_reading: bool = False) -> Project:
         repository = self._reads if for_reading else self.repository
@@ -536,13 +558,31 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
 
     def _user(self, username: str, *, for_reading: bool = False) -> User:
         """A user loaded to change (a copy of its own), or to read (the read cache's, which
-        brings it up to date with one indexed query: every request reads one or two users)."""
-        repository = self._reads if for_reading else self.repository
+        brings it up to date with one indexed query; once per request within
+        `looking_up_once`: every request reads one or two users, some of them twice)."""
+        if for_reading:
+            return self._looked_up.get(("user", username),
+                                       lambda: self._load_user(username, self._reads))
+        return self._load_user(username, self.repository)
+
+    def _load_user(self, username: str, repository: Repository[UUID]) -> User:
         try:
-            user = repository.get(user_id(username))
+            return repository.get(user_id(username))
         except (AggregateNotFoundError, ValueError):
             raise UserNotFound(username) from None
-        return user
+
+    def looking_up_once(self) -> AbstractContextManager[None]:
+        """A unit of work (a request): within it each user is brought up to date with the
+        store once, at its first look, until something is saved (domain.repositories)."""
+        return self._looked_up.unit()
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        self._looked_up.forget()
+        return super().save(*objs, **kwargs)
+
+
+class _JudgedOnKept(Exception):
+    """A write refused on a kept project not brought up to date: to be judged again."""
 
 
 def _uuid(project_id: UUID | str) -> UUID:

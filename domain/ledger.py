@@ -27,6 +27,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     Mapper,
     Notification,
+    ProgrammingError,
     StoredEvent,
 )
 
@@ -36,8 +37,12 @@ LINKS_TABLE, SEALS_TABLE = "banban_chain", "banban_chain_seals"
 LINK_COLUMNS = ("position", "notification_id", "originator_id", "originator_version", "digest",
                 "hash", "latest", "key_id")
 SEAL_COLUMNS = ("label", "kind", "position", "notification_id", "head", "sealed_at")
+LAST_LINK = "SELECT * FROM {links} ORDER BY position DESC LIMIT 1"
 # The events an acceptance links before its own: (notification id, digest in hex) of each.
 Accepting = Sequence[tuple[int, str]]
+# The keyword of what else a write stores in its transaction (domain.snapshotting): the
+# snapshot store's recorder and the snapshots, ready to insert.
+SNAPSHOTS = "snapshots"
 
 
 class LinkedRecorder(ABC):
@@ -64,13 +69,15 @@ class LinkedRecorder(ABC):
         """The stored event at a notification id, read in the cursor's transaction."""
 
     def _link(self, cursor: Any, inserted: Sequence[tuple[int, StoredEvent]],
-              accepting: Accepting = ()) -> None:
+              accepting: Accepting = (), *, tail: Any = ...) -> None:
         """Link the accepted events, then the inserted ones (by notification id), after the
-        chain's last link, inside the transaction that inserted them."""
+        chain's last link (`tail`, its row read under the writers' lock: read here if not
+        given), inside the transaction that inserted them."""
         if not inserted and not accepting:
             return
-        cursor.execute(self._sql("SELECT * FROM {links} ORDER BY position DESC LIMIT 1"))
-        tail = cursor.fetchone()
+        if tail is ...:
+            cursor.execute(self._sql(LAST_LINK))
+            tail = cursor.fetchone()
         chain = Chain.after(None if tail is None else link_row(tail), self.audit_key)
         facts = [self._accepted(cursor, notification_id, digest)
                  for notification_id, digest in accepting]
@@ -84,6 +91,18 @@ class LinkedRecorder(ABC):
         cursor.executemany(self._insert(LINKS_TABLE, LINK_COLUMNS), links)
         if seals:
             cursor.executemany(self._insert(SEALS_TABLE, SEAL_COLUMNS), seals)
+
+    def _snapshots(self, kwargs: dict[str, Any]) -> tuple[Any, Sequence[StoredEvent]] | None:
+        """The snapshot recorder and the snapshots a write stores with its events, if any;
+        the recorder must write to this store (one transaction)."""
+        snapshots = kwargs.get(SNAPSHOTS)
+        if not snapshots:
+            return None
+        recorder, stored = snapshots
+        if recorder.datastore is not self.datastore:
+            raise ProgrammingError("snapshots are inserted in the events' transaction: their "
+                                   "recorder must write to the same store")
+        return recorder, stored
 
     def _accepted(self, cursor: Any, notification_id: int, digest: str) -> StoredFact:
         """An accepted event as it stands now: it must still be the one decided on, unlinked."""
@@ -113,7 +132,7 @@ class LinkedRecorder(ABC):
 
     def chain_tail(self) -> Link | None:
         """The last link, or None for an empty chain."""
-        rows = self._rows("SELECT * FROM {links} ORDER BY position DESC LIMIT 1")
+        rows = self._rows(LAST_LINK)
         return link_row(rows[0]) if rows else None
 
     def chain_first(self) -> Link | None:

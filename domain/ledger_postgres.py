@@ -1,9 +1,10 @@
 """The PostgreSQL application recorder that links the events it inserts (domain.ledger).
 
 The links live in the events' schema (where earlier releases kept them too: only the column
-naming the key is added to an existing table). They are written at the end of the library's
-insert transaction, after it has locked the events table and inserted the batch, so the
-chain's tail is read under the same lock that orders the notification ids.
+naming the key is added to an existing table). The insert's transaction is this recorder's own
+(`insert_events`): it takes the library's lock on the events table, reads the chain's tail
+under it, inserts the batch and links it, so the tail is read under the same lock that orders
+the notification ids.
 """
 
 from __future__ import annotations
@@ -11,10 +12,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import Mapper, Notification, ProgrammingError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.persistence import (
+    InterfaceError,
+    Mapper,
+    Notification,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+)
+from eventsourcing.utils import retry
 
-from domain.ledger import LINKS_TABLE, SEALS_TABLE, LinkedRecorder
+from domain.ledger import LAST_LINK, LINKS_TABLE, SEALS_TABLE, LinkedRecorder
 
 
 def _quoted(name: str) -> str:
@@ -55,12 +68,49 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
         if curs.fetchone() is None:
             curs.execute(f"ALTER TABLE {links} ADD COLUMN key_id text")
 
-    def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
-                                       **kwargs: Any) -> Sequence[int] | None:
-        # The library's last step inside the insert's transaction (and its pipeline), after
-        # the table lock and the insert: the new ids are known and no other writer can run.
-        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs) or []
-        self._link(curs, list(zip(ids, stored_events, strict=True)), kwargs.get("accepting", ()))
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
+                      ) -> Sequence[int] | None:
+        """Insert the events, their links and the write's snapshots in one transaction of two
+        round trips: [BEGIN, snapshots, lock, the chain's last link, the events] and, once the
+        new ids and the last link are known, [links and seals, COMMIT].
+
+        The library's insert took four: psycopg's transaction block inside a pipeline syncs
+        as it enters, before its COMMIT and after it, and the chain's tail was read after the
+        new ids; three of them under the lock that serialises every writer. BEGIN and COMMIT
+        are therefore sent as statements of the pipeline (the pool's connections are in
+        autocommit mode), and a failure rolls back before the connection goes back."""
+        if not stored_events:
+            return None
+        ids: Sequence[int] | None = None
+        failed: BaseException | None = None
+        with self.datastore.get_connection() as conn:
+            try:
+                with conn.pipeline() as pipeline:
+                    inserting, reading = conn.cursor(), conn.cursor()  # one result each
+                    try:
+                        inserting.execute("BEGIN")
+                        if snapshots := self._snapshots(kwargs):
+                            recorder, stored = snapshots
+                            recorder._insert_stored_events(inserting, stored)
+                        self._lock_table(inserting)
+                        self._notify_channel(inserting)
+                        reading.execute(self._sql(LAST_LINK))  # under the lock
+                        PostgresAggregateRecorder._insert_stored_events(self, inserting,
+                                                                        stored_events)
+                        # A lost race for a version is an IntegrityError here.
+                        pipeline.sync()
+                        ids = self._fetch_ids_after_insert_events(inserting, stored_events)
+                        self._link(inserting, list(zip(ids or [], stored_events, strict=True)),
+                                   kwargs.get("accepting", ()), tail=reading.fetchone())
+                        inserting.execute("COMMIT")
+                    except BaseException as error:  # raised after the pipeline, as the
+                        failed = error              # library does (psycopg warns otherwise)
+            except BaseException as error:  # the COMMIT's own failure
+                failed = failed or error
+            if failed is not None:
+                conn.rollback()
+                raise failed
         return ids
 
     def _sql(self, text: str) -> str:

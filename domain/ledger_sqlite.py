@@ -82,6 +82,9 @@ class LinkedSQLiteRecorder(LinkedRecorder, SQLiteApplicationRecorder):
         # the last one committed.
         ids = super()._insert_events(c, stored_events, **kwargs) or []
         self._link(c, list(zip(ids, stored_events, strict=True)), kwargs.get("accepting", ()))
+        if snapshots := self._snapshots(kwargs):
+            recorder, stored = snapshots
+            recorder._insert_events(c, stored)
         return ids
 
     def _sql(self, text: str) -> str:

@@ -25,6 +25,11 @@ from domain.errors import (
 class Territory:
     """Counties, and who may see which county's projects."""
 
+    # Counties are only ever added and the home county is the first: once listed it never
+    # changes, so a worker keeps it (every read and write checks a scope against it, which
+    # would otherwise be a look at the store per request).
+    _home: str | None = None
+
     def counties(self) -> list[dict[str, str]]:
         """The counties listed, in the order they were added (the first is home)."""
         found = self._counties()
@@ -32,12 +37,14 @@ class Territory:
 
     def home_county(self) -> str | None:
         """The county of projects and users that name none (None while none is listed)."""
-        found = self._counties()
-        return None if found is None else found.home
+        if self._home is None:
+            found = self._counties()
+            self._home = None if found is None else found.home
+        return self._home
 
     def _counties(self) -> Counties | None:
         try:
-            return self._reads.get(COUNTIES_ID)
+            return self._territory.get(COUNTIES_ID)
         except AggregateNotFoundError:
             return None
 

@@ -148,6 +148,19 @@ def test_a_long_lived_project_is_snapshotted_and_loads_the_same_as_a_full_replay
     assert len(loaded.facts) == 251
 
 
+def test_a_bulk_save_passing_an_interval_snapshots_that_version_after_the_save(service, sign):
+    """Only a save whose last event reaches the interval has the aggregate at that version in
+    hand; one that passes it (a bulk load) loads that version again afterwards."""
+    project_id = sign()["id"]
+    project: Project = service.repository.get(project_id)
+    for i in range(150):
+        project.record("visit_logged", actor="zhang", occurred_on=date(2026, 2, 1), today=TODAY,
+                       purpose=f"第{i}次走访")
+    service.save(project)
+    assert [s.originator_version for s in service.snapshots.get(project_id)] == [100]
+    assert service.repository.get(project_id).visit_count == 150
+
+
 def test_users_get_tokens_and_disabled_users_are_refused(service):
     token = service.issue_token("zhang", actor="test")
     assert service.authenticate_token(token)["username"] == "zhang"

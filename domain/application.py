@@ -44,6 +44,7 @@ from domain.errors import (
 from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.obligations import standing
+from domain.offering import Offering
 from domain.project import Project
 from domain.scheduling import Scheduling
 from domain.territory import Territory
@@ -95,7 +96,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Auditing, Dispatching, Scheduling, Territory, Application[UUID]):
+class Banban(Auditing, Dispatching, Scheduling, Territory, Offering, Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"

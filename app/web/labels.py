@@ -96,6 +96,20 @@ CORRECTION_LABELS = {
     "void": _l("Void"),
 }
 
+# Why an event type cannot be recorded on a project as it stands (Project.why_not's codes).
+UNAVAILABLE_LABELS = {
+    "project_terminated": _l("The project is terminated: only a correction can be recorded."),
+    "project_suspended": _l("The project is suspended: only its resumption or a correction "
+                            "can be recorded."),
+    "not_suspended": _l("The project is not suspended."),
+    "no_open_problem": _l("The project has no open problem."),
+    "no_resolved_problem": _l("None of the project's problems is resolved."),
+    "no_pending_approval": _l("No approval of the project is waiting for a decision."),
+    "no_open_commitment": _l("No approval of the project has a commitment still open."),
+    "no_milestone_left": _l("Every milestone is reached or belongs to a phase the project has "
+                            "passed."),
+}
+
 CADENCE_LABELS = {
     "weekly": _l("Weekly dispatch"),
     "half-monthly": _l("Half-monthly report"),

@@ -34,8 +34,8 @@ def page():
     ("action", "void", "Void", "作废"),
     ("same_day", True, "Yes", "是"),
     ("rating", 4, "4 of 5", "4 分（满分 5 分）"),
-    ("chief_agent", "zhang", "张伟 (zhang)", "张伟 (zhang)"),
-    ("co_agents", ["zhang", "wang"], "张伟 (zhang), wang", "张伟 (zhang)、wang"),
+    ("chief_agent", "zhang", "张伟", "张伟"),  # a person by their name, never a username
+    ("co_agents", ["zhang", "wang"], "张伟, wang", "张伟、wang"),
     ("missing_documents", ["水保方案", "能评"], "水保方案, 能评", "水保方案、能评"),
     ("note", None, "—", "—"),
     ("co_agents", [], "—", "—"),

@@ -195,7 +195,8 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Offering, Application
             raise DomainError(f"{actor} signs projects of their own county, not {county}",
                               field="county", code="other_county")
         self._check_team_users(fields, county)
-        return Project.sign(actor=actor, signed_on=signed_on, today=self.clock(), **fields)
+        return Project.sign(actor=actor, signed_on=signed_on, today=self.clock(),
+                            known=self.known(county), **fields)
 
     def record(
         self, project_id: UUID | str, actor: str, event_type: str, *, expected_version: int,
@@ -235,7 +236,7 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Offering, Application
         self._check_team_users(fields, project.county)
         return project.record(event_type, actor=actor, today=self.clock(),
                               occurred_on=self.clock() if occurred_on is None else occurred_on,
-                              **fields)
+                              known=self.known(project.county, project.id), **fields)
 
     def _corrected(self, project: Project, fields: dict[str, Any]) -> dict[str, Any] | None:
         """The type and recorder's role of the event a correction names, if it exists."""

@@ -6,6 +6,7 @@ A mixin of `Banban` (domain/application.py), kept apart so each reads in one sit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -20,6 +21,7 @@ from domain.errors import (
     InvalidValue,
     ProjectNotFound,
 )
+from domain.sense import Known
 
 
 class Territory:
@@ -123,6 +125,19 @@ class Territory:
     def in_target(self, project: Any, target: str | None) -> bool:
         """Whether a project counts in a target's report (see `report_target`)."""
         return target in (None, PROVINCE) or (project.county or self.home_county()) == target
+
+    def known(self, county: str | None, project_id: Any = None) -> Known:
+        """What the checks of a county's project need to know of the county (domain.sense):
+        the names of its other projects, read only if a check asks."""
+        home = self.home_county()
+
+        def names() -> Iterator[str]:
+            for other in self.project_ids():
+                project = self._reads.get(other)
+                if other != project_id and (project.county or home) == (county or home):
+                    yield project.name
+
+        return Known(names=names)
 
     def publication_key(self, target: str | None) -> str | None:
         """The `of` of a target's publications: None for the home county (and while no county

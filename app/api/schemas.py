@@ -50,6 +50,10 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
                               validate=validate.Length(max=MAX_LIST),
                               **described(kwargs, f"at most {MAX_LIST}, each once",
                                            uniqueItems=True))
+    if kind == "confirmations":
+        return ma.fields.List(ma.fields.String(validate=validate.OneOf(spec.choices)),
+                              validate=validate.Length(max=len(spec.choices)),
+                              **described(kwargs, "each once", uniqueItems=True))
     if kind == "date":
         return Day(**kwargs)
     if kind == "money":

@@ -28,6 +28,7 @@ from app.web.labels import EVENT_LABELS, PHASE_LABELS, STATUS_LABELS
 from app.web.scope import county_filter
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
 from domain.fields import EVENT_TYPES
+from domain.sense import Unusual
 from domain.lifecycle import PHASES, STATUSES
 
 bp = Blueprint("agents", __name__)
@@ -213,17 +214,27 @@ def _amended_event(state: dict[str, Any], version: Any) -> dict[str, Any]:
 
 def _correction_fields(form, target: dict[str, Any]) -> dict[str, Any]:
     return {"corrects_version": target["version"], "action": "amend",
-            "reason": form.correction_reason.data, "changes": amendments(form, target)}
+            "reason": form.correction_reason.data, "changes": amendments(form, target),
+            "confirmed": form.confirmed.data or []}
 
 
 def _show_refusal(form, error: DomainError) -> None:
-    """Put the domain's refusal next to the field it names (or above the form)."""
-    name = (error.field or "").removeprefix("changes.")
+    """Put the domain's refusal next to the field it names (or above the form); for unusual
+    values, each next to its field, and the boxes that confirm them below."""
+    findings = error.findings if isinstance(error, Unusual) else [error]
+    for found in findings:
+        _show_next_to_field(form, found.field, found.code)
+    if isinstance(error, Unusual):
+        form.unusual = error.codes
+
+
+def _show_next_to_field(form, named: str | None, code: str) -> None:
+    name = (named or "").removeprefix("changes.")
     if name == "occurred_on" and "amend_occurred_on" in form._fields and \
-            (error.field or "").startswith("changes."):
+            (named or "").startswith("changes."):
         name = "amend_occurred_on"
     field = form._fields.get(name)
-    message = error_message(error.code)
+    message = error_message(code)
     if field is not None and field.type != "HiddenField":
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
     else:

@@ -50,6 +50,7 @@ from app.web.labels import (
     CORRECTION_LABELS,
     ESCALATION_LABELS,
     MILESTONE_LABELS,
+    UNUSUAL_LABELS,
 )
 from domain.fields import (
     EVENT_TYPES,
@@ -60,6 +61,7 @@ from domain.fields import (
     SIGNING_FIELDS,
     fields_of,
 )
+from domain.sense import UNUSUAL
 from domain.fields import Field as Spec
 
 # A form names a field as labels.FIELD_LABELS does, but says the unit or the format it wants.
@@ -79,6 +81,7 @@ FIELD_LABELS = labels.FIELD_LABELS | {
     "occurred_on": _l("Date it happened"),
     "approval_id": _l("Approval"),
     "problem_id": _l("Problem"),
+    "confirmed": _l("Confirm as right"),
 }
 
 # A field's hint says what it takes; where a field means something else on another event
@@ -138,6 +141,13 @@ ERROR_MESSAGES = {
     "chief_agent_also_co_agent": _l("The chief agent cannot also be a co-agent."),
     "not_amendable": _l("This cannot be changed by a correction."),
     "void_with_changes": _l("A void changes nothing: leave the values as they are."),
+    # Sense checks (domain.sense): refused unless confirmed.
+    "investment_above_total": _l("This is more than the project's total investment."),
+    "investment_jump": _l("This rises by more than the project's total investment since the "
+                          "report before it."),
+    "duplicate_name": _l("Another project of the county has this name."),
+    "date_too_early": _l("The date is before 2000."),
+    "date_too_far": _l("The date is more than 30 years ahead."),
     "invalid_field": _l("This value is not accepted."),
 }
 
@@ -177,7 +187,7 @@ def _wtf_field(name: str, spec: Spec) -> Field:
         coerce = int if kind == "version" else str
         return SelectField(text, coerce=coerce, validate_choice=True,
                            validators=[InputRequired()] if spec.required else [Optional()])
-    if kind == "usernames":
+    if kind in ("usernames", "confirmations"):
         return CheckboxesField(text, validators=[Optional()])
     if kind == "strings":
         return LinesField(text, validators=[Optional(), Storable()])
@@ -232,7 +242,9 @@ def amend_form_class(target_type: str) -> type[FlaskForm]:
         # The correction's own reason is carried from the first step under a name of its
         # own: the amended event may have a `reason` field too.
         attributes.update(corrects_version=HiddenField(), correction_reason=HiddenField(),
-                          step=HiddenField(default="amend"))
+                          step=HiddenField(default="amend"),
+                          confirmed=CheckboxesField(FIELD_LABELS["confirmed"],
+                                                    validators=[Optional()]))
         _FORM_CLASSES[key] = type(f"Amend{target_type.title()}Form", (EventForm,), attributes)
     return _FORM_CLASSES[key]
 
@@ -261,6 +273,9 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
                 [u for u in people["agent"] if u["username"] in team])
         elif name == "co_agents":
             field.choices = people_choices(people["agent"])
+        elif name == "confirmed":  # shown one by one, for what a sense check found
+            field.choices = [(code, str(labels.label(UNUSUAL_LABELS, code)))
+                             for code in (spec.choices if spec else UNUSUAL)]
         elif name == "leader":
             me = people.get("me")
             # A leader records their own instructions only.

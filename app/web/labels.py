@@ -110,6 +110,15 @@ UNAVAILABLE_LABELS = {
                             "passed."),
 }
 
+# What a recorder confirms when a sense check finds a value unusual (domain.sense).
+UNUSUAL_LABELS = {
+    "investment_above_total": _l("Yes, the investment completed is more than the total"),
+    "investment_jump": _l("Yes, it rose by more than the total in one report"),
+    "duplicate_name": _l("Yes, it is another project of the same name"),
+    "date_too_early": _l("Yes, the date is before 2000"),
+    "date_too_far": _l("Yes, the date is that far ahead"),
+}
+
 CADENCE_LABELS = {
     "weekly": _l("Weekly dispatch"),
     "half-monthly": _l("Half-monthly report"),
@@ -202,6 +211,7 @@ FIELD_LABELS = {
     "action": _l("Action"),
     "changes": _l("Changes"),
     "corrected_type": _l("Corrected event"),
+    "confirmed": _l("Confirmed as right"),
     "previous": _l("Values before"),
     # project state
     "signed_on": _l("Signed on"),
@@ -233,6 +243,7 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
     "action": CORRECTION_LABELS,
     "corrected_type": EVENT_LABELS,
 }
+VALUE_LABELS["confirmed"] = UNUSUAL_LABELS
 
 
 # How each cadence rolls up into the next (以周促月、以月促季、以季保年).

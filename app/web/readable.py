@@ -56,8 +56,10 @@ def readable(name: str, value: Any, people: Mapping[str, str] | None = None) -> 
         return gettext("%(rating)s of 5", rating=value)
     if kind == "username":
         return person(value, people)
-    if kind in ("usernames", "strings"):
-        items = [person(v, people) if kind == "usernames" else str(v) for v in value]
+    if kind in ("usernames", "strings", "confirmations"):
+        items = [person(v, people) if kind == "usernames" else
+                 str(label(VALUE_LABELS[name], v)) if name in VALUE_LABELS else str(v)
+                 for v in value]
         return ("、" if get_locale().language == "zh" else ", ").join(items)
     if name in VALUE_LABELS and isinstance(value, str):
         return str(label(VALUE_LABELS[name], value))

@@ -14,7 +14,7 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Open this worker's store and catch its view up as it boots (after the fork).
+    """Open this worker's store and catch its views up as it boots (after the fork).
 
     A configuration that cannot work (a wrong CIPHER_KEY) stops the server: a worker that
     exits with gunicorn's boot-error code makes the arbiter halt instead of restarting it.
@@ -28,6 +28,7 @@ def post_worker_init(worker):
         return
     try:
         store.cards()
+        store.reminders()
     except ConfigError as error:
         worker.log.error("cannot start: %s", error.message)
         sys.exit(Arbiter.WORKER_BOOT_ERROR)

@@ -162,23 +162,24 @@ projections_group = AppGroup("projections", help="Keep the read views (derived d
 
 @projections_group.command("rebuild")
 def rebuild_views():
-    """Drop the project cards and rebuild them from the events, with a progress bar.
+    """Drop the views and rebuild them from the events, with a progress bar (what people did,
+    such as the reminders they read, is kept).
 
     The hash chain is not a view: it is written with the events and never rebuilt (flask audit
     verify recomputes it to check it).
     """
     banban = service()
-    projection = current_app.extensions["banban.store"].cards_unsynced()
     total = banban.recorder.max_notification_id() or 0
-    with click.progressbar(length=total, label="project cards", show_pos=True) as bar:
-        done = [0]
+    for label, projection in current_app.extensions["banban.store"].views().items():
+        with click.progressbar(length=total, label=label, show_pos=True) as bar:
+            done = [0]
 
-        def progress(position: int, _stop: int) -> None:
-            bar.update(position - done[0])
-            done[0] = position
+            def progress(position: int, _stop: int) -> None:
+                bar.update(position - done[0])
+                done[0] = position
 
-        count = rebuild(banban, projection, progress=progress)
-    click.echo(f"project cards: {count} events applied, position {done[0]}")
+            count = rebuild(banban, projection, progress=progress)
+        click.echo(f"{label}: {count} events applied, position {done[0]}")
 
 
 @projections_group.command("run")
@@ -188,17 +189,18 @@ def rebuild_views():
 def run_views(interval: float, once: bool):
     """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C)."""
     banban = service()
-    store = current_app.extensions["banban.store"]
-    projection = store.cards_unsynced()
+    views = current_app.extensions["banban.store"].views()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     click.echo(f"keeping the views caught up every {interval} s; stop with Ctrl-C or SIGTERM")
     try:
         while True:
-            applied = catch_up(banban, projection)
-            if applied:
-                click.echo(f"applied {applied} events, position "
-                           f"{status(banban, projection.view)['position']}")
+            for label, projection in views.items():
+                applied = catch_up(banban, projection)
+                if applied:
+                    click.echo(f"{label}: applied {applied} events, position "
+                               f"{status(banban, projection.view)['position']}")
+            views["reminders"].sweep()
             if once or stopping.wait(interval):
                 break
     except KeyboardInterrupt:
@@ -210,11 +212,11 @@ def run_views(interval: float, once: bool):
 def views_status():
     """Each view's position and how far it lags behind the event log."""
     banban = service()
-    store = current_app.extensions["banban.store"]
     click.echo(f"{'view':<16} {'position':>10} {'log':>10} {'lag':>8}")
-    figures = status(banban, store.cards_unsynced().view)
-    click.echo(f"{'project cards':<16} {figures['position']:>10} "
-               f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
+    for label, projection in current_app.extensions["banban.store"].views().items():
+        figures = status(banban, projection.view)
+        click.echo(f"{label:<16} {figures['position']:>10} "
+                   f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
 
 
 counties_group = AppGroup("counties", help="The counties that use the system.")

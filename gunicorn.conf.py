@@ -32,5 +32,5 @@ def post_worker_init(worker):
     except ConfigError as error:
         worker.log.error("cannot start: %s", error.message)
         sys.exit(Arbiter.WORKER_BOOT_ERROR)
-    except Exception as error:  # noqa: BLE001 - warm-up only: the first request retries
+    except Exception as error:
         worker.log.warning("store not opened at boot, will retry on first request: %r", error)

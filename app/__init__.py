@@ -11,7 +11,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import cli, config, errors, headers, store, web
-from app.api import boards, dispatch, projects, reminders, users
+from app.api import boards, catalogues, dispatch, projects, reminders, users
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -62,7 +62,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(boards.blp)
     api.register_blueprint(dispatch.blp)
     api.register_blueprint(reminders.blp)
+    api.register_blueprint(catalogues.blp)
     web.init_app(app, api_blueprints=[projects.blp, users.blp, users.users_blp, boards.blp,
-                                      dispatch.blp, reminders.blp])
+                                      dispatch.blp, reminders.blp, catalogues.blp])
     cli.init_app(app)
     return app

@@ -174,7 +174,7 @@ def rebuild_views():
         with click.progressbar(length=total, label=label, show_pos=True) as bar:
             done = [0]
 
-            def progress(position: int, _stop: int) -> None:
+            def progress(position: int, _stop: int, bar=bar, done=done) -> None:
                 bar.update(position - done[0])
                 done[0] = position
 

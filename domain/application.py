@@ -8,9 +8,9 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from dataclasses import asdict
-from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -32,6 +32,7 @@ from domain import clocks
 from domain.access import check_can_record, check_can_serve
 from domain.auditing import Auditing
 from domain.boards import board
+from domain.cataloguing import Cataloguing
 from domain.dispatching import Dispatching
 from domain.errors import (
     ConcurrentUpdate,
@@ -47,8 +48,8 @@ from domain.obligations import standing
 from domain.offering import Offering
 from domain.project import Project
 from domain.scheduling import Scheduling
-from domain.territory import Territory
 from domain.tables import creating_tables
+from domain.territory import Territory
 from domain.users import User, user_id
 from domain.views import project_summary, project_view
 
@@ -96,7 +97,8 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Auditing, Dispatching, Scheduling, Territory, Offering, Application[UUID]):
+class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Territory, Offering,
+             Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"

@@ -20,6 +20,8 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain import sense
+from domain.catalogues import listed
 from domain.errors import DomainError, InvalidValue
 from domain.fields import (
     EVENT_TYPES,
@@ -29,10 +31,9 @@ from domain.fields import (
     coerce_all,
     fields_of,
 )
-from domain import sense
 from domain.fold import ProjectFold
 from domain.rules import ProjectRules, check_date, check_team
-from domain.sense import Known
+from domain.sense import NOTHING_KNOWN, Known
 
 
 def _none_confirmed(state: dict[str, Any]) -> None:
@@ -221,11 +222,12 @@ class Project(ProjectFold, ProjectRules, Aggregate):
     @classmethod
     def sign(
         cls, *, actor: str, signed_on: date, today: date, id: UUID | None = None,
-        known: Known = Known(), **fields: Any
+        known: Known = NOTHING_KNOWN, **fields: Any
     ) -> Project:
         """Open a project at its signing; fields are those of SIGNING_FIELDS. `known` says
-        what its checks need to know of the county (its other projects' names)."""
-        data = coerce_all("signed", fields)
+        what its checks need to know of the county (its other projects' names, its
+        catalogues)."""
+        data = listed(coerce_all("signed", fields), known.catalogue)
         check_date("signed_on", signed_on, today)
         check_team(data["chief_agent"], data["co_agents"])
         data["confirmed"] = sense.confirm(
@@ -237,21 +239,24 @@ class Project(ProjectFold, ProjectRules, Aggregate):
 
     def record(
         self, event_type: str, *, actor: str, occurred_on: date, today: date,
-        known: Known = Known(), **fields: Any
+        known: Known = NOTHING_KNOWN, **fields: Any
     ) -> dict[str, Any]:
         """Record one event of the given API type; return what the server filled in. `known`
-        says what its checks need to know of the county (domain.sense)."""
+        says what its checks need to know of the county (domain.sense, domain.catalogues)."""
         if event_type not in EVENT_TYPES:
             raise InvalidValue(f"unknown event type {event_type!r}", field="type")
         data = coerce_all(event_type, fields)
         check_date("occurred_on", occurred_on, today)
         self._check_not_before_signing(occurred_on)
+        if event_type != "corrected":
+            data = listed(data, known.catalogue)
         made: dict[str, Any] = {}
         for key, prefix in (("approval_id", "AP"), ("problem_id", "PB")):
             if key in data and data[key] is None and event_type in _CREATES_ITEM:
                 data[key] = made[key] = new_item_id(prefix)
         if event_type == "corrected":
             self._check_correction(data, today)
+            data["changes"] = listed(data["changes"], known.catalogue, "changes.")
             data.update(_before_correction(self.fact(data["corrects_version"]), data))
         else:
             if event_type == "team_assigned" and data["leader"] is None:

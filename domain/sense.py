@@ -73,6 +73,9 @@ class Known:
     catalogue: Callable[[str], Collection[str] | None] = _nothing
 
 
+NOTHING_KNOWN = Known()  # what tests and bulk loads know of a county: nothing
+
+
 def name_key(name: str) -> str:
     """A project name as names are compared: width and case folded, spaces left out."""
     return "".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -128,7 +128,7 @@ class Territory:
 
     def known(self, county: str | None, project_id: Any = None) -> Known:
         """What the checks of a county's project need to know of the county (domain.sense):
-        the names of its other projects, read only if a check asks."""
+        the names of its other projects and its catalogues, read only if a check asks."""
         home = self.home_county()
 
         def names() -> Iterator[str]:
@@ -137,7 +137,10 @@ class Territory:
                 if other != project_id and (project.county or home) == (county or home):
                     yield project.name
 
-        return Known(names=names)
+        def catalogue(kind: str) -> list[str]:
+            return self.catalogues(county)[kind]
+
+        return Known(names=names, catalogue=catalogue)
 
     def publication_key(self, target: str | None) -> str | None:
         """The `of` of a target's publications: None for the home county (and while no county

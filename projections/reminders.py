@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from eventsourcing.application import Repository
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import Notification
 
 from domain.access import scope_of
 from domain.application import Banban

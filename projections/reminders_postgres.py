@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from psycopg import Cursor
@@ -66,7 +66,7 @@ class PostgresRemindersView(PostgresView, RemindersView):
 
     def mark_read(self, username: str, ids: Iterable[str] | None = None) -> int:
         sql = "INSERT INTO {s}.{read} SELECT username, id, %s FROM {s}.{main} WHERE username = %s"
-        params: list[Any] = [datetime.now(timezone.utc).isoformat(), username]
+        params: list[Any] = [datetime.now(UTC).isoformat(), username]
         if ids is not None:
             sql += " AND id = ANY(%s)"
             params.append(list(ids))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor
@@ -66,7 +66,7 @@ class SQLiteRemindersView(SQLiteView, RemindersView):
     def mark_read(self, username: str, ids: Iterable[str] | None = None) -> int:
         sql = (f"INSERT INTO {self.table('read')} SELECT username, id, ? FROM {self.table()} "
                "WHERE username = ?")
-        params: list[Any] = [datetime.now(timezone.utc).isoformat(), username]
+        params: list[Any] = [datetime.now(UTC).isoformat(), username]
         if ids is not None:
             ids = list(ids)
             sql += f" AND id IN ({', '.join('?' * len(ids))})" if ids else " AND 0"

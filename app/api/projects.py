@@ -41,8 +41,8 @@ blp.before_request(authenticate)
 # The rules each write may break (422, with the rule's code), beside invalid fields.
 _TEAM_RULES = ("unknown_user", "user_disabled", "wrong_role", "chief_agent_also_co_agent",
                "other_county")
-_SIGNING_RULES = (*_TEAM_RULES, "future_date", "unknown_county", DUPLICATE_NAME,
-                  DATE_TOO_EARLY, DATE_TOO_FAR)
+_SIGNING_RULES = (*_TEAM_RULES, "future_date", "unknown_county", "not_in_catalogue",
+                  DUPLICATE_NAME, DATE_TOO_EARLY, DATE_TOO_FAR)
 _EVENT_RULES = (
     *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
     "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",

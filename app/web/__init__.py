@@ -21,6 +21,7 @@ from app.web import (
     i18n,
     inputs,
     leaders,
+    office,
     pages,
     reminders,
 )
@@ -65,5 +66,6 @@ def init_app(app: Flask, api_blueprints: list) -> None:
     auth.init_app(app)
     format.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, pages.bp, agents.bp, leaders.bp, audit.bp, reminders.bp):
+    for blueprint in (auth.bp, pages.bp, agents.bp, leaders.bp, audit.bp, reminders.bp,
+                      office.bp):
         app.register_blueprint(blueprint)

@@ -26,10 +26,11 @@ from app.web.forms import (
 )
 from app.web.labels import EVENT_LABELS, PHASE_LABELS, STATUS_LABELS
 from app.web.scope import county_filter
+from domain.catalogues import FIELD_CATALOGUE
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
 from domain.fields import EVENT_TYPES
-from domain.sense import Unusual
 from domain.lifecycle import PHASES, STATUSES
+from domain.sense import Unusual
 
 bp = Blueprint("agents", __name__)
 
@@ -44,7 +45,20 @@ assert set(FORM_ORDER) == set(EVENT_TYPES), "every event type has a form"
 
 @bp.context_processor
 def form_words() -> dict[str, Any]:
-    return {"hints": FIELD_HINTS, "today": service().clock().isoformat()}
+    return {"hints": FIELD_HINTS, "today": service().clock().isoformat(),
+            "catalogue_for": catalogue_for}
+
+
+def catalogue_for(name: str, county: str | None = None) -> list[str]:
+    """The values a form offers for a field the county's catalogues hold (none: free text);
+    the signed-in user's county unless the project's is given."""
+    kind = FIELD_CATALOGUE.get(name)
+    if kind is None:
+        return []
+    banban = service()
+    if county is None:
+        county = banban.user(current_user.username)["scope"]
+    return banban.catalogues(county)[kind]
 
 
 @bp.get("/board")

@@ -61,8 +61,8 @@ from domain.fields import (
     SIGNING_FIELDS,
     fields_of,
 )
-from domain.sense import UNUSUAL
 from domain.fields import Field as Spec
+from domain.sense import UNUSUAL
 
 # A form names a field as labels.FIELD_LABELS does, but says the unit or the format it wants.
 FIELD_LABELS = labels.FIELD_LABELS | {
@@ -148,6 +148,10 @@ ERROR_MESSAGES = {
     "duplicate_name": _l("Another project of the county has this name."),
     "date_too_early": _l("The date is before 2000."),
     "date_too_far": _l("The date is more than 30 years ahead."),
+    "not_in_catalogue": _l("Choose one of the catalogue's values (the office keeps the "
+                           "catalogues)."),
+    "duplicate_value": _l("The catalogue has this value already."),
+    "unknown_value": _l("The catalogue does not have this value."),
     "invalid_field": _l("This value is not accepted."),
 }
 

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.e2e.test_api_reminders import _commitment_due_tomorrow
-from tests.e2e.web import csrf_token, password_hash, sign_in, web_tokens  # noqa: F401
+from tests.e2e.web import csrf_token, password_hash, sign_in  # noqa: F401 - a fixture
 
-
-@pytest.fixture
-def tokens(web_tokens):  # noqa: F811 - the API's users sign in on the pages too
-    return web_tokens
+# The API's users sign in on the pages too.
+from tests.e2e.web import web_tokens as tokens  # noqa: F401 - a fixture
 
 
 def unread_badge(html: str) -> str | None:

@@ -3,8 +3,6 @@ it, nothing is recorded; ticked and sent again, it is recorded."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.e2e.conftest import SIGNING
 from tests.e2e.web import (  # noqa: F401 - fixtures
     errors_of,
@@ -12,13 +10,10 @@ from tests.e2e.web import (  # noqa: F401 - fixtures
     post_form,
     sign_form,
     sign_in,
-    web_tokens,
 )
 
-
-@pytest.fixture
-def tokens(web_tokens):  # noqa: F811 - the API's users sign in on the pages too
-    return web_tokens
+# The API's users sign in on the pages too.
+from tests.e2e.web import web_tokens as tokens  # noqa: F401 - a fixture
 
 
 def test_a_duplicate_name_is_confirmed_by_a_box_on_the_signing_form(client, api):

@@ -48,6 +48,7 @@ from domain.obligations import standing
 from domain.offering import Offering
 from domain.project import Project
 from domain.scheduling import Scheduling
+from domain.staffing import Staffing
 from domain.tables import creating_tables
 from domain.territory import Territory
 from domain.users import User, user_id
@@ -97,7 +98,7 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Territory, Offering,
+class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory, Offering,
              Application[UUID]):
     """Projects and users, recorded as events."""
 

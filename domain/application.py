@@ -355,6 +355,18 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         return {"today": today, "flags": flags, "milestone_colours": clocks.colours_of(found),
                 "calendar_warnings": calendar.warnings()}
 
+    def list_colours(self, project_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        """For a list of projects: each one's milestone colours today and how many of its
+        items are late (by the rules, as its page and board say)."""
+        today, calendar = self.clock(), self.calendar()
+        result = {}
+        for project_id in project_ids:
+            found = standing(History(self._project(project_id, for_reading=True)), today,
+                             calendar)
+            result[project_id] = {"milestone_colours": clocks.colours_of(found),
+                                  "late": len(found.late)}
+        return result
+
     def project_ids(self) -> Iterator[UUID]:
         """Ids of every project, in signing order."""
         return self._notified_ids(get_topic(Project.Signed))

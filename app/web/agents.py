@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from app.store import cards, service
+from app.web import project_list
 from app.web.auth import roles_required
 from app.web.describe import event_line
 from app.web.forms import (
@@ -73,16 +74,34 @@ def board():
 @bp.get("/projects")
 @roles_required()
 def projects():
+    """The projects: filters, search by name and investor, sorting by any column, totals."""
     phase = request.args.get("phase") or None
     status = request.args.get("status") or None
     mine = request.args.get("mine") == "1"
-    if (phase and phase not in PHASES) or (status and status not in STATUSES):
+    led = request.args.get("led") == "1" and current_user.role == "leader"
+    words = (request.args.get("q") or "").strip()[:100]
+    column = request.args.get("sort") or "signed_on"
+    descending = request.args.get("desc") == "1"
+    if (phase and phase not in PHASES) or (status and status not in STATUSES) or \
+            column not in project_list.SORTS:
         abort(404)
     agent = current_user.username if mine and current_user.role == "agent" else None
     found = cards().view.cards(agent=agent, phase=phase, status=status, **county_filter())
+    if led:
+        found = [c for c in found if c["summary"]["leader"] == current_user.username]
+    found = project_list.search(found, words)
+    colours = service().list_colours([c["project_id"] for c in found])
+    for card in found:
+        judged = colours[card["project_id"]]
+        upcoming = card["summary"]["next_milestone"]
+        card["colour"] = upcoming and judged["milestone_colours"].get(upcoming["milestone"])
+        card["late"] = judged["late"]
+    found = project_list.sort(found, column, descending)
     return render_template("agents/projects.html", projects=found, phase=phase, status=status,
-                           mine=mine, PHASES=PHASES, STATUSES=STATUSES,
-                           PHASE_LABELS=PHASE_LABELS, STATUS_LABELS=STATUS_LABELS)
+                           mine=mine, led=led, q=words, sort=column, desc=descending,
+                           totals=project_list.totals(found), PHASES=PHASES,
+                           STATUSES=STATUSES, PHASE_LABELS=PHASE_LABELS,
+                           STATUS_LABELS=STATUS_LABELS)
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])

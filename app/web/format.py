@@ -101,6 +101,7 @@ def init_app(app: Flask) -> None:
              "phase_label": labels.PHASE_LABELS, "status_label": labels.STATUS_LABELS,
              "role_label": labels.ROLE_LABELS | labels.TEAM_ROLE_LABELS,
              "unavailable_label": labels.UNAVAILABLE_LABELS, "approval_status_label":
-             labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS}
+             labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS,
+             "rule_name": labels.RULE_NAMES}
     for name, table in words.items():
         app.add_template_filter(lambda code, table=table: labels.label(table, code), name)

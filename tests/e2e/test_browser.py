@@ -21,19 +21,26 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def county(store_env):
-    """A signed project (chief zhang, co-agent li) with a plan, dated around the real today."""
+def plain_county(store_env):
+    """A signed project (chief zhang, co-agent li) with nothing else, around the real today."""
     today = county_today()
     banban = seed_users(store_env, today)
     made = banban.sign_project(
         "office", signed_on=today - timedelta(days=60), name="鲁丽绿色新材料产业园",
         investor="鲁丽集团", industry="新材料", investment=10_000_000_000, park="安福工业园",
         chief_agent="zhang", co_agents=["li"], leader="leader")
-    banban.record(made["id"], "zhang", "milestone_planned", expected_version=1,
-                  occurred_on=today - timedelta(days=50),
-                  fields={"milestone": "land_approved", "planned_on": today + timedelta(days=30)})
     yield {"project": made, "today": today, "banban": banban}
     banban.close()
+
+
+@pytest.fixture
+def county(plain_county):
+    """The signed project with a plan, dated around the real today."""
+    today, banban = plain_county["today"], plain_county["banban"]
+    banban.record(plain_county["project"]["id"], "zhang", "milestone_planned",
+                  expected_version=1, occurred_on=today - timedelta(days=50),
+                  fields={"milestone": "land_approved", "planned_on": today + timedelta(days=30)})
+    return plain_county
 
 
 def test_an_agent_records_a_milestone_on_a_phone_and_sees_it_on_the_board(
@@ -135,19 +142,6 @@ def test_a_leader_opens_the_weekly_dispatch_page_and_downloads_its_excel(
     cells = [str(c.value) for row in book["红灯事项"].iter_rows() for c in row if c.value]
     assert any("施工用电未接入" in c for c in cells)
     context.close()
-
-
-@pytest.fixture
-def plain_county(store_env):
-    """A signed project (chief zhang, co-agent li) with nothing else, around the real today."""
-    today = county_today()
-    banban = seed_users(store_env, today)
-    made = banban.sign_project(
-        "office", signed_on=today - timedelta(days=60), name="鲁丽绿色新材料产业园",
-        investor="鲁丽集团", industry="新材料", investment=10_000_000_000, park="安福工业园",
-        chief_agent="zhang", co_agents=["li"], leader="leader")
-    yield {"project": made, "today": today, "banban": banban}
-    banban.close()
 
 
 # ---- the secretaries' and the office's day: reminders, users, catalogues, the board --------

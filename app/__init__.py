@@ -10,7 +10,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, config, errors, headers, store, web
+from app import cli, config, digest, errors, headers, store, web
 from app.api import boards, catalogues, dispatch, projects, reminders, users
 
 
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore
 
     store.init_app(app)        # lazy: the application is built per process, after fork
+    digest.init_app(app)       # the daily digest's settings (off unless configured)
     errors.init_app(app)       # domain errors -> JSON answers
     headers.init_app(app)      # Cache-Control: no-store on everything but static files
     api = errors.BanbanApi(app, spec_kwargs={"components": {"securitySchemes": {

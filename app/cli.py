@@ -6,6 +6,7 @@ import os
 import secrets
 import signal
 import threading
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -13,8 +14,10 @@ from flask.cli import AppGroup
 
 from app import cli_audit
 from app.cli_common import actor as _actor
+from app.digest import send_digests
 from app.security import hash_password, password_problem
 from app.store import service
+from domain.application import COUNTY_TZ
 from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
@@ -201,11 +204,39 @@ def run_views(interval: float, once: bool):
                     click.echo(f"{label}: applied {applied} events, position "
                                f"{status(banban, projection.view)['position']}")
             views["reminders"].sweep()
+            _digest_due(current_app)
             if once or stopping.wait(interval):
                 break
     except KeyboardInterrupt:
         pass
     click.echo("stopped")
+
+
+def _digest_due(app) -> None:
+    """The day's digests, once the county's clock passes BANBAN_DIGEST_HOUR (each sent once:
+    a digest is claimed before it is sent, so runners and cron do not send it twice)."""
+    settings = app.extensions["banban.digest"]
+    if settings.on and datetime.now(COUNTY_TZ).hour >= settings.hour:
+        sent = send_digests(app)
+        if sent["sent"] or sent["failed"]:
+            click.echo(f"digests sent to {len(sent['sent'])}, failed for {len(sent['failed'])}")
+
+
+reminders_group = AppGroup("reminders", help="The reminders' daily digest.")
+
+
+@reminders_group.command("digest")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="The day (default today).")
+def digest_command(day: datetime | None):
+    """Send each person's digest of the day's reminders by webhook or e-mail (as configured),
+    once; exit 1 if any could not be sent after its attempts (the next run tries again)."""
+    if not current_app.extensions["banban.digest"].on:
+        raise click.ClickException("no digest is configured: set BANBAN_DIGEST_WEBHOOK or "
+                                   "BANBAN_DIGEST_SMTP_HOST")
+    result = send_digests(current_app, day.date() if day else None)
+    click.echo(f"sent: {', '.join(result['sent']) or '-'}")
+    if result["failed"]:
+        raise click.ClickException(f"not sent: {', '.join(result['failed'])}")
 
 
 @projections_group.command("status")
@@ -288,4 +319,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(counties_group)
     app.cli.add_command(demo)
     app.cli.add_command(projections_group)
+    app.cli.add_command(reminders_group)
     app.cli.add_command(cli_audit.audit)

@@ -35,8 +35,8 @@ COLUMNS = ("username", "id", "project_id", "project", "county", "kind", "rule", 
 class RemindersView(View, ABC):
     """Reminder rows, what each person has read, and the last day swept."""
 
-    # What a person has read is theirs, not derived: a rebuild keeps it.
-    kept = ("read",)
+    # What a person has read, and the digests sent, are not derived: a rebuild keeps them.
+    kept = ("read", "sent")
 
     @abstractmethod
     def reminders(self, username: str, *, unread: bool = False, limit: int = 200
@@ -58,6 +58,18 @@ class RemindersView(View, ABC):
     @abstractmethod
     def save_sweep(self, day: date, rows: Sequence[dict[str, Any]]) -> None:
         """Insert a sweep's rows (those already stored are left) and note the day swept."""
+
+    @abstractmethod
+    def recipients_on(self, day: date) -> list[str]:
+        """Who has reminders of a day (the day's digests)."""
+
+    @abstractmethod
+    def claim_digest(self, username: str, day: date) -> bool:
+        """Note a person's digest of a day as being sent; False if it was already."""
+
+    @abstractmethod
+    def release_digest(self, username: str, day: date) -> None:
+        """Forget a claim whose digest could not be sent (the next run tries again)."""
 
     def reminder(self, username: str, reminder_id: str) -> dict[str, Any] | None:
         """One of a person's reminders, or None."""

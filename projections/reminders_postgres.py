@@ -27,7 +27,9 @@ class PostgresRemindersView(PostgresView, RemindersView):
     """Reminders, reads, the day swept and tracking in PostgreSQL."""
 
     default_prefix = REMINDERS_PREFIX
-    tables = {"": ("username", "id"), "read": ("username", "id"), "swept": ("day",)}
+    tables = {"": ("username", "id"), "read": ("username", "id"), "swept": ("day",),
+              "sent": ("username", "day")}
+    indexes = ("day",)
 
     def view_statements(self) -> list[str]:
         return [
@@ -38,6 +40,9 @@ class PostgresRemindersView(PostgresView, RemindersView):
             "CREATE TABLE IF NOT EXISTS {s}.{read} (username text NOT NULL, id text NOT NULL, "
             "read_at text NOT NULL, PRIMARY KEY (username, id))",
             "CREATE TABLE IF NOT EXISTS {s}.{swept} (day text PRIMARY KEY)",
+            "CREATE TABLE IF NOT EXISTS {s}.{sent} (username text NOT NULL, day text NOT NULL, "
+            "PRIMARY KEY (username, day))",
+            "CREATE INDEX IF NOT EXISTS {day_ix} ON {s}.{main} (on_day)",
         ]
 
     def _write(self, curs: Cursor[DictRow], rows: Sequence[dict[str, Any]]) -> None:
@@ -86,3 +91,19 @@ class PostgresRemindersView(PostgresView, RemindersView):
                          (day.isoformat(),))
             self._write(curs, rows)
 
+    def recipients_on(self, day: date) -> list[str]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._sql("SELECT DISTINCT username FROM {s}.{main} WHERE on_day = %s "
+                                   "ORDER BY username"), (day.isoformat(),))
+            return [r["username"] for r in curs.fetchall()]
+
+    def claim_digest(self, username: str, day: date) -> bool:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._sql("INSERT INTO {s}.{sent} VALUES (%s, %s) ON CONFLICT DO "
+                                   "NOTHING RETURNING username"), (username, day.isoformat()))
+            return bool(curs.fetchall())
+
+    def release_digest(self, username: str, day: date) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._sql("DELETE FROM {s}.{sent} WHERE username = %s AND day = %s"),
+                         (username, day.isoformat()))

@@ -26,7 +26,8 @@ class SQLiteRemindersView(SQLiteView, RemindersView):
     """Reminders, reads, the day swept and tracking in one SQLite file."""
 
     default_prefix = REMINDERS_PREFIX
-    tables = {"": ("username", "id"), "read": ("username", "id"), "swept": ("day",)}
+    tables = {"": ("username", "id"), "read": ("username", "id"), "swept": ("day",),
+              "sent": ("username", "day")}
 
     def view_statements(self) -> list[str]:
         main, read, swept = self.table(), self.table("read"), self.table("swept")
@@ -38,6 +39,9 @@ class SQLiteRemindersView(SQLiteView, RemindersView):
             f"CREATE TABLE IF NOT EXISTS {read} (username TEXT NOT NULL, id TEXT NOT NULL, "
             "read_at TEXT NOT NULL, PRIMARY KEY (username, id)) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {swept} (day TEXT PRIMARY KEY) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {self.table('sent')} (username TEXT NOT NULL, "
+            "day TEXT NOT NULL, PRIMARY KEY (username, day)) WITHOUT ROWID",
+            f"CREATE INDEX IF NOT EXISTS {main}_day ON {main} (on_day)",
         ]
 
     def _write(self, c: SQLiteCursor, rows: Sequence[dict[str, Any]]) -> None:
@@ -88,6 +92,23 @@ class SQLiteRemindersView(SQLiteView, RemindersView):
             self._write(c, rows)
 
 
+
+    def recipients_on(self, day: date) -> list[str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT DISTINCT username FROM {self.table()} WHERE on_day = ? "
+                      "ORDER BY username", (day.isoformat(),))
+            return [r[0] for r in c.fetchall()]
+
+    def claim_digest(self, username: str, day: date) -> bool:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"INSERT INTO {self.table('sent')} VALUES (?, ?) ON CONFLICT DO NOTHING "
+                      "RETURNING username", (username, day.isoformat()))
+            return bool(c.fetchall())
+
+    def release_digest(self, username: str, day: date) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"DELETE FROM {self.table('sent')} WHERE username = ? AND day = ?",
+                      (username, day.isoformat()))
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -6,11 +6,13 @@ A mixin of `Banban` (domain/application.py), kept apart so each reads in one sit
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 from domain.access import check_can_serve, scope_of, sees
 from domain.counties import COUNTIES_ID, PROVINCE, Counties, official
@@ -21,7 +23,12 @@ from domain.errors import (
     InvalidValue,
     ProjectNotFound,
 )
+from domain.project import Project
 from domain.sense import Known
+
+# One process's names of the projects (Territory.project_names) change under a lock.
+_NAMES_LOCK = threading.RLock()
+_NAMES_BATCH = 5_000
 
 
 class Territory:
@@ -132,15 +139,43 @@ class Territory:
         home = self.home_county()
 
         def names() -> Iterator[str]:
-            for other in self.project_ids():
-                project = self._reads.get(other)
-                if other != project_id and (project.county or home) == (county or home):
-                    yield project.name
+            for other, (its_county, name) in self.project_names().items():
+                if other != project_id and (its_county or home) == (county or home):
+                    yield name
 
         def catalogue(kind: str) -> list[str]:
             return self.catalogues(county)[kind]
 
         return Known(names=names, catalogue=catalogue)
+
+    _names: dict[Any, tuple[str | None, str]] | None = None
+    _names_position = 0
+
+    def project_names(self) -> dict[Any, tuple[str | None, str]]:
+        """Every project's county and name, kept in the process and brought up to date from
+        the signings and the corrections of a signing recorded since it last looked (so a
+        check of a name reads only what is new, not every project)."""
+        with _NAMES_LOCK:
+            if self._names is None:
+                self._names, self._names_position = {}, 0
+            topics = (get_topic(Project.Signed), get_topic(Project.Corrected))
+            while True:
+                found = self.recorder.select_notifications(
+                    self._names_position + 1, _NAMES_BATCH, topics=topics)
+                for notification in found:
+                    self._note_name(self.mapper.to_domain_event(notification))
+                if found:
+                    self._names_position = found[-1].id
+                if len(found) < _NAMES_BATCH:
+                    return dict(self._names)
+
+    def _note_name(self, event: Any) -> None:
+        if isinstance(event, Project.Signed):
+            self._names[event.originator_id] = (event.county, event.name)
+        elif event.corrected_type == "signed" and "name" in event.changes \
+                and event.originator_id in self._names:
+            county, _ = self._names[event.originator_id]
+            self._names[event.originator_id] = (county, event.changes["name"])
 
     def publication_key(self, target: str | None) -> str | None:
         """The `of` of a target's publications: None for the home county (and while no county

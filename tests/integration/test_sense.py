@@ -92,3 +92,15 @@ def test_dates_far_from_today_are_kept_only_confirmed(service, sign):
 
     assert service.history(old["id"])[0]["data"]["confirmed"] == ["date_too_early"]
     assert service.history(project_id)[-1]["data"]["confirmed"] == ["date_too_far"]
+
+
+def test_a_name_given_by_a_correction_counts_as_taken(service, sign):
+    project_id = sign(name="鲁丽")["id"]
+    sign(name="另一个")  # the names are read once here, and brought up to date below
+    record(service, project_id, "corrected", corrects_version=1, action="amend",
+           reason="名称有误", changes={"name": "鲁丽绿色新材料"})
+
+    with pytest.raises(Unusual) as info:
+        sign(name="鲁丽绿色新材料")
+    assert info.value.code == "duplicate_name"
+    assert sign(name="鲁丽")["name"] == "鲁丽"  # the old name is free again

@@ -50,7 +50,7 @@ class RemindersQuery(ma.Schema):
 
 
 class ReadSchema(ma.Schema):
-    ids = ma.fields.List(ma.fields.String(validate=validate.Length(max=64)),
+    ids = ma.fields.List(ma.fields.String(validate=validate.Regexp(r"^[0-9a-f]{24}$")),
                          validate=validate.Length(max=_MAX), load_default=None,
                          metadata={"description": "the reminders read; all of mine if omitted"})
 

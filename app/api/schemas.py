@@ -70,6 +70,9 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
         return Shaped(ID_PATTERN, ID_SHAPE, "must be 1-64 letters, digits, '.', '_' or '-'",
                       **kwargs)
     if kind == "changes":
+        # Not nullable: the document would state a null as "any object" (anyOf with a bare
+        # nullable object), and unknown fields are refused.
+        kwargs.pop("allow_none", None)
         return ma.fields.Nested(AmendmentSchema, **kwargs)
     if kind == "county":
         return county_code(**kwargs)

@@ -14,7 +14,7 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    """Open this worker's store and catch its view up as it boots (after the fork).
+    """Open this worker's store and catch its views up as it boots (after the fork).
 
     A configuration that cannot work (a wrong CIPHER_KEY) stops the server: a worker that
     exits with gunicorn's boot-error code makes the arbiter halt instead of restarting it.
@@ -28,8 +28,9 @@ def post_worker_init(worker):
         return
     try:
         store.cards()
+        store.reminders()
     except ConfigError as error:
         worker.log.error("cannot start: %s", error.message)
         sys.exit(Arbiter.WORKER_BOOT_ERROR)
-    except Exception as error:  # noqa: BLE001 - warm-up only: the first request retries
+    except Exception as error:
         worker.log.warning("store not opened at boot, will retry on first request: %r", error)

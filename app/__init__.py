@@ -10,8 +10,8 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, config, errors, headers, store, web
-from app.api import boards, dispatch, projects, users
+from app import cli, config, digest, errors, headers, store, web
+from app.api import boards, catalogues, dispatch, projects, reminders, users
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore
 
     store.init_app(app)        # lazy: the application is built per process, after fork
+    digest.init_app(app)       # the daily digest's settings (off unless configured)
     errors.init_app(app)       # domain errors -> JSON answers
     headers.init_app(app)      # Cache-Control: no-store on everything but static files
     api = errors.BanbanApi(app, spec_kwargs={"components": {"securitySchemes": {
@@ -61,7 +62,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(users.users_blp)
     api.register_blueprint(boards.blp)
     api.register_blueprint(dispatch.blp)
+    api.register_blueprint(reminders.blp)
+    api.register_blueprint(catalogues.blp)
     web.init_app(app, api_blueprints=[projects.blp, users.blp, users.users_blp, boards.blp,
-                                      dispatch.blp])
+                                      dispatch.blp, reminders.blp, catalogues.blp])
     cli.init_app(app)
     return app

@@ -6,6 +6,7 @@ import os
 import secrets
 import signal
 import threading
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -13,8 +14,10 @@ from flask.cli import AppGroup
 
 from app import cli_audit
 from app.cli_common import actor as _actor
+from app.digest import send_digests
 from app.security import hash_password, password_problem
 from app.store import service
+from domain.application import COUNTY_TZ
 from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
@@ -162,23 +165,24 @@ projections_group = AppGroup("projections", help="Keep the read views (derived d
 
 @projections_group.command("rebuild")
 def rebuild_views():
-    """Drop the project cards and rebuild them from the events, with a progress bar.
+    """Drop the views and rebuild them from the events, with a progress bar (what people did,
+    such as the reminders they read, is kept).
 
     The hash chain is not a view: it is written with the events and never rebuilt (flask audit
     verify recomputes it to check it).
     """
     banban = service()
-    projection = current_app.extensions["banban.store"].cards_unsynced()
     total = banban.recorder.max_notification_id() or 0
-    with click.progressbar(length=total, label="project cards", show_pos=True) as bar:
-        done = [0]
+    for label, projection in current_app.extensions["banban.store"].views().items():
+        with click.progressbar(length=total, label=label, show_pos=True) as bar:
+            done = [0]
 
-        def progress(position: int, _stop: int) -> None:
-            bar.update(position - done[0])
-            done[0] = position
+            def progress(position: int, _stop: int, bar=bar, done=done) -> None:
+                bar.update(position - done[0])
+                done[0] = position
 
-        count = rebuild(banban, projection, progress=progress)
-    click.echo(f"project cards: {count} events applied, position {done[0]}")
+            count = rebuild(banban, projection, progress=progress)
+        click.echo(f"{label}: {count} events applied, position {done[0]}")
     if banban.kept_parts is not None:
         banban.kept_parts.clear()
         click.echo("report parts: emptied (each is made again when a report first needs it)")
@@ -192,18 +196,22 @@ def run_views(interval: float, once: bool):
     """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C), and
     the current periods' report parts made (after each catch-up, and on each new day)."""
     banban = service()
-    store = current_app.extensions["banban.store"]
-    projection = store.cards_unsynced()
+    views = current_app.extensions["banban.store"].views()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     click.echo(f"keeping the views caught up every {interval} s; stop with Ctrl-C or SIGTERM")
     warmed_on = None
     try:
         while True:
-            applied = catch_up(banban, projection)
-            if applied:
-                click.echo(f"applied {applied} events, position "
-                           f"{status(banban, projection.view)['position']}")
+            applied = 0
+            for label, projection in views.items():
+                caught = catch_up(banban, projection)
+                applied += caught
+                if caught:
+                    click.echo(f"{label}: applied {caught} events, position "
+                               f"{status(banban, projection.view)['position']}")
+            views["reminders"].sweep()
+            _digest_due(current_app)
             if applied or warmed_on != banban.clock():
                 # The report parts the current periods now lack (the written projects', or
                 # every project's on a new day), made here rather than in a leader's request.
@@ -216,15 +224,42 @@ def run_views(interval: float, once: bool):
     click.echo("stopped")
 
 
+def _digest_due(app) -> None:
+    """The day's digests, once the county's clock passes BANBAN_DIGEST_HOUR (each sent once:
+    a digest is claimed before it is sent, so runners and cron do not send it twice)."""
+    settings = app.extensions["banban.digest"]
+    if settings.on and datetime.now(COUNTY_TZ).hour >= settings.hour:
+        sent = send_digests(app)
+        if sent["sent"] or sent["failed"]:
+            click.echo(f"digests sent to {len(sent['sent'])}, failed for {len(sent['failed'])}")
+
+
+reminders_group = AppGroup("reminders", help="The reminders' daily digest.")
+
+
+@reminders_group.command("digest")
+@click.option("--day", type=click.DateTime(["%Y-%m-%d"]), help="The day (default today).")
+def digest_command(day: datetime | None):
+    """Send each person's digest of the day's reminders by webhook or e-mail (as configured),
+    once; exit 1 if any could not be sent after its attempts (the next run tries again)."""
+    if not current_app.extensions["banban.digest"].on:
+        raise click.ClickException("no digest is configured: set BANBAN_DIGEST_WEBHOOK or "
+                                   "BANBAN_DIGEST_SMTP_HOST")
+    result = send_digests(current_app, day.date() if day else None)
+    click.echo(f"sent: {', '.join(result['sent']) or '-'}")
+    if result["failed"]:
+        raise click.ClickException(f"not sent: {', '.join(result['failed'])}")
+
+
 @projections_group.command("status")
 def views_status():
     """Each view's position and how far it lags behind the event log."""
     banban = service()
-    store = current_app.extensions["banban.store"]
     click.echo(f"{'view':<16} {'position':>10} {'log':>10} {'lag':>8}")
-    figures = status(banban, store.cards_unsynced().view)
-    click.echo(f"{'project cards':<16} {figures['position']:>10} "
-               f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
+    for label, projection in current_app.extensions["banban.store"].views().items():
+        figures = status(banban, projection.view)
+        click.echo(f"{label:<16} {figures['position']:>10} "
+                   f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
     if banban.kept_parts is not None:
         click.echo(f"report parts: {banban.kept_parts.count()} kept (each of a project's "
                    "version: made again when the project changes)")
@@ -299,4 +334,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(counties_group)
     app.cli.add_command(demo)
     app.cli.add_command(projections_group)
+    app.cli.add_command(reminders_group)
     app.cli.add_command(cli_audit.audit)

@@ -19,6 +19,7 @@ from domain.errors import (
     ProjectNotFound,
     UserNotFound,
 )
+from domain.sense import Unusual
 
 
 class ErrorSchema(ma.Schema):
@@ -30,6 +31,9 @@ class ErrorSchema(ma.Schema):
     field = ma.fields.String(allow_none=True, metadata={"description": "the field at fault"})
     errors = ma.fields.Dict(metadata={"description": "every invalid field and its messages"})
     current_version = ma.fields.Integer(metadata={"description": "on 409: the project's version"})
+    confirm = ma.fields.List(ma.fields.String(), metadata={
+        "description": "on 422 for an unusual value (a sense check): the codes to send in "
+                       "`confirmed` to record it as it is, if it is right"})
 
 
 # What each refusal means, and the codes its body carries on every operation that answers it.
@@ -154,7 +158,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
-        return ApiError(422, error.code, error.message, error.field).response()
+        extra = {"confirm": error.codes} if isinstance(error, Unusual) else {}
+        return ApiError(422, error.code, error.message, error.field, **extra).response()
 
     @app.errorhandler(ProjectNotFound)
     def _not_found(error: ProjectNotFound):

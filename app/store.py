@@ -18,6 +18,7 @@ from domain.application import Banban, county_today
 from domain.errors import StoreKeyError
 from projections.cards import ProjectCards, open_cards_view
 from projections.dispatch_parts import open_parts_store
+from projections.reminders import ProjectReminders, open_reminders_view
 from projections.runner import catch_up
 
 
@@ -30,6 +31,7 @@ class Store:
         self._lock = threading.Lock()
         self._service: Banban | None = None
         self._cards: ProjectCards | None = None
+        self._reminders: ProjectReminders | None = None
         self._web: WebState | None = None
         self._pid: int | None = None
 
@@ -46,7 +48,7 @@ class Store:
                         self._service = Banban(env=self.env, clock=self.clock)
                     except StoreKeyError as error:
                         raise ConfigError(str(error)) from None
-                    self._cards = self._web = None
+                    self._cards = self._reminders = self._web = None
                     self._pid = pid
                     # Reports and lists find a county's projects in the cards, not the log,
                     # and reports are assembled from the projects' kept parts.
@@ -72,6 +74,23 @@ class Store:
         """The project cards projection as it stands (for rebuilds and status)."""
         return self._projection("_cards", lambda s: ProjectCards(open_cards_view(s), s))
 
+    def reminders(self) -> ProjectReminders:
+        """The reminders projection, caught up with every event and swept today (as the
+        cards are: whichever process reads first applies what is new, exactly once)."""
+        reminders = self.reminders_unsynced()
+        catch_up(self.get(), reminders)
+        reminders.sweep()
+        return reminders
+
+    def reminders_unsynced(self) -> ProjectReminders:
+        """The reminders projection as it stands (for rebuilds and status)."""
+        return self._projection(
+            "_reminders", lambda s: ProjectReminders(open_reminders_view(s), s))
+
+    def views(self) -> dict[str, Any]:
+        """Every projection the events keep, by what the CLI calls it, as it stands."""
+        return {"project cards": self.cards_unsynced(), "reminders": self.reminders_unsynced()}
+
     def web_state(self) -> WebState:
         """The sessions and sign-in counters every worker shares (app/state.py)."""
         return self._projection("_web", open_web_state)
@@ -95,15 +114,16 @@ class Store:
     def close(self) -> None:
         """Close the application's connections (tests, CLI)."""
         if self._pid == os.getpid():
-            if self._cards is not None:
-                self._cards.view.close()
+            for projection in (self._cards, self._reminders):
+                if projection is not None:
+                    projection.view.close()
             if self._web is not None:
                 self._web.close()
             if self._service is not None:
                 if self._service.kept_parts is not None:
                     self._service.kept_parts.close()
                 self._service.close()
-        self._service = self._cards = self._web = None
+        self._service = self._cards = self._reminders = self._web = None
 
 
 def init_app(app: Flask) -> None:
@@ -133,3 +153,8 @@ def service() -> Banban:
 def cards() -> ProjectCards:
     """The current process's project cards, caught up."""
     return current_app.extensions["banban.store"].cards()
+
+
+def reminders() -> ProjectReminders:
+    """The current process's reminders, caught up and swept today."""
+    return current_app.extensions["banban.store"].reminders()

@@ -8,10 +8,10 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from copy import deepcopy
 from dataclasses import asdict
-from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -32,6 +32,7 @@ from domain import clocks
 from domain.access import check_can_record, check_can_serve
 from domain.auditing import Auditing
 from domain.boards import board
+from domain.cataloguing import Cataloguing
 from domain.dispatching import Dispatching
 from domain.errors import (
     ConcurrentUpdate,
@@ -44,10 +45,12 @@ from domain.errors import (
 from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.obligations import standing
+from domain.offering import Offering
 from domain.project import Project
 from domain.repositories import WRITE_CACHE, Folding, LookedUp, WriteCache
 from domain.scheduling import Scheduling
 from domain.snapshotting import Snapshotting
+from domain.staffing import Staffing
 from domain.tables import creating_tables
 from domain.territory import Territory
 from domain.users import User, user_id
@@ -84,7 +87,8 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
-class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Application[UUID]):
+class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory, Offering,
+             Snapshotting, Application[UUID]):
     """Projects and users, recorded as events."""
 
     name = "Banban"
@@ -201,7 +205,8 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
             raise DomainError(f"{actor} signs projects of their own county, not {county}",
                               field="county", code="other_county")
         self._check_team_users(fields, county)
-        return Project.sign(actor=actor, signed_on=signed_on, today=self.clock(), **fields)
+        return Project.sign(actor=actor, signed_on=signed_on, today=self.clock(),
+                            known=self.known(county), **fields)
 
     def record(
         self, project_id: UUID | str, actor: str, event_type: str, *, expected_version: int,
@@ -261,7 +266,7 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         self._check_team_users(fields, project.county)
         return project.record(event_type, actor=actor, today=self.clock(),
                               occurred_on=self.clock() if occurred_on is None else occurred_on,
-                              **fields)
+                              known=self.known(project.county, project.id), **fields)
 
     def _corrected(self, project: Project, fields: dict[str, Any]) -> dict[str, Any] | None:
         """The type and recorder's role of the event a correction names, if it exists."""
@@ -368,6 +373,18 @@ class Banban(Auditing, Dispatching, Scheduling, Territory, Snapshotting, Applica
         flags = [asdict(flag) for flag in clocks.flags_of(history, found, calendar)]
         return {"today": today, "flags": flags, "milestone_colours": clocks.colours_of(found),
                 "calendar_warnings": calendar.warnings()}
+
+    def list_colours(self, project_ids: list[UUID]) -> dict[UUID, dict[str, Any]]:
+        """For a list of projects: each one's milestone colours today and how many of its
+        items are late (by the rules, as its page and board say)."""
+        today, calendar = self.clock(), self.calendar()
+        result = {}
+        for project_id in project_ids:
+            found = standing(History(self._project(project_id, for_reading=True)), today,
+                             calendar)
+            result[project_id] = {"milestone_colours": clocks.colours_of(found),
+                                  "late": len(found.late)}
+        return result
 
     # Every project, or one county's, as a view the app keeps current lists them (see
     # projections.cards.Listed); while none is set (the domain alone, its tests) the log is

@@ -60,8 +60,12 @@ def _card(username: str, project: Project, judged: Standing, found: list[clocks.
         by_subject.setdefault((flag.subject["kind"], flag.subject["id"]), []).append(_flag(flag))
     upcoming = next_milestone(project)
     if upcoming:
+        # A suspended project owes nothing meanwhile (rule 4): its milestone has no colour,
+        # neither on plan nor late (a terminated one owes no milestone at all, rule 5).
         colours = clocks.colours_of(judged)
-        upcoming = upcoming | {"colour": colours.get(upcoming["milestone"], clocks.GREEN)}
+        colour = colours.get(upcoming["milestone"], clocks.GREEN) \
+            if judged.status == "active" else None
+        upcoming = upcoming | {"colour": colour}
     return {
         "id": project.id,
         "name": project.name,

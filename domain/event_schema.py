@@ -22,14 +22,15 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
 from domain.acceptance import Acceptance
-from domain.project import Project
+from domain.catalogues import Catalogues
 from domain.counties import Counties
+from domain.project import Project
 from domain.publications import Publication
 from domain.schedule import Schedule
 from domain.users import User
 
 AGGREGATES: tuple[type[Aggregate], ...] = (Project, User, Publication, Schedule, Acceptance,
-                                           Counties)
+                                           Counties, Catalogues)
 # Set from the stored row, not from the state.
 _FROM_ROW = {"originator_id", "originator_version"}
 

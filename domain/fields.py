@@ -17,6 +17,14 @@ from domain.counties import county_shaped
 from domain.dates import parse_date
 from domain.errors import InvalidValue
 from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES
+from domain.sense import (
+    DATE_TOO_EARLY,
+    DATE_TOO_FAR,
+    DUPLICATE_NAME,
+    INVESTMENT_ABOVE_TOTAL,
+    INVESTMENT_JUMP,
+    UNUSUAL,
+)
 
 # Shapes of ids and usernames, matched whole (the API document anchors them with ^ and $).
 ID_SHAPE = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}"
@@ -51,6 +59,16 @@ def _f(kind: str, required: bool = False, description: str = "", choices=(), **m
     return Field(kind, required, description, tuple(choices), **more)
 
 
+def _confirmed(checks: tuple[str, ...]) -> Field:
+    """The field of an event that sense checks may find unusual: which findings are right."""
+    return _f("confirmations", False, "the codes of the sense checks whose unusual values "
+              f"are right and to be recorded as they are ({', '.join(checks)}); the record "
+              "keeps those that applied", checks)
+
+
+_DATES = (DATE_TOO_EARLY, DATE_TOO_FAR)
+
+
 SIGNING_FIELDS: dict[str, Field] = {
     "name": _f("short_text", True, "project name"),
     "investor": _f("short_text", True, "investing company"),
@@ -62,6 +80,7 @@ SIGNING_FIELDS: dict[str, Field] = {
     "leader": _f("username", False, "the responsible county leader's username"),
     "county": _f("county", False, "the county's six-digit code (GB/T 2260, e.g. 360829); the "
                                   "home county (the first listed) if omitted"),
+    "confirmed": _confirmed((DUPLICATE_NAME, *_DATES)),
 }
 
 # API type name -> (event class name, fields beyond actor and occurred_on)
@@ -76,6 +95,7 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
         "milestone": _f("choice", True, "milestone code", MILESTONES),
         "planned_on": _f("date", True, "the planned date"),
         "reason": _f("long_text", False, "why; required when replanning"),
+        "confirmed": _confirmed(_DATES),
     }),
     "milestone_reached": ("MilestoneReached", {
         "milestone": _f("choice", True, "milestone code", MILESTONES),
@@ -92,6 +112,7 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
         "missing_documents": _f("strings", False, "documents still missing (容缺): a commitment"),
         "commitment_due_on": _f("date", False, "when the missing documents are due"),
         "note": _f("long_text"),
+        "confirmed": _confirmed(_DATES),
     }),
     "approval_rejected": ("ApprovalRejected", {
         "approval_id": _f("id", True),
@@ -112,6 +133,7 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
         "problem_id": _f("id", True),
         "plan": _f("long_text", True),
         "due_on": _f("date", False, "when the plan should have solved it"),
+        "confirmed": _confirmed(_DATES),
     }),
     "problem_escalated": ("ProblemEscalated", {
         "problem_id": _f("id", True),
@@ -134,6 +156,7 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
     "progress_reported": ("ProgressReported", {
         "investment_completed": _f("money", True, "investment completed to date, integer yuan"),
         "note": _f("long_text"),
+        "confirmed": _confirmed((INVESTMENT_ABOVE_TOTAL, INVESTMENT_JUMP)),
     }),
     "visit_logged": ("VisitLogged", {
         "purpose": _f("long_text", True),
@@ -159,6 +182,7 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
         "action": _f("choice", True, "amend its fields or void it", CORRECTION_ACTIONS),
         "reason": _f("long_text", True),
         "changes": _f("changes", False, "for 'amend': the fields and their right values"),
+        "confirmed": _confirmed(UNUSUAL),
     }),
 }
 
@@ -167,7 +191,9 @@ TYPE_OF_CLASS = {name: t for t, name in EVENT_CLASS_NAMES.items()}
 
 # Fields an amendment may not change: identities, the team (changed by team_assigned), and the
 # county (whose users may see the project).
-NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader", "county"}
+# What was confirmed belongs to the event that confirmed it (a correction confirms its own).
+NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader", "county",
+                 "confirmed"}
 
 # Fields the server adds to an event beyond what the client sends.
 SERVER_FIELDS = {"corrected": ("corrected_type", "previous")}
@@ -189,7 +215,7 @@ AMENDABLE: dict[str, Field] = {
 
 def default_of(field: Field) -> Any:
     """The value an omitted optional field takes."""
-    if field.kind in ("usernames", "strings"):
+    if field.kind in ("usernames", "strings", "confirmations"):
         return []
     if field.kind == "bool":
         return False
@@ -211,10 +237,12 @@ def coerce(name: str, field: Field, value: Any) -> Any:
         if not is_username(value):
             raise InvalidValue(f"{name} must be a username", field=name)
         return value
-    if kind in ("usernames", "strings"):
+    if kind in ("usernames", "strings", "confirmations"):
         if not isinstance(value, list) or len(value) > MAX_LIST:
             raise InvalidValue(f"{name} must be a list of at most {MAX_LIST}", field=name)
-        item = Field("username" if kind == "usernames" else "short_text", True)
+        item = Field("username", True) if kind == "usernames" else \
+            Field("choice", True, choices=field.choices) if kind == "confirmations" else \
+            Field("short_text", True)
         items = [coerce(name, item, v) for v in value]
         if len(set(value)) != len(value):
             raise InvalidValue(f"{name} lists the same value twice", field=name)

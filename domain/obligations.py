@@ -38,6 +38,7 @@ from domain.history import History
 from domain.lifecycle import MILESTONE_ORDER
 
 DUE_SOON_WORKING_DAYS = 5  # a milestone this near is due soon (a yellow flag)
+REMINDER_WORKING_DAYS = 3  # an obligation this near is reminded of to its owner
 PROBLEM_PLAN_WORKING_DAYS = 2  # a new problem needs a solution plan within this
 PROBLEM_OLD_WORKING_DAYS = 10  # an open problem older than this is old
 PROBLEM_FOLLOW_UP_WORKING_DAYS = 5  # an old problem is followed up at least this often
@@ -240,6 +241,14 @@ def standing(history: History, day: date, calendar: WorkingCalendar) -> Standing
     obligations.sort(key=lambda o: (o.due_on, o.subject["kind"], o.subject["id"], o.rule))
     return Standing(day, status, since, reason, chief, tuple(obligations), tuple(problems),
                     tuple(commitments))
+
+
+def reminded(found: Standing) -> list[Obligation]:
+    """What an owner is reminded of on the day: each obligation late, or due within
+    REMINDER_WORKING_DAYS working days (today included); nothing of a suspended project."""
+    return [o for o in found.obligations if o.late or (
+        o.due_soon and o.working_days_left is not None
+        and o.working_days_left <= REMINDER_WORKING_DAYS)]
 
 
 def pending_plans_now(project: Any) -> dict[str, dict[str, Any]]:

@@ -20,6 +20,8 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain import sense
+from domain.catalogues import listed
 from domain.errors import DomainError, InvalidValue
 from domain.fields import (
     EVENT_TYPES,
@@ -31,6 +33,12 @@ from domain.fields import (
 )
 from domain.fold import ProjectFold
 from domain.rules import ProjectRules, check_date, check_team
+from domain.sense import NOTHING_KNOWN, Known
+
+
+def _none_confirmed(state: dict[str, Any]) -> None:
+    """Events recorded before the sense checks confirmed nothing."""
+    state["confirmed"] = []
 
 
 def new_item_id(prefix: str) -> str:
@@ -49,8 +57,9 @@ class Project(ProjectFold, ProjectRules, Aggregate):
             aggregate._record_fact(self)
 
     class Signed(Event, Aggregate.Created):
-        # v2 names the county (v1: the deployment had one county, its home county).
-        class_version = 2
+        # v2 names the county (v1: the deployment had one county, its home county); v3 keeps
+        # the unusual values confirmed as right (domain.sense; none before it).
+        class_version = 3
         name: str
         investor: str
         industry: str
@@ -60,10 +69,13 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         co_agents: list[str]
         leader: str | None
         county: str | None
+        confirmed: list[str]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["county"] = None
+
+        upcast_v2_v3 = staticmethod(_none_confirmed)
 
     class TeamAssigned(Event):
         chief_agent: str
@@ -72,9 +84,13 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         reason: str | None
 
     class MilestonePlanned(Event):
+        class_version = 2  # v2: confirmed (domain.sense)
         milestone: str
         planned_on: date
         reason: str | None
+        confirmed: list[str]
+
+        upcast_v1_v2 = staticmethod(_none_confirmed)
 
     class MilestoneReached(Event):
         milestone: str
@@ -87,10 +103,14 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         note: str | None
 
     class ApprovalGranted(Event):
+        class_version = 2  # v2: confirmed (domain.sense)
         approval_id: str
         missing_documents: list[str]
         commitment_due_on: date | None
         note: str | None
+        confirmed: list[str]
+
+        upcast_v1_v2 = staticmethod(_none_confirmed)
 
     class ApprovalRejected(Event):
         approval_id: str
@@ -108,9 +128,13 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         responsible_unit: str | None
 
     class ProblemPlanProposed(Event):
+        class_version = 2  # v2: confirmed (domain.sense)
         problem_id: str
         plan: str
         due_on: date | None
+        confirmed: list[str]
+
+        upcast_v1_v2 = staticmethod(_none_confirmed)
 
     class ProblemEscalated(Event):
         problem_id: str
@@ -131,8 +155,12 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         reason: str
 
     class ProgressReported(Event):
+        class_version = 2  # v2: confirmed (domain.sense)
         investment_completed: int
         note: str | None
+        confirmed: list[str]
+
+        upcast_v1_v2 = staticmethod(_none_confirmed)
 
     class VisitLogged(Event):
         purpose: str
@@ -165,8 +193,9 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         reason: str
 
     class Corrected(Event):
-        # v2 says what it corrected; v1 corrections leave it to the reader (None, {}).
-        class_version = 2
+        # v2 says what it corrected; v1 corrections leave it to the reader (None, {}). v3 keeps
+        # the unusual values of its changes confirmed as right (domain.sense).
+        class_version = 3
         corrects_version: int
         action: str
         reason: str
@@ -174,11 +203,14 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         # Filled by the server, so that readers of the log need not look back:
         corrected_type: str | None
         previous: dict[str, Any]  # the corrected values before (all of them for a void)
+        confirmed: list[str]
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["corrected_type"] = None
             state["previous"] = {}
+
+        upcast_v2_v3 = staticmethod(_none_confirmed)
 
     def __init__(self) -> None:
         # One compact record per event, in version order: what a correction needs to refold.
@@ -189,39 +221,78 @@ class Project(ProjectFold, ProjectRules, Aggregate):
 
     @classmethod
     def sign(
-        cls, *, actor: str, signed_on: date, today: date, id: UUID | None = None, **fields: Any
+        cls, *, actor: str, signed_on: date, today: date, id: UUID | None = None,
+        known: Known = NOTHING_KNOWN, **fields: Any
     ) -> Project:
-        """Open a project at its signing; fields are those of SIGNING_FIELDS."""
-        data = coerce_all("signed", fields)
+        """Open a project at its signing; fields are those of SIGNING_FIELDS. `known` says
+        what its checks need to know of the county (its other projects' names, its
+        catalogues)."""
+        data = listed(coerce_all("signed", fields), known.catalogue)
         check_date("signed_on", signed_on, today)
         check_team(data["chief_agent"], data["co_agents"])
+        data["confirmed"] = sense.confirm(
+            sense.dates({"signed_on": signed_on}, today) + sense.duplicate(data["name"], known),
+            data["confirmed"])
         return cls._create(
             cls.Signed, id=id or uuid4(), actor=actor, occurred_on=signed_on, **data
         )
 
     def record(
-        self, event_type: str, *, actor: str, occurred_on: date, today: date, **fields: Any
+        self, event_type: str, *, actor: str, occurred_on: date, today: date,
+        known: Known = NOTHING_KNOWN, **fields: Any
     ) -> dict[str, Any]:
-        """Record one event of the given API type; return what the server filled in."""
+        """Record one event of the given API type; return what the server filled in. `known`
+        says what its checks need to know of the county (domain.sense, domain.catalogues)."""
         if event_type not in EVENT_TYPES:
             raise InvalidValue(f"unknown event type {event_type!r}", field="type")
         data = coerce_all(event_type, fields)
         check_date("occurred_on", occurred_on, today)
         self._check_not_before_signing(occurred_on)
+        if event_type != "corrected":
+            data = listed(data, known.catalogue)
         made: dict[str, Any] = {}
         for key, prefix in (("approval_id", "AP"), ("problem_id", "PB")):
             if key in data and data[key] is None and event_type in _CREATES_ITEM:
                 data[key] = made[key] = new_item_id(prefix)
         if event_type == "corrected":
             self._check_correction(data, today)
+            data["changes"] = listed(data["changes"], known.catalogue, "changes.")
             data.update(_before_correction(self.fact(data["corrects_version"]), data))
         else:
             if event_type == "team_assigned" and data["leader"] is None:
                 data["leader"] = self.leader  # the event carries the whole resulting team
             self._check(_fact(event_type, actor, occurred_on, data))
+        if "confirmed" in data:
+            data["confirmed"] = sense.confirm(self._unusual(event_type, data, occurred_on,
+                                                            today, known), data["confirmed"])
         event_class = getattr(self, EVENT_TYPES[event_type][0])
         self.trigger_event(event_class, actor=actor, occurred_on=occurred_on, **data)
         return made
+
+    def _unusual(self, event_type: str, data: dict[str, Any], on: date, today: date,
+                 known: Known) -> list[sense.Finding]:
+        """What the sense checks find unusual in an event about to be recorded (for a
+        correction: in the values it changes)."""
+        if event_type == "progress_reported":
+            return sense.progress(data["investment_completed"], on, self.investment,
+                                  self.progress)
+        if event_type != "corrected":
+            return sense.dates(data, today)
+        if data["action"] != "amend":
+            return []
+        changes, target = data["changes"], self.fact(data["corrects_version"])
+        found = sense.dates(changes, today, "changes.")
+        if "investment_completed" in changes:
+            others = [r for r in self.progress if r["version"] != target["version"]]
+            found += sense.progress(changes["investment_completed"],
+                                    changes.get("occurred_on", target["occurred_on"]),
+                                    self.investment, others, "changes.investment_completed")
+        if "investment" in changes:
+            found += sense.total(changes["investment"], self.investment_completed,
+                                 "changes.investment")
+        if "name" in changes and sense.name_key(changes["name"]) != sense.name_key(self.name):
+            found += sense.duplicate(changes["name"], known, "changes.name")
+        return found
 
     # ---- folding facts into state -----------------------------------------------------
 

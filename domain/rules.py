@@ -12,11 +12,55 @@ from typing import Any
 
 from domain.dates import parse_date
 from domain.errors import DomainError, InvalidValue
-from domain.lifecycle import PHASE_ORDER, phase_of
+from domain.lifecycle import MILESTONES, PHASE_ORDER, phase_of
+
+
+# Event types that act on an item of the project, and the state an item must be in: with no
+# such item the type cannot be recorded (`why_not`), whatever its fields say.
+_NEEDS_ITEM = {
+    "approval_granted": "no_pending_approval", "approval_rejected": "no_pending_approval",
+    "commitment_fulfilled": "no_open_commitment",
+    "problem_plan_proposed": "no_open_problem", "problem_escalated": "no_open_problem",
+    "problem_followed_up": "no_open_problem", "problem_resolved": "no_open_problem",
+    "problem_reopened": "no_resolved_problem",
+    "milestone_planned": "no_milestone_left", "milestone_reached": "no_milestone_left",
+}
 
 
 class ProjectRules:
     """The checks of Project: one `_check_<type>` per event type that has rules."""
+
+    def why_not(self, event_type: str) -> str | None:
+        """Why no event of this type can be recorded on the project as it stands (the code
+        the rules would refuse it with, or the item it lacks), or None when one can."""
+        if event_type == "corrected":
+            return None  # a correction is recorded whatever the project's status
+        if self.status == "terminated":
+            return "project_terminated"
+        if self.status == "suspended":
+            return None if event_type == "resumed" else "project_suspended"
+        if event_type == "resumed":
+            return "not_suspended"
+        lacking = _NEEDS_ITEM.get(event_type)
+        if lacking is None:
+            return None
+        found = {
+            "no_pending_approval": any(a["status"] == "applied"
+                                       for a in self.approvals.values()),
+            "no_open_commitment": any(a["commitment"] and a["commitment"]["fulfilled_on"] is None
+                                      for a in self.approvals.values()),
+            "no_open_problem": any(p["status"] == "open" for p in self.problems.values()),
+            "no_resolved_problem": any(p["status"] == "resolved"
+                                       for p in self.problems.values()),
+            "no_milestone_left": bool(self.milestones_left()),
+        }[lacking]
+        return None if found else lacking
+
+    def milestones_left(self) -> list[str]:
+        """The milestones a plan or a reaching may still name: not reached, and not of a phase
+        the project has passed (in lifecycle order)."""
+        return [code for code, phase in MILESTONES.items() if code not in self.reached
+                and PHASE_ORDER[phase] >= PHASE_ORDER[self.phase]]
 
     def _check_common(self, fact: dict[str, Any]) -> None:
         event_type, on = fact["type"], fact["occurred_on"]

@@ -6,10 +6,13 @@ A mixin of `Banban` (domain/application.py), kept apart so each reads in one sit
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 from domain.access import check_can_serve, scope_of, sees
 from domain.counties import COUNTIES_ID, PROVINCE, Counties, county_shaped, division
@@ -20,6 +23,12 @@ from domain.errors import (
     InvalidValue,
     ProjectNotFound,
 )
+from domain.project import Project
+from domain.sense import Known
+
+# One process's names of the projects (Territory.project_names) change under a lock.
+_NAMES_LOCK = threading.RLock()
+_NAMES_BATCH = 5_000
 
 
 class Territory:
@@ -67,6 +76,8 @@ class Territory:
         listed = [c["code"] for c in self.counties()]
         if code is None:
             return listed[0] if listed else None
+        # A code the official table lacks is not listed either: the same rule (the API's
+        # document states the shape of a code, never the whole table).
         county_shaped(code)
         if code not in listed:
             found = division(code)
@@ -132,6 +143,50 @@ class Territory:
     def in_target(self, project: Any, target: str | None) -> bool:
         """Whether a project counts in a target's report (see `report_target`)."""
         return target in (None, PROVINCE) or (project.county or self.home_county()) == target
+
+    def known(self, county: str | None, project_id: Any = None) -> Known:
+        """What the checks of a county's project need to know of the county (domain.sense):
+        the names of its other projects and its catalogues, read only if a check asks."""
+        home = self.home_county()
+
+        def names() -> Iterator[str]:
+            for other, (its_county, name) in self.project_names().items():
+                if other != project_id and (its_county or home) == (county or home):
+                    yield name
+
+        def catalogue(kind: str) -> list[str]:
+            return self.catalogues(county)[kind]
+
+        return Known(names=names, catalogue=catalogue)
+
+    _names: dict[Any, tuple[str | None, str]] | None = None
+    _names_position = 0
+
+    def project_names(self) -> dict[Any, tuple[str | None, str]]:
+        """Every project's county and name, kept in the process and brought up to date from
+        the signings and the corrections of a signing recorded since it last looked (so a
+        check of a name reads only what is new, not every project)."""
+        with _NAMES_LOCK:
+            if self._names is None:
+                self._names, self._names_position = {}, 0
+            topics = (get_topic(Project.Signed), get_topic(Project.Corrected))
+            while True:
+                found = self.recorder.select_notifications(
+                    self._names_position + 1, _NAMES_BATCH, topics=topics)
+                for notification in found:
+                    self._note_name(self.mapper.to_domain_event(notification))
+                if found:
+                    self._names_position = found[-1].id
+                if len(found) < _NAMES_BATCH:
+                    return dict(self._names)
+
+    def _note_name(self, event: Any) -> None:
+        if isinstance(event, Project.Signed):
+            self._names[event.originator_id] = (event.county, event.name)
+        elif event.corrected_type == "signed" and "name" in event.changes \
+                and event.originator_id in self._names:
+            county, _ = self._names[event.originator_id]
+            self._names[event.originator_id] = (county, event.changes["name"])
 
     def publication_key(self, target: str | None) -> str | None:
         """The `of` of a target's publications: None for the home county (and while no county

@@ -73,6 +73,14 @@ class User(Aggregate):
         def apply(self, aggregate: User) -> None:
             aggregate.disabled = False
 
+    class Renamed(Event):
+        """The name people read the user by changed (the username stays)."""
+
+        display_name: str
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.display_name = self.display_name
+
     class SignedOutEverywhere(Event):
         """Every session of the user begun before this ended (signing in again starts anew)."""
 
@@ -141,6 +149,16 @@ class User(Aggregate):
             raise DomainError(f"{self.username} is not disabled", field="username",
                               code="no_change")
         self.trigger_event(self.Enabled, actor=actor)
+
+    def rename(self, display_name: str, *, actor: str) -> None:
+        """Change the name shown for this user everywhere."""
+        if display_name is None or is_blank(display_name):
+            raise InvalidValue("display_name must not be blank", field="display_name")
+        name = coerce_text("display_name", display_name, long=False)
+        if name == self.display_name:
+            raise DomainError(f"{self.username} is already called {name}",
+                              field="display_name", code="no_change")
+        self.trigger_event(self.Renamed, actor=actor, display_name=name)
 
     def sign_out_everywhere(self, *, actor: str) -> None:
         """End every session of the user that began before now."""

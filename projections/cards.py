@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -18,6 +17,7 @@ from domain.application import Banban
 from domain.canonical import to_json
 from domain.project import Project
 from domain.views import project_summary
+from projections.folded import FOLDED, Folded
 from projections.views import View, open_view
 
 # Every stored Project event class: the notification log is filtered by these in the database.
@@ -30,8 +30,6 @@ PROJECT_TOPICS = tuple(sorted(
 # new code builds new cards from the events instead of serving ones made by the old rules; the
 # old tables are left as they were (drop them at leisure).
 CARDS_PREFIX = "banban_cards_v3"
-# Projects kept folded by a cards projection between batches (see ProjectCards._project_at).
-FOLDED = 1_000
 
 
 class Listed(NamedTuple):
@@ -78,11 +76,7 @@ class ProjectCards(Projection[CardsView]):
         # a correction can change any earlier fact and the aggregate refolds it all.
         self.app = app
         # A replay passes a repository without snapshots: its cards come from the events alone.
-        self.repository = app.repository if repository is None else repository
-        # The last projects made, kept to apply their next event to rather than loading them
-        # again (a rebuild would otherwise load a project once per batch it appears in).
-        self._folded: OrderedDict[UUID, Project] = OrderedDict()
-        self._folded_max = folded
+        self.folded = Folded(app.repository if repository is None else repository, folded)
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Apply one event (as the library's ProjectionRunner does) and track it."""
@@ -98,23 +92,8 @@ class ProjectCards(Projection[CardsView]):
         touched: dict[UUID, Project] = {}
         for event in events:
             if isinstance(event, Project.Event):
-                touched[event.originator_id] = self._project_at(event)
+                touched[event.originator_id] = self.folded.at(event)
         return [card_row(project) for project in touched.values()]
-
-    def _project_at(self, event: Project.Event) -> Project:
-        """The event's project as of the event: the kept one with the event applied when it
-        is the version before, else loaded at the event's version."""
-        project_id, version = event.originator_id, event.originator_version
-        project = self._folded.pop(project_id, None)
-        if project is not None and project.version == version - 1:
-            project = event.mutate(project)
-        elif project is None or project.version != version:
-            project = self.repository.get(project_id, version=version)
-        self._folded[project_id] = project
-        if len(self._folded) > self._folded_max:
-            self._folded.popitem(last=False)
-        return project
-
 
 def card_row(project: Project) -> dict[str, Any]:
     """The card of a project as plain data, with its summary as canonical JSON text."""

@@ -33,6 +33,8 @@ class View(TrackingRecorder, ABC):
     datastore: Any
     # The table prefix when none is given (the live view's).
     default_prefix: str
+    # Tables (suffixes) a rebuild keeps: what people did, which no event says.
+    kept: tuple[str, ...] = ()
 
     def save(self, rows: Any, tracking: Tracking, *,
              previous: int | None | EllipsisType = ...) -> None:
@@ -63,7 +65,8 @@ class View(TrackingRecorder, ABC):
 
     @abstractmethod
     def drop_all(self) -> None:
-        """Delete every row and the tracked position (before a rebuild)."""
+        """Delete every row (but those of `kept` tables) and the tracked position (before a
+        rebuild)."""
 
     @abstractmethod
     def dump(self) -> Rows:
@@ -81,6 +84,8 @@ class View(TrackingRecorder, ABC):
 _CLASSES = {
     ("cards", "SQLiteDatastore"): "projections.cards_sqlite:SQLiteCardsView",
     ("cards", "PostgresDatastore"): "projections.cards_postgres:PostgresCardsView",
+    ("reminders", "SQLiteDatastore"): "projections.reminders_sqlite:SQLiteRemindersView",
+    ("reminders", "PostgresDatastore"): "projections.reminders_postgres:PostgresRemindersView",
 }
 
 

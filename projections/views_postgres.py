@@ -73,7 +73,7 @@ class PostgresView(PostgresTrackingRecorder):
             # The migration marker stays: it says the tracking table is single-row.
             curs.execute(self._sql("DELETE FROM {s}.{tracking} WHERE application_name <> %s"),
                          (self.table_migration_identifier,))
-            for suffix in self.tables:
+            for suffix in set(self.tables) - set(self.kept):
                 curs.execute(self._sql(f"DELETE FROM {{s}}.{{{suffix or 'main'}}}"))
 
     def dump(self) -> Rows:

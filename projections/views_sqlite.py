@@ -72,7 +72,7 @@ class SQLiteView(SQLiteTrackingRecorder):
             # The migration marker stays: it says the tracking table is single-row.
             c.execute(f"DELETE FROM {self.tracking_table} WHERE application_name != ?",
                       (self.table_migration_identifier,))
-            for suffix in self.tables:
+            for suffix in set(self.tables) - set(self.kept):
                 c.execute(f"DELETE FROM {table_name(self.prefix, suffix)}")
 
     def dump(self) -> Rows:

@@ -38,7 +38,9 @@ class FlagSchema(ma.Schema):
 class BoardMilestoneSchema(ma.Schema):
     milestone = ma.fields.String()
     planned_on = ma.fields.Date()
-    colour = ma.fields.String(metadata={"enum": ["green", "yellow", "red"]})
+    colour = ma.fields.String(allow_none=True, metadata={
+        "enum": ["green", "yellow", "red", None],
+        "description": "none while the project is suspended (it owes nothing meanwhile)"})
 
 
 class OpenProblemSchema(ma.Schema):

@@ -26,6 +26,13 @@ from app.api.schemas import (
 from app.errors import ApiError, refusals, validation_error
 from app.store import cards, service
 from domain.counties import PROVINCE
+from domain.sense import (
+    DATE_TOO_EARLY,
+    DATE_TOO_FAR,
+    DUPLICATE_NAME,
+    INVESTMENT_ABOVE_TOTAL,
+    INVESTMENT_JUMP,
+)
 
 blp = Blueprint("projects", __name__, url_prefix="/api/projects",
                 description="Investment projects and their events")
@@ -34,7 +41,8 @@ blp.before_request(authenticate)
 # The rules each write may break (422, with the rule's code), beside invalid fields.
 _TEAM_RULES = ("unknown_user", "user_disabled", "wrong_role", "chief_agent_also_co_agent",
                "other_county")
-_SIGNING_RULES = (*_TEAM_RULES, "future_date", "unknown_county")
+_SIGNING_RULES = (*_TEAM_RULES, "future_date", "unknown_county", "not_in_catalogue",
+                  DUPLICATE_NAME, DATE_TOO_EARLY, DATE_TOO_FAR)
 _EVENT_RULES = (
     *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
     "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",
@@ -42,6 +50,7 @@ _EVENT_RULES = (
     "not_amendable", "not_correctable", "not_on_team", "not_suspended", "phase_passed",
     "phase_regression", "project_suspended", "project_terminated", "reason_required",
     "required", "unknown_approval", "unknown_problem", "unknown_version", "void_with_changes",
+    INVESTMENT_ABOVE_TOTAL, INVESTMENT_JUMP,
 )
 _MISSING = {404: ("project_not_found",)}
 # Every schema a request loads with, built once: building one copies each of its fields, which

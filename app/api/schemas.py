@@ -50,6 +50,10 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
                               validate=validate.Length(max=MAX_LIST),
                               **described(kwargs, f"at most {MAX_LIST}, each once",
                                            uniqueItems=True))
+    if kind == "confirmations":
+        return ma.fields.List(ma.fields.String(validate=validate.OneOf(spec.choices)),
+                              validate=validate.Length(max=len(spec.choices)),
+                              **described(kwargs, "each once", uniqueItems=True))
     if kind == "date":
         return Day(**kwargs)
     if kind == "money":
@@ -66,6 +70,9 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
         return Shaped(ID_PATTERN, ID_SHAPE, "must be 1-64 letters, digits, '.', '_' or '-'",
                       **kwargs)
     if kind == "changes":
+        # Not nullable: the document would state a null as "any object" (anyOf with a bare
+        # nullable object), and unknown fields are refused.
+        kwargs.pop("allow_none", None)
         return ma.fields.Nested(AmendmentSchema, **kwargs)
     if kind == "county":
         return county_code(**kwargs)

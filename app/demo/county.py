@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from app.demo.accounts import ACCOUNTS, DEMO_PASSWORD
-from app.demo.catalogue import PROJECTS
+from app.demo.catalogue import PARKS, PROJECTS
 from app.demo.generic import Generic, Plan
 from app.demo.script import play
 from app.demo.stories import luli, peimei
@@ -78,4 +78,24 @@ def load_demo(service: Banban, *, today: date, hash_password: Callable[[str], st
         scripts.append(Generic(plan, random.Random(rng.getrandbits(64)), today).build())
     scripts.sort(key=lambda s: s.signed_on)  # stable: equal dates keep their order
     events = play(service, scripts)
+    _load_catalogues(service)
     return {"projects": len(scripts), "events": events, "users": len(ACCOUNTS)}
+
+
+def _load_catalogues(service: Banban) -> None:
+    """The county's catalogues as the office would keep them: every industry, park and
+    responsible unit its projects name (after the year is played, so none of them is refused)."""
+    found: dict[str, dict[str, None]] = {"industries": {}, "parks": dict.fromkeys(PARKS),
+                                          "units": {}}
+    for project_id in service.project_ids():
+        project = service.project(project_id)
+        found["industries"][project["industry"]] = None
+        if project["park"]:
+            found["parks"][project["park"]] = None
+        for problem in project["problems"]:
+            if problem["responsible_unit"]:
+                found["units"][problem["responsible_unit"]] = None
+    office = next(username for username, role, _ in ACCOUNTS if role == "office")
+    for kind, values in found.items():
+        for value in values:
+            service.add_to_catalogue(office, kind, value)

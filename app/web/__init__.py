@@ -12,7 +12,19 @@ from flask import Flask
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
-from app.web import agents, audit, auth, errors, format, i18n, inputs, leaders, pages
+from app.web import (
+    agents,
+    audit,
+    auth,
+    errors,
+    format,
+    i18n,
+    inputs,
+    leaders,
+    office,
+    pages,
+    reminders,
+)
 from app.web.secret import secret_key
 
 csrf = CSRFProtect()
@@ -54,5 +66,6 @@ def init_app(app: Flask, api_blueprints: list) -> None:
     auth.init_app(app)
     format.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, pages.bp, agents.bp, leaders.bp, audit.bp):
+    for blueprint in (auth.bp, pages.bp, agents.bp, leaders.bp, audit.bp, reminders.bp,
+                      office.bp):
         app.register_blueprint(blueprint)

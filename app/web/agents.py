@@ -10,7 +10,9 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from app.store import cards, service
+from app.web import project_list
 from app.web.auth import roles_required
+from app.web.describe import event_line
 from app.web.forms import (
     FIELD_HINTS,
     amend_form_class,
@@ -19,14 +21,17 @@ from app.web.forms import (
     event_fields,
     fill_choices,
     form_class,
+    hints_for,
     prefill_amendment,
+    preset,
 )
 from app.web.labels import EVENT_LABELS, PHASE_LABELS, STATUS_LABELS
 from app.web.scope import county_filter
-from domain.access import check_can_record
+from domain.catalogues import FIELD_CATALOGUE
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
 from domain.fields import EVENT_TYPES
 from domain.lifecycle import PHASES, STATUSES
+from domain.sense import Unusual
 
 bp = Blueprint("agents", __name__)
 
@@ -41,7 +46,20 @@ assert set(FORM_ORDER) == set(EVENT_TYPES), "every event type has a form"
 
 @bp.context_processor
 def form_words() -> dict[str, Any]:
-    return {"hints": FIELD_HINTS, "today": service().clock().isoformat()}
+    return {"hints": FIELD_HINTS, "today": service().clock().isoformat(),
+            "catalogue_for": catalogue_for}
+
+
+def catalogue_for(name: str, county: str | None = None) -> list[str]:
+    """The values a form offers for a field the county's catalogues hold (none: free text);
+    the signed-in user's county unless the project's is given."""
+    kind = FIELD_CATALOGUE.get(name)
+    if kind is None:
+        return []
+    banban = service()
+    if county is None:
+        county = banban.user(current_user.username)["scope"]
+    return banban.catalogues(county)[kind]
 
 
 @bp.get("/board")
@@ -56,16 +74,34 @@ def board():
 @bp.get("/projects")
 @roles_required()
 def projects():
+    """The projects: filters, search by name and investor, sorting by any column, totals."""
     phase = request.args.get("phase") or None
     status = request.args.get("status") or None
     mine = request.args.get("mine") == "1"
-    if (phase and phase not in PHASES) or (status and status not in STATUSES):
+    led = request.args.get("led") == "1" and current_user.role == "leader"
+    words = (request.args.get("q") or "").strip()[:100]
+    column = request.args.get("sort") or "signed_on"
+    descending = request.args.get("desc") == "1"
+    if (phase and phase not in PHASES) or (status and status not in STATUSES) or \
+            column not in project_list.SORTS:
         abort(404)
     agent = current_user.username if mine and current_user.role == "agent" else None
     found = cards().view.cards(agent=agent, phase=phase, status=status, **county_filter())
+    if led:
+        found = [c for c in found if c["summary"]["leader"] == current_user.username]
+    found = project_list.search(found, words)
+    colours = service().list_colours([c["project_id"] for c in found])
+    for card in found:
+        judged = colours[card["project_id"]]
+        upcoming = card["summary"]["next_milestone"]
+        card["colour"] = upcoming and judged["milestone_colours"].get(upcoming["milestone"])
+        card["late"] = judged["late"]
+    found = project_list.sort(found, column, descending)
     return render_template("agents/projects.html", projects=found, phase=phase, status=status,
-                           mine=mine, PHASES=PHASES, STATUSES=STATUSES,
-                           PHASE_LABELS=PHASE_LABELS, STATUS_LABELS=STATUS_LABELS)
+                           mine=mine, led=led, q=words, sort=column, desc=descending,
+                           totals=project_list.totals(found), PHASES=PHASES,
+                           STATUSES=STATUSES, PHASE_LABELS=PHASE_LABELS,
+                           STATUS_LABELS=STATUS_LABELS)
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -86,7 +122,8 @@ def sign():
         else:
             flash(gettext("Project signed: %(name)s", name=made["name"]))
             return redirect(url_for("agents.project", project_id=made["id"]))
-    return render_template("agents/sign.html", form=form), 200 if not form.errors else 422
+    return render_template("agents/sign.html", form=form, hints=hints_for("signed")), \
+        200 if not form.errors else 422
 
 
 @bp.get("/projects/<project_id>")
@@ -95,9 +132,12 @@ def project(project_id: str):
     banban = service()
     state = banban.project(project_id, reader=current_user.username)
     history = banban.history(state["id"])
+    offered = _offers(state)
     return render_template(
         "agents/project.html", project=state, clocks=banban.clocks(state["id"]),
-        recent=list(reversed(history))[:15], forms=_forms_for(state),
+        recent=[e | {"line": event_line(e, state)} for e in reversed(history)][:15],
+        forms=[t for t in FORM_ORDER if offered["types"].get(t, "-") is None],
+        unavailable=[(t, offered["types"][t]) for t in FORM_ORDER if offered["types"].get(t)],
     )
 
 
@@ -108,8 +148,13 @@ def record(project_id: str, event_type: str):
         abort(404)
     banban = service()
     state = banban.project(project_id, reader=current_user.username)
-    if event_type not in _forms_for(state):
+    offered = _offers(state)
+    if event_type not in offered["types"]:
         abort(403)
+    if offered["types"][event_type]:
+        # The project's state does not allow it: say why rather than show a form it refuses.
+        return render_template("agents/unavailable.html", project=state, event_type=event_type,
+                               reason=offered["types"][event_type]), 409
     history = banban.history(state["id"])
     people = _people()
     target = None
@@ -119,11 +164,13 @@ def record(project_id: str, event_type: str):
         fill_choices(form, target["type"], state, people, history, amending=True)
     else:
         form = form_class(event_type)()
-        fill_choices(form, event_type, state, people, history)
+        fill_choices(form, event_type, state, people, history,
+                     milestones=offered["milestones"])
     form.today = banban.clock()
     if request.method == "GET":
         form.occurred_on.data = form.today
         form.expected_version.data = str(state["version"])
+        preset(form, event_type, state, people)
     stale = None
     if form.validate_on_submit():
         expected = _int(form.expected_version.data)
@@ -137,7 +184,8 @@ def record(project_id: str, event_type: str):
             second.correction_reason.data = form.reason.data
             second.occurred_on.data, second.expected_version.data = form.occurred_on.data, expected
             return render_template("agents/record.html", form=second, project=state,
-                                   event_type=event_type, target=target, stale=None)
+                                   event_type=event_type, target=target, stale=None,
+                                   hints=hints_for(target["type"]))
         try:
             fields = (_correction_fields(form, target) if target
                       else event_fields(form, event_type))
@@ -158,7 +206,8 @@ def record(project_id: str, event_type: str):
             return redirect(url_for("agents.project", project_id=state["id"]))
     status = 200 if request.method == "GET" else 409 if stale else 422
     return render_template("agents/record.html", form=form, project=state,
-                           event_type=event_type, target=target, stale=stale), status
+                           event_type=event_type, target=target, stale=stale,
+                           hints=hints_for(target["type"] if target else event_type)), status
 
 
 def _int(value: Any) -> int:
@@ -168,26 +217,17 @@ def _int(value: Any) -> int:
         abort(400)
 
 
-def _forms_for(state: dict[str, Any]) -> list[str]:
-    """The event types the signed-in user may record on this project, in FORM_ORDER."""
-    user = {"username": current_user.username, "role": current_user.role}
-    team = [state["team"]["chief_agent"], *state["team"]["co_agents"]]
-    allowed = []
-    for event_type in FORM_ORDER:
-        try:
-            check_can_record(user, event_type, team)
-        except NotAllowed:
-            continue
-        allowed.append(event_type)
-    return allowed
+def _offers(state: dict[str, Any]) -> dict[str, Any]:
+    """What the signed-in user may record on this project now (the domain's offers)."""
+    return service().offers(state["id"], current_user.username)
 
 
 def _people() -> dict[str, list[dict[str, Any]]]:
     """Enabled users who can be named in a form, by role: those of the signed-in user's
     county (and the province's leaders); and the counties they may sign projects in."""
     banban = service()
-    people: dict[str, list[dict[str, Any]]] = {"agent": [], "leader": [], "counties": []}
     me = banban.user(current_user.username)
+    people: dict[str, Any] = {"agent": [], "leader": [], "counties": [], "me": me}
     for user in banban.users():
         if (not user["disabled"] and user["role"] in people
                 and banban.reader_sees(user, banban.scope_of_user(me))):
@@ -207,17 +247,27 @@ def _amended_event(state: dict[str, Any], version: Any) -> dict[str, Any]:
 
 def _correction_fields(form, target: dict[str, Any]) -> dict[str, Any]:
     return {"corrects_version": target["version"], "action": "amend",
-            "reason": form.correction_reason.data, "changes": amendments(form, target)}
+            "reason": form.correction_reason.data, "changes": amendments(form, target),
+            "confirmed": form.confirmed.data or []}
 
 
 def _show_refusal(form, error: DomainError) -> None:
-    """Put the domain's refusal next to the field it names (or above the form)."""
-    name = (error.field or "").removeprefix("changes.")
+    """Put the domain's refusal next to the field it names (or above the form); for unusual
+    values, each next to its field, and the boxes that confirm them below."""
+    findings = error.findings if isinstance(error, Unusual) else [error]
+    for found in findings:
+        _show_next_to_field(form, found.field, found.code)
+    if isinstance(error, Unusual):
+        form.unusual = error.codes
+
+
+def _show_next_to_field(form, named: str | None, code: str) -> None:
+    name = (named or "").removeprefix("changes.")
     if name == "occurred_on" and "amend_occurred_on" in form._fields and \
-            (error.field or "").startswith("changes."):
+            (named or "").startswith("changes."):
         name = "amend_occurred_on"
     field = form._fields.get(name)
-    message = error_message(error.code)
+    message = error_message(code)
     if field is not None and field.type != "HiddenField":
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
     else:

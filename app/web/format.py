@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from flask import Flask, g
 from flask_babel import format_datetime, gettext
 
 from app.web import labels
+from domain.obligations import OFFICE
 
 YI = 10**8    # 亿 = a hundred million yuan
 WAN = 10**4   # 万 = ten thousand yuan
@@ -54,13 +57,35 @@ def display_names() -> dict[str, str]:
     return g.banban_people
 
 
-def person(username: str | None) -> str:
-    """A user's display name (their username when they have none), or the office's name."""
+def display_name(username: str | None, names: Mapping[str, str] | None = None) -> str:
+    """How a person is shown wherever a person reads a person: their display name, never a
+    username (a name the record does not know, e.g. an account since removed, as it is)."""
     if not username:
         return "—"
-    if username == "office":
-        return str(labels.ROLE_LABELS["office"])
-    return display_names().get(username, username)
+    return (display_names() if names is None else names).get(username) or username
+
+
+def person(username: str | None) -> str:
+    """A user's display name (the template filter)."""
+    return display_name(username)
+
+
+def owner(who: str | None) -> str:
+    """Who owns a flag or a reminder: a user, or (`office`, an escalation to it) the service
+    centre itself."""
+    return str(labels.ESCALATION_LABELS["office"]) if who == OFFICE else display_name(who)
+
+
+def people_choices(users: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Users as a form offers them: by display name, a name two people share numbered."""
+    seen: dict[str, int] = {}
+    choices = []
+    for user in users:
+        name = user["display_name"] or user["username"]
+        seen[name] = seen.get(name, 0) + 1
+        choices.append((user["username"], name if seen[name] == 1
+                        else gettext("%(name)s (%(n)s)", name=name, n=seen[name])))
+    return choices
 
 
 def subject_title(title: str, kind: str) -> str:
@@ -69,7 +94,7 @@ def subject_title(title: str, kind: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    for function in (money, day, moment, person, subject_title):
+    for function in (money, day, moment, person, owner, subject_title):
         app.add_template_filter(function)
     app.add_template_filter(labels.rule_text)
     # These two format with this module's filters, so they are imported here.
@@ -80,7 +105,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(period_name)
     words = {"event_label": labels.EVENT_LABELS, "milestone_label": labels.MILESTONE_LABELS,
              "phase_label": labels.PHASE_LABELS, "status_label": labels.STATUS_LABELS,
-             "role_label": labels.ROLE_LABELS | labels.TEAM_ROLE_LABELS, "approval_status_label":
-             labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS}
+             "role_label": labels.ROLE_LABELS | labels.TEAM_ROLE_LABELS,
+             "unavailable_label": labels.UNAVAILABLE_LABELS, "approval_status_label":
+             labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS,
+             "rule_name": labels.RULE_NAMES}
     for name, table in words.items():
         app.add_template_filter(lambda code, table=table: labels.label(table, code), name)

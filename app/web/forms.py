@@ -35,6 +35,8 @@ from wtforms.validators import (
 )
 
 from app.web import labels
+from app.web.describe import event_line
+from app.web.format import people_choices
 from app.web.inputs import (
     WAN,
     CheckboxesField,
@@ -47,9 +49,8 @@ from app.web.inputs import (
 from app.web.labels import (
     CORRECTION_LABELS,
     ESCALATION_LABELS,
-    EVENT_LABELS,
     MILESTONE_LABELS,
-    label,
+    UNUSUAL_LABELS,
 )
 from domain.fields import (
     EVENT_TYPES,
@@ -61,6 +62,7 @@ from domain.fields import (
     fields_of,
 )
 from domain.fields import Field as Spec
+from domain.sense import UNUSUAL
 
 # A form names a field as labels.FIELD_LABELS does, but says the unit or the format it wants.
 FIELD_LABELS = labels.FIELD_LABELS | {
@@ -79,16 +81,34 @@ FIELD_LABELS = labels.FIELD_LABELS | {
     "occurred_on": _l("Date it happened"),
     "approval_id": _l("Approval"),
     "problem_id": _l("Problem"),
+    "confirmed": _l("Confirm as right"),
 }
 
+# A field's hint says what it takes; where a field means something else on another event
+# type, that type's own hint (or none) is shown instead (hints_for).
 FIELD_HINTS = {
     "occurred_on": _l("The business date: when it happened, not when it is recorded."),
     "investment": _l("In 万元; 1 亿元 = 10000 万元."),
     "investment_completed": _l("The total to date, in 万元, not this period's increase."),
     "missing_documents": _l("Leave empty if nothing is missing; otherwise give the due date."),
-    "reason": _l("Required when a planned date changes."),
-    "leader": _l("Needed when escalating to a leader."),
 }
+TYPE_HINTS: dict[str, dict[str, Any]] = {
+    "signed": {"leader": _l("The county leader in charge of the project."),
+               "chief_agent": _l("Who answers for the project; nobody is chosen for you.")},
+    "team_assigned": {"leader": _l("The county leader in charge of the project."),
+                      "reason": _l("Why the team changes: the agents added and removed are "
+                                   "told.")},
+    "milestone_planned": {"reason": _l("Required when a planned date changes.")},
+    "problem_escalated": {"leader": _l("Needed when escalating to a leader.")},
+    "instruction_given": {"leader": _l("The leader who gave the instruction.")},
+    "corrected": {"reason": _l("Why the record is wrong: it is kept with the correction.")},
+}
+
+
+def hints_for(event_type: str) -> dict[str, Any]:
+    """The hints of a form: what each field takes on this event type."""
+    return FIELD_HINTS | TYPE_HINTS.get(event_type, {})
+
 
 # Messages for the domain's refusal codes, shown next to the field they name.
 ERROR_MESSAGES = {
@@ -121,6 +141,17 @@ ERROR_MESSAGES = {
     "chief_agent_also_co_agent": _l("The chief agent cannot also be a co-agent."),
     "not_amendable": _l("This cannot be changed by a correction."),
     "void_with_changes": _l("A void changes nothing: leave the values as they are."),
+    # Sense checks (domain.sense): refused unless confirmed.
+    "investment_above_total": _l("This is more than the project's total investment."),
+    "investment_jump": _l("This rises by more than the project's total investment since the "
+                          "report before it."),
+    "duplicate_name": _l("Another project of the county has this name."),
+    "date_too_early": _l("The date is before 2000."),
+    "date_too_far": _l("The date is more than 30 years ahead."),
+    "not_in_catalogue": _l("Choose one of the catalogue's values (the office keeps the "
+                           "catalogues)."),
+    "duplicate_value": _l("The catalogue has this value already."),
+    "unknown_value": _l("The catalogue does not have this value."),
     "invalid_field": _l("This value is not accepted."),
 }
 
@@ -160,7 +191,7 @@ def _wtf_field(name: str, spec: Spec) -> Field:
         coerce = int if kind == "version" else str
         return SelectField(text, coerce=coerce, validate_choice=True,
                            validators=[InputRequired()] if spec.required else [Optional()])
-    if kind == "usernames":
+    if kind in ("usernames", "confirmations"):
         return CheckboxesField(text, validators=[Optional()])
     if kind == "strings":
         return LinesField(text, validators=[Optional(), Storable()])
@@ -215,33 +246,50 @@ def amend_form_class(target_type: str) -> type[FlaskForm]:
         # The correction's own reason is carried from the first step under a name of its
         # own: the amended event may have a `reason` field too.
         attributes.update(corrects_version=HiddenField(), correction_reason=HiddenField(),
-                          step=HiddenField(default="amend"))
+                          step=HiddenField(default="amend"),
+                          confirmed=CheckboxesField(FIELD_LABELS["confirmed"],
+                                                    validators=[Optional()]))
         _FORM_CLASSES[key] = type(f"Amend{target_type.title()}Form", (EventForm,), attributes)
     return _FORM_CLASSES[key]
 
 
 def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
-                 people: dict[str, list[dict[str, Any]]], history: list[dict[str, Any]],
-                 amending: bool = False) -> None:
-    """Offer what can be chosen for this project: its items, milestones and people.
+                 people: dict[str, Any], history: list[dict[str, Any]],
+                 amending: bool = False, milestones: list[str] | None = None) -> None:
+    """Offer what can be chosen for this project: its items, milestones and people, each by
+    its name (people by their display names).
 
-    When amending an event, every milestone can be chosen (the one it names is reached).
+    `milestones` are those the project may still plan or reach (the domain's); when amending
+    an event every milestone can be chosen (the one it names is reached).
     """
     blank = [("", "—")]
+    team = [project["chief_agent"], *project.get("co_agents", [])] if "chief_agent" in project \
+        else []
     for name, field in form._fields.items():
         spec = fields_of(event_type).get(name)
         if not isinstance(field, (SelectField, CheckboxesField)) or isinstance(field, RadioField):
             continue
-        if name in ("chief_agent", "agent"):
-            field.choices = (blank if not (spec and spec.required) else []) + _people(people["agent"])
+        if name == "chief_agent":
+            # Required, yet nobody is preset: a chief agent is chosen, never defaulted to.
+            field.choices = blank + people_choices(people["agent"])
+        elif name == "agent":  # the agent a firm rates is on the project's team
+            field.choices = blank + people_choices(
+                [u for u in people["agent"] if u["username"] in team])
         elif name == "co_agents":
-            field.choices = _people(people["agent"])
+            field.choices = people_choices(people["agent"])
+        elif name == "confirmed":  # shown one by one, for what a sense check found
+            field.choices = [(code, str(labels.label(UNUSUAL_LABELS, code)))
+                             for code in (spec.choices if spec else UNUSUAL)]
         elif name == "leader":
-            field.choices = blank + _people(people["leader"])
+            me = people.get("me")
+            # A leader records their own instructions only.
+            leaders = [me] if event_type == "instruction_given" and me and \
+                me["role"] == "leader" else people["leader"]
+            field.choices = (blank if len(leaders) != 1 else []) + people_choices(leaders)
         elif name == "milestone":
-            reached = {m["milestone"] for m in project.get("milestones", []) if m["reached_on"]}
+            offered = set(MILESTONE_LABELS) if amending or milestones is None else set(milestones)
             field.choices = [(code, str(text)) for code, text in MILESTONE_LABELS.items()
-                             if amending or code not in reached]
+                             if code in offered]
         elif name == "escalated_to":
             field.choices = [(code, str(text)) for code, text in ESCALATION_LABELS.items()]
         elif name == "action":
@@ -257,17 +305,26 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
             field.choices = blank + [(c["code"], f"{c['name']}（{c['city']}）")
                                      for c in people.get("counties", [])]
         elif name == "corrects_version":
-            field.choices = [(e["version"], f"v{e['version']} · {label(EVENT_LABELS, e['type'])}"
-                              f" · {e['occurred_on']} · {e['actor']}")
-                             for e in reversed(history)
+            field.choices = [(e["version"], event_line(e, project)) for e in reversed(history)
                              if not e["void"] and e["type"] != "corrected"]
         else:
             continue
         field.choices = [SelectChoice(value, text) for value, text in field.choices]
 
 
-def _people(users: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(u["username"], f"{u['display_name']} ({u['username']})") for u in users]
+def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
+           people: dict[str, Any]) -> None:
+    """What a new form starts with beyond the date: the team as it is on a team change, the
+    signed-in leader on their instruction, the project's leader on an escalation."""
+    me = people.get("me") or {}
+    if event_type == "team_assigned":
+        form.chief_agent.data = project["team"]["chief_agent"]
+        form.co_agents.data = list(project["team"]["co_agents"])
+        form.leader.data = project["team"]["leader"] or ""
+    elif event_type == "instruction_given" and me.get("role") == "leader":
+        form.leader.data = me["username"]
+    elif event_type == "problem_escalated" and project.get("leader"):
+        form.leader.data = project["leader"]
 
 
 def _approval_fits(event_type: str, approval: dict[str, Any]) -> bool:

@@ -96,6 +96,29 @@ CORRECTION_LABELS = {
     "void": _l("Void"),
 }
 
+# Why an event type cannot be recorded on a project as it stands (Project.why_not's codes).
+UNAVAILABLE_LABELS = {
+    "project_terminated": _l("The project is terminated: only a correction can be recorded."),
+    "project_suspended": _l("The project is suspended: only its resumption or a correction "
+                            "can be recorded."),
+    "not_suspended": _l("The project is not suspended."),
+    "no_open_problem": _l("The project has no open problem."),
+    "no_resolved_problem": _l("None of the project's problems is resolved."),
+    "no_pending_approval": _l("No approval of the project is waiting for a decision."),
+    "no_open_commitment": _l("No approval of the project has a commitment still open."),
+    "no_milestone_left": _l("Every milestone is reached or belongs to a phase the project has "
+                            "passed."),
+}
+
+# What a recorder confirms when a sense check finds a value unusual (domain.sense).
+UNUSUAL_LABELS = {
+    "investment_above_total": _l("Yes, the investment completed is more than the total"),
+    "investment_jump": _l("Yes, it rose by more than the total in one report"),
+    "duplicate_name": _l("Yes, it is another project of the same name"),
+    "date_too_early": _l("Yes, the date is before 2000"),
+    "date_too_far": _l("Yes, the date is that far ahead"),
+}
+
 CADENCE_LABELS = {
     "weekly": _l("Weekly dispatch"),
     "half-monthly": _l("Half-monthly report"),
@@ -188,6 +211,7 @@ FIELD_LABELS = {
     "action": _l("Action"),
     "changes": _l("Changes"),
     "corrected_type": _l("Corrected event"),
+    "confirmed": _l("Confirmed as right"),
     "previous": _l("Values before"),
     # project state
     "signed_on": _l("Signed on"),
@@ -219,6 +243,7 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
     "action": CORRECTION_LABELS,
     "corrected_type": EVENT_LABELS,
 }
+VALUE_LABELS["confirmed"] = UNUSUAL_LABELS
 
 
 # How each cadence rolls up into the next (以周促月、以月促季、以季保年).

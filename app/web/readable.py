@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import get_locale, gettext
 
-from app.web.format import day, money
+from app.web.format import day, display_name, money
 from app.web.labels import EVENT_LABELS, FIELD_LABELS, VALUE_LABELS, label
 from domain.fields import EVENT_TYPES, SERVER_FIELDS, SIGNING_FIELDS, fields_of
 
@@ -56,8 +56,10 @@ def readable(name: str, value: Any, people: Mapping[str, str] | None = None) -> 
         return gettext("%(rating)s of 5", rating=value)
     if kind == "username":
         return person(value, people)
-    if kind in ("usernames", "strings"):
-        items = [person(v, people) if kind == "usernames" else str(v) for v in value]
+    if kind in ("usernames", "strings", "confirmations"):
+        items = [person(v, people) if kind == "usernames" else
+                 str(label(VALUE_LABELS[name], v)) if name in VALUE_LABELS else str(v)
+                 for v in value]
         return ("、" if get_locale().language == "zh" else ", ").join(items)
     if name in VALUE_LABELS and isinstance(value, str):
         return str(label(VALUE_LABELS[name], value))
@@ -68,9 +70,8 @@ def readable(name: str, value: Any, people: Mapping[str, str] | None = None) -> 
 
 
 def person(username: str, people: Mapping[str, str] | None) -> str:
-    """A username with the person's name, when known: "张伟 (zhang)"."""
-    name = (people or {}).get(username)
-    return f"{name} ({username})" if name and name != username else username
+    """A person by their display name, as everywhere (app.web.format.display_name)."""
+    return display_name(username, people or {})
 
 
 def rows(names: list[str], data: Mapping[str, Any], people: Mapping[str, str] | None = None

@@ -282,5 +282,5 @@ def test_sign_a_project(api, tokens):
         (1, "signed", "office", "2026-01-05")]
     # No county is listed here: the project names none (it is the home county's).
     assert events[0]["data"] == {k: v for k, v in SIGNING.items() if k != "signed_on"} | {
-        "county": None}
+        "county": None, "confirmed": []}
     assert events[0]["recorded_at"] == signed["recorded_at"] == signed["updated_at"]

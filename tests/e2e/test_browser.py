@@ -1,7 +1,9 @@
-"""Through a real browser: the journeys of a help secretary, a leader and an auditor."""
+"""Through a real browser: the journeys of a help secretary, a leader, an auditor and the
+office."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -18,19 +20,26 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def county(store_env):
-    """A signed project (chief zhang, co-agent li) with a plan, dated around the real today."""
+def plain_county(store_env):
+    """A signed project (chief zhang, co-agent li) with nothing else, around the real today."""
     today = county_today()
     banban = seed_users(store_env, today)
     made = banban.sign_project(
         "office", signed_on=today - timedelta(days=60), name="鲁丽绿色新材料产业园",
         investor="鲁丽集团", industry="新材料", investment=10_000_000_000, park="安福工业园",
         chief_agent="zhang", co_agents=["li"], leader="leader")
-    banban.record(made["id"], "zhang", "milestone_planned", expected_version=1,
-                  occurred_on=today - timedelta(days=50),
-                  fields={"milestone": "land_approved", "planned_on": today + timedelta(days=30)})
     yield {"project": made, "today": today, "banban": banban}
     banban.close()
+
+
+@pytest.fixture
+def county(plain_county):
+    """The signed project with a plan, dated around the real today."""
+    today, banban = plain_county["today"], plain_county["banban"]
+    banban.record(plain_county["project"]["id"], "zhang", "milestone_planned",
+                  expected_version=1, occurred_on=today - timedelta(days=50),
+                  fields={"milestone": "land_approved", "planned_on": today + timedelta(days=30)})
+    return plain_county
 
 
 def test_an_agent_records_a_milestone_on_a_phone_and_sees_it_on_the_board(
@@ -51,7 +60,7 @@ def test_an_agent_records_a_milestone_on_a_phone_and_sees_it_on_the_board(
     assert page.get_by_text("已记录：节点完成").is_visible()
     # The board of another member of the team shows it at once (any worker).
     page.goto(f"{live_server.url}/board")
-    assert "未计划" in page.inner_text(".project-card dl")  # no next milestone now
+    assert "未计划" in page.inner_text(".project-card")  # no next milestone now
     history = county["banban"].history(county["project"]["id"])
     assert (history[-1]["type"], history[-1]["actor"]) == ("milestone_reached", "zhang")
     # Nothing overflows a 375-px screen.
@@ -134,3 +143,117 @@ def test_a_leader_opens_the_weekly_dispatch_page_and_downloads_its_excel(
     cells = [str(c.value) for row in book["红灯事项"].iter_rows() for c in row if c.value]
     assert any("施工用电未接入" in c for c in cells)
     context.close()
+
+
+# ---- the secretaries' and the office's day: reminders, users, catalogues, the board --------
+
+
+def _until(page, url: str, check, seconds: float = 20.0):
+    """Load the page until `check(page)` holds (the views catch up on a request), or fail."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page.goto(url)
+        if check(page):
+            return
+        assert time.monotonic() < deadline, f"{url} never showed what was expected"
+        time.sleep(0.2)
+
+
+def test_an_agent_sees_a_reminder_appear_opens_it_and_it_is_read(chromium, live_server,
+                                                                 plain_county):
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "zhang")
+    assert page.locator(".reminders-link .badge").count() == 0
+    banban, project = plain_county["banban"], plain_county["project"]
+    banban.record(project["id"], "office", "approval_applied", expected_version=1,
+                  fields={"approval_id": "A1", "item": "环评", "department": "生态环境局"})
+    banban.record(project["id"], "office", "approval_granted", expected_version=2,
+                  fields={"approval_id": "A1", "missing_documents": ["环评报告"],
+                          "commitment_due_on": plain_county["today"] + timedelta(days=1)})
+
+    _until(page, f"{live_server.url}/board",
+           lambda p: p.locator(".reminders-link .badge").count() == 1)
+    assert page.locator(".reminders-link .badge").inner_text() == "1"
+    page.locator(".reminders-link").click()
+    page.locator(".reminders li.unread a").first.click()
+    page.wait_for_url(f"**/projects/{project['id']}")
+    assert page.locator(".reminders-link .badge").count() == 0  # read on the next page
+    page.goto(f"{live_server.url}/reminders")
+    assert page.locator(".reminders li.read").count() == 1
+    context.close()
+
+
+def test_the_office_creates_a_user_who_then_signs_in(chromium, live_server, plain_county):
+    office = chromium.new_context(locale="zh-CN")
+    page = office.new_page()
+    sign_in(page, live_server.url, "office")
+    page.goto(f"{live_server.url}/office/users")
+    page.fill("#username", "sunli")
+    page.fill("#display_name", "孙丽")
+    page.select_option("#role", "agent")
+    page.get_by_role("button", name="创建用户").click()
+    page.wait_for_url("**/office/users/sunli")
+    flash = page.locator(".flash").inner_text()
+    password = flash.rsplit("：", 1)[1].strip()
+
+    newcomer = chromium.new_context(locale="zh-CN")
+    other = newcomer.new_page()
+    other.goto(f"{live_server.url}/login")
+    other.fill("#username", "sunli")
+    other.fill("#password", password)
+    other.click("button.primary")
+    other.wait_for_url("**/board")
+    assert other.locator(".who").inner_text() == "孙丽"
+    office.close()
+    newcomer.close()
+
+
+def test_a_catalogue_value_the_office_adds_is_offered_in_a_form(chromium, live_server,
+                                                                plain_county):
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "office")
+    page.goto(f"{live_server.url}/office/catalogues")
+    page.fill("#value-units", "县自然资源局")
+    page.locator("#units button.primary").click()
+    page.wait_for_url("**/office/catalogues")
+
+    project_id = plain_county["project"]["id"]
+    page.goto(f"{live_server.url}/projects/{project_id}/record/problem_raised")
+    offered = page.locator("#offered-responsible_unit option")
+    assert offered.count() == 1 and offered.first.get_attribute("value") == "县自然资源局"
+    assert page.locator("#responsible_unit").get_attribute("list") == "offered-responsible_unit"
+    context.close()
+
+
+def test_the_busiest_demo_agents_board_is_at_most_four_phone_screens(chromium, store_env):
+    from app.demo import DEMO_PASSWORD, load_demo
+    from app.security import hash_password
+    from domain.application import Banban
+    from tests.e2e.server import Gunicorn
+
+    banban = Banban(env=store_env, clock=county_today)
+    try:
+        load_demo(banban, today=county_today(), hash_password=hash_password)
+        agents = [u["username"] for u in banban.users() if u["role"] == "agent"]
+        busiest = max(agents, key=lambda a: len(banban.board(a)["projects"]))
+        projects = len(banban.board(busiest)["projects"])
+    finally:
+        banban.close()
+    server = Gunicorn(store_env, workers=2)
+    try:
+        context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+        page = context.new_page()
+        page.goto(f"{server.url}/login")
+        page.fill("#username", busiest)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("button.primary")
+        page.wait_for_url("**/board")
+        assert page.locator(".project-card").count() == projects
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= 4 * PHONE["height"], (busiest, projects, height)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        context.close()
+    finally:
+        server.stop()

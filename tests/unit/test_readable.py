@@ -23,8 +23,8 @@ PEOPLE = {"zhang": "张伟", "li": "李静"}
     ("action", "void", "Void", "作废"),
     ("same_day", True, "Yes", "是"),
     ("rating", 4, "4 of 5", "4 分（满分 5 分）"),
-    ("chief_agent", "zhang", "张伟 (zhang)", "张伟 (zhang)"),
-    ("co_agents", ["zhang", "wang"], "张伟 (zhang), wang", "张伟 (zhang)、wang"),
+    ("chief_agent", "zhang", "张伟", "张伟"),  # a person by their name, never a username
+    ("co_agents", ["zhang", "wang"], "张伟, wang", "张伟、wang"),
     ("missing_documents", ["水保方案", "能评"], "水保方案, 能评", "水保方案、能评"),
     ("note", None, "—", "—"),
     ("co_agents", [], "—", "—"),
@@ -42,14 +42,16 @@ def test_values_read_in_both_languages(page, name, value, english, chinese):
 def test_an_event_reads_its_fields_in_order_then_server_fields_then_any_others(page):
     data = {"corrects_version": 5, "action": "amend", "reason": "记录有误",
             "changes": {"purpose": "了解用工需求", "occurred_on": date(2026, 11, 20)},
-            "corrected_type": "visit_logged", "previous": {"purpose": "了解投产计划"},
-            "added_later": "x"}
+            "confirmed": ["date_too_early"], "corrected_type": "visit_logged",
+            "previous": {"purpose": "了解投产计划"}, "added_later": "x"}
     with force_locale("en"):
         rows = event_rows("corrected", data, PEOPLE)
         assert [r.name for r in rows] == ["corrects_version", "action", "reason", "changes",
-                                          "corrected_type", "previous", "added_later"]
+                                          "confirmed", "corrected_type", "previous",
+                                          "added_later"]
         assert rows[0].version == 5 and rows[0].value == "5"
         assert [(r.label, r.value) for r in rows[3].rows] == [
             ("Purpose", "了解用工需求"), ("Business date", "2026-11-20")]
-        assert str(rows[4].value) == "Visit logged"
-        assert (rows[6].label, rows[6].value) == ("added_later", "x")
+        assert rows[4].value == "Yes, the date is before 2000"
+        assert str(rows[5].value) == "Visit logged"
+        assert (rows[7].label, rows[7].value) == ("added_later", "x")

@@ -1,0 +1,211 @@
+"""Pages of the service centre (office): the county's catalogues and its users."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.security import hash_password
+from app.store import service
+from app.web.auth import roles_required
+from app.web.forms import error_message
+from app.web.labels import ROLE_LABELS
+from domain.catalogues import KINDS
+from domain.counties import PROVINCE
+from domain.errors import DomainError, NotAllowed, UserNotFound
+from domain.lifecycle import ROLES
+
+bp = Blueprint("office", __name__, url_prefix="/office")
+
+CATALOGUE_LABELS = {"industries": _l("Industries"), "parks": _l("Parks"),
+                    "units": _l("Responsible units (departments)")}
+
+
+class ValueForm(FlaskForm):
+    value = StringField(_l("New value"), validators=[DataRequired(), Length(max=200)])
+
+
+class RetireForm(FlaskForm):
+    value = StringField(validators=[DataRequired(), Length(max=200)])
+    reason = StringField(_l("Why it is offered no more"),
+                         validators=[DataRequired(), Length(max=4000)])
+
+
+@bp.route("/catalogues", methods=["GET", "POST"])
+@roles_required("office")
+def catalogues():
+    """The county's catalogues: add a value, retire one, and their history."""
+    banban = service()
+    kind = request.args.get("kind")
+    retiring = request.args.get("retire") == "1"
+    form = RetireForm() if retiring else ValueForm()
+    if request.method == "POST":
+        if kind not in KINDS:
+            abort(404)
+        if form.validate_on_submit():
+            try:
+                if retiring:
+                    banban.retire_from_catalogue(current_user.username, kind, form.value.data,
+                                                 form.reason.data)
+                    flash(gettext("Offered no more: %(value)s", value=form.value.data))
+                else:
+                    value = banban.add_to_catalogue(current_user.username, kind,
+                                                    form.value.data)
+                    flash(gettext("Added: %(value)s", value=value))
+                return redirect(url_for("office.catalogues"))
+            except DomainError as error:
+                form.value.errors = [error_message(error.code)]
+    scope = banban.user(current_user.username)["scope"]
+    return render_template(
+        "office/catalogues.html", catalogues=banban.catalogues(scope),
+        history=list(reversed(banban.catalogue_history(scope)))[:50], labels=CATALOGUE_LABELS,
+        form=form, failed_kind=kind if request.method == "POST" else None,
+        add_form=ValueForm(formdata=None), retire_form=RetireForm(formdata=None),
+    ), 422 if form.errors else 200
+
+
+# ---- users ------------------------------------------------------------------------------
+
+
+class NewUserForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=32)])
+    display_name = StringField(_l("Name shown"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[], validators=[DataRequired()])
+    scope = SelectField(_l("County"), choices=[], validators=[Optional()])
+
+
+class RenameForm(FlaskForm):
+    display_name = StringField(_l("Name shown"), validators=[DataRequired(), Length(max=200)])
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField(_l("Why"), validators=[Optional(), Length(max=4000)])
+
+
+USER_ACTIONS = ("rename", "password", "disable", "enable", "sign_out")
+USER_CHANGE_LABELS = {
+    "Registered": _l("Created"), "PasswordSet": _l("Password set"),
+    "TokenIssued": _l("API token issued"), "Disabled": _l("Disabled"),
+    "Enabled": _l("Enabled"), "Renamed": _l("Name changed"),
+    "SignedOutEverywhere": _l("Signed out everywhere"),
+}
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required("office")
+def users():
+    """The users the office manages, and a form to create one (with a password shown once)."""
+    banban = service()
+    form = NewUserForm()
+    form.role.choices = [(r, str(ROLE_LABELS[r])) for r in ROLES]
+    form.scope.choices = _scopes(banban)
+    made = None
+    if form.validate_on_submit():
+        password = secrets.token_urlsafe(12)
+        try:
+            banban.check_manages(current_user.username, scope=form.scope.data or None)
+            made = banban.register_user(
+                form.username.data.strip(), form.role.data, actor=current_user.username,
+                display_name=form.display_name.data, password_hash=hash_password(password),
+                scope=form.scope.data or None)
+        except NotAllowed:
+            abort(403)
+        except DomainError as error:
+            field = form._fields.get(error.field or "", form.username)
+            field.errors = [*field.errors, error_message(error.code)]
+        else:
+            flash(gettext("Created %(name)s. Their password, shown this once: %(password)s",
+                          name=made["display_name"], password=password))
+            return redirect(url_for("office.user", username=made["username"]))
+    return render_template("office/users.html", form=form,
+                           users=banban.managed_users(current_user.username),
+                           scope_of=banban.scope_of_user), 422 if form.errors else 200
+
+
+@bp.route("/users/<username>", methods=["GET", "POST"])
+@roles_required("office")
+def user(username: str):
+    """One user: change the name shown, reset the password, disable or enable, sign out."""
+    banban = service()
+    try:
+        banban.check_manages(current_user.username, username)
+    except UserNotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+    action = request.args.get("action")
+    rename, reason = RenameForm(prefix="rename"), ReasonForm(prefix="why")
+    if request.method == "POST":
+        if action not in USER_ACTIONS:
+            abort(404)
+        form = rename if action == "rename" else reason
+        if form.validate_on_submit():
+            try:
+                _act(banban, action, username, rename, reason)
+                return redirect(url_for("office.user", username=username))
+            except DomainError as error:
+                form_errors = rename.display_name if action == "rename" else reason.reason
+                form_errors.errors = [error_message(error.code)]
+    found = banban.user(username)
+    if request.method == "GET" or not rename.display_name.data:
+        rename.display_name.data = found["display_name"]
+    return render_template("office/user.html", user=found, rename=rename, reason=reason,
+                           scope=banban.scope_of_user(found),
+                           history=banban.user_history(username),
+                           user_change_labels=USER_CHANGE_LABELS), \
+        422 if rename.errors or reason.errors else 200
+
+
+def _act(banban, action: str, username: str, rename: RenameForm, reason: ReasonForm) -> None:
+    """Do what the office asked of a user, as the command line does; say so."""
+    me = current_user.username
+    if action == "rename":
+        banban.rename_user(username, rename.display_name.data, actor=me)
+        flash(gettext("Name changed."))
+    elif action == "password":
+        password = secrets.token_urlsafe(12)
+        banban.set_password(username, hash_password(password), actor=me)
+        _end_sessions(username)
+        flash(gettext("New password, shown this once: %(password)s", password=password))
+    elif action == "disable":
+        banban.disable_user(username, actor=me, reason=reason.reason.data or None)
+        _end_sessions(username)
+        flash(gettext("Disabled: they can no longer sign in, and their tokens stop working."))
+    elif action == "enable":
+        banban.enable_user(username, actor=me)
+        flash(gettext("Enabled: they can sign in again."))
+    else:
+        banban.sign_out_everywhere(username, actor=me)
+        _end_sessions(username)
+        flash(gettext("Signed out everywhere."))
+
+
+def _end_sessions(username: str) -> None:
+    current_app.extensions["banban.store"].web_state().delete_user_sessions(username)
+
+
+def _scopes(banban) -> list[tuple[str, str]]:
+    """The counties (and the province) an office may create users in."""
+    me = banban.user(current_user.username)
+    mine = banban.scope_of_user(me)
+    counties = [(c["code"], c["name"]) for c in banban.counties()
+                if mine in (c["code"], PROVINCE)]
+    if mine == PROVINCE:
+        counties.append((PROVINCE, str(_l("The province (reads every county)"))))
+    return counties or [("", str(_l("This county")))]

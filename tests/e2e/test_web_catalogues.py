@@ -1,0 +1,58 @@
+"""The catalogues on the pages: the office adds a value, the forms offer it, and a value the
+catalogue does not hold is refused next to its field."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.web import (  # noqa: F401 - fixtures
+    csrf_token,
+    errors_of,
+    password_hash,
+    sign_form,
+    sign_in,
+)
+
+# The API's users sign in on the pages too.
+from tests.e2e.web import web_tokens as tokens  # noqa: F401 - a fixture
+
+
+@pytest.mark.usefixtures("tokens")
+def test_a_value_the_office_adds_is_offered_and_others_are_refused(client):
+    sign_in(client, "office")
+    page = client.get("/office/catalogues").get_data(as_text=True)
+    assert "行业" in page
+    added = client.post("/office/catalogues?kind=industries",
+                        data={"csrf_token": csrf_token(page), "value": "新材料"})
+    assert added.status_code == 302
+
+    signing = client.get("/projects/new").get_data(as_text=True)
+    assert 'list="offered-industry"' in signing
+    assert '<datalist id="offered-industry"><option value="新材料"></datalist>' in signing
+    refused = sign_form(client, industry="新型材料")
+    assert refused.status_code == 422
+    assert errors_of(refused.get_data(as_text=True), "industry") == [
+        "请从目录中选择（目录由代办服务中心维护）。"]
+    assert sign_form(client, industry="新材料").status_code == 302
+
+
+@pytest.mark.usefixtures("tokens")
+def test_the_office_retires_a_value_with_a_reason_and_sees_the_history(client):
+    sign_in(client, "office")
+    page = client.get("/office/catalogues").get_data(as_text=True)
+    client.post("/office/catalogues?kind=parks",
+                data={"csrf_token": csrf_token(page), "value": "洲湖镇工业小区"})
+    retired = client.post("/office/catalogues?kind=parks&retire=1", data={
+        "csrf_token": csrf_token(page), "value": "洲湖镇工业小区", "reason": "已并入工业园"})
+    assert retired.status_code == 302
+    page = client.get("/office/catalogues").get_data(as_text=True)
+    assert "已并入工业园" in page
+    twice = client.post("/office/catalogues?kind=parks&retire=1", data={
+        "csrf_token": csrf_token(page), "value": "洲湖镇工业小区", "reason": "再次"})
+    assert twice.status_code == 422
+
+
+@pytest.mark.usefixtures("tokens")
+def test_only_the_office_sees_the_catalogues_page(client):
+    sign_in(client, "zhang")
+    assert client.get("/office/catalogues").status_code == 403

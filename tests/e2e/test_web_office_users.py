@@ -1,0 +1,79 @@
+"""The office runs its users from the browser: creates one (who then signs in with the password
+shown once), renames, resets the password, disables and enables, each with its history."""
+
+from __future__ import annotations
+
+import html as entities
+import re
+
+import pytest
+
+from tests.e2e.web import (  # noqa: F401 - fixtures
+    PASSWORD,
+    csrf_token,
+    password_hash,
+    sign_in,
+)
+from tests.e2e.web import web_tokens as tokens  # noqa: F401 - a fixture
+
+pytestmark = pytest.mark.usefixtures("tokens")
+
+
+def shown_password(html: str) -> str:
+    found = re.search(r'role="status">[^<]*[:：]\s*([A-Za-z0-9_-]{16})<', html)
+    assert found, html
+    return found.group(1)
+
+
+def test_the_office_creates_a_user_who_then_signs_in(app, client):
+    sign_in(client, "office")
+    page = client.get("/office/users").get_data(as_text=True)
+    created = client.post("/office/users", data={
+        "csrf_token": csrf_token(page), "username": "sunli", "display_name": "孙丽",
+        "role": "agent", "scope": ""}, follow_redirects=True)
+    assert created.status_code == 200
+    html = entities.unescape(created.get_data(as_text=True))
+    assert "孙丽" in html and "创建" in html
+    password = shown_password(html)
+
+    newcomer = app.test_client()
+    assert sign_in(newcomer, "sunli", password).status_code == 302
+    assert "孙丽" in newcomer.get("/board").get_data(as_text=True)
+
+
+def test_a_username_taken_is_refused_next_to_its_field(client):
+    sign_in(client, "office")
+    page = client.get("/office/users").get_data(as_text=True)
+    again = client.post("/office/users", data={
+        "csrf_token": csrf_token(page), "username": "zhang", "display_name": "另一个张伟",
+        "role": "agent", "scope": ""})
+    assert again.status_code == 422
+
+
+def test_the_office_disables_renames_and_resets_with_history(app, client):
+    sign_in(client, "office")
+    page = client.get("/office/users/li").get_data(as_text=True)
+    token = csrf_token(page)
+    assert client.post("/office/users/li?action=rename", data={
+        "csrf_token": token, "rename-display_name": "李娜娜"}).status_code == 302
+    assert client.post("/office/users/li?action=disable", data={
+        "csrf_token": token, "why-reason": "调离"}).status_code == 302
+    assert sign_in(app.test_client(), "li").status_code != 302  # refused while disabled
+    assert client.post("/office/users/li?action=enable",
+                       data={"csrf_token": token}).status_code == 302
+    reset = client.post("/office/users/li?action=password", data={"csrf_token": token},
+                        follow_redirects=True)
+    password = shown_password(entities.unescape(reset.get_data(as_text=True)))
+    assert sign_in(app.test_client(), "li", PASSWORD).status_code != 302
+    assert sign_in(app.test_client(), "li", password).status_code == 302
+
+    history = client.get("/office/users/li").get_data(as_text=True)
+    assert "李娜娜" in history and "调离" in history
+    for change in ("改名", "停用", "启用", "设置密码"):
+        assert change in history, change
+
+
+def test_only_the_office_manages_users(client):
+    sign_in(client, "zhang")
+    assert client.get("/office/users").status_code == 403
+    assert client.get("/office/users/li").status_code == 403

@@ -1,0 +1,78 @@
+"""The county's catalogues on each store: kept by the office with their history; once a kind
+has values, a project's field of that kind takes only them, in the catalogue's spelling."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.errors import DomainError, NotAllowed
+
+
+def record(service, project_id, event_type, **fields):
+    version = service.project(project_id)["version"]
+    return service.record(project_id, "office", event_type, expected_version=version,
+                          occurred_on=date(2026, 3, 2), fields=fields)
+
+
+def test_an_empty_catalogue_takes_free_text(service, sign):
+    assert service.catalogues() == {"industries": [], "parks": [], "units": []}
+    assert sign(industry="随便写的行业")["industry"] == "随便写的行业"
+
+
+def test_a_kept_catalogue_refuses_other_values_naming_it(service, sign):
+    service.add_to_catalogue("office", "industries", "新材料")
+    service.add_to_catalogue("office", "industries", "电子信息")
+
+    with pytest.raises(DomainError) as info:
+        sign(industry="新型材料")
+    assert (info.value.code, info.value.field) == ("not_in_catalogue", "industry")
+    assert "industries" in info.value.message and "电子信息" in info.value.message
+    assert list(service.project_ids()) == []
+    assert sign(industry=" 新材料")["industry"] == "新材料"
+
+
+def test_units_are_recorded_in_the_catalogues_spelling(service, sign):
+    service.add_to_catalogue("office", "units", "县自然资源局")
+    project_id = sign()["id"]
+
+    with pytest.raises(DomainError) as info:
+        record(service, project_id, "problem_raised", title="用地", responsible_unit="自然资源局")
+    assert (info.value.code, info.value.field) == ("not_in_catalogue", "responsible_unit")
+    record(service, project_id, "problem_raised", title="用地", responsible_unit="县自然资源局 ")
+
+    [problem] = service.project(project_id)["problems"]
+    assert problem["responsible_unit"] == "县自然资源局"
+
+
+def test_a_correction_takes_only_catalogued_values(service, sign):
+    project_id = sign(park="老园区")["id"]  # recorded before the catalogue: kept as it is
+    service.add_to_catalogue("office", "parks", "安福工业园")
+
+    with pytest.raises(DomainError) as info:
+        record(service, project_id, "corrected", corrects_version=1, action="amend",
+               reason="园区名称", changes={"park": "新园区"})
+    assert (info.value.code, info.value.field) == ("not_in_catalogue", "changes.park")
+    assert service.project(project_id)["park"] == "老园区"
+    record(service, project_id, "corrected", corrects_version=1, action="amend",
+           reason="园区名称", changes={"park": "安福工业园"})
+    assert service.project(project_id)["park"] == "安福工业园"
+
+
+def test_the_office_keeps_the_catalogues_with_their_history(service):
+    service.add_to_catalogue("office", "parks", "安福工业园")
+    service.add_to_catalogue("office", "parks", "洲湖镇工业小区")
+    with pytest.raises(DomainError) as twice:
+        service.add_to_catalogue("office", "parks", "安福 工业园")
+    assert twice.value.code == "duplicate_value"
+    service.retire_from_catalogue("office", "parks", "洲湖镇工业小区", "已并入工业园")
+    with pytest.raises(NotAllowed):
+        service.add_to_catalogue("zhang", "parks", "另一个园区")
+
+    assert service.catalogues()["parks"] == ["安福工业园"]
+    assert [(h["type"], h["value"], h["actor"], h["reason"]) for h in
+            service.catalogue_history()] == [
+        ("ValueAdded", "安福工业园", "office", None),
+        ("ValueAdded", "洲湖镇工业小区", "office", None),
+        ("ValueRetired", "洲湖镇工业小区", "office", "已并入工业园")]

@@ -44,6 +44,7 @@ from app.demo.script import play
 from domain.counties import division
 from domain.application import Banban
 from domain.project import Project
+from domain.sense import Unusual
 from projections.runner import catch_up
 
 TODAY = date(2026, 11, 25)
@@ -153,8 +154,17 @@ class BulkRecorder:
     def record(self, project_id: UUID, actor: str, event_type: str, *, expected_version: int,
                occurred_on: date, fields: dict[str, Any]) -> dict[str, Any]:
         project = self.projects[project_id]
-        made = self.service.apply(project, actor, event_type, expected_version=expected_version,
-                                  occurred_on=occurred_on, fields=fields)
+        try:
+            made = self.service.apply(project, actor, event_type,
+                                      expected_version=expected_version,
+                                      occurred_on=occurred_on, fields=fields)
+        except Unusual as unusual:
+            # A generated value the sense checks find unusual (a plan decades ahead): its
+            # recorder confirms it, as a secretary would on the form.
+            made = self.service.apply(project, actor, event_type,
+                                      expected_version=expected_version,
+                                      occurred_on=occurred_on,
+                                      fields=fields | {"confirmed": unusual.codes})
         self._touched(project)
         return {"id": project.id, "version": project.version, **made}
 

@@ -150,7 +150,7 @@ def compared(report: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     the previous); the calendar warnings of both."""
     figures = {}
     for name, path in COMPARED.items():
-        value, was = _at(report, path), _at(before, path)
+        value, was = found_at(report, path), found_at(before, path)
         figures[name] = {"this": value, "previous": was, "change": value - was}
     report["comparison"] = {"previous": before["period"], "figures": figures}
     warned = {w["year"] for w in report["calendar_warnings"] + before["calendar_warnings"]}
@@ -158,7 +158,8 @@ def compared(report: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
-def _at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
+def found_at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value at a path of keys in a report (("problems", "open_count"))."""
     for key in path:
         report = report[key]
     return report
@@ -362,7 +363,7 @@ COUNTY_COUNTS = {
 
 
 def _county_figures(report: dict[str, Any]) -> dict[str, Any]:
-    figures = {name: _at(report, path) for name, path in COUNTY_COUNTS.items()}
+    figures = {name: found_at(report, path) for name, path in COUNTY_COUNTS.items()}
     return figures | _rates(figures)
 
 

@@ -24,6 +24,7 @@ from domain.dispatch import (
     counties_summary,
     county_row,
     dispatch_report,
+    found_at,
     judged_on,
     province_summary,
     report_part,
@@ -49,12 +50,6 @@ HEADLINES = {
 }
 # The same of a province summary: its totals.
 PROVINCE_HEADLINES = {name: ("totals", name) for name in HEADLINES}
-
-
-def _at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
-    for key in path:
-        report = report[key]
-    return report
 
 
 class Share(NamedTuple):
@@ -292,7 +287,7 @@ class Dispatching:
         then = json.loads(text)
         figures = {}
         for name, path in (PROVINCE_HEADLINES if target == PROVINCE else HEADLINES).items():
-            before, after = _at(then, path), _at(now, path)
+            before, after = found_at(then, path), found_at(now, path)
             figures[name] = {"published": before, "now": after, "change": after - before}
         return {
             "publication": self._publication_record(record, publication, period),

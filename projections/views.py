@@ -10,7 +10,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.utils import resolve_topic
 
-from domain.tables import creating_tables, views_path
+from domain.tables import creating_tables, side_store
 
 Rows = dict[str, list[dict[str, Any]]]
 # A view's tables: suffix ("" for the prefix itself) -> the columns that key its rows.
@@ -102,11 +102,7 @@ def open_view(app: Any, kind: str, prefix: str, datastore: Any = None) -> View:
     if datastore is None:
         datastore, owns = events, False
         if type(events).__name__ == "SQLiteDatastore" and not events.pool.is_sqlite_memory_mode:
-            from eventsourcing.sqlite import SQLiteDatastore
-
-            datastore = SQLiteDatastore(views_path(events.pool.db_name),
-                                        lock_timeout=events.pool.lock_timeout)
-            owns = True
+            datastore, owns = side_store(events, "views")[0], True
     name = type(datastore).__name__
     if (kind, name) not in _CLASSES or (
             name == "SQLiteDatastore" and datastore.pool.is_sqlite_memory_mode):

@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 _hasher = PasswordHasher()
 
@@ -55,6 +54,9 @@ def password_problem(password: str, *user_inputs: str | None) -> WeakPassword | 
         return WeakPassword("too_short",
                             f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     words = [w for w in user_inputs if w] + SITE_WORDS
+    # zxcvbn's word lists take 12 MB: loaded by the worker that first checks a password.
+    from zxcvbn import zxcvbn
+
     # zxcvbn's cost grows with the length; what matters is in the first 100 characters.
     verdict = zxcvbn(password[:100], user_inputs=words)
     if verdict["score"] < MIN_PASSWORD_SCORE:

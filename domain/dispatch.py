@@ -147,15 +147,14 @@ COMPARED = {name: ("roll_up", "period", name) for name in HEADLINE} | {
 def compared(report: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
     """A report with its comparison: this period's figures (to as_of) against the whole
     previous period's (its report, judged on its last day), each with the change (this less
-    the previous); the calendar warnings of both."""
+    the previous); the calendar warnings of both. A new report: neither given is changed."""
     figures = {}
     for name, path in COMPARED.items():
         value, was = found_at(report, path), found_at(before, path)
         figures[name] = {"this": value, "previous": was, "change": value - was}
-    report["comparison"] = {"previous": before["period"], "figures": figures}
     warned = {w["year"] for w in report["calendar_warnings"] + before["calendar_warnings"]}
-    report["calendar_warnings"] = warnings_of(warned)
-    return report
+    return report | {"comparison": {"previous": before["period"], "figures": figures},
+                     "calendar_warnings": warnings_of(warned)}
 
 
 def found_at(report: dict[str, Any], path: tuple[str, ...]) -> Any:

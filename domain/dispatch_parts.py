@@ -21,6 +21,8 @@ from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from eventsourcing.application import LRUCache
+
 from domain.periods import Period
 
 # Moves when what a part holds changes, so parts made by older code are never assembled.
@@ -85,23 +87,50 @@ class Wanted(Protocol):
 
 def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Period,
              as_of: date, calendar: str, make: Callable[[UUID], tuple[int, dict[str, Any]]],
-             *, read: bool = True) -> list[dict[str, Any]]:
+             *, read: bool = True, decoded: LRUCache | None = None) -> list[dict[str, Any]]:
     """The parts of a kind of a period judged on as_of by a calendar (its key) of these
     projects (at the versions given), in their order: the kept ones of those versions, the
     others made by `make` (the project's version and part) and kept. With `read` false only
-    the missing ones are made and kept, and nothing is returned (warming up)."""
+    the missing ones are made and kept, and nothing is returned (warming up).
+
+    `decoded` is this process's memory of parts it has read ((key, id) -> (version, digest
+    of the text, part)): a part found there at the version wanted is neither read nor decoded
+    again, so a report after a write decodes one part; and a part whose text is the same as
+    the one remembered (a project changed in a way this period does not show) is the same
+    object as before, so what was assembled of these very parts can be used again
+    (`Dispatching._of_parts`). Parts are shared, never changed: `assemble` only reads them,
+    and a report handed out is a copy (domain.dispatching)."""
     wanted = list(wanted)
     key = part_key(kind, period, as_of, calendar)
-    found = kept.get(key, [str(each.project_id) for each in wanted])
+    ids = [str(each.project_id) for each in wanted]
+    remembered: dict[str, tuple[int, bytes, dict[str, Any]]] = {}
+    if read and decoded is not None:
+        for project_id in ids:
+            try:
+                remembered[project_id] = decoded.get((key, project_id))
+            except KeyError:
+                continue
+    current = {project_id for project_id, each in zip(ids, wanted)
+               if project_id in remembered and remembered[project_id][0] == each.version}
+    found = kept.get(key, [project_id for project_id in ids if project_id not in current])
     parts, made = [], []
-    for each in wanted:
-        version, text = found.get(str(each.project_id), (None, ""))
+    for project_id, each in zip(ids, wanted):
+        if project_id in current:
+            parts.append(remembered[project_id][2])
+            continue
+        version, text = found.get(project_id, (None, ""))
         if version != each.version:
             version, part = make(each.project_id)
             text = encode(part)
-            made.append((str(each.project_id), version, text))
+            made.append((project_id, version, text))
         if read:
-            parts.append(decode(text))
+            if decoded is None:
+                parts.append(decode(text))
+                continue
+            digest = blake2b(text.encode(), digest_size=16).digest()
+            _, was, part = remembered.get(project_id, (None, b"", None))
+            parts.append(part if was == digest else decode(text))
+            decoded.put((key, project_id), (version, digest, parts[-1]))
     if made:
         kept.put(key, period.end, as_of, made)
     return parts

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from copy import deepcopy
 from datetime import date, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -52,6 +51,19 @@ HEADLINES = {
 PROVINCE_HEADLINES = {name: ("totals", name) for name in HEADLINES}
 
 
+def copied(report: Any) -> Any:
+    """A copy of a report's dicts and lists (what a reader may change), sharing the values
+    in them (text, numbers, dates, ids: never changed): a kept report, and the kept parts it
+    was assembled from, stay as they were whatever the reader does with its copy."""
+    if type(report) is dict:
+        return {key: copied(value) for key, value in report.items()}
+    if type(report) is list:
+        return [copied(value) for value in report]
+    if type(report) is tuple:
+        return tuple(copied(value) for value in report)
+    return report
+
+
 class Share(NamedTuple):
     """A county's share of the province summary, wanted at the fingerprint of its projects'
     versions."""
@@ -71,27 +83,37 @@ class Dispatching:
     # Reports and trends this process keeps (see `_reused`); 0 computes every one afresh.
     REUSED = 8
     _reusable: LRUCache | None = None
+    # Parts this process has read, decoded (see dispatch_parts.parts_of): a county's two
+    # periods of every cadence, and their trends (BANBAN_PARTS_CACHE; 0 keeps none).
+    DECODED_PARTS = 6_000
+    _decoded: LRUCache | None = None
+    # What was assembled of the same parts (reports, trend points), by the parts' identity.
+    ASSEMBLED = 32
+    _assembled_of: LRUCache | None = None
 
-    def _reused(self, key: tuple, compute: Callable[[], Any]) -> Any:
+    def _reused(self, key: tuple, compute: Callable[[], Any], shared: bool = False) -> Any:
         """A copy of what `compute` returned when last asked the same, if nothing has been
         recorded since; else what it returns now, kept for next time.
 
         Reports are pure functions of the log, the period and the day they are judged on
         (both in `key`), so the log's last notification id (one indexed read) tells whether
         one computed earlier still holds: leaders reading the same page between writes get
-        it without every project being read again.
+        it without every project being read again. Each caller gets a copy of its own, unless
+        it only reads what it gets (`shared`: serialising or rendering it) and may be given
+        the kept one.
         """
         if not self.REUSED:
-            return compute()
+            result = compute()
+            return result if shared else copied(result)
         if self._reusable is None:
             self._reusable = LRUCache(maxsize=self.REUSED)
         key = (*key, self.recorder.max_notification_id())
         try:
-            return deepcopy(self._reusable.get(key))
+            result = self._reusable.get(key)
         except KeyError:
             result = compute()
-            self._reusable.put(key, deepcopy(result))
-            return result
+            self._reusable.put(key, result)
+        return result if shared else copied(result)
 
     def period(self, cadence: str, period_id: str | None = None) -> Period:
         """The period named, or the one holding today."""
@@ -101,9 +123,11 @@ class Dispatching:
 
     def dispatch(self, cadence: str, period_id: str | None = None,
                  as_known_at: datetime | None = None, *, county: str | None = None,
-                 reader: str | dict[str, Any] | None = None) -> dict[str, Any]:
+                 reader: str | dict[str, Any] | None = None, shared: bool = False
+                 ) -> dict[str, Any]:
         """The dispatch report of a period (today's by default), as the record stands now, or
         as it stood at a recorded time: from the events recorded by `as_known_at` only.
+        `shared`: the caller only reads the report, never changes it (see `_reused`).
 
         Whose report: the reader's county's; for a province reader the province summary, or
         the county named (see `report_target`). "Today" (the default period, and the day a
@@ -113,10 +137,11 @@ class Dispatching:
         today = self.clock() if as_known_at is None else business_date(as_known_at)
         period = Period.containing(cadence, today) if period_id is None else \
             self.period(cadence, period_id)
-        return self._report(period, today, as_known_at, self.report_target(reader, county))
+        return self._report(period, today, as_known_at, self.report_target(reader, county),
+                            shared)
 
     def _report(self, period: Period, today: date, as_known_at: datetime | None,
-                target: str | None) -> dict[str, Any]:
+                target: str | None, shared: bool = False) -> dict[str, Any]:
         """The report of a target (a county, the province summary, or every project).
 
         As the record stands now, it is assembled from the projects' kept parts where the app
@@ -125,7 +150,7 @@ class Dispatching:
         """
         if as_known_at is None and self._keeps_parts():
             return self._reused(("report", period, today, None, target),
-                                lambda: self._assembled(period, today, target))
+                                lambda: self._assembled(period, today, target), shared)
         calendar = self.calendar(as_known_at)
         if target == PROVINCE:
             def compute() -> dict[str, Any]:
@@ -138,7 +163,7 @@ class Dispatching:
             def compute() -> dict[str, Any]:
                 return dispatch_report(period, self._projects_known_at(as_known_at, target),
                                        today=today, calendar=calendar)
-        return self._reused(("report", period, today, as_known_at, target), compute)
+        return self._reused(("report", period, today, as_known_at, target), compute, shared)
 
     def _keeps_parts(self) -> bool:
         return self.kept_parts is not None and self.directory is not None
@@ -152,8 +177,10 @@ class Dispatching:
         if target != PROVINCE:
             # With the previous period's report to compare with (its parts kept as well).
             previous = period.previous()
-            return compared(*(
-                assemble(each, day, self._parts("report", each, day, listed, calendar, key))
+            return compared(*(self._of_parts(
+                ("report", target, each, day),
+                self._parts("report", each, day, listed, calendar, key),
+                lambda parts, each=each, day=day: assemble(each, day, parts))
                 for each, day in ((period, as_of), (previous, judged_on(previous, today)))))
         # Each county's share is kept too, by the versions of its projects: only the counties
         # with a project changed since are assembled again.
@@ -170,7 +197,8 @@ class Dispatching:
             parts = self._parts("report", period, as_of, groups.get(code, []), calendar, key)
             return by_code[code].version, county_row(assemble(period, as_of, parts))
 
-        rows = parts_of(wanted, self.kept_parts, "county", period, as_of, key, make)
+        rows = parts_of(wanted, self.kept_parts, "county", period, as_of, key, make,
+                        decoded=self._decoded_parts())
         return counties_summary(period, as_of, list(zip(counties, rows)))
 
     def _assembled_trend(self, periods: list[Period], today: date, target: str | None
@@ -178,8 +206,28 @@ class Dispatching:
         """The trend of a target's projects now, from the same kept parts as the reports."""
         days = [judged_on(period, today) for period in periods]
         listed, (calendar, key) = self._listed(target), self.keyed_calendar()
-        return [trend_point(period, self._parts("trend", period, as_of, listed, calendar, key))
+        return [self._of_parts(("trend", target, period, as_of),
+                               self._parts("trend", period, as_of, listed, calendar, key),
+                               lambda parts, period=period: trend_point(period, parts))
                 for period, as_of in zip(periods, days)]
+
+    def _of_parts(self, what: tuple, parts: list[dict[str, Any]],
+                  compute: Callable[[list[dict[str, Any]]], Any]) -> Any:
+        """What `compute` makes of these parts (a report, a trend point), made again only if
+        one of them is not the very part it was made of last time: after a write, only the
+        periods whose parts the write changed are assembled again (see `parts_of`). What is
+        returned is shared: the caller must not change it."""
+        if self._assembled_of is None:
+            self._assembled_of = LRUCache(maxsize=self.ASSEMBLED)
+        try:
+            were, result = self._assembled_of.get(what)
+            if len(were) == len(parts) and all(a is b for a, b in zip(were, parts)):
+                return result
+        except KeyError:
+            pass
+        result = compute(parts)
+        self._assembled_of.put(what, (parts, result))
+        return result
 
     def _listed(self, target: str | None) -> list[Any]:
         """The target's projects as the directory lists them (the province: all), by date
@@ -199,7 +247,16 @@ class Dispatching:
             return project.version, part_of(History(project), period, as_of, calendar)
 
         return parts_of(listed, self.kept_parts, kind, period, as_of, calendar_key, make,
-                        read=read)
+                        read=read, decoded=self._decoded_parts())
+
+    def _decoded_parts(self) -> LRUCache | None:
+        """This process's memory of the parts it has decoded (None when it keeps none)."""
+        if self._decoded is None:
+            size = int(self.env.get("BANBAN_PARTS_CACHE") or self.DECODED_PARTS)
+            if not size:
+                return None
+            self._decoded = LRUCache(maxsize=size)
+        return self._decoded
 
     def warm_parts(self, trend: int = 6) -> None:
         """Make whatever parts the reports and trends of every cadence's current period lack

@@ -102,7 +102,8 @@ class CurrentReport(MethodView):
     @refusals(blp, 404, 422, codes=_COUNTY_MISSING)
     def get(self, query: dict[str, Any], cadence: str):
         """The report of the current period of a cadence."""
-        return service().dispatch(cadence, county=query.get("county"), reader=current_user())
+        return service().dispatch(cadence, county=query.get("county"), reader=current_user(),
+                                  shared=True)
 
 
 @blp.route("/<cadence>/<period>", parameters=[_CADENCE, _PERIOD])
@@ -113,7 +114,8 @@ class PeriodReport(MethodView):
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The report of any period, as the record stands now or as it stood at a recorded time."""
         return service().dispatch(cadence, period, as_known_at=query.get("as_known_at"),
-                                  county=query.get("county"), reader=current_user())
+                                  county=query.get("county"), reader=current_user(),
+                                  shared=True)
 
 
 @blp.route("/<cadence>/<period>/trend", parameters=[_CADENCE, _PERIOD])

@@ -154,10 +154,12 @@ def percent(fraction: float) -> str:
 # ---- red flags -------------------------------------------------------------------------------
 
 
-def flag_rows(report: dict[str, Any], context: Context) -> list[Row]:
-    """The report's red flags as flat rows, each with its reason and the events behind it."""
+def flag_rows(report: dict[str, Any], context: Context, limit: int | None = None
+              ) -> list[Row]:
+    """The report's red flags (the first `limit` of them if given: the oldest due) as flat
+    rows, each with its reason and the events behind it."""
     rows = []
-    for flag in report["red_flags"]["flags"]:
+    for flag in report["red_flags"]["flags"][:limit]:
         subject = flag["subject"]
         title = subject["title"]
         if subject["kind"] == "milestone":

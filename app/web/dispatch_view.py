@@ -64,7 +64,7 @@ def report_view(report: dict[str, Any], context: Context) -> dict[str, Any]:
                                   _shown(name, table.rows(report, context)), PAGE_ROWS)
                    for name, table in ALL_BY_NAME.items() if name != "red_flags"},
         "idle": sum(1 for row in report["investment"]["projects"] if not row["completed"]),
-        "flags": flag_rows(report, context),
+        "flags": flag_rows(report, context, PAGE_ROWS),
         "headline": headline(report),
         "figures": [(figure.header, text(figure, report, context)) for figure in FIGURES],
         "owners": [(context.owner(row["owner"]), row["count"])

@@ -40,8 +40,6 @@ from app.web.dispatch_view import (
 from app.web.format import moment
 from app.web.measure_tables import TREND
 from app.web.period_names import LONG, SHORT, full_date, period_name
-from app.web.sheet_pdf import pdf_of
-from app.web.xlsx import province_workbook, workbook
 from domain.dates import FIRST_YEAR, LAST_YEAR
 from domain.errors import ConcurrentUpdate, DomainError
 from domain.periods import CADENCES, Period
@@ -75,7 +73,8 @@ def dispatch(cadence: str, period: str | None = None):
     if shown.start > today:
         return _not_begun(cadence, shown, today)
     county = _county()
-    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username,
+                             shared=True)
     context = context_of(report)
     record = publication(cadence, shown.id, county)
     shared = {**_heading(cadence, shown, today, county), "publication": record,
@@ -112,6 +111,8 @@ def sheet_css(cadence: str, period: str):
 @roles_required(*READERS)
 def sheet_pdf(cadence: str, period: str):
     """The sheet as a PDF file (A4), for those who send it rather than print it."""
+    from app.web.sheet_pdf import pdf_of  # WeasyPrint (40 MB): loaded by the workers it serves
+
     found = _sheet(cadence, period)
     shown = found["period"]
     body = pdf_of(render_template("leaders/sheet.html", **found),
@@ -127,7 +128,8 @@ def _sheet(cadence: str, period: str) -> dict[str, Any]:
     banban = service()
     shown, today = banban.period(cadence, period), banban.clock()
     county = _county()
-    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username,
+                             shared=True)
     context = context_of(report)
     record = publication(cadence, shown.id, county)
     shared = {**_heading(cadence, shown, today, county), "seal": seal_code(record),
@@ -210,7 +212,8 @@ def dispatch_xlsx(cadence: str, period: str):
     _check_cadence(cadence)
     banban = service()
     shown, county = banban.period(cadence, period), _county()
-    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username)
+    report = banban.dispatch(cadence, shown.id, county=county, reader=current_user.username,
+                             shared=True)
     context = context_of(report)
     found = _heading(cadence, shown, banban.clock(), county)
     heading = [
@@ -221,6 +224,8 @@ def dispatch_xlsx(cadence: str, period: str):
         (gettext("Made at"), moment(datetime.now(timezone.utc))),
         (gettext("Published"), published_text(publication(cadence, shown.id, county), context)),
     ]
+    from app.web.xlsx import province_workbook, workbook  # openpyxl: only where it is asked for
+
     if "counties" in report:
         body = province_workbook(report, context, heading)
     else:

@@ -55,11 +55,11 @@ def keeping(service):
         live.view.close()
 
 
-def both(service, cadence, period_id, what: str = "dispatch", *args):
+def both(service, cadence, period_id, what: str = "dispatch", *args, **kwargs):
     """(the report, or with what="dispatch_trend" the trend, assembled from kept parts; the
     reference from every history) as text."""
     def asked() -> str:
-        return to_json(getattr(service, what)(cadence, period_id, *args))
+        return to_json(getattr(service, what)(cadence, period_id, *args, **kwargs))
 
     assembled = asked()
     kept, directory = service.kept_parts, service.directory
@@ -214,3 +214,83 @@ def test_parts_are_made_again_for_a_new_calendar_and_pruned_when_nothing_can_ask
         assert assembled == reference
         assert kept.count() == 4  # Monday's two running-week parts gone, Tuesday's added
         assert both(service, "weekly", last_week)[0] == both(service, "weekly", last_week)[1]
+
+
+@BACKENDS
+def test_a_write_assembles_again_only_the_periods_it_changed(backend, monkeypatch):
+    """The worker remembers the parts it decoded and what it assembled of them: after a
+    write only the periods whose parts the write changed are assembled again, and every
+    report still equals the reference."""
+    require_store(backend)
+    assembled = Counter()
+    real = dispatching.assemble
+
+    def counted(period, *args):
+        assembled[period.id] += 1
+        return real(period, *args)
+
+    monkeypatch.setattr(dispatching, "assemble", counted)
+    with fresh_store(backend) as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
+            with keeping(service):
+                week = Period.containing("weekly", TODAY)
+                county = {"county": service.home_county()}  # its report, not the summary
+                report, reference = both(service, "weekly", week.id, **county)
+                assert report == reference
+                assembled.clear()
+                # Nothing recorded: nothing assembled again.
+                assert to_json(service.dispatch("weekly", week.id, **county)) == report
+                assert not assembled
+                # A problem raised today changes this week, not the week before.
+                earlier = week.previous().start
+                project_id = next(p["id"] for p in service.list_projects()
+                                  if p["status"] == "active"
+                                  and date.fromisoformat(str(p["signed_on"])) < earlier)
+                assert more_recorded(service, [project_id], TODAY) == project_id
+                report, reference = both(service, "weekly", week.id, **county)
+                assert report == reference
+                assert assembled[week.id] >= 1 and not assembled[week.previous().id]
+                assembled.clear()
+                # Backdated into the week before: that week is assembled again too.
+                assert more_recorded(service, [project_id], earlier) == project_id
+                report, reference = both(service, "weekly", week.id, **county)
+                assert report == reference and assembled[week.previous().id] >= 1
+        finally:
+            service.close()
+
+
+@BACKENDS
+def test_a_reader_changing_its_report_changes_nothing_kept(backend):
+    """A report handed out (not shared) is the reader's own: emptying it leaves the parts
+    and reports the worker keeps as they were."""
+    require_store(backend)
+    with fresh_store(backend) as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
+            with keeping(service):
+                service.REUSED = 8
+                week = Period.containing("weekly", TODAY).id
+                county = service.home_county()
+                first = service.dispatch("weekly", week, county=county)
+                text = to_json(first)
+
+                def emptied(value):
+                    if isinstance(value, dict):
+                        for each in value.values():
+                            emptied(each)
+                        value.clear()
+                    elif isinstance(value, list):
+                        for each in value:
+                            emptied(each)
+                        value.clear()
+
+                for _ in range(2):  # the report kept, then the one assembled of kept parts
+                    emptied(first)
+                    first = service.dispatch("weekly", week, county=county)
+                    assert to_json(first) == text
+                    service.REUSED, service._reusable = 0, None
+        finally:
+            service.close()

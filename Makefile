@@ -23,7 +23,7 @@ MO := $(PO:.po=.mo)
 
 run: $(VENV)/.run-deps $(MO)
 	$(BIN)/flask demo --if-empty
-	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	BANBAN_VIEW_RUNNER=1 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(VENV)/.test-deps $(MO)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

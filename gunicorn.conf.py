@@ -34,3 +34,30 @@ def post_worker_init(worker):
         sys.exit(Arbiter.WORKER_BOOT_ERROR)
     except Exception as error:
         worker.log.warning("store not opened at boot, will retry on first request: %r", error)
+
+
+# The view runner beside the workers (BANBAN_VIEW_RUNNER=1, as `make run` sets): one
+# `flask projections run` process, started with the server and stopped with it, so that the
+# views are caught up and each day's report parts made outside the leaders' requests (the
+# first page of a day would otherwise make a county's parts itself: seconds, not milliseconds).
+_runner = None
+
+
+def when_ready(server):
+    global _runner
+    if os.environ.get("BANBAN_VIEW_RUNNER") != "1":
+        return
+    import subprocess
+
+    _runner = subprocess.Popen([sys.executable, "-m", "flask", "projections", "run"],
+                               env={**os.environ, "FLASK_APP": "wsgi"})
+    server.log.info("view runner started (pid %s)", _runner.pid)
+
+
+def on_exit(server):
+    if _runner is not None and _runner.poll() is None:
+        _runner.terminate()
+        try:
+            _runner.wait(timeout=5)
+        except Exception:
+            _runner.kill()

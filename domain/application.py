@@ -53,7 +53,8 @@ from domain.snapshotting import Snapshotting
 from domain.staffing import Staffing
 from domain.tables import creating_tables
 from domain.territory import Territory
-from domain.users import User, user_id
+from domain.users import USER_TOPICS, User, user_id
+from domain.user_watch import UserWatch, postgres_user_watch, user_events_since
 from domain.views import project_summary, project_view
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
@@ -63,10 +64,6 @@ _ENVELOPE = {"originator_id", "originator_version", "originator_topic", "timesta
              "occurred_on"}
 
 
-# Every stored User event class: `users` follows them in the log.
-USER_TOPICS = sorted(get_topic(cls) for cls in vars(User).values()
-                     if isinstance(cls, type) and issubclass(cls, User.Event)
-                     and cls is not User.Event)
 
 
 def county_today() -> date:
@@ -127,6 +124,10 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         self._people: dict[UUID, dict[str, Any] | None] = {}
         self._people_position = 0
         self._people_lock = threading.Lock()
+        # Users kept between requests on PostgreSQL, told of changes (see `_user_watch`).
+        self._watch: UserWatch | None = None
+        self._watch_wanted = (type(self.factory.datastore).__name__ == "PostgresDatastore"
+                              and self.env.get("BANBAN_USER_WATCH", "1") != "0")
         self._check_can_read()
         self._check_chain_key()
 
@@ -561,14 +562,11 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         reloading just the users those events are about.
         """
         with self._people_lock:
-            changed, start = set(), self._people_position + 1
-            while batch := self.recorder.select_notifications(start, 500, topics=USER_TOPICS):
-                for notification in batch:
-                    # A user's first event is its registration: first seen, first listed.
-                    self._people.setdefault(notification.originator_id, None)
-                    changed.add(notification.originator_id)
-                self._people_position = batch[-1].id
-                start = self._people_position + 1
+            changed, self._people_position = user_events_since(self.recorder, USER_TOPICS,
+                                                               self._people_position)
+            for user in changed:
+                # A user's first event is its registration: first seen, first listed.
+                self._people.setdefault(user, None)
             for user in changed:
                 self._people[user] = self._reads.get(user).as_dict()
             return deepcopy(list(self._people.values()))
@@ -578,9 +576,32 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         brings it up to date with one indexed query; once per request within
         `looking_up_once`: every request reads one or two users, some of them twice)."""
         if for_reading:
-            return self._looked_up.get(("user", username),
-                                       lambda: self._load_user(username, self._reads))
+            return self._looked_up.get(("user", username), lambda: self._watched(username))
         return self._load_user(username, self.repository)
+
+    def _watched(self, username: str) -> User:
+        """A user to read: kept by the worker between requests while the store says it has
+        not changed (domain.user_watch, on PostgreSQL), else brought up to date now."""
+        def load() -> User:
+            return self._load_user(username, self._reads)
+
+        watch = self._user_watch()
+        if watch is None:
+            return load()
+        try:
+            return watch.get(user_id(username), load)
+        except ValueError:
+            raise UserNotFound(username) from None
+
+    def _user_watch(self) -> UserWatch | None:
+        """This process's watch of the users (made on first use; None on SQLite, or with
+        BANBAN_USER_WATCH=0)."""
+        if self._watch is None and self._watch_wanted:
+            with self._people_lock:
+                if self._watch is None:
+                    self._watch = postgres_user_watch(self.recorder, self.factory.datastore,
+                                                      USER_TOPICS)
+        return self._watch
 
     def _load_user(self, username: str, repository: Repository[UUID]) -> User:
         try:
@@ -595,7 +616,17 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
         self._looked_up.forget()
-        return super().save(*objs, **kwargs)
+        try:
+            return super().save(*objs, **kwargs)
+        finally:
+            if self._watch is not None:
+                self._watch.forget(obj.id for obj in objs if isinstance(obj, User))
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+        super().close()
 
 
 class _JudgedOnKept(Exception):

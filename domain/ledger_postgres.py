@@ -28,6 +28,10 @@ from eventsourcing.postgres import (
 from eventsourcing.utils import retry
 
 from domain.ledger import LAST_LINK, LINKS_TABLE, SEALS_TABLE, LinkedRecorder
+from domain.user_watch import MAX_PAYLOAD, USERS_PAYLOAD
+from domain.users import USER_TOPICS
+
+USER_TOPIC_SET = frozenset(USER_TOPICS)
 
 
 def _quoted(name: str) -> str:
@@ -94,7 +98,7 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
                             recorder, stored = snapshots
                             recorder._insert_stored_events(inserting, stored)
                         self._lock_table(inserting)
-                        self._notify_channel(inserting)
+                        self._notify_users(inserting, stored_events)
                         reading.execute(self._sql(LAST_LINK))  # under the lock
                         PostgresAggregateRecorder._insert_stored_events(self, inserting,
                                                                         stored_events)
@@ -112,6 +116,16 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
                 conn.rollback()
                 raise failed
         return ids
+
+    def _notify_users(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None:
+        """The library's notification of new events, saying which users they are about:
+        workers keeping users between requests forget just those (domain.user_watch)."""
+        users = {str(event.originator_id) for event in stored_events
+                 if event.topic in USER_TOPIC_SET}
+        payload = USERS_PAYLOAD + " ".join(sorted(users))
+        if len(payload) > MAX_PAYLOAD:
+            payload = USERS_PAYLOAD + "*"
+        cursor.execute("SELECT pg_notify(%s, %s)", (self.channel_name, payload))
 
     def _sql(self, text: str) -> str:
         return text.format(id="notification_id", **self.tables)

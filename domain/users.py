@@ -12,6 +12,7 @@ import secrets
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from domain.counties import PROVINCE
 from domain.errors import DomainError, InvalidValue
@@ -177,3 +178,10 @@ class User(Aggregate):
             "sessions_ended_at": self.sessions_ended_at,
         }
 
+
+
+# Every stored User event class, by its stored topic: `Banban.users` and the workers' watch of
+# users (domain.user_watch) follow them in the log.
+USER_TOPICS = sorted(get_topic(cls) for cls in vars(User).values()
+                     if isinstance(cls, type) and issubclass(cls, User.Event)
+                     and cls is not User.Event)

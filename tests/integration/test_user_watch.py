@@ -1,0 +1,122 @@
+"""Users a worker keeps between requests (domain.user_watch): on PostgreSQL a token is checked
+without reading the store while the store's notifications say its user has not changed; a
+change made by another worker is seen as soon as the notification arrives, one made by the
+same worker at once; with the listener's connection lost, every check reads the store until
+it is back. On SQLite every check reads the store (there is no channel)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import psycopg
+import pytest
+
+from domain.application import Banban
+from tests.conftest import PG, TODAY, require_store
+from tests.integration.test_views_property import BACKENDS, fresh_store
+
+WAIT = 60  # seconds: how long a busy machine may take to deliver a notification
+
+
+def eventually(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+def counting_loads(service: Banban) -> list[str]:
+    """The usernames the service reads from the store, from now on."""
+    loads: list[str] = []
+    real = service._load_user
+
+    def load(username, repository):
+        loads.append(username)
+        return real(username, repository)
+
+    service._load_user = load
+    return loads
+
+
+def two_workers(env: dict[str, str]) -> tuple[Banban, Banban, str]:
+    """Two services on one store (two workers), an agent, and a token of theirs."""
+    first, second = Banban(env=env, clock=lambda: TODAY), Banban(env=env, clock=lambda: TODAY)
+    first.register_user("office", "office", actor="test")
+    first.register_user("zhang", "agent", actor="test")
+    return first, second, first.issue_token("zhang", actor="office")
+
+
+@pytest.mark.postgres
+def test_a_kept_user_is_checked_without_reading_the_store_and_a_change_is_seen():
+    require_store("postgres")
+    with fresh_store("postgres") as env:
+        reader, writer, token = two_workers(env)
+        try:
+            watch = reader._user_watch()
+            eventually(lambda: watch.live, "the watch listens")
+            loads = counting_loads(reader)
+            assert reader.authenticate_token(token)["username"] == "zhang"
+            assert loads == ["zhang"]
+            # Another user registered meanwhile: only that one is forgotten.
+            writer.register_user("li", "agent", actor="test")
+            for _ in range(5):
+                assert reader.authenticate_token(token)["username"] == "zhang"
+            assert loads.count("zhang") == 1
+            # Another worker disables zhang: the reader refuses the token once told.
+            writer.disable_user("zhang", actor="office")
+            eventually(lambda: reader.authenticate_token(token) is None, "the change is seen")
+            assert loads.count("zhang") >= 2
+            # A change made by the same worker is seen at once, with no wait.
+            reader.enable_user("zhang", actor="office")
+            assert reader.authenticate_token(token)["username"] == "zhang"
+        finally:
+            reader.close()
+            writer.close()
+
+
+@pytest.mark.postgres
+def test_with_the_listener_lost_every_check_reads_the_store_until_it_is_back():
+    require_store("postgres")
+    with fresh_store("postgres") as env:
+        reader, writer, token = two_workers(env)
+        try:
+            watch = reader._user_watch()
+            eventually(lambda: watch.live, "the watch listens")
+            assert reader.authenticate_token(token)
+            with psycopg.connect(host=PG["POSTGRES_HOST"], port=PG["POSTGRES_PORT"],
+                                 user=PG["POSTGRES_USER"], password=PG["POSTGRES_PASSWORD"],
+                                 dbname=env["POSTGRES_DBNAME"], autocommit=True) as admin:
+                listeners = admin.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND query LIKE 'LISTEN%%' AND pid <> pg_backend_pid()").fetchall()
+                assert listeners
+                for (pid,) in listeners:
+                    admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            eventually(lambda: not watch.live, "the watch notices")
+            # Nothing kept is trusted: a change by another worker is seen at the next check.
+            writer.disable_user("zhang", actor="office")
+            assert reader.authenticate_token(token) is None
+            eventually(lambda: watch.live, "the watch listens again")
+            writer.enable_user("zhang", actor="office")
+            eventually(lambda: reader.authenticate_token(token) is not None, "enabled again")
+        finally:
+            reader.close()
+            writer.close()
+
+
+@BACKENDS
+def test_the_users_list_reads_only_what_was_recorded_since(backend):
+    require_store(backend)
+    with fresh_store(backend) as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            service.register_user("office", "office", actor="test")
+            assert [u["username"] for u in service.users()] == ["office"]
+            service.register_user("zhang", "agent", actor="test")
+            assert [u["username"] for u in service.users()] == ["office", "zhang"]
+            assert service._people_position == service.recorder.max_notification_id()
+            if backend == "sqlite":
+                assert service._user_watch() is None  # no channel: the store is read
+        finally:
+            service.close()

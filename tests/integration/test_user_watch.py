@@ -7,7 +7,8 @@ it is back. On SQLite every check reads the store (there is no channel)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -39,70 +40,82 @@ def counting_loads(service: Banban) -> list[str]:
     return loads
 
 
-def two_workers(env: dict[str, str]) -> tuple[Banban, Banban, str]:
-    """Two services on one store (two workers), an agent, and a token of theirs."""
-    first, second = Banban(env=env, clock=lambda: TODAY), Banban(env=env, clock=lambda: TODAY)
-    first.register_user("office", "office", actor="test")
-    first.register_user("zhang", "agent", actor="test")
-    return first, second, first.issue_token("zhang", actor="office")
+def admin() -> psycopg.Connection:
+    return psycopg.connect(host=PG["POSTGRES_HOST"], port=PG["POSTGRES_PORT"],
+                           user=PG["POSTGRES_USER"], password=PG["POSTGRES_PASSWORD"],
+                           dbname=PG["POSTGRES_DBNAME"], autocommit=True)
+
+
+def settled(service: Banban) -> None:
+    """Wait until the service's watch has taken in every notification sent so far: one sent
+    without naming users after them makes it read the log up to its end (they arrive in
+    order)."""
+    watch, last = service._user_watch(), service.recorder.max_notification_id()
+    with admin() as connection:
+        connection.execute(f'NOTIFY "{service.recorder.channel_name}"')
+    eventually(lambda: watch._position >= last, "the watch has read the log")
+
+
+@contextmanager
+def two_workers() -> Iterator[tuple[Banban, Banban, str]]:
+    """Two services on one new PostgreSQL store (two workers), the first one's watch
+    listening; an agent's token."""
+    require_store("postgres")
+    with fresh_store("postgres") as env:
+        first = Banban(env=env, clock=lambda: TODAY)
+        second = Banban(env=env, clock=lambda: TODAY)
+        try:
+            first.register_user("office", "office", actor="test")
+            first.register_user("zhang", "agent", actor="test")
+            eventually(lambda: first._user_watch().live, "the watch listens")
+            token = first.issue_token("zhang", actor="office")
+            settled(first)
+            yield first, second, token
+        finally:
+            first.close()
+            second.close()
 
 
 @pytest.mark.postgres
 def test_a_kept_user_is_checked_without_reading_the_store_and_a_change_is_seen():
-    require_store("postgres")
-    with fresh_store("postgres") as env:
-        reader, writer, token = two_workers(env)
-        try:
-            watch = reader._user_watch()
-            eventually(lambda: watch.live, "the watch listens")
-            loads = counting_loads(reader)
+    with two_workers() as (reader, writer, token):
+        loads = counting_loads(reader)
+        assert reader.authenticate_token(token)["username"] == "zhang"
+        assert loads == ["zhang"]
+        # Another user registered meanwhile: only that one is forgotten.
+        writer.register_user("li", "agent", actor="test")
+        settled(reader)
+        for _ in range(5):
             assert reader.authenticate_token(token)["username"] == "zhang"
-            assert loads == ["zhang"]
-            # Another user registered meanwhile: only that one is forgotten.
-            writer.register_user("li", "agent", actor="test")
-            for _ in range(5):
-                assert reader.authenticate_token(token)["username"] == "zhang"
-            assert loads.count("zhang") == 1
-            # Another worker disables zhang: the reader refuses the token once told.
-            writer.disable_user("zhang", actor="office")
-            eventually(lambda: reader.authenticate_token(token) is None, "the change is seen")
-            assert loads.count("zhang") >= 2
-            # A change made by the same worker is seen at once, with no wait.
-            reader.enable_user("zhang", actor="office")
-            assert reader.authenticate_token(token)["username"] == "zhang"
-        finally:
-            reader.close()
-            writer.close()
+        assert loads.count("zhang") == 1
+        # Another worker disables zhang: the reader refuses the token once told.
+        writer.disable_user("zhang", actor="office")
+        eventually(lambda: reader.authenticate_token(token) is None, "the change is seen")
+        assert loads.count("zhang") >= 2
+        # A change made by the same worker is seen at once, with no wait.
+        reader.enable_user("zhang", actor="office")
+        assert reader.authenticate_token(token)["username"] == "zhang"
 
 
 @pytest.mark.postgres
 def test_with_the_listener_lost_every_check_reads_the_store_until_it_is_back():
-    require_store("postgres")
-    with fresh_store("postgres") as env:
-        reader, writer, token = two_workers(env)
-        try:
-            watch = reader._user_watch()
-            eventually(lambda: watch.live, "the watch listens")
-            assert reader.authenticate_token(token)
-            with psycopg.connect(host=PG["POSTGRES_HOST"], port=PG["POSTGRES_PORT"],
-                                 user=PG["POSTGRES_USER"], password=PG["POSTGRES_PASSWORD"],
-                                 dbname=env["POSTGRES_DBNAME"], autocommit=True) as admin:
-                listeners = admin.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND query LIKE 'LISTEN%%' AND pid <> pg_backend_pid()").fetchall()
-                assert listeners
-                for (pid,) in listeners:
-                    admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-            eventually(lambda: not watch.live, "the watch notices")
-            # Nothing kept is trusted: a change by another worker is seen at the next check.
-            writer.disable_user("zhang", actor="office")
-            assert reader.authenticate_token(token) is None
-            eventually(lambda: watch.live, "the watch listens again")
-            writer.enable_user("zhang", actor="office")
-            eventually(lambda: reader.authenticate_token(token) is not None, "enabled again")
-        finally:
-            reader.close()
-            writer.close()
+    with two_workers() as (reader, writer, token):
+        watch = reader._user_watch()
+        assert reader.authenticate_token(token)
+        with admin() as connection:
+            listeners = connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND query LIKE 'LISTEN%%' AND pid <> pg_backend_pid()").fetchall()
+            assert listeners
+            for (pid,) in listeners:
+                connection.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        eventually(lambda: not watch.live, "the watch notices")
+        # Nothing kept is trusted: a change by another worker is seen at the next check.
+        writer.disable_user("zhang", actor="office")
+        assert reader.authenticate_token(token) is None
+        eventually(lambda: watch.live, "the watch listens again")
+        writer.enable_user("zhang", actor="office")
+        eventually(lambda: reader.authenticate_token(token) is not None, "enabled again")
 
 
 @BACKENDS

@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user
 
+from app import project_list
 from app.store import cards, service
-from app.web import project_list
 from app.web.auth import roles_required
 from app.web.describe import event_line
 from app.web.forms import (
@@ -85,21 +85,13 @@ def projects():
     if (phase and phase not in PHASES) or (status and status not in STATUSES) or \
             column not in project_list.SORTS:
         abort(404)
-    agent = current_user.username if mine and current_user.role == "agent" else None
-    found = cards().view.cards(agent=agent, phase=phase, status=status, **county_filter())
-    if led:
-        found = [c for c in found if c["summary"]["leader"] == current_user.username]
-    found = project_list.search(found, words)
-    colours = service().list_colours([c["project_id"] for c in found])
-    for card in found:
-        judged = colours[card["project_id"]]
-        upcoming = card["summary"]["next_milestone"]
-        card["colour"] = upcoming and judged["milestone_colours"].get(upcoming["milestone"])
-        card["late"] = judged["late"]
-    found = project_list.sort(found, column, descending)
+    chosen = "mine" if mine and current_user.role == "agent" else "supervised" if led else None
+    found = project_list.projects(current_user.username, **county_filter(), phase=phase,
+                                  status=status, chosen=chosen, words=words, column=column,
+                                  descending=descending, judged=True)
     return render_template("agents/projects.html", projects=found, phase=phase, status=status,
                            mine=mine, led=led, q=words, sort=column, desc=descending,
-                           totals=project_list.totals(found), PHASES=PHASES,
+                           totals=project_list.totals(found, judged=True), PHASES=PHASES,
                            STATUSES=STATUSES, PHASE_LABELS=PHASE_LABELS,
                            STATUS_LABELS=STATUS_LABELS)
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,7 +18,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.security import hash_password
+from app import user_admin
 from app.store import service
 from app.web.auth import roles_required
 from app.web.forms import error_message
@@ -98,7 +95,6 @@ class ReasonForm(FlaskForm):
     reason = StringField(_l("Why"), validators=[Optional(), Length(max=4000)])
 
 
-USER_ACTIONS = ("rename", "password", "disable", "enable", "sign_out")
 USER_CHANGE_LABELS = {
     "Registered": _l("Created"), "PasswordSet": _l("Password set"),
     "TokenIssued": _l("API token issued"), "Disabled": _l("Disabled"),
@@ -115,15 +111,11 @@ def users():
     form = NewUserForm()
     form.role.choices = [(r, str(ROLE_LABELS[r])) for r in ROLES]
     form.scope.choices = _scopes(banban)
-    made = None
     if form.validate_on_submit():
-        password = secrets.token_urlsafe(12)
         try:
-            banban.check_manages(current_user.username, scope=form.scope.data or None)
-            made = banban.register_user(
-                form.username.data.strip(), form.role.data, actor=current_user.username,
-                display_name=form.display_name.data, password_hash=hash_password(password),
-                scope=form.scope.data or None)
+            made, password = user_admin.create(
+                current_user.username, form.username.data, form.role.data,
+                form.display_name.data, form.scope.data or None)
         except NotAllowed:
             abort(403)
         except DomainError as error:
@@ -152,12 +144,12 @@ def user(username: str):
     action = request.args.get("action")
     rename, reason = RenameForm(prefix="rename"), ReasonForm(prefix="why")
     if request.method == "POST":
-        if action not in USER_ACTIONS:
+        if action not in user_admin.ACTIONS:
             abort(404)
         form = rename if action == "rename" else reason
         if form.validate_on_submit():
             try:
-                _act(banban, action, username, rename, reason)
+                _act(action, username, rename, reason)
                 return redirect(url_for("office.user", username=username))
             except DomainError as error:
                 form_errors = rename.display_name if action == "rename" else reason.reason
@@ -172,32 +164,24 @@ def user(username: str):
         422 if rename.errors or reason.errors else 200
 
 
-def _act(banban, action: str, username: str, rename: RenameForm, reason: ReasonForm) -> None:
-    """Do what the office asked of a user, as the command line does; say so."""
-    me = current_user.username
-    if action == "rename":
-        banban.rename_user(username, rename.display_name.data, actor=me)
-        flash(gettext("Name changed."))
-    elif action == "password":
-        password = secrets.token_urlsafe(12)
-        banban.set_password(username, hash_password(password), actor=me)
-        _end_sessions(username)
-        flash(gettext("New password, shown this once: %(password)s", password=password))
-    elif action == "disable":
-        banban.disable_user(username, actor=me, reason=reason.reason.data or None)
-        _end_sessions(username)
-        flash(gettext("Disabled: they can no longer sign in, and their tokens stop working."))
-    elif action == "enable":
-        banban.enable_user(username, actor=me)
-        flash(gettext("Enabled: they can sign in again."))
+# What the page says once an action is done (a new password is shown in its own words).
+DONE = {
+    "rename": _l("Name changed."),
+    "disable": _l("Disabled: they can no longer sign in, and their tokens stop working."),
+    "enable": _l("Enabled: they can sign in again."),
+    "sign_out": _l("Signed out everywhere."),
+}
+
+
+def _act(action: str, username: str, rename: RenameForm, reason: ReasonForm) -> None:
+    """Do what the office asked of a user, as the API and the command line do; say so."""
+    password = user_admin.act(current_user.username, username, action,
+                              display_name=rename.display_name.data,
+                              reason=reason.reason.data or None)
+    if password is None:
+        flash(str(DONE[action]))
     else:
-        banban.sign_out_everywhere(username, actor=me)
-        _end_sessions(username)
-        flash(gettext("Signed out everywhere."))
-
-
-def _end_sessions(username: str) -> None:
-    current_app.extensions["banban.store"].web_state().delete_user_sessions(username)
+        flash(gettext("New password, shown this once: %(password)s", password=password))
 
 
 def _scopes(banban) -> list[tuple[str, str]]:

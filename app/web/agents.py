@@ -26,6 +26,7 @@ from app.web.forms import (
     preset,
 )
 from app.web.labels import EVENT_LABELS, PHASE_LABELS, STATUS_LABELS
+from app.web.redirects import local_path
 from app.web.scope import county_filter
 from domain.catalogues import FIELD_CATALOGUE
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
@@ -100,7 +101,7 @@ def projects():
 @roles_required("office")
 def sign():
     form = form_class("signed")()
-    people = _people()
+    people = nameable_people()
     fill_choices(form, "signed", {"milestones": [], "approvals": [], "problems": []}, people, [])
     if request.method == "GET":
         form.signed_on.data = service().clock()
@@ -148,7 +149,7 @@ def record(project_id: str, event_type: str):
         return render_template("agents/unavailable.html", project=state, event_type=event_type,
                                reason=offered["types"][event_type]), 409
     history = banban.history(state["id"])
-    people = _people()
+    people = nameable_people()
     target = None
     if event_type == "corrected" and request.form.get("step") == "amend":
         target = _amended_event(state, request.form.get("corrects_version"))
@@ -195,7 +196,9 @@ def record(project_id: str, event_type: str):
             _show_refusal(form, error)
         else:
             flash(gettext("Recorded: %(what)s", what=EVENT_LABELS[event_type]))
-            return redirect(url_for("agents.project", project_id=state["id"]))
+            # Back where the form was (the office's teams page), else to the project.
+            return redirect(local_path(request.args.get("next"))
+                            or url_for("agents.project", project_id=state["id"]))
     status = 200 if request.method == "GET" else 409 if stale else 422
     return render_template("agents/record.html", form=form, project=state,
                            event_type=event_type, target=target, stale=stale,
@@ -214,7 +217,7 @@ def _offers(state: dict[str, Any]) -> dict[str, Any]:
     return service().offers(state["id"], current_user.username)
 
 
-def _people() -> dict[str, list[dict[str, Any]]]:
+def nameable_people() -> dict[str, list[dict[str, Any]]]:
     """Enabled users who can be named in a form, by role: those of the signed-in user's
     county (and the province's leaders); and the counties they may sign projects in."""
     banban = service()

@@ -1,4 +1,4 @@
-"""Pages of the service centre (office): the county's catalogues and its users."""
+"""Pages of the service centre (office): the county's catalogues, its users and its teams."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app import user_admin
+from app import project_list, user_admin
 from app.store import service
+from app.web.agents import nameable_people
 from app.web.auth import roles_required
-from app.web.forms import error_message
+from app.web.forms import error_message, fill_choices, form_class, preset
 from app.web.labels import ROLE_LABELS
+from app.web.scope import county_filter
 from domain.catalogues import KINDS
 from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
@@ -193,3 +195,37 @@ def _scopes(banban) -> list[tuple[str, str]]:
     if mine == PROVINCE:
         counties.append((PROVINCE, str(_l("The province (reads every county)"))))
     return counties or [("", str(_l("This county")))]
+
+
+# ---- teams -------------------------------------------------------------------------------
+
+
+@bp.get("/teams")
+@roles_required("office")
+def teams():
+    """The county's projects with their teams, each with a form to change it (团队调整), which
+    records through the project's own form (its rules, refusals and overtaking)."""
+    banban, me = service(), current_user.username
+    people, today = nameable_people(), banban.clock()
+    rows = []
+    for n, card in enumerate(project_list.projects(me, **county_filter(), column="name")):
+        summary = card["summary"]
+        why_not = banban.offers(card["project_id"], me)["types"].get("team_assigned", "")
+        rows.append({"card": card, "summary": summary, "why_not": why_not,
+                     "form": None if why_not is not None else
+                     _team_form(n, summary, people, today)})
+    return render_template("office/teams.html", rows=rows)
+
+
+def _team_form(n: int, summary: dict, people: dict, today) -> FlaskForm:
+    """A project's team change form, as its record page makes it, its team preset; its
+    fields' ids made unique on a page of many."""
+    form = form_class("team_assigned")(formdata=None)
+    team = {"chief_agent": summary["chief_agent"], "co_agents": summary["co_agents"],
+            "leader": summary["leader"]}
+    fill_choices(form, "team_assigned", {"team": team}, people, [])
+    preset(form, "team_assigned", {"team": team}, people)
+    form.occurred_on.data, form.expected_version.data = today, str(summary["version"])
+    for field in form:
+        field.id = field.label.field_id = f"{field.id}-{n}"
+    return form

@@ -38,7 +38,7 @@ users_blp = Blueprint("users", __name__, url_prefix="/api/users",
                                   "office's: every county's)")
 users_blp.before_request(authenticate)
 
-_SCOPE_SHAPE = f"{COUNTY_SHAPE}|{PROVINCE}"
+_SCOPE_SHAPE = f"({COUNTY_SHAPE}|{PROVINCE})"
 _USERNAME = {"in": "path", "name": "username", "required": True,
              "schema": {"type": "string", "minLength": 1},
              "description": "a user the office manages (another county's: 403)"}

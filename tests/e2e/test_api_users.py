@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_counties import ANFU, XINGAN
-from tests.e2e.test_counties import province  # noqa: F401 - a fixture
+from tests.e2e.test_counties import (
+    ANFU,
+    XINGAN,
+    province,  # noqa: F401 - a fixture
+)
 from tests.e2e.web import PASSWORD, password_hash, sign_in  # noqa: F401 - a fixture
 from tests.e2e.web import web_tokens as tokens  # noqa: F401 - a fixture
 
@@ -134,7 +137,8 @@ def test_only_the_office_manages_a_user(api, path):
     assert history(api, "li") == before
 
 
-def test_a_county_office_manages_only_its_county_and_the_province_office_every_one(province):
+def test_a_county_office_manages_only_its_county_and_the_province_office_every_one(
+        province):  # noqa: F811 - the fixture
     mine = {u["username"] for u in province.get("office_a", "/api/users").get_json()["users"]}
     assert mine == {"office_a", "agent_a", "agent_a2", "leader_a", "auditor_a"}
     every = {u["username"] for u in province.get("office_p", "/api/users").get_json()["users"]}
@@ -165,7 +169,10 @@ def test_a_county_office_manages_only_its_county_and_the_province_office_every_o
 
 
 def test_the_openapi_document_describes_the_users_api(client):
-    paths = client.get("/api/openapi.json").get_json()["paths"]
+    document = client.get("/api/openapi.json").get_json()
+    paths = document["paths"]
+    scope = document["components"]["schemas"]["NewUser"]["properties"]["scope"]
+    assert scope["pattern"] == "^([0-9]{6}|province)$"  # the whole value, either way
     assert set(paths["/api/users"]) >= {"get", "post"}
     for action in ("rename", "password", "disable", "enable", "sign-out"):
         assert "post" in paths[f"/api/users/{{username}}/{action}"], action

@@ -26,7 +26,7 @@ def team_form(client, project_id: str) -> tuple[str, dict]:
     """The teams page, and what its form for the project sends as it stands."""
     page = client.get("/office/teams").get_data(as_text=True)
     form = re.search(r'<form method="post" action="(/projects/' + project_id
-                     + r'/record/team_assigned\?next=[^"]+)".*?</form>', page, re.S)
+                     + r'/record/team_assigned\?next=[^"]+)".*?</form>', page, re.DOTALL)
     assert form, page
     values = dict(re.findall(r'name="(csrf_token|occurred_on|expected_version)"[^>]*'
                              r'value="([^"]*)"', form.group(0)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import threading
 from datetime import datetime
@@ -17,6 +16,7 @@ from app.cli_common import actor as _actor
 from app.digest import send_digests
 from app.security import hash_password, password_problem
 from app.store import service
+from app.user_admin import end_sessions, new_password
 from domain.application import COUNTY_TZ
 from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
@@ -47,7 +47,7 @@ def create_user(username: str, role: str, password: str | None, display_name: st
         raise click.BadParameter("give --county or --province, not both", param_hint="--county")
     made = password is None
     if made:
-        password = secrets.token_urlsafe(12)
+        password = new_password()
     else:
         _check_password(password, username, display_name)
     try:
@@ -84,7 +84,7 @@ def disable_user(username: str, reason: str | None):
         service().disable_user(username, actor=_actor(), reason=reason)
     except (DomainError, UserNotFound) as error:
         _fail(error)
-    _end_sessions(username)
+    end_sessions(username)
     click.echo(f"disabled {username}")
 
 
@@ -99,7 +99,7 @@ def set_password(username: str, password: str):
         _fail(error)
     _check_password(password, username, user["display_name"])
     service().set_password(username, hash_password(password), actor=_actor())
-    _end_sessions(username)
+    end_sessions(username)
     click.echo(f"password set for {username}")
 
 
@@ -107,11 +107,6 @@ def _check_password(password: str, username: str, display_name: str | None) -> N
     problem = password_problem(password, username, display_name)
     if problem:
         raise click.BadParameter(problem.message, param_hint="--password")
-
-
-def _end_sessions(username: str) -> int:
-    """Delete the user's web sessions (each is refused anyway on its next request)."""
-    return current_app.extensions["banban.store"].web_state().delete_user_sessions(username)
 
 
 @users.command("sign-out")
@@ -122,7 +117,7 @@ def sign_out(username: str):
         service().sign_out_everywhere(username, actor=_actor())
     except UserNotFound as error:
         _fail(error)
-    ended = _end_sessions(username)
+    ended = end_sessions(username)
     click.echo(f"signed {username} out everywhere ({ended} sessions ended)")
 
 

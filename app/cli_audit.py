@@ -183,11 +183,12 @@ def seals_command():
 @_PROGRESS
 def replay_command(progress: bool | None):
     """Rebuild every view from the events into a scratch store and compare it row by row with
-    the live one; exit 1 listing the differences."""
+    the live one (of the reminders, what the events derive today); exit 1 listing the
+    differences."""
     store = _store()
     banban = service()
     total = banban.recorder.max_notification_id() or 0
-    live = {"cards": store.cards_unsynced()}
+    live = {"cards": store.cards_unsynced(), "reminders": store.reminders_unsynced()}
     with _progress(progress, total * len(live), "replaying") as update:
         offsets = {name: n * total for n, name in enumerate(live)}
         result = replay(banban, live, progress=lambda name, done, _: update(offsets[name] + done))
@@ -195,6 +196,8 @@ def replay_command(progress: bool | None):
         counts = ", ".join(f"{table} {count}" for table, count in tables.items())
         click.echo(f"{name}: {counts} rows")
     click.echo(f"replayed up to notification {result.position}")
+    click.echo("reminders compared: the events' while news (14 days), what is owed today; "
+               "what people read is theirs, not the events'")
     if result.differences:
         for difference in result.differences[:50]:
             click.echo(f"DIFFERS: {difference}", err=True)

@@ -2,9 +2,10 @@
 (departments), event-sourced with who added or retired each value and when.
 
 While a county's catalogue of a kind is empty, its fields take free text, as before; once it
-has values, a project's industry, park or a problem's responsible unit must be one of them
-(`listed`), compared as names are (width, case and spaces folded) and recorded in the
-catalogue's own spelling, so that one department is never counted under several spellings.
+has values, a project's industry, park, a problem's responsible unit or an approval's
+department must be one of them (`listed`), compared as names are (width, case and spaces
+folded) and recorded in the catalogue's own spelling, so that one department is never counted
+under several spellings.
 Values recorded before are kept and shown as they are; a retired value is offered no more.
 """
 
@@ -22,7 +23,8 @@ from domain.sense import name_key
 
 KINDS = ("industries", "parks", "units")
 # The fields each catalogue holds the values of.
-FIELD_CATALOGUE = {"industry": "industries", "park": "parks", "responsible_unit": "units"}
+FIELD_CATALOGUE = {"industry": "industries", "park": "parks", "responsible_unit": "units",
+                   "department": "units"}
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:banban:catalogues")
 

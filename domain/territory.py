@@ -20,7 +20,6 @@ from domain.errors import (
     ConcurrentUpdate,
     CountyNotFound,
     DomainError,
-    InvalidValue,
     ProjectNotFound,
 )
 from domain.project import Project
@@ -94,12 +93,16 @@ class Territory:
         the province for an office, leader or auditor when counties are listed."""
         if scope == PROVINCE:
             if not self.counties():
-                raise InvalidValue("no county is listed: a province scope needs counties",
-                                   field="scope")
+                raise DomainError("no county is listed: a province scope needs counties",
+                                  field="scope", code="no_county_listed")
             if role == "agent":
-                raise InvalidValue("an agent serves one county's projects", field="scope")
+                raise DomainError("an agent serves one county's projects: give its county",
+                                  field="scope", code="agent_in_province")
             return PROVINCE
-        return self.county_named(scope)
+        try:
+            return self.county_named(scope)
+        except DomainError as error:  # the same rule, said of the user's scope
+            raise type(error)(error.message, field="scope", code=error.code) from None
 
     def reader_sees(self, reader: str | dict[str, Any] | None, county: str | None) -> bool:
         """Whether a user (by name or as data; None: the system itself) may see a county."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from eventsourcing.application import Repository
@@ -21,7 +21,13 @@ from eventsourcing.persistence import Notification
 from domain.access import scope_of
 from domain.application import Banban
 from domain.project import Project
-from domain.reminders import event_reminders, obligation_reminders
+from domain.reminders import (
+    DUE_SOON,
+    LATE,
+    NEWS_DAYS,
+    event_reminders,
+    obligation_reminders,
+)
 from projections.cards import PROJECT_TOPICS
 from projections.folded import FOLDED, Folded
 from projections.views import View, open_view
@@ -83,10 +89,16 @@ class ProjectReminders:
     name = REMINDERS_PREFIX
     topics = PROJECT_TOPICS
 
-    def __init__(self, view: RemindersView, app: Banban, repository: Repository | None = None):
+    def __init__(self, view: RemindersView, app: Banban, repository: Repository | None = None,
+                 owed_with_events: bool = True):
         self.view = view
         self.app = app
-        self.folded = Folded(app.repository if repository is None else repository, FOLDED)
+        # A replay passes a repository without snapshots: its rows come from the events alone.
+        self.repository = app.repository if repository is None else repository
+        self.folded = Folded(self.repository, FOLDED)
+        # Whether a batch of events also brings what each project it touches owes today, as
+        # it stands after the batch (a replay leaves that to the sweep: see `derivable`).
+        self.owed_with_events = owed_with_events
 
     def rows_for_notifications(self, notifications: Sequence[Notification]
                                ) -> list[dict[str, Any]]:
@@ -99,9 +111,10 @@ class ProjectReminders:
             if isinstance(event, Project.Event):
                 project = touched[event.originator_id] = self.folded.at(event)
                 rows += event_reminders(project, event, today, offices)
-        calendar = self.app.calendar()
-        for project in touched.values():
-            rows += obligation_reminders(project, today, calendar, offices)
+        if self.owed_with_events:
+            calendar = self.app.calendar()
+            for project in touched.values():
+                rows += obligation_reminders(project, today, calendar, offices)
         return rows
 
     def sweep(self, today: date | None = None) -> int:
@@ -113,7 +126,7 @@ class ProjectReminders:
         calendar, offices = self.app.calendar(), self._offices()
         rows = []
         for project_id in self.app.project_ids():
-            project = self.app.repository.get(project_id)
+            project = self.repository.get(project_id)
             rows += obligation_reminders(project, today, calendar, offices)
         self.view.save_sweep(today, rows)
         return len(rows)
@@ -131,6 +144,34 @@ class ProjectReminders:
             return [u["username"] for u in users if scope_of(u, home) == (county or home)]
 
         return offices
+
+
+# How a replay compares a row it derives (app.audit.replay): the same both ways, or each
+# replayed row live (the live view keeping more).
+EQUAL, COVERED = "equal", "covered"
+
+
+def derivable(today: date) -> dict[str, Callable[[dict[str, Any]], str | None]]:
+    """The tables a replay on `today` derives from the events, each with which of its rows
+    and how they compare. An event's reminder while the event is news (its business date
+    within NEWS_DAYS): EQUAL, the same row both ways, since whenever the live view saw the
+    event it was news then too. What a project owes today: COVERED, the live view must hold
+    the reminder (the same person and id, which name the rule, the item and its due date),
+    made today or on an earlier day with that day and the project's name then; the live view
+    keeps more (what was owed on earlier days, or earlier today before a later event settled
+    it). The service centre's go to the county's office users as they are at the replay (a
+    change of them since the live view made a row shows as a difference). Older events'
+    reminders are news no more to a replay (None). No other table: what
+    people read, the digests sent and the days swept are what people and processes did,
+    which no event says."""
+    since = (today - timedelta(days=NEWS_DAYS)).isoformat()
+
+    def reminder(row: dict[str, Any]) -> str | None:
+        if row["kind"] in (LATE, DUE_SOON):
+            return COVERED
+        return EQUAL if row["on_day"] >= since else None
+
+    return {"main": reminder}
 
 
 def reminder_row(row: dict[str, Any], subject: Callable[[Any], Any]) -> tuple[Any, ...]:

@@ -10,6 +10,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app import project_list
 from app.api.auth import authenticate, current_user
 from app.api.schemas import (
     EVENT_SCHEMAS,
@@ -24,7 +25,7 @@ from app.api.schemas import (
     SignProjectSchema,
 )
 from app.errors import ApiError, refusals, validation_error
-from app.store import cards, service
+from app.store import service
 from domain.counties import PROVINCE
 from domain.sense import (
     DATE_TOO_EARLY,
@@ -67,16 +68,21 @@ class Projects(MethodView):
     @refusals(blp, 422)
     def get(self, query: dict[str, Any]):
         """List the projects of the user's county (a province user: every county, or the one
-        asked for), filtered by phase, status and team member, in signing order."""
-        banban = service()
-        scope = banban.scope_of_user(current_user())
-        if scope != PROVINCE:
-            query["county"] = scope
+        asked for), filtered by phase, status, team member and `filter`, searched by name and
+        investor, in signing order or sorted by a column, with their totals."""
+        banban, reader = service(), current_user()
+        scope = banban.scope_of_user(reader)
+        found = project_list.projects(
+            reader["username"], county=query.get("county") if scope == PROVINCE else scope,
+            home=banban.home_county(), phase=query.get("phase"), status=query.get("status"),
+            agent=query.get("agent"), chosen=query.get("filter"), words=query.get("q", ""),
+            column=query.get("sort"), descending=query.get("order") == "desc")
         # The view keeps each summary as JSON; loading it through the schema restores its types.
-        projects = _SUMMARIES.load(
-            [card["summary"] for card in cards().view.cards(**query, home=banban.home_county())])
-        projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
-        return {"count": len(projects), "projects": projects}
+        projects = _SUMMARIES.load([card["summary"] for card in found])
+        if "sort" not in query:
+            projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
+        return {"count": len(projects), "totals": project_list.totals(found, judged=False),
+                "projects": projects}
 
     @blp.doc(requestBody={"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/SignProject"}}}})

@@ -19,6 +19,7 @@ from app.api.fields import (
     described,
     username,
 )
+from app.project_list import FILTERS, SORTS
 from domain.fields import (
     AMENDABLE,
     EVENT_TYPES,
@@ -141,6 +142,17 @@ class ProjectListQuerySchema(ma.Schema):
     county = county_code(metadata={"description": "a province user: that county's projects "
                                                   "only (a county user always sees their own "
                                                   "county's)"})
+    q = ma.fields.String(validate=validate.Length(max=100), metadata={
+        "description": "words that the name or the investor holds, every one (width, case "
+                       "and spaces folded)"})
+    sort = ma.fields.String(validate=validate.OneOf(list(SORTS)), metadata={
+        "description": "the column to sort by, then by name (names in pinyin order; `late`: "
+                       "items late today by the rules); without it, signing order"})
+    order = ma.fields.String(validate=validate.OneOf(["asc", "desc"]), metadata={
+        "description": "the order of `sort` (asc by default)"})
+    filter = ma.fields.String(validate=validate.OneOf(FILTERS), metadata={
+        "description": "`mine`: projects whose team has me; `supervised` (我分管): projects "
+                       "I am the responsible leader of"})
 
 
 # ---- output ----------------------------------------------------------------------------
@@ -314,8 +326,16 @@ class ProjectSchema(ProjectSummarySchema):
     updated_at = ma.fields.DateTime(metadata={"description": "when the last event was recorded"})
 
 
+class ProjectTotalsSchema(ma.Schema):
+    count = ma.fields.Integer()
+    investment = ma.fields.Integer(metadata={"description": "integer yuan"})
+    investment_completed = ma.fields.Integer(metadata={"description": "integer yuan, to date"})
+
+
 class ProjectListSchema(ma.Schema):
     count = ma.fields.Integer()
+    totals = ma.fields.Nested(ProjectTotalsSchema, metadata={
+        "description": "of the projects listed"})
     projects = ma.fields.List(ma.fields.Nested(ProjectSummarySchema))
 
 

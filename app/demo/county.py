@@ -84,7 +84,7 @@ def load_demo(service: Banban, *, today: date, hash_password: Callable[[str], st
 
 def _load_catalogues(service: Banban) -> None:
     """The county's catalogues as the office would keep them: every industry, park and
-    responsible unit its projects name (after the year is played, so none of them is refused)."""
+    responsible unit (of a problem or an approval) its projects name (after the year is played, so none of them is refused)."""
     found: dict[str, dict[str, None]] = {"industries": {}, "parks": dict.fromkeys(PARKS),
                                           "units": {}}
     for project_id in service.project_ids():
@@ -95,6 +95,8 @@ def _load_catalogues(service: Banban) -> None:
         for problem in project["problems"]:
             if problem["responsible_unit"]:
                 found["units"][problem["responsible_unit"]] = None
+        for approval in project["approvals"]:
+            found["units"][approval["department"]] = None
     office = next(username for username, role, _ in ACCOUNTS if role == "office")
     for kind, values in found.items():
         for value in values:

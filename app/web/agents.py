@@ -9,8 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user
 
+from app import project_list
 from app.store import cards, service
-from app.web import project_list
 from app.web.auth import roles_required
 from app.web.describe import event_line
 from app.web.forms import (
@@ -26,6 +26,7 @@ from app.web.forms import (
     preset,
 )
 from app.web.labels import EVENT_LABELS, PHASE_LABELS, STATUS_LABELS
+from app.web.redirects import local_path
 from app.web.scope import county_filter
 from domain.catalogues import FIELD_CATALOGUE
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
@@ -85,21 +86,13 @@ def projects():
     if (phase and phase not in PHASES) or (status and status not in STATUSES) or \
             column not in project_list.SORTS:
         abort(404)
-    agent = current_user.username if mine and current_user.role == "agent" else None
-    found = cards().view.cards(agent=agent, phase=phase, status=status, **county_filter())
-    if led:
-        found = [c for c in found if c["summary"]["leader"] == current_user.username]
-    found = project_list.search(found, words)
-    colours = service().list_colours([c["project_id"] for c in found])
-    for card in found:
-        judged = colours[card["project_id"]]
-        upcoming = card["summary"]["next_milestone"]
-        card["colour"] = upcoming and judged["milestone_colours"].get(upcoming["milestone"])
-        card["late"] = judged["late"]
-    found = project_list.sort(found, column, descending)
+    chosen = "mine" if mine and current_user.role == "agent" else "supervised" if led else None
+    found = project_list.projects(current_user.username, **county_filter(), phase=phase,
+                                  status=status, chosen=chosen, words=words, column=column,
+                                  descending=descending, judged=True)
     return render_template("agents/projects.html", projects=found, phase=phase, status=status,
                            mine=mine, led=led, q=words, sort=column, desc=descending,
-                           totals=project_list.totals(found), PHASES=PHASES,
+                           totals=project_list.totals(found, judged=True), PHASES=PHASES,
                            STATUSES=STATUSES, PHASE_LABELS=PHASE_LABELS,
                            STATUS_LABELS=STATUS_LABELS)
 
@@ -108,7 +101,7 @@ def projects():
 @roles_required("office")
 def sign():
     form = form_class("signed")()
-    people = _people()
+    people = nameable_people()
     fill_choices(form, "signed", {"milestones": [], "approvals": [], "problems": []}, people, [])
     if request.method == "GET":
         form.signed_on.data = service().clock()
@@ -156,7 +149,7 @@ def record(project_id: str, event_type: str):
         return render_template("agents/unavailable.html", project=state, event_type=event_type,
                                reason=offered["types"][event_type]), 409
     history = banban.history(state["id"])
-    people = _people()
+    people = nameable_people()
     target = None
     if event_type == "corrected" and request.form.get("step") == "amend":
         target = _amended_event(state, request.form.get("corrects_version"))
@@ -203,7 +196,9 @@ def record(project_id: str, event_type: str):
             _show_refusal(form, error)
         else:
             flash(gettext("Recorded: %(what)s", what=EVENT_LABELS[event_type]))
-            return redirect(url_for("agents.project", project_id=state["id"]))
+            # Back where the form was (the office's teams page), else to the project.
+            return redirect(local_path(request.args.get("next"))
+                            or url_for("agents.project", project_id=state["id"]))
     status = 200 if request.method == "GET" else 409 if stale else 422
     return render_template("agents/record.html", form=form, project=state,
                            event_type=event_type, target=target, stale=stale,
@@ -222,7 +217,7 @@ def _offers(state: dict[str, Any]) -> dict[str, Any]:
     return service().offers(state["id"], current_user.username)
 
 
-def _people() -> dict[str, list[dict[str, Any]]]:
+def nameable_people() -> dict[str, list[dict[str, Any]]]:
     """Enabled users who can be named in a form, by role: those of the signed-in user's
     county (and the province's leaders); and the counties they may sign projects in."""
     banban = service()

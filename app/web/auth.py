@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from app import user_admin
 from app.security import hash_password, password_problem, verify_password
 from app.store import service
 from app.web import limits, sessions
@@ -171,7 +172,7 @@ def change_password():
             form.current.errors.append(_l("This is not your current password."))
         else:
             service().set_password(username, hash_password(form.new.data), actor=username)
-            current_app.extensions["banban.store"].web_state().delete_user_sessions(username)
+            user_admin.end_sessions(username)
             user = load_credentials(username, form.new.data)
             sessions.start()
             login_user(user)
@@ -186,9 +187,7 @@ def sign_out_everywhere():
     """End every session of the signed-in user, this one included."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    username = current_user.username
-    service().sign_out_everywhere(username, actor=username)
-    current_app.extensions["banban.store"].web_state().delete_user_sessions(username)
+    user_admin.sign_out(current_user.username, current_user.username)
     return logout()
 
 

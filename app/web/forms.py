@@ -153,6 +153,12 @@ ERROR_MESSAGES = {
     "duplicate_value": _l("The catalogue has this value already."),
     "unknown_value": _l("The catalogue does not have this value."),
     "invalid_field": _l("This value is not accepted."),
+    # Users (the office's pages).
+    "duplicate_username": _l("This username is taken."),
+    "unknown_county": _l("This county is not one of those listed here."),
+    "other_county": _l("This belongs to another county."),
+    "agent_in_province": _l("An agent serves one county: choose it."),
+    "no_county_listed": _l("No county is listed yet, so nobody can serve the province."),
 }
 
 

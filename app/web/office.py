@@ -1,13 +1,10 @@
-"""Pages of the service centre (office): the county's catalogues and its users."""
+"""Pages of the service centre (office): the county's catalogues, its users and its teams."""
 
 from __future__ import annotations
-
-import secrets
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,11 +18,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.security import hash_password
+from app import project_list, user_admin
 from app.store import service
+from app.web.agents import nameable_people
 from app.web.auth import roles_required
-from app.web.forms import error_message
+from app.web.forms import error_message, fill_choices, form_class, preset
 from app.web.labels import ROLE_LABELS
+from app.web.scope import county_filter
 from domain.catalogues import KINDS
 from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
@@ -98,7 +97,6 @@ class ReasonForm(FlaskForm):
     reason = StringField(_l("Why"), validators=[Optional(), Length(max=4000)])
 
 
-USER_ACTIONS = ("rename", "password", "disable", "enable", "sign_out")
 USER_CHANGE_LABELS = {
     "Registered": _l("Created"), "PasswordSet": _l("Password set"),
     "TokenIssued": _l("API token issued"), "Disabled": _l("Disabled"),
@@ -115,15 +113,11 @@ def users():
     form = NewUserForm()
     form.role.choices = [(r, str(ROLE_LABELS[r])) for r in ROLES]
     form.scope.choices = _scopes(banban)
-    made = None
     if form.validate_on_submit():
-        password = secrets.token_urlsafe(12)
         try:
-            banban.check_manages(current_user.username, scope=form.scope.data or None)
-            made = banban.register_user(
-                form.username.data.strip(), form.role.data, actor=current_user.username,
-                display_name=form.display_name.data, password_hash=hash_password(password),
-                scope=form.scope.data or None)
+            made, password = user_admin.create(
+                current_user.username, form.username.data, form.role.data,
+                form.display_name.data, form.scope.data or None)
         except NotAllowed:
             abort(403)
         except DomainError as error:
@@ -152,12 +146,12 @@ def user(username: str):
     action = request.args.get("action")
     rename, reason = RenameForm(prefix="rename"), ReasonForm(prefix="why")
     if request.method == "POST":
-        if action not in USER_ACTIONS:
+        if action not in user_admin.ACTIONS:
             abort(404)
         form = rename if action == "rename" else reason
         if form.validate_on_submit():
             try:
-                _act(banban, action, username, rename, reason)
+                _act(action, username, rename, reason)
                 return redirect(url_for("office.user", username=username))
             except DomainError as error:
                 form_errors = rename.display_name if action == "rename" else reason.reason
@@ -172,32 +166,24 @@ def user(username: str):
         422 if rename.errors or reason.errors else 200
 
 
-def _act(banban, action: str, username: str, rename: RenameForm, reason: ReasonForm) -> None:
-    """Do what the office asked of a user, as the command line does; say so."""
-    me = current_user.username
-    if action == "rename":
-        banban.rename_user(username, rename.display_name.data, actor=me)
-        flash(gettext("Name changed."))
-    elif action == "password":
-        password = secrets.token_urlsafe(12)
-        banban.set_password(username, hash_password(password), actor=me)
-        _end_sessions(username)
-        flash(gettext("New password, shown this once: %(password)s", password=password))
-    elif action == "disable":
-        banban.disable_user(username, actor=me, reason=reason.reason.data or None)
-        _end_sessions(username)
-        flash(gettext("Disabled: they can no longer sign in, and their tokens stop working."))
-    elif action == "enable":
-        banban.enable_user(username, actor=me)
-        flash(gettext("Enabled: they can sign in again."))
+# What the page says once an action is done (a new password is shown in its own words).
+DONE = {
+    "rename": _l("Name changed."),
+    "disable": _l("Disabled: they can no longer sign in, and their tokens stop working."),
+    "enable": _l("Enabled: they can sign in again."),
+    "sign_out": _l("Signed out everywhere."),
+}
+
+
+def _act(action: str, username: str, rename: RenameForm, reason: ReasonForm) -> None:
+    """Do what the office asked of a user, as the API and the command line do; say so."""
+    password = user_admin.act(current_user.username, username, action,
+                              display_name=rename.display_name.data,
+                              reason=reason.reason.data or None)
+    if password is None:
+        flash(str(DONE[action]))
     else:
-        banban.sign_out_everywhere(username, actor=me)
-        _end_sessions(username)
-        flash(gettext("Signed out everywhere."))
-
-
-def _end_sessions(username: str) -> None:
-    current_app.extensions["banban.store"].web_state().delete_user_sessions(username)
+        flash(gettext("New password, shown this once: %(password)s", password=password))
 
 
 def _scopes(banban) -> list[tuple[str, str]]:
@@ -209,3 +195,37 @@ def _scopes(banban) -> list[tuple[str, str]]:
     if mine == PROVINCE:
         counties.append((PROVINCE, str(_l("The province (reads every county)"))))
     return counties or [("", str(_l("This county")))]
+
+
+# ---- teams -------------------------------------------------------------------------------
+
+
+@bp.get("/teams")
+@roles_required("office")
+def teams():
+    """The county's projects with their teams, each with a form to change it (团队调整), which
+    records through the project's own form (its rules, refusals and overtaking)."""
+    banban, me = service(), current_user.username
+    people, today = nameable_people(), banban.clock()
+    rows = []
+    for n, card in enumerate(project_list.projects(me, **county_filter(), column="name")):
+        summary = card["summary"]
+        why_not = banban.offers(card["project_id"], me)["types"].get("team_assigned", "")
+        rows.append({"card": card, "summary": summary, "why_not": why_not,
+                     "form": None if why_not is not None else
+                     _team_form(n, summary, people, today)})
+    return render_template("office/teams.html", rows=rows)
+
+
+def _team_form(n: int, summary: dict, people: dict, today) -> FlaskForm:
+    """A project's team change form, as its record page makes it, its team preset; its
+    fields' ids made unique on a page of many."""
+    form = form_class("team_assigned")(formdata=None)
+    team = {"chief_agent": summary["chief_agent"], "co_agents": summary["co_agents"],
+            "leader": summary["leader"]}
+    fill_choices(form, "team_assigned", {"team": team}, people, [])
+    preset(form, "team_assigned", {"team": team}, people)
+    form.occurred_on.data, form.expected_version.data = today, str(summary["version"])
+    for field in form:
+        field.id = field.label.field_id = f"{field.id}-{n}"
+    return form

@@ -16,20 +16,21 @@ from tests.e2e.helpers import history, post_sequence, state
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _sign(api, name: str, chief: str, co_agents: list[str]) -> str:
+def _sign(api, name: str, chief: str, co_agents: list[str], **more) -> str:
     response = api("office").post("/api/projects", json=SIGNING | {
-        "name": name, "chief_agent": chief, "co_agents": co_agents})
+        "name": name, "chief_agent": chief, "co_agents": co_agents} | more)
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
 
 @pytest.fixture
 def three_projects(api, project) -> dict[str, str]:
-    """luli: land phase, active (zhang, li); peimei: signing, suspended (wang);
-    hengda: construction, active (li, wang)."""
+    """luli: land phase, active (zhang, li); peimei: signing, suspended (wang), 100 million
+    yuan by 佩美科技 with no leader; hengda: construction, active (li, wang)."""
     luli = project["id"]
     post_sequence(api, luli, [("zhang", "milestone_reached", {"milestone": "land_approved"})], 1)
-    peimei = _sign(api, "佩美电子", "wang", [])
+    peimei = _sign(api, "佩美电子", "wang", [], investor="佩美科技有限公司",
+                   investment=100_000_000, leader=None)
     post_sequence(api, peimei, [("wang", "suspended", {"reason": "资金调整"})], 1)
     hengda = _sign(api, "恒达新能源", "li", ["wang"])
     post_sequence(api, hengda, [
@@ -77,6 +78,52 @@ def test_list_without_filters_gives_every_project_in_signing_order(api, three_pr
 ], ids=lambda v: "&".join(f"{k}={x}" for k, x in v.items()) if isinstance(v, dict) else None)
 def test_list_filters(api, three_projects, query, names):
     assert _listed(api, **query) == names
+
+
+@pytest.mark.parametrize("query, names", [
+    ({"q": "新能源"}, ["恒达新能源"]),
+    ({"q": "ＰＥＩ 佩美 科技"}, []),
+    ({"q": "佩美 科技"}, ["佩美电子"]),  # the investor's name
+    ({"q": "鲁丽集团"}, ["鲁丽绿色新材料产业园", "恒达新能源"]),
+    ({"sort": "name"}, ["恒达新能源", "鲁丽绿色新材料产业园", "佩美电子"]),  # pinyin order
+    ({"sort": "name", "order": "desc"}, ["佩美电子", "鲁丽绿色新材料产业园", "恒达新能源"]),
+    ({"sort": "investment", "order": "asc"}, ["佩美电子", "恒达新能源", "鲁丽绿色新材料产业园"]),
+    ({"sort": "phase", "order": "desc"}, ["恒达新能源", "鲁丽绿色新材料产业园", "佩美电子"]),
+    ({"sort": "late", "q": "鲁丽"}, ["恒达新能源", "鲁丽绿色新材料产业园"]),
+    ({"filter": "supervised"}, ["鲁丽绿色新材料产业园", "恒达新能源"]),
+    ({"filter": "supervised", "q": "恒达"}, ["恒达新能源"]),
+    ({"filter": "mine"}, []),  # the leader is on no team
+], ids=lambda v: "&".join(f"{k}={x}" for k, x in v.items()) if isinstance(v, dict) else None)
+def test_list_search_and_sort_as_the_page_does(api, three_projects, query, names):
+    assert _listed(api, **query) == names
+
+
+def test_mine_is_the_readers_team_within_the_other_filters(api, three_projects):
+    def mine(**query):
+        body = api("wang").get("/api/projects", query_string={"filter": "mine", **query})
+        return [p["name"] for p in body.get_json()["projects"]]
+
+    assert mine() == ["佩美电子", "恒达新能源"]
+    assert mine(status="active") == ["恒达新能源"]
+    assert mine(agent="li") == ["恒达新能源"]
+    assert mine(agent="zhang") == []
+
+
+def test_list_totals_are_of_the_projects_listed(api, three_projects):
+    body = api("office").get("/api/projects", query_string={"q": "鲁丽集团"}).get_json()
+    assert body["totals"] == {"count": 2, "investment": 20_000_000_000,
+                              "investment_completed": 0}
+    assert api("office").get("/api/projects").get_json()["totals"]["investment"] == \
+        20_100_000_000
+
+
+@pytest.mark.parametrize("name, value", [("sort", "colour"), ("order", "up"),
+                                         ("filter", "all"), ("q", "字" * 101)])
+def test_an_unknown_list_parameter_value_is_refused_naming_it(api, three_projects, name, value):
+    response = api("office").get("/api/projects", query_string={name: value})
+    assert response.status_code == 422
+    body = response.get_json()
+    assert (body["code"], body["field"]) == ("invalid_field", name)
 
 
 def test_list_follows_later_events(api, three_projects):

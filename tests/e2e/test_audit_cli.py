@@ -42,6 +42,7 @@ def test_the_demo_county_verifies_replays_exports_and_imports(runner, tmp_path):
     replayed = run(runner, "audit", "replay")
     assert "identical: every live row equals its replay" in replayed
     assert "cards: main 60" in replayed
+    assert "reminders: main " in replayed
 
     export = str(tmp_path / "county.jsonl")
     exported = run(runner, "audit", "export", export)
@@ -82,6 +83,43 @@ def test_a_view_row_changed_behind_the_projection_is_listed_by_replay(runner, ap
     differs = run(runner, "audit", "replay", code=1)
     assert "phase: live 'operation', replayed 'land'" in differs
     assert "1 rows differ" in differs
+
+
+def _tamper(store_env, sql: str) -> None:
+    """Run SQL on the live views behind the projections' back."""
+    if store_env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        with sqlite3.connect(store_env["SQLITE_DBNAME"].replace(".db", ".views.db")) as conn:
+            conn.execute(sql.format(s=""))
+    else:
+        from tests.conftest import _pg_connect
+
+        with _pg_connect() as conn:
+            conn.execute(sql.format(s=f'"{store_env["POSTGRES_SCHEMA"]}".'))
+
+
+def test_replay_compares_the_reminders_the_events_derive_but_not_what_was_read(
+        runner, api, project, store_env):
+    pid = project["id"]
+    zhang, leader = api("zhang"), api("leader")
+    assert leader.post(f"/api/projects/{pid}/events", json={
+        "type": "instruction_given", "expected_version": 1, "instruction": "加快用地报批",
+        "leader": "leader"}).status_code == 201
+    assert api("office").post(f"/api/projects/{pid}/events", json={
+        "type": "milestone_planned", "expected_version": 2, "milestone": "land_approved",
+        "planned_on": project["signed_on"]}).status_code == 201
+    kinds = {r["kind"] for r in zhang.get("/api/reminders").get_json()["reminders"]}
+    assert {"instruction", "late"} <= kinds
+    assert zhang.post("/api/reminders/read", json={}).status_code == 200
+
+    replayed = run(runner, "audit", "replay")
+    assert "identical" in replayed and "reminders: main 3 rows" in replayed, replayed
+
+    _tamper(store_env, "UPDATE {s}banban_reminders_v1 SET project = '伪造' "
+                       "WHERE kind = 'instruction'")
+    _tamper(store_env, "DELETE FROM {s}banban_reminders_v1 WHERE kind = 'late'")
+    differs = run(runner, "audit", "replay", code=1)
+    assert "project: live '伪造', replayed '鲁丽绿色新材料产业园'" in differs
+    assert "missing from the live view" in differs
 
 
 def test_an_offline_verification_touches_no_store(tmp_path, runner, project):

@@ -257,3 +257,24 @@ def test_the_busiest_demo_agents_board_is_at_most_four_phone_screens(chromium, s
         context.close()
     finally:
         server.stop()
+
+
+def test_the_office_reassigns_a_team_from_the_teams_page_on_a_phone(chromium, live_server,
+                                                                    plain_county):
+    context = chromium.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "office")
+    page.get_by_role("link", name="代办队伍").click()
+    page.wait_for_url("**/office/teams")
+    assert "首席代办员 张伟 · 代办员 李娜" in page.locator("ul.teams").inner_text()
+    page.get_by_text("调整团队").click()
+    form = page.locator("ul.teams form").first
+    form.locator("select[name=chief_agent]").select_option("li")
+    form.locator("input[name=co_agents][value=li]").uncheck()
+    form.locator("input[name=co_agents][value=zhang]").check()
+    form.locator("textarea[name=reason], input[name=reason]").fill("分工调整")
+    form.get_by_role("button", name="记录").click()
+    page.wait_for_url("**/office/teams")
+    assert "首席代办员 李娜 · 代办员 张伟" in page.locator("ul.teams").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()

@@ -44,8 +44,9 @@ def test_the_readme_api_examples_run_and_answer_json_without_errors(store_env, t
     answers = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert len(answers) == api_examples().count("\ncurl ") + api_examples().startswith("curl")
     assert all("code" not in answer for answer in answers), (answers, log[-3000:])
-    listed, planned, raised, now, at_v2, history, as_of = answers
+    listed, searched, planned, raised, now, at_v2, history, as_of = answers
     assert "projects" in listed
+    assert searched["totals"] == {"count": 0, "investment": 0, "investment_completed": 0}
     assert (planned["type"], planned["version"]) == ("milestone_planned", 2)
     assert raised["problem_id"] and raised["version"] == 3
     assert now["version"] == 3 and now["name"] == "安福电子信息产业园"

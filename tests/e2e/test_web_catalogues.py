@@ -3,6 +3,8 @@ catalogue does not hold is refused next to its field."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.e2e.web import (  # noqa: F401 - fixtures
@@ -34,6 +36,30 @@ def test_a_value_the_office_adds_is_offered_and_others_are_refused(client):
     assert errors_of(refused.get_data(as_text=True), "industry") == [
         "请从目录中选择（目录由代办服务中心维护）。"]
     assert sign_form(client, industry="新材料").status_code == 302
+
+
+@pytest.mark.usefixtures("tokens")
+def test_an_approvals_department_is_offered_from_the_units_catalogue(client):
+    sign_in(client, "office")
+    project = sign_form(client).headers["Location"]
+    page = client.get("/office/catalogues").get_data(as_text=True)
+    client.post("/office/catalogues?kind=units",
+                data={"csrf_token": csrf_token(page), "value": "县发展和改革委员会"})
+
+    form = client.get(f"{project}/record/approval_applied").get_data(as_text=True)
+    assert '<datalist id="offered-department"><option value="县发展和改革委员会"></datalist>' \
+        in form
+    refused = client.post(f"{project}/record/approval_applied", data={
+        "csrf_token": csrf_token(form), "expected_version": "1", "occurred_on": today(form),
+        "item": "项目备案", "department": "发改委"})
+    assert refused.status_code == 422
+    assert errors_of(refused.get_data(as_text=True), "department") == [
+        "请从目录中选择（目录由代办服务中心维护）。"]
+
+
+def today(form: str) -> str:
+    """The business date a form presets (today)."""
+    return re.search(r'name="occurred_on"[^>]*value="([0-9-]+)"', form).group(1)
 
 
 @pytest.mark.usefixtures("tokens")

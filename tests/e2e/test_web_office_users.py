@@ -11,6 +11,7 @@ import pytest
 from tests.e2e.web import (  # noqa: F401 - fixtures
     PASSWORD,
     csrf_token,
+    errors_of,
     password_hash,
     sign_in,
 )
@@ -48,6 +49,7 @@ def test_a_username_taken_is_refused_next_to_its_field(client):
         "csrf_token": csrf_token(page), "username": "zhang", "display_name": "另一个张伟",
         "role": "agent", "scope": ""})
     assert again.status_code == 422
+    assert errors_of(again.get_data(as_text=True), "username") == ["该用户名已被使用。"]
 
 
 def test_the_office_disables_renames_and_resets_with_history(app, client):

@@ -46,6 +46,30 @@ def test_units_are_recorded_in_the_catalogues_spelling(service, sign):
     assert problem["responsible_unit"] == "县自然资源局"
 
 
+def test_an_approvals_department_is_one_of_the_units(service, sign):
+    project_id = sign()["id"]
+    record(service, project_id, "approval_applied", approval_id="AP-1", item="环评",
+           department="环保局")  # recorded before the catalogue: kept as it is
+    service.add_to_catalogue("office", "units", "市生态环境局安福分局")
+    version = service.project(project_id)["version"]
+
+    with pytest.raises(DomainError) as info:
+        record(service, project_id, "approval_applied", item="能评", department="县发改局")
+    assert (info.value.code, info.value.field) == ("not_in_catalogue", "department")
+    assert "units" in info.value.message and "市生态环境局安福分局" in info.value.message
+    assert service.project(project_id)["version"] == version
+    record(service, project_id, "approval_applied", approval_id="AP-2", item="能评",
+           department="市生态环境局安福分局 ")
+
+    with pytest.raises(DomainError) as amended:
+        record(service, project_id, "corrected", corrects_version=2, action="amend",
+               reason="部门名称", changes={"department": "生态环境局"})
+    assert (amended.value.code, amended.value.field) == ("not_in_catalogue",
+                                                         "changes.department")
+    departments = {a["id"]: a["department"] for a in service.project(project_id)["approvals"]}
+    assert departments == {"AP-1": "环保局", "AP-2": "市生态环境局安福分局"}
+
+
 def test_a_correction_takes_only_catalogued_values(service, sign):
     project_id = sign(park="老园区")["id"]  # recorded before the catalogue: kept as it is
     service.add_to_catalogue("office", "parks", "安福工业园")

@@ -14,7 +14,7 @@ from app.security import hash_password
 from app.store import service
 
 # What the office may do to a user, each by the same name on the page and in the API.
-ACTIONS = ("rename", "password", "disable", "enable", "sign_out")
+ACTIONS = ("rename", "password", "token", "disable", "enable", "sign_out")
 
 
 def new_password() -> str:
@@ -40,7 +40,9 @@ def create(actor: str, username: str, role: str, display_name: str,
 
 def act(actor: str, username: str, action: str, *, display_name: str | None = None,
         reason: str | None = None) -> str | None:
-    """Do one of ACTIONS to a user the office manages; the new password for `password`."""
+    """Do one of ACTIONS to a user the office manages; the new password for `password`, the
+    new API token for `token` (as `flask users token` gives it: shown once, only its digest
+    is recorded)."""
     banban = service()
     banban.check_manages(actor, username)
     if action == "rename":
@@ -49,6 +51,8 @@ def act(actor: str, username: str, action: str, *, display_name: str | None = No
     if action == "enable":
         banban.enable_user(username, actor=actor)
         return None
+    if action == "token":
+        return banban.issue_token(username, actor=actor)
     password = None
     if action == "password":
         password = new_password()

@@ -171,6 +171,23 @@ class ResetPassword(MethodView):
         return {"username": username, "password": password}
 
 
+class NewTokenSchema(ma.Schema):
+    username = ma.fields.String()
+    token = ma.fields.String(metadata={"description": "shown this once (only its digest is "
+                                                      "recorded): `Authorization: Bearer <token>`"})
+
+
+@users_blp.route("/<username>/token", parameters=[_USERNAME])
+class IssueToken(MethodView):
+    @users_blp.response(201, NewTokenSchema)
+    @refusals(users_blp, 403, 404, codes=_NOT_FOUND)
+    def post(self, username: str):
+        """Issue a new API token for a user, answered this once (as `flask users token`);
+        the user's other tokens keep working."""
+        token = user_admin.act(current_user()["username"], username, "token")
+        return {"username": username, "token": token}
+
+
 @users_blp.route("/<username>/disable", parameters=[_USERNAME])
 class Disable(MethodView):
     @users_blp.arguments(DisableSchema)

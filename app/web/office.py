@@ -177,11 +177,13 @@ DONE = {
 
 def _act(action: str, username: str, rename: RenameForm, reason: ReasonForm) -> None:
     """Do what the office asked of a user, as the API and the command line do; say so."""
-    password = user_admin.act(current_user.username, username, action,
+    password = user_admin.act(current_user.username, username, action,  # or the token
                               display_name=rename.display_name.data,
                               reason=reason.reason.data or None)
     if password is None:
         flash(str(DONE[action]))
+    elif action == "token":
+        flash(gettext("New API token, shown this once: %(token)s", token=password))
     else:
         flash(gettext("New password, shown this once: %(password)s", password=password))
 

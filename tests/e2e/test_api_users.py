@@ -118,6 +118,21 @@ def test_a_refused_change_names_the_field_and_records_nothing(api, path, body, c
     assert history(api, "li") == before
 
 
+def test_the_office_issues_an_api_token_answered_once_that_works_until_disabled(app, api):
+    issued = api("office").post("/api/users/li/token")
+    assert issued.status_code == 201, issued.get_json()
+    token = issued.get_json()["token"]
+    assert issued.get_json()["username"] == "li" and token.startswith("li.")
+    client = app.test_client()
+    mine = client.get("/api/projects", headers={"Authorization": f"Bearer {token}"})
+    assert mine.status_code == 200
+    assert history(api, "li")[-1] == ("TokenIssued", "office")
+    assert token not in str(api("office").get("/api/users/li").get_json())
+    api("office").post("/api/users/li/disable", json={})
+    refused = client.get("/api/projects", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 401
+
+
 def test_disabling_twice_is_no_change(api):
     assert api("office").post("/api/users/wang/disable", json={}).status_code == 200
     again = api("office").post("/api/users/wang/disable", json={})
@@ -126,7 +141,7 @@ def test_disabling_twice_is_no_change(api):
 
 @pytest.mark.parametrize("path", ["/api/users/li", "/api/users/li/rename",
                                   "/api/users/li/password", "/api/users/li/disable",
-                                  "/api/users/li/enable"])
+                                  "/api/users/li/enable", "/api/users/li/token"])
 def test_only_the_office_manages_a_user(api, path):
     before = history(api, "li")
     answer = api("zhang").get(path) if path == "/api/users/li" else \

@@ -75,6 +75,21 @@ def test_the_office_disables_renames_and_resets_with_history(app, client):
         assert change in history, change
 
 
+def test_the_office_issues_an_api_token_shown_once(app, client):
+    sign_in(client, "office")
+    token = csrf_token(client.get("/office/users/li").get_data(as_text=True))
+    issued = client.post("/office/users/li?action=token", data={"csrf_token": token},
+                         follow_redirects=True)
+    text = entities.unescape(issued.get_data(as_text=True))
+    found = re.search(r"新的 API 令牌（仅显示这一次）：(li\.[A-Za-z0-9_-]+)", text)
+    assert found, text
+    answer = app.test_client().get("/api/projects",
+                                   headers={"Authorization": f"Bearer {found.group(1)}"})
+    assert answer.status_code == 200
+    again = client.get("/office/users/li").get_data(as_text=True)
+    assert "签发 API 令牌" in again and found.group(1) not in again
+
+
 def test_only_the_office_manages_users(client):
     sign_in(client, "zhang")
     assert client.get("/office/users").status_code == 403

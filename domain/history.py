@@ -21,14 +21,16 @@ from domain.project import Project
 # report, so a history holds a fraction of a long-lived project's facts.
 READ_TYPES = frozenset({
     "signed", "team_assigned", "suspended", "resumed", "terminated", "milestone_planned",
-    "milestone_reached", "approval_applied", "approval_granted", "commitment_fulfilled",
+    "milestone_reached", "approval_applied", "approval_granted", "approval_rejected",
+    "commitment_fulfilled",
     "problem_raised", "problem_plan_proposed", "problem_escalated", "problem_followed_up",
     "problem_resolved", "problem_reopened", "instruction_given", "progress_reported",
 })
 STATUS_TYPES = ("signed", "suspended", "resumed", "terminated")
 PROBLEM_TYPES = ("problem_raised", "problem_plan_proposed", "problem_escalated",
                  "problem_followed_up", "problem_resolved", "problem_reopened")
-COMMITMENT_TYPES = ("approval_applied", "approval_granted", "commitment_fulfilled")
+COMMITMENT_TYPES = ("approval_applied", "approval_granted", "approval_rejected",
+                    "commitment_fulfilled")
 
 
 class History:
@@ -148,16 +150,18 @@ class History:
         return dict(sorted(plans.items(), key=lambda item: MILESTONE_ORDER[item[0]]))
 
     def approvals_by(self, day: date) -> dict[str, dict[str, Any]]:
-        """Each approval applied for by day, with its grant and commitment as of day."""
+        """Each approval applied for by day, with its grant (or refusal) and commitment as of
+        day."""
         approvals: dict[str, dict[str, Any]] = {}
         for fact in self.upto(day, *COMMITMENT_TYPES):
             d, on = fact["data"], fact["occurred_on"]
             if fact["type"] == "approval_applied":
                 approvals[d["approval_id"]] = {
                     "approval_id": d["approval_id"], "item": d["item"],
-                    "department": d["department"], "applied_on": on, "granted_on": None,
-                    "granted_version": None, "missing_documents": [], "promised_on": None,
-                    "fulfilled_on": None,
+                    "department": d["department"], "applied_on": on,
+                    "applied_version": fact["version"], "granted_on": None,
+                    "granted_version": None, "rejected_on": None, "missing_documents": [],
+                    "promised_on": None, "fulfilled_on": None,
                 }
             elif d["approval_id"] in approvals:
                 approval = approvals[d["approval_id"]]
@@ -165,6 +169,8 @@ class History:
                     approval.update(granted_on=on, granted_version=fact["version"],
                                     missing_documents=list(d["missing_documents"]),
                                     promised_on=d["commitment_due_on"])
+                elif fact["type"] == "approval_rejected":
+                    approval["rejected_on"] = on
                 else:
                     approval["fulfilled_on"] = on
         return approvals

@@ -187,6 +187,14 @@ class ActiveDays:
         self.pauses = sorted((since, until or day + ONE_DAY)
                              for since, until in history.pauses_on(day))
 
+    @classmethod
+    def paused_in(cls, calendar: WorkingCalendar, pauses: Sequence[Sequence[date]]
+                  ) -> ActiveDays:
+        """The working days of a project suspended in these [since, until) spans only."""
+        days = cls.__new__(cls)
+        days.calendar, days.pauses = calendar, sorted((since, until) for since, until in pauses)
+        return days
+
     def paused(self, start: date, end: date) -> int:
         """Working days after start up to end on which the project was suspended."""
         return sum(
@@ -549,9 +557,43 @@ def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[W
     the latest reached is planned. A suspended or terminated project waits on no one (rules 4,
     5): its waits stop with it, and after its resumption they go on from where they were.
     """
+    days = ActiveDays(calendar, history, day)
+    waits = [Wait(party, name, what, since, days.between(since, day),
+                  tuple(sorted({v for v in versions if v})))
+             for party, name, what, since, versions in _waits(history, day)]
+    return sorted(waits, key=lambda w: _longest_first(w.row()))
+
+
+def waits_now(project: Any) -> list[dict[str, Any]]:
+    """The waits of a project as it stands now (rule 9), without their working days: what its
+    events decide, so that its card keeps them; each with the spans the project was suspended
+    after the wait began (`paused`), so that `counted` counts its days on any later day."""
+    history = History(project)
+    day = max(fact["occurred_on"] for fact in history.facts)  # none is dated after today
+    pauses = history.pauses_on(day)
+    return [{"party": party, "name": name, "item": what, "since": since,
+             "paused": [[start, until] for start, until in pauses if until and until > since]}
+            for party, name, what, since, _ in _waits(history, day)]
+
+
+def counted(waits: list[dict[str, Any]], day: date, calendar: WorkingCalendar
+            ) -> list[dict[str, Any]]:
+    """Kept waits (`waits_now`) with the working days each has waited by day, counted as
+    `waiting_on` counts them, the longest first."""
+    found = [wait | {"working_days": ActiveDays.paused_in(calendar, wait["paused"]).between(
+        wait["since"], day)} for wait in waits]
+    return sorted(found, key=_longest_first)
+
+
+def _longest_first(wait: dict[str, Any]) -> tuple:
+    return (-wait["working_days"], wait["since"], PARTIES.index(wait["party"]),
+            wait["name"] or "", wait["item"]["kind"], wait["item"]["id"])
+
+
+def _waits(history: History, day: date) -> list[tuple]:
+    """(party, name, item, since, versions) of each wait on day (see `waiting_on`)."""
     if history.status_on(day) != "active":
         return []
-    days = ActiveDays(calendar, history, day)
     found: list[tuple[str, str | None, dict[str, Any], date, Sequence[int | None]]] = []
 
     def item(kind: str, id: str, title: str) -> dict[str, Any]:
@@ -583,11 +625,7 @@ def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[W
         instructions.setdefault(fact["data"]["problem_id"], []).append(fact)
     for problem_id, log in history.problem_logs_on(day).items():
         found += _problem_waits(log, instructions.get(problem_id, []), chief, item)
-    waits = [Wait(party, name, what, since, days.between(since, day),
-                  tuple(sorted({v for v in versions if v})))
-             for party, name, what, since, versions in found]
-    return sorted(waits, key=lambda w: (-w.working_days, w.since, PARTIES.index(w.party),
-                                        w.name or "", w.item["kind"], w.item["id"]))
+    return found
 
 
 def _milestone_ahead(history: History, latest: int) -> str | None:

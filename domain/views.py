@@ -6,7 +6,7 @@ from copy import deepcopy
 from typing import Any
 
 from domain.lifecycle import MILESTONE_ORDER, MILESTONES
-from domain.obligations import open_problems_now, pending_plans_now
+from domain.obligations import open_problems_now, pending_plans_now, waits_now
 from domain.project import Project
 
 
@@ -46,6 +46,8 @@ def project_summary(project: Project) -> dict[str, Any]:
         "investment_completed": project.investment_completed,
         "open_problems": len(open_problems_now(project)),
         "next_milestone": next_milestone(project),
+        # Whom it waits on (rule 9) is what its events decide; the days are counted when read.
+        "waiting_on": waits_now(project),
         # Its values are text, numbers and dates: a shallow copy is a whole one.
         "last_event": dict(project.last_event) if project.last_event else None,
         "recorded_at": project.created_on,

@@ -26,6 +26,7 @@ from app.api.schemas import (
 from app.errors import ApiError, refusals, validation_error
 from app.store import cards, service
 from domain.counties import PROVINCE
+from domain.obligations import counted
 from domain.sense import (
     DATE_TOO_EARLY,
     DATE_TOO_FAR,
@@ -75,6 +76,9 @@ class Projects(MethodView):
         # The view keeps each summary as JSON; loading it through the schema restores its types.
         projects = _SUMMARIES.load(
             [card["summary"] for card in cards().view.cards(**query, home=banban.home_county())])
+        today, calendar = banban.clock(), banban.calendar()
+        for project in projects:
+            project["waiting_on"] = counted(project["waiting_on"], today, calendar)
         projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
         return {"count": len(projects), "projects": projects}
 

@@ -31,6 +31,7 @@ from domain.fields import (
     Field,
 )
 from domain.lifecycle import MILESTONES, PHASES, STATUSES
+from domain.obligations import PARTIES
 
 
 def marshmallow_field(spec: Field) -> ma.fields.Field:
@@ -273,6 +274,29 @@ class RatingSchema(ma.Schema):
     version = ma.fields.Integer()
 
 
+class WaitItemSchema(ma.Schema):
+    kind = ma.fields.String(metadata={"enum": ["approval", "commitment", "milestone",
+                                               "problem"]})
+    id = ma.fields.String(metadata={"description": "the approval or problem id, or the "
+                                    "milestone's code"})
+    title = ma.fields.String()
+
+
+class WaitSchema(ma.Schema):
+    party = ma.fields.String(metadata={
+        "enum": list(PARTIES),
+        "description": "whom the next step waits on (rule 9 of the README's rules)"})
+    name = ma.fields.String(allow_none=True, metadata={
+        "description": "the department's name, the leader's username, the investor's name, "
+                       "the chief agent for the team; null for the office"})
+    item = ma.fields.Nested(WaitItemSchema, metadata={"description": "what it waits for"})
+    since = ma.fields.Date(metadata={"description": "the business date the wait began"})
+    working_days = ma.fields.Integer(metadata={
+        "description": "working days waited after since up to today (days the project was "
+                       "suspended not counted)"})
+    paused = ma.fields.List(ma.fields.List(ma.fields.Date()), load_only=True)
+
+
 class ProjectSummarySchema(ma.Schema):
     id = ma.fields.UUID()
     version = ma.fields.Integer()
@@ -293,6 +317,9 @@ class ProjectSummarySchema(ma.Schema):
     investment_completed = ma.fields.Integer(metadata={"description": "integer yuan, to date"})
     open_problems = ma.fields.Integer()
     next_milestone = ma.fields.Nested(NextMilestoneSchema, allow_none=True)
+    waiting_on = ma.fields.List(ma.fields.Nested(WaitSchema), metadata={
+        "description": "whom the project waits on today, the longest wait first; none while "
+                       "it is suspended or once terminated"})
     last_event = ma.fields.Nested(LastEventSchema, allow_none=True)
     recorded_at = ma.fields.DateTime(metadata={"description": "when the signing was recorded"})
 

@@ -7,7 +7,7 @@ code the domain knows has one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from flask_babel import lazy_gettext as _l
 
@@ -89,6 +89,15 @@ TEAM_ROLE_LABELS = {
 ESCALATION_LABELS = {
     "office": _l("Service centre"),
     "leader": _l("County leader"),
+}
+
+# Whom a project waits on (rule 9): the department and the leader are shown by name.
+PARTY_LABELS = {
+    "department": _l("Department"),
+    "investor": _l("Investor"),
+    "team": _l("Project team"),
+    "leader": _l("County leader"),
+    "office": _l("Service centre"),
 }
 
 CORRECTION_LABELS = {
@@ -293,3 +302,13 @@ def label(labels: Mapping[str, object], code: str | None) -> str:
     if code is None:
         return "—"
     return str(labels.get(code, code))
+
+
+def party_name(party: str, name: str | None, person: Callable[[str | None], str]) -> str:
+    """Whom a project waits on, in words: a department by its name, a leader by `person` (the
+    display name), the investor, the team and the service centre by what they are."""
+    if party == "department" and name:
+        return name
+    if party == "leader":
+        return person(name)
+    return label(PARTY_LABELS, party)

@@ -9,7 +9,7 @@ import pytest
 
 from domain.calendar import PACKAGE_CALENDAR
 from domain.history import History
-from domain.obligations import waiting_on
+from domain.obligations import counted, waiting_on, waits_now
 
 RECORDED = date(2026, 12, 31)
 SIGNED = date(2026, 9, 1)  # a Tuesday
@@ -194,3 +194,16 @@ def test_the_longest_wait_comes_first(project, at):
     at(project, date(2026, 10, 26), "problem_raised", problem_id="P1", title="电力接入")
 
     assert [w[0] for w in waits(project, date(2026, 11, 4))] == ["team", "department"]
+
+
+def test_the_waits_a_card_keeps_count_the_same_days_on_any_later_day(project, at):
+    apply(at, project, date(2026, 11, 2))
+    at(project, date(2026, 11, 4), "suspended", actor="office", reason="资金")
+    at(project, date(2026, 11, 11), "resumed", actor="office")
+    at(project, date(2026, 11, 12), "problem_raised", problem_id="P1", title="电力接入")
+    kept = waits_now(project)
+
+    for day in (date(2026, 11, 12), date(2026, 11, 20), date(2027, 1, 4)):
+        found = [w.row() for w in waiting_on(History(project), day, PACKAGE_CALENDAR)]
+        assert [{k: v for k, v in w.items() if k != "paused"}
+                for w in counted(kept, day, PACKAGE_CALENDAR)] == found

@@ -16,7 +16,7 @@ from domain import text
 from domain.counties import county_shaped
 from domain.dates import parse_date
 from domain.errors import InvalidValue
-from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES
+from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES, OPINIONS
 from domain.sense import (
     DATE_TOO_EARLY,
     DATE_TOO_FAR,
@@ -90,6 +90,25 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
         "co_agents": _f("usernames", False, "co-agents' usernames"),
         "leader": _f("username", False, "the responsible leader (unchanged if omitted)"),
         "reason": _f("long_text", False, "why the team changes"),
+    }),
+    "park_review_convened": ("ParkReviewConvened", {
+        "review_id": _f("id", False, "client-chosen id; made by the server if omitted"),
+        "departments": _f("strings", True, "the departments invited to give an opinion"),
+        "note": _f("long_text"),
+    }),
+    "park_review_opinion_given": ("ParkReviewOpinionGiven", {
+        "review_id": _f("id", True),
+        "department": _f("short_text", True, "the invited department whose opinion it is"),
+        "opinion": _f("choice", True, "agree, agree with conditions, or disagree", OPINIONS),
+        "conditions": _f("strings", False, "its conditions; required to agree with conditions"),
+        "note": _f("long_text"),
+    }),
+    "park_review_concluded": ("ParkReviewConcluded", {
+        "review_id": _f("id", True),
+        "passed": _f("bool", False, "whether the project passed: it reaches the milestone "
+                                    "park_review_passed"),
+        "conditions": _f("strings", False, "the conditions the project carries"),
+        "note": _f("long_text"),
     }),
     "milestone_planned": ("MilestonePlanned", {
         "milestone": _f("choice", True, "milestone code", MILESTONES),
@@ -192,7 +211,7 @@ TYPE_OF_CLASS = {name: t for t, name in EVENT_CLASS_NAMES.items()}
 # Fields an amendment may not change: identities, the team (changed by team_assigned), and the
 # county (whose users may see the project).
 # What was confirmed belongs to the event that confirmed it (a correction confirms its own).
-NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader", "county",
+NOT_AMENDABLE = {"approval_id", "problem_id", "review_id", "chief_agent", "co_agents", "leader", "county",
                  "confirmed"}
 
 # Fields the server adds to an event beyond what the client sends.

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.lifecycle import MILESTONE_ORDER, PHASE_ORDER, PHASES, phase_of
+from domain.lifecycle import MILESTONE_ORDER, PARK_REVIEW, PHASE_ORDER, PHASES, phase_of
 from domain.project import Project
 
 # The event types a History keeps. Visits, ratings and the rest never count in a rule or a
@@ -25,6 +25,7 @@ READ_TYPES = frozenset({
     "commitment_fulfilled",
     "problem_raised", "problem_plan_proposed", "problem_escalated", "problem_followed_up",
     "problem_resolved", "problem_reopened", "instruction_given", "progress_reported",
+    "park_review_convened", "park_review_opinion_given", "park_review_concluded",
 })
 STATUS_TYPES = ("signed", "suspended", "resumed", "terminated")
 PROBLEM_TYPES = ("problem_raised", "problem_plan_proposed", "problem_escalated",
@@ -38,7 +39,13 @@ class History:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.facts = list(project.standing_facts(READ_TYPES))
+        self.facts = []
+        for fact in project.standing_facts(READ_TYPES):
+            self.facts.append(fact)
+            if fact["type"] == "park_review_concluded" and fact["data"]["passed"]:
+                # A passing conclusion is the milestone (the aggregate folds it so too).
+                self.facts.append(fact | {"type": "milestone_reached",
+                                          "data": {"milestone": PARK_REVIEW, "note": None}})
         self._by_type: dict[str, list[dict[str, Any]]] = {kind: [] for kind in READ_TYPES}
         for fact in self.facts:
             self._by_type[fact["type"]].append(fact)
@@ -186,6 +193,23 @@ class History:
             elif problem_id in logs:
                 logs[problem_id].append(fact)
         return logs
+
+    def park_reviews_on(self, day: date) -> list[dict[str, Any]]:
+        """Each park-entry joint review convened by day: its convening, the latest opinion of
+        each department by day, and its conclusion if concluded by day."""
+        reviews: dict[str, dict[str, Any]] = {}
+        for fact in self.upto(day, "park_review_convened", "park_review_opinion_given",
+                              "park_review_concluded"):
+            d = fact["data"]
+            if fact["type"] == "park_review_convened":
+                reviews[d["review_id"]] = {"convened": fact, "opinions": {}, "concluded": None}
+            elif d["review_id"] not in reviews:
+                continue
+            elif fact["type"] == "park_review_opinion_given":
+                reviews[d["review_id"]]["opinions"][d["department"]] = fact
+            else:
+                reviews[d["review_id"]]["concluded"] = fact
+        return list(reviews.values())
 
     def cumulative_on(self, day: date) -> int:
         """Investment completed by day (reports are cumulative by business date: the rules

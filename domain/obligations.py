@@ -65,6 +65,9 @@ OFFICE = "office"  # the owner of a problem escalated to the service centre
 DEPARTMENT, INVESTOR, TEAM, LEADER = "department", "investor", "team", "leader"
 PARTIES = (DEPARTMENT, INVESTOR, TEAM, LEADER, OFFICE)
 INVESTORS_MILESTONES = {"construction_started": "construction_permitted"}
+# A department invited to a park-entry joint review gives its opinion within this many
+# working days of the convening (the review's clock).
+OPINION_WORKING_DAYS = 3
 ONE_DAY = timedelta(days=1)
 
 
@@ -548,7 +551,9 @@ class Wait:
 def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[Wait]:
     """Whom an active project waits on on day (rule 9), the longest wait first.
 
-    A department for each approval applied for and neither granted nor refused; the investor
+    A department for each approval applied for and neither granted nor refused, and for its
+    opinion in an open park-entry joint review it was invited to (the item says its clock,
+    `within_working_days` of the convening); the investor
     for each open commitment (documents missing) and for a milestone that is its to reach (the
     construction start once the permit is reached); a leader for a problem escalated to them
     without an instruction on it since; the office for a problem escalated to it that no plan,
@@ -599,6 +604,16 @@ def _waits(history: History, day: date) -> list[tuple]:
     def item(kind: str, id: str, title: str) -> dict[str, Any]:
         return {"kind": kind, "id": id, "title": title}
 
+    for review in history.park_reviews_on(day):
+        convened = review["convened"]
+        if review["concluded"] is None:
+            # Its clock: late once it has waited more than OPINION_WORKING_DAYS (rule 1).
+            found += [(DEPARTMENT, name, item("park_review", convened["data"]["review_id"],
+                                              convened["data"]["review_id"])
+                       | {"within_working_days": OPINION_WORKING_DAYS},
+                       convened["occurred_on"], [convened["version"]])
+                      for name in convened["data"]["departments"]
+                      if name not in review["opinions"]]
     for approval in history.approvals_by(day).values():
         if approval["granted_on"] is None and approval["rejected_on"] is None:
             found.append((DEPARTMENT, approval["department"],

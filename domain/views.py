@@ -72,7 +72,14 @@ def project_view(project: Project) -> dict[str, Any]:
         "visit_count": project.visit_count,
         "last_visit": project.last_visit,
         "instructions": project.instructions,
+        "park_reviews": [_review(r) for r in project.park_reviews.values()],
         "ratings": project.ratings,
         "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
         "updated_at": project.modified_on,
     })
+
+
+def _review(review: dict[str, Any]) -> dict[str, Any]:
+    """A park-entry joint review, each department's latest opinion in a list."""
+    return review | {"opinions": [{"department": name} | opinion
+                                  for name, opinion in review["opinions"].items()]}

@@ -30,7 +30,7 @@ from domain.fields import (
     SIGNING_FIELDS,
     Field,
 )
-from domain.lifecycle import MILESTONES, PHASES, STATUSES
+from domain.lifecycle import MILESTONES, OPINIONS, PHASES, STATUSES
 from domain.obligations import PARTIES
 
 
@@ -276,10 +276,13 @@ class RatingSchema(ma.Schema):
 
 class WaitItemSchema(ma.Schema):
     kind = ma.fields.String(metadata={"enum": ["approval", "commitment", "milestone",
-                                               "problem"]})
+                                               "park_review", "problem"]})
     id = ma.fields.String(metadata={"description": "the approval or problem id, or the "
                                     "milestone's code"})
     title = ma.fields.String()
+    within_working_days = ma.fields.Integer(metadata={
+        "description": "for a department's opinion in a park-entry review (kind park_review): "
+                       "its clock, working days from the convening; late beyond it"})
 
 
 class WaitSchema(ma.Schema):
@@ -324,6 +327,31 @@ class ProjectSummarySchema(ma.Schema):
     recorded_at = ma.fields.DateTime(metadata={"description": "when the signing was recorded"})
 
 
+class OpinionSchema(ma.Schema):
+    department = ma.fields.String()
+    opinion = ma.fields.String(metadata={"enum": list(OPINIONS)})
+    conditions = ma.fields.List(ma.fields.String())
+    note = ma.fields.String(allow_none=True)
+    given_on = ma.fields.Date()
+    recorded_by = ma.fields.String(metadata={"description": "who recorded it"})
+    version = ma.fields.Integer()
+
+
+class ParkReviewSchema(ma.Schema):
+    id = ma.fields.String()
+    convened_on = ma.fields.Date()
+    departments = ma.fields.List(ma.fields.String(), metadata={"description": "invited"})
+    note = ma.fields.String(allow_none=True)
+    opinions = ma.fields.List(ma.fields.Nested(OpinionSchema), metadata={
+        "description": "each department's latest opinion (a later one replaces it)"})
+    concluded_on = ma.fields.Date(allow_none=True)
+    passed = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "a passing conclusion reaches the milestone park_review_passed"})
+    conditions = ma.fields.List(ma.fields.String(), metadata={
+        "description": "the conditions the project carries"})
+    version = ma.fields.Integer()
+
+
 class ProjectSchema(ProjectSummarySchema):
     status_reason = ma.fields.String(allow_none=True)
     team = ma.fields.Nested(TeamSchema)
@@ -336,6 +364,8 @@ class ProjectSchema(ProjectSummarySchema):
     visit_count = ma.fields.Integer()
     last_visit = ma.fields.Nested(VisitSchema, allow_none=True)
     instructions = ma.fields.List(ma.fields.Nested(InstructionSchema))
+    park_reviews = ma.fields.List(ma.fields.Nested(ParkReviewSchema), metadata={
+        "description": "the park-entry joint reviews (入园会审)"})
     ratings = ma.fields.List(ma.fields.Nested(RatingSchema))
     average_rating = ma.fields.Float(allow_none=True)
     updated_at = ma.fields.DateTime(metadata={"description": "when the last event was recorded"})
@@ -378,6 +408,7 @@ class RecordedSchema(ma.Schema):
     type = ma.fields.String()
     approval_id = ma.fields.String(metadata={"description": "made by the server if omitted"})
     problem_id = ma.fields.String(metadata={"description": "made by the server if omitted"})
+    review_id = ma.fields.String(metadata={"description": "made by the server if omitted"})
 
 
 class UserSchema(ma.Schema):

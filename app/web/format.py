@@ -99,10 +99,13 @@ def party(wait: Mapping[str, Any]) -> str:
 
 
 def wait_item(item: Mapping[str, Any]) -> str:
-    """What a wait is for: a milestone in words, documents under a commitment, an approval or
-    a problem by its own title."""
+    """What a wait is for: a milestone in words, documents under a commitment, a department's
+    opinion in a park-entry review with its clock, an approval or a problem by its own title."""
     if item["kind"] == "commitment":
         return gettext("documents for %(item)s", item=item["title"])
+    if item["kind"] == "park_review":
+        return gettext("its opinion in the park-entry review (within %(n)s working days)",
+                       n=item["within_working_days"])
     return subject_title(item["title"], item["kind"])
 
 
@@ -121,6 +124,7 @@ def init_app(app: Flask) -> None:
              "role_label": labels.ROLE_LABELS | labels.TEAM_ROLE_LABELS,
              "unavailable_label": labels.UNAVAILABLE_LABELS, "approval_status_label":
              labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS,
-             "rule_name": labels.RULE_NAMES, "party_label": labels.PARTY_LABELS}
+             "rule_name": labels.RULE_NAMES, "party_label": labels.PARTY_LABELS,
+             "opinion_label": labels.OPINION_LABELS}
     for name, table in words.items():
         app.add_template_filter(lambda code, table=table: labels.label(table, code), name)

@@ -50,6 +50,7 @@ from app.web.labels import (
     CORRECTION_LABELS,
     ESCALATION_LABELS,
     MILESTONE_LABELS,
+    OPINION_LABELS,
     UNUSUAL_LABELS,
 )
 from domain.fields import (
@@ -82,6 +83,9 @@ FIELD_LABELS = labels.FIELD_LABELS | {
     "approval_id": _l("Approval"),
     "problem_id": _l("Problem"),
     "confirmed": _l("Confirm as right"),
+    "departments": _l("Departments invited (one per line)"),
+    "conditions": _l("Conditions (one per line)"),
+    "passed": _l("The project passed the review"),
 }
 
 # A field's hint says what it takes; where a field means something else on another event
@@ -211,6 +215,7 @@ def _wtf_field(name: str, spec: Spec) -> Field:
 # Fields left out of the forms: ids the server makes, and a correction's changes (asked for
 # in a second step, with the fields of the event being amended).
 _LEFT_OUT = {("approval_applied", "approval_id"), ("problem_raised", "problem_id"),
+             ("park_review_convened", "review_id"),
              ("corrected", "changes")}
 _FORM_CLASSES: dict[str, type[FlaskForm]] = {}
 
@@ -292,6 +297,11 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
                              if code in offered]
         elif name == "escalated_to":
             field.choices = [(code, str(text)) for code, text in ESCALATION_LABELS.items()]
+        elif name == "opinion":
+            field.choices = [(code, str(text)) for code, text in OPINION_LABELS.items()]
+        elif name == "review_id":
+            field.choices = [(r["id"], _review_choice(r)) for r in project.get("park_reviews", [])
+                             if r["concluded_on"] is None]
         elif name == "action":
             field.choices = [(code, str(text)) for code, text in CORRECTION_LABELS.items()]
         elif name == "approval_id":
@@ -325,6 +335,11 @@ def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
         form.leader.data = me["username"]
     elif event_type == "problem_escalated" and project.get("leader"):
         form.leader.data = project["leader"]
+
+
+def _review_choice(review: dict[str, Any]) -> str:
+    """An open review as a form offers it: its convening date and who is invited."""
+    return f"{review['convened_on'].isoformat()} · {'、'.join(review['departments'])}"
 
 
 def _approval_fits(event_type: str, approval: dict[str, Any]) -> bool:

@@ -30,6 +30,9 @@ EVENT_LABELS = {
     "visit_logged": _l("Visit logged"),
     "instruction_given": _l("Leader's instruction"),
     "service_rated": _l("Service rated"),
+    "park_review_convened": _l("Park-entry joint review convened"),
+    "park_review_opinion_given": _l("Park-entry review opinion given"),
+    "park_review_concluded": _l("Park-entry joint review concluded"),
     "suspended": _l("Project suspended"),
     "resumed": _l("Project resumed"),
     "terminated": _l("Project terminated"),
@@ -117,6 +120,14 @@ UNAVAILABLE_LABELS = {
     "no_open_commitment": _l("No approval of the project has a commitment still open."),
     "no_milestone_left": _l("Every milestone is reached or belongs to a phase the project has "
                             "passed."),
+    "no_open_review": _l("No park-entry joint review of the project is open."),
+}
+
+# A department's opinion in a park-entry joint review.
+OPINION_LABELS = {
+    "agree": _l("Agree"),
+    "agree_with_conditions": _l("Agree with conditions"),
+    "disagree": _l("Disagree"),
 }
 
 # What a recorder confirms when a sense check finds a value unusual (domain.sense).
@@ -222,6 +233,11 @@ FIELD_LABELS = {
     "corrected_type": _l("Corrected event"),
     "confirmed": _l("Confirmed as right"),
     "previous": _l("Values before"),
+    "review_id": _l("Park-entry review"),
+    "departments": _l("Departments invited"),
+    "opinion": _l("Opinion"),
+    "conditions": _l("Conditions"),
+    "passed": _l("Passed"),
     # project state
     "signed_on": _l("Signed on"),
     "phase": _l("Phase"),
@@ -249,6 +265,7 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
     "phase": PHASE_LABELS,
     "status": STATUS_LABELS | APPROVAL_STATUS_LABELS | PROBLEM_STATUS_LABELS,
     "escalated_to": ESCALATION_LABELS,
+    "opinion": OPINION_LABELS,
     "action": CORRECTION_LABELS,
     "corrected_type": EVENT_LABELS,
 }

@@ -24,13 +24,6 @@ def project(make_project):
     return project
 
 
-@pytest.fixture(scope="session")
-def at(record):
-    def at_(project, on, event_type, actor="zhang", **fields):
-        return record(project, event_type, actor=actor, on=on, today=RECORDED, **fields)
-    return at_
-
-
 def waits(project, day):
     """(party, name, item id, since, working days) of each wait on day."""
     return [(w.party, w.name, w.item["id"], w.since, w.working_days)

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from hypothesis import given
 
-from domain.obligations import LEADER, PARTIES
+from domain.obligations import LEADER, OFFICE, PARTIES
 from domain.periods import CADENCES, Period
 from projections.cards import ProjectCards, open_cards_view
 from tests.conftest import TODAY, require_store
@@ -116,6 +116,8 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
                 seen.update(f[3] for f in listed["red"])
                 seen["open problems"] += len(listed["open"])
                 seen.update(f"waiting on {w[1]}" for w in listed["waits"])
+                seen["review opinions waited on"] += sum(w[3] == "park_review"
+                                                         for w in listed["waits"])
                 seen["suspended"] += report["suspensions"]["count"]
                 seen["closed by termination"] += report["problems"][
                     "closed_by_termination_count"]
@@ -128,7 +130,9 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
                  "problem_plan_late", "problem_follow_up_late"):
         assert seen[rule] > 0, (rule, seen)
     assert seen["open problems"] and seen["suspended"] and seen["closed by termination"], seen
-    # A leader's wait needs an escalation naming a leader and no instruction after it, rare in
-    # these histories (tests/unit/test_waiting_on.py has its own); every other party waits.
-    for party in set(PARTIES) - {LEADER}:
+    # A leader's or the office's wait needs an escalation not acted on since, rare in these
+    # histories: one of them at least (tests/unit/test_waiting_on.py has each on its own).
+    for party in set(PARTIES) - {LEADER, OFFICE}:
         assert seen[f"waiting on {party}"] > 0, (party, seen)
+    assert seen["waiting on leader"] + seen["waiting on office"] > 0, seen
+    assert seen["review opinions waited on"] > 0, seen

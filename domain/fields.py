@@ -37,6 +37,7 @@ MAX_LIST = 50
 # Integer yuan up to 10^15 (a million 亿): well within a BIGINT and JSON's exact integers.
 MAX_MONEY = 10**15
 MAX_VERSION = 2**31 - 1
+MAX_WORKING_DAYS = 60  # a clock set on an event: at most about three months
 
 
 def is_username(value: object) -> bool:
@@ -94,6 +95,8 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
     "park_review_convened": ("ParkReviewConvened", {
         "review_id": _f("id", False, "client-chosen id; made by the server if omitted"),
         "departments": _f("strings", True, "the departments invited to give an opinion"),
+        "opinion_within_working_days": _f("working_days", False, "the opinions' clock: "
+                                          "working days from the convening (3 if omitted)"),
         "note": _f("long_text"),
     }),
     "park_review_opinion_given": ("ParkReviewOpinionGiven", {
@@ -271,7 +274,7 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             return parse_date(value)
         except ValueError as error:
             raise InvalidValue(f"{name} {error}", field=name) from None
-    if kind in ("money", "rating", "version"):
+    if kind in ("money", "rating", "version", "working_days"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidValue(f"{name} must be an integer", field=name)
         if kind == "money" and not field.minimum <= value <= MAX_MONEY:
@@ -281,6 +284,9 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             raise InvalidValue(f"{name} must be from 1 to 5", field=name)
         if kind == "version" and not 1 <= value <= MAX_VERSION:
             raise InvalidValue(f"{name} must be from 1 to {MAX_VERSION}", field=name)
+        if kind == "working_days" and not 1 <= value <= MAX_WORKING_DAYS:
+            raise InvalidValue(f"{name} must be from 1 to {MAX_WORKING_DAYS} working days",
+                               field=name)
         return value
     if kind == "bool":
         if not isinstance(value, bool):

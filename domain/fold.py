@@ -200,7 +200,9 @@ class ProjectFold:
     def _on_park_review_convened(self, fact, d) -> None:
         self.park_reviews[d["review_id"]] = {
             "id": d["review_id"], "convened_on": fact["occurred_on"],
-            "departments": list(d["departments"]), "note": d["note"], "opinions": {},
+            "departments": list(d["departments"]),
+            "opinion_within_working_days": d["opinion_within_working_days"],
+            "note": d["note"], "opinions": {},
             "concluded_on": None, "passed": None, "conditions": [],
             "version": fact["version"],
         }

@@ -66,7 +66,7 @@ DEPARTMENT, INVESTOR, TEAM, LEADER = "department", "investor", "team", "leader"
 PARTIES = (DEPARTMENT, INVESTOR, TEAM, LEADER, OFFICE)
 INVESTORS_MILESTONES = {"construction_started": "construction_permitted"}
 # A department invited to a park-entry joint review gives its opinion within this many
-# working days of the convening (the review's clock).
+# working days of the convening, unless the convening sets the review's own clock.
 OPINION_WORKING_DAYS = 3
 ONE_DAY = timedelta(days=1)
 
@@ -607,10 +607,12 @@ def _waits(history: History, day: date) -> list[tuple]:
     for review in history.park_reviews_on(day):
         convened = review["convened"]
         if review["concluded"] is None:
-            # Its clock: late once it has waited more than OPINION_WORKING_DAYS (rule 1).
+            # Its clock (the review's, or OPINION_WORKING_DAYS): late once it has waited more
+            # (rule 1).
+            within = convened["data"]["opinion_within_working_days"] or OPINION_WORKING_DAYS
             found += [(DEPARTMENT, name, item("park_review", convened["data"]["review_id"],
                                               convened["data"]["review_id"])
-                       | {"within_working_days": OPINION_WORKING_DAYS},
+                       | {"within_working_days": within},
                        convened["occurred_on"], [convened["version"]])
                       for name in convened["data"]["departments"]
                       if name not in review["opinions"]]

@@ -186,6 +186,7 @@ class Project(ProjectFold, ProjectRules, Aggregate):
     class ParkReviewConvened(Event):
         review_id: str
         departments: list[str]
+        opinion_within_working_days: int | None
         note: str | None
 
     class ParkReviewOpinionGiven(Event):

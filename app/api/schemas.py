@@ -27,6 +27,7 @@ from domain.fields import (
     MAX_LIST,
     MAX_MONEY,
     MAX_VERSION,
+    MAX_WORKING_DAYS,
     SIGNING_FIELDS,
     Field,
 )
@@ -63,6 +64,8 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
         return Whole(validate=validate.Range(min=1, max=5), **kwargs)
     if kind == "version":
         return Whole(validate=validate.Range(min=1, max=MAX_VERSION), **kwargs)
+    if kind == "working_days":
+        return Whole(validate=validate.Range(min=1, max=MAX_WORKING_DAYS), **kwargs)
     if kind == "bool":
         return Flag(**kwargs)
     if kind == "choice":
@@ -341,6 +344,8 @@ class ParkReviewSchema(ma.Schema):
     id = ma.fields.String()
     convened_on = ma.fields.Date()
     departments = ma.fields.List(ma.fields.String(), metadata={"description": "invited"})
+    opinion_within_working_days = ma.fields.Integer(allow_none=True, metadata={
+        "description": "the opinions' clock set at the convening (null: 3 working days)"})
     note = ma.fields.String(allow_none=True)
     opinions = ma.fields.List(ma.fields.Nested(OpinionSchema), metadata={
         "description": "each department's latest opinion (a later one replaces it)"})

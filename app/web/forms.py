@@ -84,6 +84,7 @@ FIELD_LABELS = labels.FIELD_LABELS | {
     "problem_id": _l("Problem"),
     "confirmed": _l("Confirm as right"),
     "departments": _l("Departments invited (one per line)"),
+    "opinion_within_working_days": _l("Opinions due within (working days)"),
     "conditions": _l("Conditions (one per line)"),
     "passed": _l("The project passed the review"),
 }
@@ -179,6 +180,11 @@ class EventForm(FlaskForm):
             raise ValidationError(error_message("future_date"))
 
 
+def _whole_or_none(value: Any) -> int | None:
+    """A select's value as a whole number, or None when nothing is chosen."""
+    return None if value in ("", None) else int(value)
+
+
 def _wtf_field(name: str, spec: Spec) -> Field:
     """The WTForms field for one domain field (choices are filled per request)."""
     text = FIELD_LABELS.get(name, name)
@@ -204,6 +210,10 @@ def _wtf_field(name: str, spec: Spec) -> Field:
     if kind == "money":
         return WanField(text, [InputRequired()] if spec.required else [Optional()],
                         minimum=spec.minimum)
+    if kind == "working_days":
+        return SelectField(text, coerce=_whole_or_none, validators=[Optional()],
+                           choices=[SelectChoice("", "—")] + [
+                               SelectChoice(n, str(n)) for n in range(1, 16)])
     if kind == "rating":
         return RadioField(text, coerce=int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                           validators=[InputRequired()])

@@ -235,6 +235,7 @@ FIELD_LABELS = {
     "previous": _l("Values before"),
     "review_id": _l("Park-entry review"),
     "departments": _l("Departments invited"),
+    "opinion_within_working_days": _l("Opinions within (working days)"),
     "opinion": _l("Opinion"),
     "conditions": _l("Conditions"),
     "passed": _l("Passed"),

@@ -67,7 +67,7 @@ def scenario(event_type: str, tag: str = "1", by: str | None = None) -> tuple[li
                                          "leader": "leader"}),
         "service_rated": ([], {"rating": 4, "agent": "zhang", "comment": "服务及时"}),
         "park_review_convened": ([], {"departments": ["县自然资源局", "县生态环境局", "县住建局"],
-                                      "note": "入园会审"}),
+                                      "opinion_within_working_days": 5, "note": "入园会审"}),
         "park_review_opinion_given": ([convened], {
             "review_id": pr, "department": "县住建局", "opinion": "agree_with_conditions",
             "conditions": ["补充消防设计"], "note": "现场核查"}),

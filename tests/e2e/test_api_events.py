@@ -118,11 +118,11 @@ def _check_state(event_type: str, s: dict, body: dict, made: dict, v: int, actor
     elif event_type == "park_review_convened":
         assert s["park_reviews"] == [{
             "id": made["review_id"], "convened_on": on, "departments": body["departments"],
-            "note": "入园会审", "opinions": [], "concluded_on": None, "passed": None,
+            "opinion_within_working_days": 5, "note": "入园会审", "opinions": [], "concluded_on": None, "passed": None,
             "conditions": [], "version": v}]
-        assert {(w["party"], w["name"]) for w in s["waiting_on"]
-                if w["item"]["kind"] == "park_review"} == {
-            ("department", name) for name in body["departments"]}
+        assert {(w["party"], w["name"], w["item"]["within_working_days"])
+                for w in s["waiting_on"] if w["item"]["kind"] == "park_review"} == {
+            ("department", name, 5) for name in body["departments"]}
     elif event_type == "park_review_opinion_given":
         assert s["park_reviews"][0]["opinions"] == [{
             "department": "县住建局", "opinion": "agree_with_conditions",

@@ -120,3 +120,12 @@ def test_voiding_an_opinion_makes_its_department_waited_on_again(project, at):
 
     assert ("department", "县自然资源局", "park_review", CONVENED, 3) in waits(
         project, date(2026, 11, 5))
+
+
+def test_a_review_may_set_its_own_clock_for_the_opinions(project, at):
+    at(project, CONVENED, "park_review_convened", review_id="R1", departments=["县住建局"],
+       opinion_within_working_days=5)
+
+    found = waiting_on(History(project), date(2026, 11, 9), PACKAGE_CALENDAR)
+    assert [(w.name, w.item["within_working_days"], w.working_days) for w in found] == [
+        ("县住建局", 5, 5)]

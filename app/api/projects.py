@@ -48,9 +48,11 @@ _EVENT_RULES = (
     *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
     "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",
     "milestone_already_reached", "no_change", "no_open_commitment", "not_allowed",
-    "not_amendable", "not_correctable", "not_on_team", "not_suspended", "phase_passed",
-    "phase_regression", "project_suspended", "project_terminated", "reason_required",
-    "required", "unknown_approval", "unknown_problem", "unknown_version", "void_with_changes",
+    "not_amendable", "not_correctable", "not_invited", "not_on_team", "not_suspended",
+    "opinions_missing", "phase_passed", "phase_regression", "project_suspended",
+    "project_terminated", "reason_required", "required", "review_concluded",
+    "review_disagreed", "unknown_approval", "unknown_problem", "unknown_review",
+    "unknown_version", "void_with_changes",
     INVESTMENT_ABOVE_TOTAL, INVESTMENT_JUMP,
 )
 _MISSING = {404: ("project_not_found",)}

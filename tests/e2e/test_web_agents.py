@@ -92,7 +92,7 @@ def test_a_park_review_shows_department_by_department_and_who_is_waited_on(clien
     assert "2026-11-19召开" in details and "进行中" in details
     assert "有条件同意（补充消防设计）" in details and "尚未提出意见" in details
     # Judged on the tests' today (2026-11-25): 4 working days after the convening.
-    assert "县自然资源局</strong> <span class=\"muted\">(部门)</span>" in details
+    assert "县自然资源局</strong> <span class=\"muted\">（部门）</span>" in details
     assert "入园会审意见（3 个工作日内）" in details and "4 个工作日" in details
     board = client.get("/board").get_data(as_text=True)
     assert "等待：县自然资源局 4 个工作日" in board

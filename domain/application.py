@@ -44,7 +44,7 @@ from domain.errors import (
 )
 from domain.fields import TYPE_OF_CLASS
 from domain.history import History
-from domain.obligations import standing
+from domain.obligations import counted, standing
 from domain.offering import Offering
 from domain.project import Project
 from domain.repositories import WRITE_CACHE, Folding, LookedUp, WriteCache
@@ -193,7 +193,7 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         project = self.signing(actor, signed_on=signed_on, **fields)
         self.save(project)
         self._writes.keep(project)
-        return project_view(project)
+        return self._view(project)
 
     def signing(self, actor: str, *, signed_on: date, **fields: Any) -> Project:
         """A project opened by a checked signing, not yet saved (bulk loads save many at once).
@@ -327,7 +327,13 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
                 f"version {version} does not exist: the project is at version {project.version}",
                 field="version", code="unknown_version",
             )
-        return project_view(project)
+        return self._view(project)
+
+    def _view(self, project: Project) -> dict[str, Any]:
+        """A project's whole state, whom it waits on counted to today (rule 9)."""
+        view = project_view(project)
+        view["waiting_on"] = counted(view["waiting_on"], self.clock(), self.calendar())
+        return view
 
     def visible(self, project_id: UUID | str, reader: str | dict[str, Any] | None) -> Project:
         """The project as it stands, if the reader may see its county; else ProjectNotFound."""

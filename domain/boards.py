@@ -15,7 +15,7 @@ from typing import Any
 from domain import clocks
 from domain.calendar import WorkingCalendar
 from domain.history import History
-from domain.obligations import CommitmentState, ProblemState, Standing, standing
+from domain.obligations import CommitmentState, ProblemState, Standing, Wait, standing, waiting_on
 from domain.project import Project
 from domain.views import next_milestone
 
@@ -26,9 +26,9 @@ def board(username: str, projects: list[Project], today: date, *, calendar: Work
     mine = [p for p in projects if username in p.team]
     watched = calendar.watch()
     judged = [(p, *_judged(p, today, watched)) for p in mine]
-    cards = sorted((_card(username, p, found, flags) for p, found, flags in judged),
-                   key=_urgency)
-    led = [(p, found, flags) for p, found, flags in judged if p.chief_agent == username]
+    cards = sorted((_card(username, p, found, flags, waits)
+                    for p, found, flags, waits in judged), key=_urgency)
+    led = [(p, found, flags) for p, found, flags, _ in judged if p.chief_agent == username]
     return {
         "username": username,
         "today": today,
@@ -47,14 +47,14 @@ def board(username: str, projects: list[Project], today: date, *, calendar: Work
 
 
 def _judged(project: Project, today: date, calendar: WorkingCalendar
-            ) -> tuple[Standing, list[clocks.Flag]]:
+            ) -> tuple[Standing, list[clocks.Flag], list[Wait]]:
     history = History(project)
     found = standing(history, today, calendar)
-    return found, clocks.flags_of(history, found, calendar)
+    return found, clocks.flags_of(history, found, calendar), waiting_on(history, today, calendar)
 
 
-def _card(username: str, project: Project, judged: Standing, found: list[clocks.Flag]
-          ) -> dict[str, Any]:
+def _card(username: str, project: Project, judged: Standing, found: list[clocks.Flag],
+          waits: list[Wait]) -> dict[str, Any]:
     by_subject: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for flag in found:
         by_subject.setdefault((flag.subject["kind"], flag.subject["id"]), []).append(_flag(flag))
@@ -76,6 +76,7 @@ def _card(username: str, project: Project, judged: Standing, found: list[clocks.
         "role": "chief_agent" if project.chief_agent == username else "co_agent",
         "chief_agent": project.chief_agent,
         "next_milestone": upcoming,
+        "waiting_on": [wait.row() for wait in waits],
         "open_problems": [
             _open_problem(problem, by_subject.get(("problem", problem.problem_id), []))
             for problem in judged.open_problems

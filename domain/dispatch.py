@@ -94,6 +94,7 @@ def report_part(history: History, period: Period, as_of: date, calendar: Working
         "investment": sections.investment_rows(history, start, end),
         "red_flags": red_flag_rows(judged, watched),
         "due_next_7_days": sections.due_next_rows(judged, as_of),
+        "waiting_on": sections.waiting_on_rows(history, as_of, watched),
         "measures": dispatch_measures.measures_rows(history, start, as_of, watched),
         "roll_up": [[figures[name] for name in HEADLINE]
                     for figures in (headline_of(history, first, last, watched)
@@ -128,6 +129,7 @@ def assemble(period: Period, as_of: date, parts: list[dict[str, Any]]) -> dict[s
         "rankings": rankings(reached, approvals, problems),
         "roll_up": roll_up(period, as_of, [part["roll_up"] for part in parts]),
         "due_next_7_days": sections.due_next_summary(rows("due_next_7_days"), as_of),
+        "waiting_on": sections.waiting_on_summary(rows("waiting_on")),
         "measures": dispatch_measures.measures_summary(rows("measures")),
     }
     report["calendar_warnings"] = warnings_of(

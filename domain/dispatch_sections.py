@@ -25,17 +25,21 @@ from domain.lifecycle import MILESTONE_ORDER, PHASES, STATUSES, phase_of
 from domain.obligations import (
     CLOSED_BY_TERMINATION,
     COMMITMENT_OVERDUE,
+    DEPARTMENT,
     DUE,
+    LEADER,
     MILESTONE_OVERDUE,
     NOT_DUE,
     OPEN,
     SOLVED,
+    PARTIES,
     SUSPENDED,
     ActiveDays,
     ProblemState,
     Standing,
     problems_on,
     reached_on_time,
+    waiting_on,
 )
 
 # The seed's target: industrial project approvals cut from 60 to 40 working days.
@@ -481,3 +485,42 @@ def by_owner(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         counts[row["owner"]] = counts.get(row["owner"], 0) + 1
     return [{"owner": owner, "count": n}
             for owner, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def waiting_on_rows(history: History, as_of: date, calendar: WorkingCalendar
+                    ) -> list[dict[str, Any]]:
+    """Whom the project waits on on as_of (rule 9), a row per wait."""
+    if not history.signed_by(as_of):
+        return []
+    return [history.ref() | wait.row() for wait in waiting_on(history, as_of, calendar)]
+
+
+def waiting_on_table(histories: list[History], as_of: date, calendar: WorkingCalendar
+                     ) -> dict[str, Any]:
+    return waiting_on_summary(over(waiting_on_rows, histories, as_of, calendar))
+
+
+def waiting_on_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every wait on as_of, the longest first, and the county's table of parties: per
+    department and leader by name, and the investor, the team and the office each as one,
+    how many projects it holds, its oldest wait and the median of each project's longest
+    wait on it (working days); ranked by projects held, then the oldest wait."""
+    rows.sort(key=lambda row: (-row["working_days"], row["since"], pinyin_key(row["project"]),
+                               str(row["project_id"]), PARTIES.index(row["party"]),
+                               row["name"] or "", row["item"]["kind"], row["item"]["id"]))
+    held: dict[tuple[str, str | None], dict[Any, int]] = {}
+    for row in rows:
+        named = row["name"] if row["party"] in (DEPARTMENT, LEADER) else None
+        projects = held.setdefault((row["party"], named), {})
+        # Rows come longest first: a project's first row on a party is its longest wait.
+        projects.setdefault(row["project_id"], row["working_days"])
+    parties = [{"party": party, "name": name, "projects": len(projects),
+                "oldest_working_days": max(projects.values()),
+                "median_working_days": middle(sorted(projects.values()))}
+               for (party, name), projects in held.items()]
+    parties.sort(key=lambda row: (-row["projects"], -row["oldest_working_days"],
+                                  PARTIES.index(row["party"]), pinyin_key(row["name"] or "")))
+    for rank, row in enumerate(parties, start=1):
+        row["rank"] = rank
+    return {"parties": parties, "waits": rows, "count": len(rows),
+            "projects": len({row["project_id"] for row in rows})}

@@ -16,7 +16,7 @@ from domain import text
 from domain.counties import county_shaped
 from domain.dates import parse_date
 from domain.errors import InvalidValue
-from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES
+from domain.lifecycle import CORRECTION_ACTIONS, ESCALATION_TARGETS, MILESTONES, OPINIONS
 from domain.sense import (
     DATE_TOO_EARLY,
     DATE_TOO_FAR,
@@ -37,6 +37,7 @@ MAX_LIST = 50
 # Integer yuan up to 10^15 (a million 亿): well within a BIGINT and JSON's exact integers.
 MAX_MONEY = 10**15
 MAX_VERSION = 2**31 - 1
+MAX_WORKING_DAYS = 60  # a clock set on an event: at most about three months
 
 
 def is_username(value: object) -> bool:
@@ -90,6 +91,27 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
         "co_agents": _f("usernames", False, "co-agents' usernames"),
         "leader": _f("username", False, "the responsible leader (unchanged if omitted)"),
         "reason": _f("long_text", False, "why the team changes"),
+    }),
+    "park_review_convened": ("ParkReviewConvened", {
+        "review_id": _f("id", False, "client-chosen id; made by the server if omitted"),
+        "departments": _f("strings", True, "the departments invited to give an opinion"),
+        "opinion_within_working_days": _f("working_days", False, "the opinions' clock: "
+                                          "working days from the convening (3 if omitted)"),
+        "note": _f("long_text"),
+    }),
+    "park_review_opinion_given": ("ParkReviewOpinionGiven", {
+        "review_id": _f("id", True),
+        "department": _f("short_text", True, "the invited department whose opinion it is"),
+        "opinion": _f("choice", True, "agree, agree with conditions, or disagree", OPINIONS),
+        "conditions": _f("strings", False, "its conditions; required to agree with conditions"),
+        "note": _f("long_text"),
+    }),
+    "park_review_concluded": ("ParkReviewConcluded", {
+        "review_id": _f("id", True),
+        "passed": _f("bool", False, "whether the project passed: it reaches the milestone "
+                                    "park_review_passed"),
+        "conditions": _f("strings", False, "the conditions the project carries"),
+        "note": _f("long_text"),
     }),
     "milestone_planned": ("MilestonePlanned", {
         "milestone": _f("choice", True, "milestone code", MILESTONES),
@@ -192,7 +214,7 @@ TYPE_OF_CLASS = {name: t for t, name in EVENT_CLASS_NAMES.items()}
 # Fields an amendment may not change: identities, the team (changed by team_assigned), and the
 # county (whose users may see the project).
 # What was confirmed belongs to the event that confirmed it (a correction confirms its own).
-NOT_AMENDABLE = {"approval_id", "problem_id", "chief_agent", "co_agents", "leader", "county",
+NOT_AMENDABLE = {"approval_id", "problem_id", "review_id", "chief_agent", "co_agents", "leader", "county",
                  "confirmed"}
 
 # Fields the server adds to an event beyond what the client sends.
@@ -252,7 +274,7 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             return parse_date(value)
         except ValueError as error:
             raise InvalidValue(f"{name} {error}", field=name) from None
-    if kind in ("money", "rating", "version"):
+    if kind in ("money", "rating", "version", "working_days"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidValue(f"{name} must be an integer", field=name)
         if kind == "money" and not field.minimum <= value <= MAX_MONEY:
@@ -262,6 +284,9 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             raise InvalidValue(f"{name} must be from 1 to 5", field=name)
         if kind == "version" and not 1 <= value <= MAX_VERSION:
             raise InvalidValue(f"{name} must be from 1 to {MAX_VERSION}", field=name)
+        if kind == "working_days" and not 1 <= value <= MAX_WORKING_DAYS:
+            raise InvalidValue(f"{name} must be from 1 to {MAX_WORKING_DAYS} working days",
+                               field=name)
         return value
     if kind == "bool":
         if not isinstance(value, bool):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.lifecycle import PHASE_ORDER, phase_of
+from domain.lifecycle import PARK_REVIEW, PHASE_ORDER, phase_of
 
 
 class ProjectFold:
@@ -43,7 +43,14 @@ class ProjectFold:
         self.last_visit: dict[str, Any] | None = None
         self.instructions: list[dict[str, Any]] = []
         self.ratings: list[dict[str, Any]] = []
+        self._park_reviews: dict[str, dict[str, Any]] = {}
         self.last_event: dict[str, Any] | None = None
+
+    @property
+    def park_reviews(self) -> dict[str, dict[str, Any]]:
+        """The park-entry joint reviews (入园会审), by id (none in a snapshot taken before
+        there were any)."""
+        return self.__dict__.setdefault("_park_reviews", {})
 
     def _on_signed(self, fact, d) -> None:
         self.name, self.investor, self.industry = d["name"], d["investor"], d["industry"]
@@ -189,6 +196,31 @@ class ProjectFold:
             "occurred_on": fact["occurred_on"], "rating": d["rating"], "agent": d["agent"],
             "comment": d["comment"], "version": fact["version"],
         })
+
+    def _on_park_review_convened(self, fact, d) -> None:
+        self.park_reviews[d["review_id"]] = {
+            "id": d["review_id"], "convened_on": fact["occurred_on"],
+            "departments": list(d["departments"]),
+            "opinion_within_working_days": d["opinion_within_working_days"],
+            "note": d["note"], "opinions": {},
+            "concluded_on": None, "passed": None, "conditions": [],
+            "version": fact["version"],
+        }
+
+    def _on_park_review_opinion_given(self, fact, d) -> None:
+        # A later opinion of the same department replaces its earlier one (a reversal).
+        self.park_reviews[d["review_id"]]["opinions"][d["department"]] = {
+            "opinion": d["opinion"], "conditions": list(d["conditions"]), "note": d["note"],
+            "given_on": fact["occurred_on"], "recorded_by": fact["actor"],
+            "version": fact["version"],
+        }
+
+    def _on_park_review_concluded(self, fact, d) -> None:
+        self.park_reviews[d["review_id"]].update(
+            concluded_on=fact["occurred_on"], passed=d["passed"],
+            conditions=list(d["conditions"]))
+        if d["passed"]:  # a passing conclusion is the milestone
+            self._on_milestone_reached(fact, {"milestone": PARK_REVIEW})
 
     def _on_suspended(self, fact, d) -> None:
         self.status, self.status_reason = "suspended", d["reason"]

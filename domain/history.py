@@ -14,21 +14,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from domain.lifecycle import MILESTONE_ORDER, PHASE_ORDER, PHASES, phase_of
+from domain.lifecycle import MILESTONE_ORDER, PARK_REVIEW, PHASE_ORDER, PHASES, phase_of
 from domain.project import Project
 
 # The event types a History keeps. Visits, ratings and the rest never count in a rule or a
 # report, so a history holds a fraction of a long-lived project's facts.
 READ_TYPES = frozenset({
     "signed", "team_assigned", "suspended", "resumed", "terminated", "milestone_planned",
-    "milestone_reached", "approval_applied", "approval_granted", "commitment_fulfilled",
+    "milestone_reached", "approval_applied", "approval_granted", "approval_rejected",
+    "commitment_fulfilled",
     "problem_raised", "problem_plan_proposed", "problem_escalated", "problem_followed_up",
     "problem_resolved", "problem_reopened", "instruction_given", "progress_reported",
+    "park_review_convened", "park_review_opinion_given", "park_review_concluded",
 })
 STATUS_TYPES = ("signed", "suspended", "resumed", "terminated")
 PROBLEM_TYPES = ("problem_raised", "problem_plan_proposed", "problem_escalated",
                  "problem_followed_up", "problem_resolved", "problem_reopened")
-COMMITMENT_TYPES = ("approval_applied", "approval_granted", "commitment_fulfilled")
+COMMITMENT_TYPES = ("approval_applied", "approval_granted", "approval_rejected",
+                    "commitment_fulfilled")
 
 
 class History:
@@ -36,7 +39,13 @@ class History:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.facts = list(project.standing_facts(READ_TYPES))
+        self.facts = []
+        for fact in project.standing_facts(READ_TYPES):
+            self.facts.append(fact)
+            if fact["type"] == "park_review_concluded" and fact["data"]["passed"]:
+                # A passing conclusion is the milestone (the aggregate folds it so too).
+                self.facts.append(fact | {"type": "milestone_reached",
+                                          "data": {"milestone": PARK_REVIEW, "note": None}})
         self._by_type: dict[str, list[dict[str, Any]]] = {kind: [] for kind in READ_TYPES}
         for fact in self.facts:
             self._by_type[fact["type"]].append(fact)
@@ -148,16 +157,18 @@ class History:
         return dict(sorted(plans.items(), key=lambda item: MILESTONE_ORDER[item[0]]))
 
     def approvals_by(self, day: date) -> dict[str, dict[str, Any]]:
-        """Each approval applied for by day, with its grant and commitment as of day."""
+        """Each approval applied for by day, with its grant (or refusal) and commitment as of
+        day."""
         approvals: dict[str, dict[str, Any]] = {}
         for fact in self.upto(day, *COMMITMENT_TYPES):
             d, on = fact["data"], fact["occurred_on"]
             if fact["type"] == "approval_applied":
                 approvals[d["approval_id"]] = {
                     "approval_id": d["approval_id"], "item": d["item"],
-                    "department": d["department"], "applied_on": on, "granted_on": None,
-                    "granted_version": None, "missing_documents": [], "promised_on": None,
-                    "fulfilled_on": None,
+                    "department": d["department"], "applied_on": on,
+                    "applied_version": fact["version"], "granted_on": None,
+                    "granted_version": None, "rejected_on": None, "missing_documents": [],
+                    "promised_on": None, "fulfilled_on": None,
                 }
             elif d["approval_id"] in approvals:
                 approval = approvals[d["approval_id"]]
@@ -165,6 +176,8 @@ class History:
                     approval.update(granted_on=on, granted_version=fact["version"],
                                     missing_documents=list(d["missing_documents"]),
                                     promised_on=d["commitment_due_on"])
+                elif fact["type"] == "approval_rejected":
+                    approval["rejected_on"] = on
                 else:
                     approval["fulfilled_on"] = on
         return approvals
@@ -180,6 +193,23 @@ class History:
             elif problem_id in logs:
                 logs[problem_id].append(fact)
         return logs
+
+    def park_reviews_on(self, day: date) -> list[dict[str, Any]]:
+        """Each park-entry joint review convened by day: its convening, the latest opinion of
+        each department by day, and its conclusion if concluded by day."""
+        reviews: dict[str, dict[str, Any]] = {}
+        for fact in self.upto(day, "park_review_convened", "park_review_opinion_given",
+                              "park_review_concluded"):
+            d = fact["data"]
+            if fact["type"] == "park_review_convened":
+                reviews[d["review_id"]] = {"convened": fact, "opinions": {}, "concluded": None}
+            elif d["review_id"] not in reviews:
+                continue
+            elif fact["type"] == "park_review_opinion_given":
+                reviews[d["review_id"]]["opinions"][d["department"]] = fact
+            else:
+                reviews[d["review_id"]]["concluded"] = fact
+        return list(reviews.values())
 
     def cumulative_on(self, day: date) -> int:
         """Investment completed by day (reports are cumulative by business date: the rules

@@ -18,6 +18,7 @@ MILESTONES: dict[str, str] = {
     "production_started": "operation",
     "operating": "operation",
 }
+PARK_REVIEW = "park_review_passed"  # reached by a passing park-entry joint review
 MILESTONE_ORDER = {code: index for index, code in enumerate(MILESTONES)}
 PHASE_ORDER = {phase: index for index, phase in enumerate(PHASES)}
 
@@ -28,6 +29,9 @@ ROLES = ("agent", "office", "leader", "auditor")
 ESCALATION_TARGETS = ("office", "leader")
 
 CORRECTION_ACTIONS = ("amend", "void")
+
+# A department's opinion in the park-entry joint review (入园会审).
+OPINIONS = ("agree", "agree_with_conditions", "disagree")
 
 RATING_RANGE = range(1, 6)
 

@@ -21,6 +21,8 @@ the README states them for leaders:
    other needs a solution plan within 2 working days of its raising; a problem open more than
    10 working days is old and must be followed up every 5 working days (from when it became
    old, or its latest follow-up or reopening after that).
+9. Waiting on (`waiting_on`): whom the next step of an active project waits for on the day,
+   since when and for how many working days, counted as lateness is (rules 3, 4).
 
 Working days are those of the calendar given (domain.calendar: the office's schedule, the
 package's, or Monday to Friday for a year neither knows).
@@ -57,6 +59,15 @@ PROBLEM_PLAN_LATE = "problem_plan_late"
 PROBLEM_FOLLOW_UP_LATE = "problem_follow_up_late"
 
 OFFICE = "office"  # the owner of a problem escalated to the service centre
+
+# Whom a project can wait on (rule 9), and the milestone that is the investor's to reach once
+# the construction permit is in hand (拿地即开工: the firm starts building, no one else).
+DEPARTMENT, INVESTOR, TEAM, LEADER = "department", "investor", "team", "leader"
+PARTIES = (DEPARTMENT, INVESTOR, TEAM, LEADER, OFFICE)
+INVESTORS_MILESTONES = {"construction_started": "construction_permitted"}
+# A department invited to a park-entry joint review gives its opinion within this many
+# working days of the convening, unless the convening sets the review's own clock.
+OPINION_WORKING_DAYS = 3
 ONE_DAY = timedelta(days=1)
 
 
@@ -178,6 +189,14 @@ class ActiveDays:
         self.calendar = calendar
         self.pauses = sorted((since, until or day + ONE_DAY)
                              for since, until in history.pauses_on(day))
+
+    @classmethod
+    def paused_in(cls, calendar: WorkingCalendar, pauses: Sequence[Sequence[date]]
+                  ) -> ActiveDays:
+        """The working days of a project suspended in these [since, until) spans only."""
+        days = cls.__new__(cls)
+        days.calendar, days.pauses = calendar, sorted((since, until) for since, until in pauses)
+        return days
 
     def paused(self, start: date, end: date) -> int:
         """Working days after start up to end on which the project was suspended."""
@@ -506,3 +525,164 @@ class _Judge:
                           "follow_up_every_working_days": PROBLEM_FOLLOW_UP_WORKING_DAYS},
               old_on=old_on, since=(since["type"], since["occurred_on"]) if since else None)
         return found
+
+
+# ---- waiting on (rule 9) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A party the project's next step waits on: who, for what, since when, how long."""
+
+    party: str  # department, investor, team, leader or office
+    name: str | None  # the department's name, the leader's username, the investor's name,
+    # the chief agent for the team; None for the office
+    item: dict[str, Any]  # kind (approval, commitment, milestone, problem), id, title
+    since: date
+    working_days: int  # active working days after since, up to the day judged on
+    versions: tuple[int, ...]  # the events that began the wait
+
+    def row(self) -> dict[str, Any]:
+        """The wait as plain data."""
+        return {"party": self.party, "name": self.name, "item": dict(self.item),
+                "since": self.since, "working_days": self.working_days}
+
+
+def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[Wait]:
+    """Whom an active project waits on on day (rule 9), the longest wait first.
+
+    A department for each approval applied for and neither granted nor refused, and for its
+    opinion in an open park-entry joint review it was invited to (the item says its clock,
+    `within_working_days` of the convening); the investor
+    for each open commitment (documents missing) and for a milestone that is its to reach (the
+    construction start once the permit is reached); a leader for a problem escalated to them
+    without an instruction on it since; the office for a problem escalated to it that no plan,
+    follow-up or instruction has acted on since; the team for an open problem without a
+    solution plan (not waiting on an escalation), and for a plan when no milestone ahead of
+    the latest reached is planned. A suspended or terminated project waits on no one (rules 4,
+    5): its waits stop with it, and after its resumption they go on from where they were.
+    """
+    days = ActiveDays(calendar, history, day)
+    waits = [Wait(party, name, what, since, days.between(since, day),
+                  tuple(sorted({v for v in versions if v})))
+             for party, name, what, since, versions in _waits(history, day)]
+    return sorted(waits, key=lambda w: _longest_first(w.row()))
+
+
+def waits_now(project: Any) -> list[dict[str, Any]]:
+    """The waits of a project as it stands now (rule 9), without their working days: what its
+    events decide, so that its card keeps them; each with the spans the project was suspended
+    after the wait began (`paused`), so that `counted` counts its days on any later day."""
+    history = History(project)
+    day = max(fact["occurred_on"] for fact in history.facts)  # none is dated after today
+    pauses = history.pauses_on(day)
+    return [{"party": party, "name": name, "item": what, "since": since,
+             "paused": [[start, until] for start, until in pauses if until and until > since]}
+            for party, name, what, since, _ in _waits(history, day)]
+
+
+def counted(waits: list[dict[str, Any]], day: date, calendar: WorkingCalendar
+            ) -> list[dict[str, Any]]:
+    """Kept waits (`waits_now`) with the working days each has waited by day, counted as
+    `waiting_on` counts them, the longest first."""
+    found = [wait | {"working_days": ActiveDays.paused_in(calendar, wait["paused"]).between(
+        wait["since"], day)} for wait in waits]
+    return sorted(found, key=_longest_first)
+
+
+def _longest_first(wait: dict[str, Any]) -> tuple:
+    return (-wait["working_days"], wait["since"], PARTIES.index(wait["party"]),
+            wait["name"] or "", wait["item"]["kind"], wait["item"]["id"])
+
+
+def _waits(history: History, day: date) -> list[tuple]:
+    """(party, name, item, since, versions) of each wait on day (see `waiting_on`)."""
+    if history.status_on(day) != "active":
+        return []
+    found: list[tuple[str, str | None, dict[str, Any], date, Sequence[int | None]]] = []
+
+    def item(kind: str, id: str, title: str) -> dict[str, Any]:
+        return {"kind": kind, "id": id, "title": title}
+
+    for review in history.park_reviews_on(day):
+        convened = review["convened"]
+        if review["concluded"] is None:
+            # Its clock (the review's, or OPINION_WORKING_DAYS): late once it has waited more
+            # (rule 1).
+            within = convened["data"]["opinion_within_working_days"] or OPINION_WORKING_DAYS
+            found += [(DEPARTMENT, name, item("park_review", convened["data"]["review_id"],
+                                              convened["data"]["review_id"])
+                       | {"within_working_days": within},
+                       convened["occurred_on"], [convened["version"]])
+                      for name in convened["data"]["departments"]
+                      if name not in review["opinions"]]
+    for approval in history.approvals_by(day).values():
+        if approval["granted_on"] is None and approval["rejected_on"] is None:
+            found.append((DEPARTMENT, approval["department"],
+                          item("approval", approval["approval_id"], approval["item"]),
+                          approval["applied_on"], [approval["applied_version"]]))
+        elif approval["missing_documents"] and approval["fulfilled_on"] is None:
+            found.append((INVESTOR, history.investor,
+                          item("commitment", approval["approval_id"], approval["item"]),
+                          approval["granted_on"], [approval["granted_version"]]))
+    reached = history.reached_by(day)
+    for code, after in INVESTORS_MILESTONES.items():
+        if after in reached and code not in reached and not skipped(code, list(reached)):
+            found.append((INVESTOR, history.investor, item("milestone", code, code),
+                          reached[after], [history.reached_version(after)]))
+    chief = history.chief_on(day)
+    latest = max((MILESTONE_ORDER[code] for code in reached), default=-1)
+    ahead = _milestone_ahead(history, latest)
+    if ahead is not None and ahead not in INVESTORS_MILESTONES and not any(
+            MILESTONE_ORDER[code] > latest for code in history.plans_on(day)):
+        found.append((TEAM, chief, item("milestone", ahead, ahead),
+                      max([history.signed_on, *reached.values()]), []))
+    instructions: dict[str, list[dict[str, Any]]] = {}
+    for fact in history.upto(day, "instruction_given"):
+        instructions.setdefault(fact["data"]["problem_id"], []).append(fact)
+    for problem_id, log in history.problem_logs_on(day).items():
+        found += _problem_waits(log, instructions.get(problem_id, []), chief, item)
+    return found
+
+
+def _milestone_ahead(history: History, latest: int) -> str | None:
+    """The milestone after the latest reached (by its place in lifecycle order) (the park
+    review only for a project signed into a park), or None once the last is reached."""
+    for code, order in MILESTONE_ORDER.items():
+        if order > latest and (code != "park_review_passed" or history.park):
+            return code
+    return None
+
+
+def _problem_waits(log: list[dict[str, Any]], instructions: list[dict[str, Any]], chief: str,
+                   item: Any) -> list[tuple]:
+    """Whom an open problem waits on (rule 9): an escalation not acted on, else the team while
+    it has no solution plan."""
+    raised, opened, escalation, has_plan = log[0], log[0], None, False
+    is_open = True
+    for fact in log[1:]:
+        kind = fact["type"]
+        if kind == "problem_resolved":
+            is_open = False
+        elif kind == "problem_reopened":
+            is_open, opened = True, fact
+        elif kind == "problem_escalated":
+            escalation = fact
+        if kind == "problem_plan_proposed":
+            has_plan = True
+    if not is_open:
+        return []
+    d = raised["data"]
+    what = item("problem", d["problem_id"], d["title"])
+    if escalation is not None:
+        to, on = escalation["data"]["escalated_to"], escalation["occurred_on"]
+        acted = ("instruction_given",) if to == LEADER else (
+            "instruction_given", "problem_plan_proposed", "problem_followed_up")
+        after = (on, escalation["version"])
+        if not any(f["type"] in acted and (f["occurred_on"], f["version"]) > after
+                   for f in log + instructions):
+            name = escalation["data"]["leader"] if to == LEADER else None
+            return [(to, name, what, on, [escalation["version"]])]
+    if not has_plan:
+        return [(TEAM, chief, what, opened["occurred_on"], [opened["version"]])]
+    return []

@@ -183,6 +183,25 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         agent: str | None
         comment: str | None
 
+    class ParkReviewConvened(Event):
+        review_id: str
+        departments: list[str]
+        opinion_within_working_days: int | None
+        note: str | None
+
+    class ParkReviewOpinionGiven(Event):
+        review_id: str
+        department: str
+        opinion: str
+        conditions: list[str]
+        note: str | None
+
+    class ParkReviewConcluded(Event):
+        review_id: str
+        passed: bool
+        conditions: list[str]
+        note: str | None
+
     class Suspended(Event):
         reason: str
 
@@ -251,7 +270,7 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         if event_type != "corrected":
             data = listed(data, known.catalogue)
         made: dict[str, Any] = {}
-        for key, prefix in (("approval_id", "AP"), ("problem_id", "PB")):
+        for key, prefix in (("approval_id", "AP"), ("problem_id", "PB"), ("review_id", "PR")):
             if key in data and data[key] is None and event_type in _CREATES_ITEM:
                 data[key] = made[key] = new_item_id(prefix)
         if event_type == "corrected":
@@ -395,7 +414,7 @@ class Project(ProjectFold, ProjectRules, Aggregate):
                 yield _expand(record, version)
 
 
-_CREATES_ITEM = {"approval_applied", "problem_raised"}
+_CREATES_ITEM = {"approval_applied", "problem_raised", "park_review_convened"}
 
 
 def _fact(event_type: str, actor: str, occurred_on: date, data: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from domain.dates import parse_date
 from domain.errors import DomainError, InvalidValue
-from domain.lifecycle import MILESTONES, PHASE_ORDER, phase_of
+from domain.lifecycle import MILESTONES, PARK_REVIEW, PHASE_ORDER, phase_of
 
 
 # Event types that act on an item of the project, and the state an item must be in: with no
@@ -24,6 +24,7 @@ _NEEDS_ITEM = {
     "problem_followed_up": "no_open_problem", "problem_resolved": "no_open_problem",
     "problem_reopened": "no_resolved_problem",
     "milestone_planned": "no_milestone_left", "milestone_reached": "no_milestone_left",
+    "park_review_opinion_given": "no_open_review", "park_review_concluded": "no_open_review",
 }
 
 
@@ -53,6 +54,8 @@ class ProjectRules:
             "no_resolved_problem": any(p["status"] == "resolved"
                                        for p in self.problems.values()),
             "no_milestone_left": bool(self.milestones_left()),
+            "no_open_review": any(r["concluded_on"] is None
+                                  for r in self.park_reviews.values()),
         }[lacking]
         return None if found else lacking
 
@@ -250,6 +253,63 @@ class ProjectRules:
 
     def _check_problem_reopened(self, fact, d) -> None:
         self._problem(fact, d, must_be="resolved")
+
+    def _check_park_review_convened(self, fact, d) -> None:
+        if d["review_id"] in self.park_reviews:
+            raise DomainError(f"park review {d['review_id']!r} already exists",
+                              field="review_id", code="duplicate_id")
+        if not d["departments"]:
+            raise DomainError("departments must name at least one department",
+                              field="departments", code="required")
+        if PARK_REVIEW in self.reached:
+            raise DomainError(f"{PARK_REVIEW} was already reached on "
+                              f"{self.reached[PARK_REVIEW]['reached_on']}",
+                              field="type", code="milestone_already_reached")
+        self._check_still_signing()
+
+    def _check_still_signing(self) -> None:
+        if self.phase != phase_of(PARK_REVIEW):
+            raise DomainError(f"the project is in the {self.phase} phase: a park review "
+                              "belongs to the signing phase", field="type", code="phase_passed")
+
+    def _open_review(self, fact, d) -> dict[str, Any]:
+        review = self.park_reviews.get(d["review_id"])
+        if review is None:
+            raise DomainError(f"no park review {d['review_id']!r} on this project",
+                              field="review_id", code="unknown_review")
+        if review["concluded_on"] is not None:
+            raise DomainError(f"park review {review['id']!r} was concluded on "
+                              f"{review['concluded_on']}", field="review_id",
+                              code="review_concluded")
+        check_not_before(fact, review["convened_on"], "the review was convened")
+        return review
+
+    def _check_park_review_opinion_given(self, fact, d) -> None:
+        review = self._open_review(fact, d)
+        if d["department"] not in review["departments"]:
+            raise DomainError(f"{d['department']} was not invited to park review "
+                              f"{review['id']!r}", field="department", code="not_invited")
+        if d["opinion"] == "agree_with_conditions" and not d["conditions"]:
+            raise DomainError("conditions are required to agree with conditions",
+                              field="conditions", code="required")
+
+    def _check_park_review_concluded(self, fact, d) -> None:
+        review = self._open_review(fact, d)
+        if not d["passed"]:
+            return
+        missing = [name for name in review["departments"] if name not in review["opinions"]]
+        against = [name for name, o in review["opinions"].items()
+                   if o["opinion"] == "disagree"]
+        if missing:
+            raise DomainError(f"no opinion yet from {', '.join(missing)}: the review cannot "
+                              "pass", field="passed", code="opinions_missing")
+        if against:
+            raise DomainError(f"{', '.join(against)} disagreed: the review cannot pass",
+                              field="passed", code="review_disagreed")
+        if PARK_REVIEW in self.reached:
+            raise DomainError(f"{PARK_REVIEW} was already reached", field="passed",
+                              code="milestone_already_reached")
+        self._check_still_signing()
 
     def _check_progress_reported(self, fact, d) -> None:
         # Cumulative by business date: not below any report dated on or before it, not above

@@ -6,7 +6,7 @@ from copy import deepcopy
 from typing import Any
 
 from domain.lifecycle import MILESTONE_ORDER, MILESTONES
-from domain.obligations import open_problems_now, pending_plans_now
+from domain.obligations import open_problems_now, pending_plans_now, waits_now
 from domain.project import Project
 
 
@@ -46,6 +46,8 @@ def project_summary(project: Project) -> dict[str, Any]:
         "investment_completed": project.investment_completed,
         "open_problems": len(open_problems_now(project)),
         "next_milestone": next_milestone(project),
+        # Whom it waits on (rule 9) is what its events decide; the days are counted when read.
+        "waiting_on": waits_now(project),
         # Its values are text, numbers and dates: a shallow copy is a whole one.
         "last_event": dict(project.last_event) if project.last_event else None,
         "recorded_at": project.created_on,
@@ -70,7 +72,14 @@ def project_view(project: Project) -> dict[str, Any]:
         "visit_count": project.visit_count,
         "last_visit": project.last_visit,
         "instructions": project.instructions,
+        "park_reviews": [_review(r) for r in project.park_reviews.values()],
         "ratings": project.ratings,
         "average_rating": round(sum(ratings) / len(ratings), 2) if ratings else None,
         "updated_at": project.modified_on,
     })
+
+
+def _review(review: dict[str, Any]) -> dict[str, Any]:
+    """A park-entry joint review, each department's latest opinion in a list."""
+    return review | {"opinions": [{"department": name} | opinion
+                                  for name, opinion in review["opinions"].items()]}

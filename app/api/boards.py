@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
-from app.api.schemas import LastEventSchema
+from app.api.schemas import LastEventSchema, WaitSchema
 from app.errors import refusals
 from app.store import cards, service
 
@@ -81,6 +81,8 @@ class BoardProjectSchema(ma.Schema):
     role = ma.fields.String(metadata={"enum": ["chief_agent", "co_agent"]})
     chief_agent = ma.fields.String()
     next_milestone = ma.fields.Nested(BoardMilestoneSchema, allow_none=True)
+    waiting_on = ma.fields.List(ma.fields.Nested(WaitSchema), metadata={
+        "description": "whom the project waits on today, the longest wait first"})
     open_problems = ma.fields.List(ma.fields.Nested(OpenProblemSchema))
     open_commitments = ma.fields.List(ma.fields.Nested(OpenCommitmentSchema))
     flags = ma.fields.List(ma.fields.Nested(FlagSchema))

@@ -27,6 +27,7 @@ from app.api.schemas import (
 from app.errors import ApiError, refusals, validation_error
 from app.store import service
 from domain.counties import PROVINCE
+from domain.obligations import counted
 from domain.sense import (
     DATE_TOO_EARLY,
     DATE_TOO_FAR,
@@ -48,9 +49,11 @@ _EVENT_RULES = (
     *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
     "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",
     "milestone_already_reached", "no_change", "no_open_commitment", "not_allowed",
-    "not_amendable", "not_correctable", "not_on_team", "not_suspended", "phase_passed",
-    "phase_regression", "project_suspended", "project_terminated", "reason_required",
-    "required", "unknown_approval", "unknown_problem", "unknown_version", "void_with_changes",
+    "not_amendable", "not_correctable", "not_invited", "not_on_team", "not_suspended",
+    "opinions_missing", "phase_passed", "phase_regression", "project_suspended",
+    "project_terminated", "reason_required", "required", "review_concluded",
+    "review_disagreed", "unknown_approval", "unknown_problem", "unknown_review",
+    "unknown_version", "void_with_changes",
     INVESTMENT_ABOVE_TOTAL, INVESTMENT_JUMP,
 )
 _MISSING = {404: ("project_not_found",)}
@@ -78,11 +81,21 @@ class Projects(MethodView):
             agent=query.get("agent"), chosen=query.get("filter"), words=query.get("q", ""),
             column=query.get("sort"), descending=query.get("order") == "desc")
         # The view keeps each summary as JSON; loading it through the schema restores its types.
+<<<<<<< HEAD
         projects = _SUMMARIES.load([card["summary"] for card in found])
         if "sort" not in query:
             projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
         return {"count": len(projects), "totals": project_list.totals(found, judged=False),
                 "projects": projects}
+=======
+        projects = _SUMMARIES.load(
+            [card["summary"] for card in cards().view.cards(**query, home=banban.home_county())])
+        today, calendar = banban.clock(), banban.calendar()
+        for project in projects:
+            project["waiting_on"] = counted(project["waiting_on"], today, calendar)
+        projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
+        return {"count": len(projects), "projects": projects}
+>>>>>>> issue17-ball
 
     @blp.doc(requestBody={"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/SignProject"}}}})

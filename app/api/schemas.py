@@ -28,10 +28,12 @@ from domain.fields import (
     MAX_LIST,
     MAX_MONEY,
     MAX_VERSION,
+    MAX_WORKING_DAYS,
     SIGNING_FIELDS,
     Field,
 )
-from domain.lifecycle import MILESTONES, PHASES, STATUSES
+from domain.lifecycle import MILESTONES, OPINIONS, PHASES, STATUSES
+from domain.obligations import PARTIES
 
 
 def marshmallow_field(spec: Field) -> ma.fields.Field:
@@ -63,6 +65,8 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
         return Whole(validate=validate.Range(min=1, max=5), **kwargs)
     if kind == "version":
         return Whole(validate=validate.Range(min=1, max=MAX_VERSION), **kwargs)
+    if kind == "working_days":
+        return Whole(validate=validate.Range(min=1, max=MAX_WORKING_DAYS), **kwargs)
     if kind == "bool":
         return Flag(**kwargs)
     if kind == "choice":
@@ -285,6 +289,32 @@ class RatingSchema(ma.Schema):
     version = ma.fields.Integer()
 
 
+class WaitItemSchema(ma.Schema):
+    kind = ma.fields.String(metadata={"enum": ["approval", "commitment", "milestone",
+                                               "park_review", "problem"]})
+    id = ma.fields.String(metadata={"description": "the approval or problem id, or the "
+                                    "milestone's code"})
+    title = ma.fields.String()
+    within_working_days = ma.fields.Integer(metadata={
+        "description": "for a department's opinion in a park-entry review (kind park_review): "
+                       "its clock, working days from the convening; late beyond it"})
+
+
+class WaitSchema(ma.Schema):
+    party = ma.fields.String(metadata={
+        "enum": list(PARTIES),
+        "description": "whom the next step waits on (rule 9 of the README's rules)"})
+    name = ma.fields.String(allow_none=True, metadata={
+        "description": "the department's name, the leader's username, the investor's name, "
+                       "the chief agent for the team; null for the office"})
+    item = ma.fields.Nested(WaitItemSchema, metadata={"description": "what it waits for"})
+    since = ma.fields.Date(metadata={"description": "the business date the wait began"})
+    working_days = ma.fields.Integer(metadata={
+        "description": "working days waited after since up to today (days the project was "
+                       "suspended not counted)"})
+    paused = ma.fields.List(ma.fields.List(ma.fields.Date()), load_only=True)
+
+
 class ProjectSummarySchema(ma.Schema):
     id = ma.fields.UUID()
     version = ma.fields.Integer()
@@ -305,8 +335,38 @@ class ProjectSummarySchema(ma.Schema):
     investment_completed = ma.fields.Integer(metadata={"description": "integer yuan, to date"})
     open_problems = ma.fields.Integer()
     next_milestone = ma.fields.Nested(NextMilestoneSchema, allow_none=True)
+    waiting_on = ma.fields.List(ma.fields.Nested(WaitSchema), metadata={
+        "description": "whom the project waits on today, the longest wait first; none while "
+                       "it is suspended or once terminated"})
     last_event = ma.fields.Nested(LastEventSchema, allow_none=True)
     recorded_at = ma.fields.DateTime(metadata={"description": "when the signing was recorded"})
+
+
+class OpinionSchema(ma.Schema):
+    department = ma.fields.String()
+    opinion = ma.fields.String(metadata={"enum": list(OPINIONS)})
+    conditions = ma.fields.List(ma.fields.String())
+    note = ma.fields.String(allow_none=True)
+    given_on = ma.fields.Date()
+    recorded_by = ma.fields.String(metadata={"description": "who recorded it"})
+    version = ma.fields.Integer()
+
+
+class ParkReviewSchema(ma.Schema):
+    id = ma.fields.String()
+    convened_on = ma.fields.Date()
+    departments = ma.fields.List(ma.fields.String(), metadata={"description": "invited"})
+    opinion_within_working_days = ma.fields.Integer(allow_none=True, metadata={
+        "description": "the opinions' clock set at the convening (null: 3 working days)"})
+    note = ma.fields.String(allow_none=True)
+    opinions = ma.fields.List(ma.fields.Nested(OpinionSchema), metadata={
+        "description": "each department's latest opinion (a later one replaces it)"})
+    concluded_on = ma.fields.Date(allow_none=True)
+    passed = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "a passing conclusion reaches the milestone park_review_passed"})
+    conditions = ma.fields.List(ma.fields.String(), metadata={
+        "description": "the conditions the project carries"})
+    version = ma.fields.Integer()
 
 
 class ProjectSchema(ProjectSummarySchema):
@@ -321,6 +381,8 @@ class ProjectSchema(ProjectSummarySchema):
     visit_count = ma.fields.Integer()
     last_visit = ma.fields.Nested(VisitSchema, allow_none=True)
     instructions = ma.fields.List(ma.fields.Nested(InstructionSchema))
+    park_reviews = ma.fields.List(ma.fields.Nested(ParkReviewSchema), metadata={
+        "description": "the park-entry joint reviews (入园会审)"})
     ratings = ma.fields.List(ma.fields.Nested(RatingSchema))
     average_rating = ma.fields.Float(allow_none=True)
     updated_at = ma.fields.DateTime(metadata={"description": "when the last event was recorded"})
@@ -371,6 +433,7 @@ class RecordedSchema(ma.Schema):
     type = ma.fields.String()
     approval_id = ma.fields.String(metadata={"description": "made by the server if omitted"})
     problem_id = ma.fields.String(metadata={"description": "made by the server if omitted"})
+    review_id = ma.fields.String(metadata={"description": "made by the server if omitted"})
 
 
 class UserSchema(ma.Schema):

@@ -40,7 +40,8 @@ bp = Blueprint("agents", __name__)
 FORM_ORDER = ["progress_reported", "milestone_reached", "problem_raised", "problem_plan_proposed",
               "problem_followed_up", "problem_resolved", "problem_escalated", "problem_reopened",
               "approval_applied", "approval_granted", "approval_rejected", "commitment_fulfilled",
-              "milestone_planned", "visit_logged", "instruction_given", "service_rated",
+              "milestone_planned", "park_review_convened", "park_review_opinion_given",
+              "park_review_concluded", "visit_logged", "instruction_given", "service_rated",
               "team_assigned", "suspended", "resumed", "terminated", "corrected"]
 assert set(FORM_ORDER) == set(EVENT_TYPES), "every event type has a form"
 

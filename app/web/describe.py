@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext
 
 from app.web.format import day, display_name, money
-from app.web.labels import EVENT_LABELS, MILESTONE_LABELS, label
+from app.web.labels import EVENT_LABELS, MILESTONE_LABELS, OPINION_LABELS, label
 
 GIST = 24  # characters of a free text shown as an event's gist
 
@@ -32,6 +32,13 @@ def subject_of(event: dict[str, Any], project: dict[str, Any]) -> str:
         found = next((a for a in project.get("approvals", [])
                       if a["id"] == data["approval_id"]), None)
         return found["item"] if found else data.get("item") or data["approval_id"]
+    if kind == "park_review_convened":
+        return "、".join(data.get("departments") or [])
+    if kind == "park_review_opinion_given":
+        return gettext("%(department)s: %(opinion)s", department=data.get("department"),
+                       opinion=label(OPINION_LABELS, data.get("opinion")))
+    if kind == "park_review_concluded":
+        return gettext("passed") if data.get("passed") else gettext("not passed")
     if kind == "progress_reported":
         return money(data.get("investment_completed"))
     if kind == "team_assigned":

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from app.web import labels
 from app.web.flag_reasons import reason_text
-from app.web.format import day, money
+from app.web.format import day, money, wait_item
 from app.web.period_names import period_name
 
 Row = dict[str, Any]
@@ -227,6 +227,20 @@ def _item(obligation: dict[str, Any]) -> str:
     return f"{labels.label(labels.RULE_NAMES, obligation['rule'])}: {obligation['title']}"
 
 
+def _party_rows(report: dict[str, Any], context: Context) -> list[Row]:
+    """The county's waiting-on table, a party by its name (a leader by display name); none in
+    a report published before it had one."""
+    return [row | {"who": labels.party_name(row["party"], row["name"], context.person)}
+            for row in report.get("waiting_on", {}).get("parties", [])]
+
+
+def _wait_rows(report: dict[str, Any], context: Context) -> list[Row]:
+    """Every wait, the longest first, with whom and what it waits for."""
+    return [row | {"who": labels.party_name(row["party"], row["name"], context.person),
+                   "what": wait_item(row["item"])}
+            for row in report.get("waiting_on", {}).get("waits", [])]
+
+
 def _section(*path: str) -> Callable[[dict[str, Any], Context], list[Row]]:
     def rows(report: dict[str, Any], _: Context) -> list[Row]:
         found: Any = report
@@ -252,6 +266,19 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Due by"), "due_on", "date"),
         Column(_l("Working days late"), "working_days_late", "int"),
         Column(_l("Why"), "reason"), Column(_l("Events behind it"), "cited"))),
+    Table("waiting_on", _l("Waiting on"), _party_rows, (
+        Column(_l("Rank"), "rank", "int"), Column(_l("Waiting on"), "who"),
+        Column(_l("Kind"), "party", "code", labels.PARTY_LABELS),
+        Column(_l("Projects held"), "projects", "int", unit=COUNT),
+        Column(_l("Oldest wait (working days)"), "oldest_working_days", "int"),
+        Column(_l("Median wait (working days)"), "median_working_days", "number")),
+        _l("No project waits on anyone.")),
+    Table("waits", _l("Waits by project"), _wait_rows, (
+        PROJECT, Column(_l("Waiting on"), "who"),
+        Column(_l("Kind"), "party", "code", labels.PARTY_LABELS),
+        Column(_l("Waiting for"), "what"), Column(_l("Waiting since"), "since", "date"),
+        Column(_l("Working days waited"), "working_days", "int")),
+        _l("No project waits on anyone.")),
     Table("phases", _l("Projects by phase"), _phase_rows, (
         Column(_l("Phase"), "phase"),
         *(Column(labels.STATUS_LABELS[status], status, "int", unit=COUNT)

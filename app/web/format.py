@@ -93,8 +93,24 @@ def subject_title(title: str, kind: str) -> str:
     return labels.label(labels.MILESTONE_LABELS, title) if kind == "milestone" else title
 
 
+def party(wait: Mapping[str, Any]) -> str:
+    """Whom a project waits on (a wait of `waiting_on`), as a person reads it."""
+    return labels.party_name(wait["party"], wait["name"], display_name)
+
+
+def wait_item(item: Mapping[str, Any]) -> str:
+    """What a wait is for: a milestone in words, documents under a commitment, a department's
+    opinion in a park-entry review with its clock, an approval or a problem by its own title."""
+    if item["kind"] == "commitment":
+        return gettext("documents for %(item)s", item=item["title"])
+    if item["kind"] == "park_review":
+        return gettext("its opinion in the park-entry review (within %(n)s working days)",
+                       n=item["within_working_days"])
+    return subject_title(item["title"], item["kind"])
+
+
 def init_app(app: Flask) -> None:
-    for function in (money, day, moment, person, owner, subject_title):
+    for function in (money, day, moment, person, owner, subject_title, party, wait_item):
         app.add_template_filter(function)
     app.add_template_filter(labels.rule_text)
     # These two format with this module's filters, so they are imported here.
@@ -108,6 +124,7 @@ def init_app(app: Flask) -> None:
              "role_label": labels.ROLE_LABELS | labels.TEAM_ROLE_LABELS,
              "unavailable_label": labels.UNAVAILABLE_LABELS, "approval_status_label":
              labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS,
-             "rule_name": labels.RULE_NAMES}
+             "rule_name": labels.RULE_NAMES, "party_label": labels.PARTY_LABELS,
+             "opinion_label": labels.OPINION_LABELS}
     for name, table in words.items():
         app.add_template_filter(lambda code, table=table: labels.label(table, code), name)

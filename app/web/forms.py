@@ -50,6 +50,7 @@ from app.web.labels import (
     CORRECTION_LABELS,
     ESCALATION_LABELS,
     MILESTONE_LABELS,
+    OPINION_LABELS,
     UNUSUAL_LABELS,
 )
 from domain.fields import (
@@ -82,6 +83,10 @@ FIELD_LABELS = labels.FIELD_LABELS | {
     "approval_id": _l("Approval"),
     "problem_id": _l("Problem"),
     "confirmed": _l("Confirm as right"),
+    "departments": _l("Departments invited (one per line)"),
+    "opinion_within_working_days": _l("Opinions due within (working days)"),
+    "conditions": _l("Conditions (one per line)"),
+    "passed": _l("The project passed the review"),
 }
 
 # A field's hint says what it takes; where a field means something else on another event
@@ -135,6 +140,11 @@ ERROR_MESSAGES = {
     "required": _l("This field is required."),
     "unknown_approval": _l("No such approval in this project."),
     "unknown_problem": _l("No such problem in this project."),
+    "unknown_review": _l("No such park-entry review in this project."),
+    "review_concluded": _l("This park-entry review is already concluded."),
+    "not_invited": _l("This department was not invited to the review."),
+    "opinions_missing": _l("Not every invited department has given its opinion yet."),
+    "review_disagreed": _l("A department disagrees: the review cannot pass."),
     "unknown_user": _l("No such user."),
     "user_disabled": _l("This user is disabled."),
     "wrong_role": _l("This person does not have the right role."),
@@ -181,6 +191,11 @@ class EventForm(FlaskForm):
             raise ValidationError(error_message("future_date"))
 
 
+def _whole_or_none(value: Any) -> int | None:
+    """A select's value as a whole number, or None when nothing is chosen."""
+    return None if value in ("", None) else int(value)
+
+
 def _wtf_field(name: str, spec: Spec) -> Field:
     """The WTForms field for one domain field (choices are filled per request)."""
     text = FIELD_LABELS.get(name, name)
@@ -206,6 +221,10 @@ def _wtf_field(name: str, spec: Spec) -> Field:
     if kind == "money":
         return WanField(text, [InputRequired()] if spec.required else [Optional()],
                         minimum=spec.minimum)
+    if kind == "working_days":
+        return SelectField(text, coerce=_whole_or_none, validators=[Optional()],
+                           choices=[SelectChoice("", "—")] + [
+                               SelectChoice(n, str(n)) for n in range(1, 16)])
     if kind == "rating":
         return RadioField(text, coerce=int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                           validators=[InputRequired()])
@@ -217,6 +236,7 @@ def _wtf_field(name: str, spec: Spec) -> Field:
 # Fields left out of the forms: ids the server makes, and a correction's changes (asked for
 # in a second step, with the fields of the event being amended).
 _LEFT_OUT = {("approval_applied", "approval_id"), ("problem_raised", "problem_id"),
+             ("park_review_convened", "review_id"),
              ("corrected", "changes")}
 _FORM_CLASSES: dict[str, type[FlaskForm]] = {}
 
@@ -298,6 +318,11 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
                              if code in offered]
         elif name == "escalated_to":
             field.choices = [(code, str(text)) for code, text in ESCALATION_LABELS.items()]
+        elif name == "opinion":
+            field.choices = [(code, str(text)) for code, text in OPINION_LABELS.items()]
+        elif name == "review_id":
+            field.choices = [(r["id"], _review_choice(r)) for r in project.get("park_reviews", [])
+                             if r["concluded_on"] is None]
         elif name == "action":
             field.choices = [(code, str(text)) for code, text in CORRECTION_LABELS.items()]
         elif name == "approval_id":
@@ -331,6 +356,11 @@ def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
         form.leader.data = me["username"]
     elif event_type == "problem_escalated" and project.get("leader"):
         form.leader.data = project["leader"]
+
+
+def _review_choice(review: dict[str, Any]) -> str:
+    """An open review as a form offers it: its convening date and who is invited."""
+    return f"{review['convened_on'].isoformat()} · {'、'.join(review['departments'])}"
 
 
 def _approval_fits(event_type: str, approval: dict[str, Any]) -> bool:

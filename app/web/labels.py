@@ -7,7 +7,7 @@ code the domain knows has one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from flask_babel import lazy_gettext as _l
 
@@ -30,6 +30,9 @@ EVENT_LABELS = {
     "visit_logged": _l("Visit logged"),
     "instruction_given": _l("Leader's instruction"),
     "service_rated": _l("Service rated"),
+    "park_review_convened": _l("Park-entry joint review convened"),
+    "park_review_opinion_given": _l("Park-entry review opinion given"),
+    "park_review_concluded": _l("Park-entry joint review concluded"),
     "suspended": _l("Project suspended"),
     "resumed": _l("Project resumed"),
     "terminated": _l("Project terminated"),
@@ -91,6 +94,15 @@ ESCALATION_LABELS = {
     "leader": _l("County leader"),
 }
 
+# Whom a project waits on (rule 9): the department and the leader are shown by name.
+PARTY_LABELS = {
+    "department": _l("Department"),
+    "investor": _l("Investor"),
+    "team": _l("Project team"),
+    "leader": _l("County leader"),
+    "office": _l("Service centre"),
+}
+
 CORRECTION_LABELS = {
     "amend": _l("Amend"),
     "void": _l("Void"),
@@ -108,6 +120,14 @@ UNAVAILABLE_LABELS = {
     "no_open_commitment": _l("No approval of the project has a commitment still open."),
     "no_milestone_left": _l("Every milestone is reached or belongs to a phase the project has "
                             "passed."),
+    "no_open_review": _l("No park-entry joint review of the project is open."),
+}
+
+# A department's opinion in a park-entry joint review.
+OPINION_LABELS = {
+    "agree": _l("Agree"),
+    "agree_with_conditions": _l("Agree with conditions"),
+    "disagree": _l("Disagree"),
 }
 
 # What a recorder confirms when a sense check finds a value unusual (domain.sense).
@@ -213,6 +233,12 @@ FIELD_LABELS = {
     "corrected_type": _l("Corrected event"),
     "confirmed": _l("Confirmed as right"),
     "previous": _l("Values before"),
+    "review_id": _l("Park-entry review"),
+    "departments": _l("Departments invited"),
+    "opinion_within_working_days": _l("Opinions within (working days)"),
+    "opinion": _l("Opinion"),
+    "conditions": _l("Conditions"),
+    "passed": _l("Passed"),
     # project state
     "signed_on": _l("Signed on"),
     "phase": _l("Phase"),
@@ -240,6 +266,7 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
     "phase": PHASE_LABELS,
     "status": STATUS_LABELS | APPROVAL_STATUS_LABELS | PROBLEM_STATUS_LABELS,
     "escalated_to": ESCALATION_LABELS,
+    "opinion": OPINION_LABELS,
     "action": CORRECTION_LABELS,
     "corrected_type": EVENT_LABELS,
 }
@@ -293,3 +320,13 @@ def label(labels: Mapping[str, object], code: str | None) -> str:
     if code is None:
         return "—"
     return str(labels.get(code, code))
+
+
+def party_name(party: str, name: str | None, person: Callable[[str | None], str]) -> str:
+    """Whom a project waits on, in words: a department by its name, a leader by `person` (the
+    display name), the investor, the team and the service centre by what they are."""
+    if party == "department" and name:
+        return name
+    if party == "leader":
+        return person(name)
+    return label(PARTY_LABELS, party)

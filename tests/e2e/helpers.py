@@ -36,6 +36,9 @@ def scenario(event_type: str, tag: str = "1", by: str | None = None) -> tuple[li
     applied: Step = (who, "approval_applied", {"approval_id": ap, "item": "环评",
                                                "department": "县生态环境局"})
     raised: Step = (who, "problem_raised", {"problem_id": pb, "title": "施工用电未接入"})
+    pr = f"PR-{tag}"
+    convened: Step = (who, "park_review_convened", {"review_id": pr,
+                                                    "departments": ["县自然资源局", "县住建局"]})
     table: dict[str, tuple[list[Step], dict]] = {
         "team_assigned": ([], {"chief_agent": "li", "co_agents": ["zhang"],
                                "reason": "李熟悉用地报批"}),
@@ -63,6 +66,16 @@ def scenario(event_type: str, tag: str = "1", by: str | None = None) -> tuple[li
         "instruction_given": ([raised], {"instruction": "三天内解决", "problem_id": pb,
                                          "leader": "leader"}),
         "service_rated": ([], {"rating": 4, "agent": "zhang", "comment": "服务及时"}),
+        "park_review_convened": ([], {"departments": ["县自然资源局", "县生态环境局", "县住建局"],
+                                      "opinion_within_working_days": 5, "note": "入园会审"}),
+        "park_review_opinion_given": ([convened], {
+            "review_id": pr, "department": "县住建局", "opinion": "agree_with_conditions",
+            "conditions": ["补充消防设计"], "note": "现场核查"}),
+        "park_review_concluded": ([convened, (who, "park_review_opinion_given", {
+            "review_id": pr, "department": "县自然资源局", "opinion": "agree"}),
+            (who, "park_review_opinion_given", {"review_id": pr, "department": "县住建局",
+                                                "opinion": "agree"})],
+            {"review_id": pr, "passed": True, "conditions": ["环评批复前不得开工"]}),
         "suspended": ([], {"reason": "投资方资金调整"}),
         "resumed": ([(who, "suspended", {"reason": "资金调整"})], {"note": "资金到位"}),
         "terminated": ([], {"reason": "投资方退出"}),

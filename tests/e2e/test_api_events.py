@@ -115,6 +115,26 @@ def _check_state(event_type: str, s: dict, body: dict, made: dict, v: int, actor
         assert s["status_reason"] == body.get("reason")
     elif event_type == "corrected":
         assert (s["visit_count"], s["last_visit"]["purpose"]) == (1, "了解用工需求")
+    elif event_type == "park_review_convened":
+        assert s["park_reviews"] == [{
+            "id": made["review_id"], "convened_on": on, "departments": body["departments"],
+            "opinion_within_working_days": 5, "note": "入园会审", "opinions": [], "concluded_on": None, "passed": None,
+            "conditions": [], "version": v}]
+        assert {(w["party"], w["name"], w["item"]["within_working_days"])
+                for w in s["waiting_on"] if w["item"]["kind"] == "park_review"} == {
+            ("department", name, 5) for name in body["departments"]}
+    elif event_type == "park_review_opinion_given":
+        assert s["park_reviews"][0]["opinions"] == [{
+            "department": "县住建局", "opinion": "agree_with_conditions",
+            "conditions": ["补充消防设计"], "note": "现场核查", "given_on": on,
+            "recorded_by": actor, "version": v}]
+        assert [w["name"] for w in s["waiting_on"] if w["item"]["kind"] == "park_review"] == [
+            "县自然资源局"]
+    elif event_type == "park_review_concluded":
+        review = s["park_reviews"][0]
+        assert (review["concluded_on"], review["passed"], review["conditions"]) == (
+            on, True, ["环评批复前不得开工"])
+        assert _milestone(s, "park_review_passed")["reached_on"] == on
     else:  # pragma: no cover - a new event type needs its check here
         pytest.fail(f"no state check for {event_type}")
 
@@ -138,12 +158,14 @@ def test_record_every_event_type(api, project, event_type):
 
     assert response.status_code == 201, response.get_json()
     recorded = response.get_json()
-    made = {k: recorded[k] for k in ("approval_id", "problem_id") if k in recorded}
+    made = {k: recorded[k] for k in ("approval_id", "problem_id", "review_id") if k in recorded}
     assert recorded == {"id": pid, "version": version + 1, "type": event_type} | made
     if event_type == "approval_applied":
         assert re.fullmatch(r"AP-[0-9a-f]{8}", made["approval_id"])
     elif event_type == "problem_raised":
         assert re.fullmatch(r"PB-[0-9a-f]{8}", made["problem_id"])
+    elif event_type == "park_review_convened":
+        assert re.fullmatch(r"PR-[0-9a-f]{8}", made["review_id"])
     else:
         assert made == {}
 

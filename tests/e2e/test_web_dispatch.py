@@ -285,7 +285,8 @@ def test_the_report_downloads_as_excel_with_a_sheet_per_section_and_chinese_head
         "attachment; filename=\"dispatch-weekly-2026-W48.xlsx\"; "
         f"filename*=UTF-8''{quote('周调度-2026年第48周.xlsx')}")
     book = openpyxl.load_workbook(io.BytesIO(answer.data))
-    assert book.sheetnames[:4] == ["概况", "红灯事项", "未来7日到期事项", "分阶段项目"]
+    assert book.sheetnames[:6] == ["概况", "红灯事项", "未来7日到期事项", "等待谁", "各项目等待明细",
+                                   "分阶段项目"]
     assert {"完成节点", "逾期节点", "审批办结", "本期到期承诺", "逾期承诺", "新增问题",
             "已解决问题", "未解决问题", "问题上报", "领导批示", "投资", "逐级汇总"} \
         <= set(book.sheetnames)

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from domain.application import Banban
 from domain.errors import DomainError
 from domain.fields import TYPE_OF_CLASS
-from domain.lifecycle import MILESTONES
+from domain.lifecycle import MILESTONES, OPINIONS
 from domain.periods import CADENCES, Period
 from app.audit.records import verify_store
 from app.audit.replay import replay
@@ -56,6 +56,7 @@ TEXT = st.sampled_from(["x", "情况说明"])
 # Each project starts with P1 and A1 open (PRELUDE); P2 and A2 may be opened later.
 PROBLEM = st.sampled_from(["P1", "P1", "P2"])
 APPROVAL = st.sampled_from(["A1", "A1", "A2"])
+REVIEW = st.sampled_from(["R1", "R1", "R2"])
 MILESTONE = st.sampled_from(list(MILESTONES))
 AGENT = st.sampled_from(AGENTS)
 # Leaving the catch-up to later, or catching up with a batch of this size.
@@ -100,6 +101,14 @@ COMMANDS = weighted(
     (1, command("instruction_given", instruction=TEXT, leader=st.just("leader"),
                 problem_id=st.none() | PROBLEM)),
     (1, command("service_rated", rating=st.integers(1, 5), agent=st.none() | AGENT)),
+    (1, command("park_review_convened", review_id=st.sampled_from(["R1", "R2"]),
+                departments=st.sampled_from([["发改委"], ["发改委", "住建局"]]))),
+    (2, command("park_review_opinion_given", review_id=REVIEW,
+                department=st.sampled_from(["发改委", "住建局"]),
+                opinion=st.sampled_from(OPINIONS),
+                conditions=st.sampled_from([["补充材料"], ["补充材料", "限期开工"]]))),
+    (1, command("park_review_concluded", review_id=REVIEW, passed=st.booleans(),
+                conditions=st.sampled_from([[], ["限期开工"]]))),
     (2, command("team_assigned", chief_agent=AGENT,
                 co_agents=st.sampled_from([[], ["li"], ["wang"], ["li", "wang"]]),
                 leader=st.sampled_from([None, "leader"]))),

@@ -50,6 +50,18 @@ def snapshot(project: Project) -> dict:
 
 
 @pytest.fixture(scope="session")
+def at(record):
+    """Record an event dated `on` (by the chief agent unless an actor is given), recorded at the
+    end of 2026, after every date of the tests of that year."""
+
+    def at_(project, on, event_type, actor="zhang", **fields):
+        return record(project, event_type, actor=actor, on=on, today=date(2026, 12, 31),
+                      **fields)
+
+    return at_
+
+
+@pytest.fixture(scope="session")
 def refused(record):
     """Record an event expecting a refusal with this code and field; check nothing changed."""
 

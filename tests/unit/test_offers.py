@@ -21,12 +21,14 @@ def test_a_new_project_offers_no_action_on_items_it_does_not_have(make_project):
     assert {t for t, why in reasons.items() if why} == {
         "approval_granted", "approval_rejected", "commitment_fulfilled",
         "problem_plan_proposed", "problem_escalated", "problem_followed_up",
-        "problem_resolved", "problem_reopened", "resumed"}
+        "problem_resolved", "problem_reopened", "park_review_opinion_given",
+        "park_review_concluded", "resumed"}
     assert reasons["problem_resolved"] == "no_open_problem"
     assert reasons["problem_reopened"] == "no_resolved_problem"
     assert reasons["approval_granted"] == "no_pending_approval"
     assert reasons["commitment_fulfilled"] == "no_open_commitment"
     assert reasons["resumed"] == "not_suspended"
+    assert reasons["park_review_concluded"] == "no_open_review"
 
 
 def test_items_make_their_actions_possible_and_their_end_removes_them(make_project, record):
@@ -78,4 +80,5 @@ def test_what_is_not_offered_is_what_the_rules_refuse(make_project, record, stat
         with pytest.raises(DomainError) as refusal:
             record(project, event_type, **FIELDS[event_type])
         assert refusal.value.code in (why, "unknown_problem", "unknown_approval",
+                                      "unknown_review",
                                       "problem_not_resolved", "no_open_commitment"), event_type

@@ -60,6 +60,18 @@ VALID_SITUATIONS = {
     "visit_logged": ([], {"purpose": "weekly visit"}),
     "instruction_given": ([], {"instruction": "finish the land approval this month"}),
     "service_rated": ([], {"rating": 5}),
+    "park_review_convened": ([], {"review_id": "R1", "departments": ["自然资源局", "住建局"]}),
+    "park_review_opinion_given": (
+        [("park_review_convened", {"review_id": "R1", "departments": ["自然资源局"]})],
+        {"review_id": "R1", "department": "自然资源局", "opinion": "agree_with_conditions",
+         "conditions": ["补充水保方案"]},
+    ),
+    "park_review_concluded": (
+        [("park_review_convened", {"review_id": "R1", "departments": ["自然资源局"]}),
+         ("park_review_opinion_given", {"review_id": "R1", "department": "自然资源局",
+                                        "opinion": "agree"})],
+        {"review_id": "R1", "passed": True, "conditions": ["环评批复前不得开工"]},
+    ),
     "suspended": ([], {"reason": "investor reviewing funding"}),
     "resumed": ([("suspended", {"reason": "investor reviewing funding"})], {}),
     "terminated": ([], {"reason": "investor withdrew"}),

@@ -1,0 +1,131 @@
+"""The park-entry joint review (入园会审) as events: convened, each department's opinion,
+concluded; a passing conclusion is the milestone park_review_passed, and each opinion not yet
+given is waited on (rule 9) against its clock."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.calendar import PACKAGE_CALENDAR
+from domain.history import History
+from domain.obligations import OPINION_WORKING_DAYS, waiting_on
+
+RECORDED = date(2026, 12, 31)
+CONVENED = date(2026, 11, 2)  # a Monday
+DEPARTMENTS = ["县自然资源局", "县生态环境局", "县住建局"]
+
+
+@pytest.fixture
+def project(make_project):
+    project = make_project(signed_on=date(2026, 9, 1), today=RECORDED, park="安福工业园")
+    project.record("milestone_planned", actor="zhang", occurred_on=date(2026, 9, 1),
+                   today=RECORDED, milestone="park_review_passed", planned_on=date(2026, 11, 6))
+    return project
+
+
+def convene(at, project):
+    at(project, CONVENED, "park_review_convened", review_id="R1", departments=DEPARTMENTS)
+
+
+def opinion(at, project, on, department, said="agree", **fields):
+    at(project, on, "park_review_opinion_given", review_id="R1", department=department,
+       opinion=said, **fields)
+
+
+def waits(project, day):
+    return [(w.party, w.name, w.item["kind"], w.since, w.working_days)
+            for w in waiting_on(History(project), day, PACKAGE_CALENDAR)]
+
+
+def test_each_invited_department_is_waited_on_until_it_gives_its_opinion(project, at):
+    convene(at, project)
+    opinion(at, project, date(2026, 11, 3), "县生态环境局")
+
+    assert waits(project, date(2026, 11, 5)) == [
+        ("department", "县住建局", "park_review", CONVENED, 3),
+        ("department", "县自然资源局", "park_review", CONVENED, 3)]
+    found = waiting_on(History(project), date(2026, 11, 5), PACKAGE_CALENDAR)
+    assert {w.item["within_working_days"] for w in found} == {OPINION_WORKING_DAYS}
+
+
+def test_a_passing_conclusion_reaches_the_milestone_and_ends_the_waits(project, at):
+    convene(at, project)
+    for department in DEPARTMENTS:
+        opinion(at, project, date(2026, 11, 3), department)
+    at(project, date(2026, 11, 4), "park_review_concluded", review_id="R1", passed=True,
+       conditions=["环评批复前不得开工"])
+
+    assert project.reached["park_review_passed"]["reached_on"] == date(2026, 11, 4)
+    assert History(project).reached_by(date(2026, 11, 4)) == {
+        "park_review_passed": date(2026, 11, 4)}
+    assert project.park_reviews["R1"]["conditions"] == ["环评批复前不得开工"]
+    assert [w[0] for w in waits(project, date(2026, 11, 5))] == ["team"]  # a plan for filing
+
+
+def test_a_disagreeing_department_stops_the_review_passing_until_it_reverses(
+        project, at, refused):
+    convene(at, project)
+    opinion(at, project, date(2026, 11, 3), "县自然资源局")
+    opinion(at, project, date(2026, 11, 3), "县生态环境局", "disagree")
+    opinion(at, project, date(2026, 11, 3), "县住建局", "agree_with_conditions",
+            conditions=["补充消防设计"])
+
+    refused(project, "park_review_concluded", on=date(2026, 11, 4), today=RECORDED,
+            review_id="R1", passed=True, code="review_disagreed", field="passed")
+    opinion(at, project, date(2026, 11, 5), "县生态环境局")  # reversed after a site visit
+    at(project, date(2026, 11, 5), "park_review_concluded", review_id="R1", passed=True)
+
+    review = project.park_reviews["R1"]
+    assert review["opinions"]["县生态环境局"]["opinion"] == "agree"
+    assert review["opinions"]["县住建局"]["conditions"] == ["补充消防设计"]
+    assert review["opinions"]["县住建局"]["recorded_by"] == "zhang"
+    assert "park_review_passed" in project.reached
+
+
+def test_a_review_cannot_pass_before_every_opinion_is_given(project, at, refused):
+    convene(at, project)
+    opinion(at, project, date(2026, 11, 3), "县自然资源局")
+
+    refused(project, "park_review_concluded", on=date(2026, 11, 4), today=RECORDED,
+            review_id="R1", passed=True, code="opinions_missing", field="passed")
+
+
+def test_a_failed_review_reaches_nothing_and_waits_on_no_department(project, at):
+    convene(at, project)
+    at(project, date(2026, 11, 4), "park_review_concluded", review_id="R1", passed=False)
+
+    assert "park_review_passed" not in project.reached
+    assert waits(project, date(2026, 11, 5)) == []
+
+
+def test_only_an_invited_department_gives_an_opinion(project, at, refused):
+    convene(at, project)
+
+    refused(project, "park_review_opinion_given", on=date(2026, 11, 3), today=RECORDED,
+            review_id="R1", department="县水利局", opinion="agree",
+            code="not_invited", field="department")
+    refused(project, "park_review_opinion_given", on=date(2026, 11, 3), today=RECORDED,
+            review_id="R1", department="县住建局", opinion="agree_with_conditions",
+            code="required", field="conditions")
+
+
+def test_voiding_an_opinion_makes_its_department_waited_on_again(project, at):
+    convene(at, project)
+    opinion(at, project, date(2026, 11, 3), "县自然资源局")
+    given = project.version
+    at(project, date(2026, 11, 5), "corrected", actor="office", corrects_version=given,
+       action="void", reason="意见未经部门确认")
+
+    assert ("department", "县自然资源局", "park_review", CONVENED, 3) in waits(
+        project, date(2026, 11, 5))
+
+
+def test_a_review_may_set_its_own_clock_for_the_opinions(project, at):
+    at(project, CONVENED, "park_review_convened", review_id="R1", departments=["县住建局"],
+       opinion_within_working_days=5)
+
+    found = waiting_on(History(project), date(2026, 11, 9), PACKAGE_CALENDAR)
+    assert [(w.name, w.item["within_working_days"], w.working_days) for w in found] == [
+        ("县住建局", 5, 5)]

@@ -81,21 +81,14 @@ class Projects(MethodView):
             agent=query.get("agent"), chosen=query.get("filter"), words=query.get("q", ""),
             column=query.get("sort"), descending=query.get("order") == "desc")
         # The view keeps each summary as JSON; loading it through the schema restores its types.
-<<<<<<< HEAD
         projects = _SUMMARIES.load([card["summary"] for card in found])
+        today, calendar = banban.clock(), banban.calendar()
+        for project in projects:
+            project["waiting_on"] = counted(project["waiting_on"], today, calendar)
         if "sort" not in query:
             projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
         return {"count": len(projects), "totals": project_list.totals(found, judged=False),
                 "projects": projects}
-=======
-        projects = _SUMMARIES.load(
-            [card["summary"] for card in cards().view.cards(**query, home=banban.home_county())])
-        today, calendar = banban.clock(), banban.calendar()
-        for project in projects:
-            project["waiting_on"] = counted(project["waiting_on"], today, calendar)
-        projects.sort(key=lambda p: (p["signed_on"], p["recorded_at"]))
-        return {"count": len(projects), "projects": projects}
->>>>>>> issue17-ball
 
     @blp.doc(requestBody={"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/SignProject"}}}})

@@ -40,24 +40,37 @@ def post_worker_init(worker):
 # `flask projections run` process, started with the server and stopped with it, so that the
 # views are caught up and each day's report parts made outside the leaders' requests (the
 # first page of a day would otherwise make a county's parts itself: seconds, not milliseconds).
-_runner = None
+# Its handle is kept on the arbiter (which a reload keeps; this module is read again), and the
+# kernel ends it if the arbiter dies without stopping it.
+
+
+def _ended_with_parent():
+    """In the runner before it starts: be sent SIGTERM when the arbiter dies (Linux)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def when_ready(server):
-    global _runner
     if os.environ.get("BANBAN_VIEW_RUNNER") != "1":
         return
     import subprocess
 
-    _runner = subprocess.Popen([sys.executable, "-m", "flask", "projections", "run"],
-                               env={**os.environ, "FLASK_APP": "wsgi"})
-    server.log.info("view runner started (pid %s)", _runner.pid)
+    server.banban_runner = subprocess.Popen(
+        [sys.executable, "-m", "flask", "projections", "run"],
+        env={**os.environ, "FLASK_APP": "wsgi"}, preexec_fn=_ended_with_parent)
+    server.log.info("view runner started (pid %s)", server.banban_runner.pid)
 
 
 def on_exit(server):
-    if _runner is not None and _runner.poll() is None:
-        _runner.terminate()
+    runner = getattr(server, "banban_runner", None)
+    if runner is not None and runner.poll() is None:
+        runner.terminate()  # it stops after the pass it is in (a digest it claimed is sent)
         try:
-            _runner.wait(timeout=5)
+            runner.wait(timeout=server.cfg.graceful_timeout)
         except Exception:
-            _runner.kill()
+            runner.kill()

@@ -24,7 +24,8 @@ class JSONProvider(DefaultJSONProvider):
     """
 
     ensure_ascii = False
-    OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+               | orjson.OPT_PASSTHROUGH_DATACLASS)  # dataclasses as the standard one does
 
     @staticmethod
     def default(o: Any) -> Any:

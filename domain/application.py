@@ -568,8 +568,11 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         reloading just the users those events are about.
         """
         with self._people_lock:
-            changed, self._people_position = user_events_since(self.recorder, USER_TOPICS,
-                                                               self._people_position)
+            changed, position = user_events_since(self.recorder, USER_TOPICS,
+                                                  self._people_position)
+            if position < self._people_position:  # the store was replaced: start again
+                self._people.clear()
+            self._people_position = position
             for user in changed:
                 # A user's first event is its registration: first seen, first listed.
                 self._people.setdefault(user, None)
@@ -629,6 +632,7 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
                 self._watch.forget(obj.id for obj in objs if isinstance(obj, User))
 
     def close(self) -> None:
+        self._watch_wanted = False
         if self._watch is not None:
             self._watch.close()
             self._watch = None

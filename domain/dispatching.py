@@ -83,8 +83,9 @@ class Dispatching:
     # Reports and trends this process keeps (see `_reused`); 0 computes every one afresh.
     REUSED = 8
     _reusable: LRUCache | None = None
-    # Parts this process has read, decoded (see dispatch_parts.parts_of): a county's two
-    # periods of every cadence, and their trends (BANBAN_PARTS_CACHE; 0 keeps none).
+    # Parts this process has read, decoded (see dispatch_parts.parts_of), at most this many: a
+    # 500-project county's report, its previous period's and a six-period trend of one cadence
+    # take 4,000 (BANBAN_PARTS_CACHE; 0 keeps none).
     DECODED_PARTS = 6_000
     _decoded: LRUCache | None = None
     # What was assembled of the same parts (reports, trend points), by the parts' identity.

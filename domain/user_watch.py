@@ -13,18 +13,21 @@ and the users' ids, written by domain.ledger_postgres), so that under a load of 
 watch reads nothing: it forgets the users named. Any other notification (a writer that does not
 say) makes it read the new notifications' user events from the store.
 
-The kept users are trusted only while the listener is connected and has read everything up to
-a position taken after it started listening; if its connection drops, everything kept is
-forgotten and requests read the store again until it is back. A change is seen by every worker
-as soon as its listener has read the notification (milliseconds), and by the worker that saved
-it at once (`forget`). On SQLite there is no channel: requests read the store, which is a local
-file read there.
+The kept users are trusted only while the listener is connected and has read everything up to a
+position taken after it started listening; if its connection drops, everything kept is
+forgotten and requests read the store again until it is back. Every few seconds it also reads
+the log's user events whatever it was told, and checks that its connection answers (with TCP
+keepalives, a connection to a host gone silent is given up within a minute). A change is seen
+by every worker as soon as its listener has read the notification (milliseconds), and by the
+worker that saved it at once (`forget`). On SQLite there is no channel: requests read the
+store, which is a local file read there.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
@@ -35,8 +38,11 @@ log = logging.getLogger(__name__)
 # the write's events are about, separated by spaces ("*": too many to name, forget them all).
 USERS_PAYLOAD = "banban-users:"
 MAX_PAYLOAD = 7_900  # PostgreSQL's limit is 8,000 bytes
-# How long the listener waits for a notification before it looks again anyway (seconds).
+# How often the listener reads the log's user events whatever it was told, and checks that
+# its connection still answers (seconds); and how long it waits for a notification at a time,
+# so that closing never waits longer.
 IDLE = 5.0
+TICK = 0.25
 # How long after a lost connection it tries again (seconds).
 RETRY = 1.0
 
@@ -46,8 +52,12 @@ def user_events_since(recorder: Any, topics: list[str], position: int
     """The users that events recorded after `position` are about, in the order of their
     first such event, and the log's position now (taken first, so that nothing recorded
     meanwhile is passed over: it is read next time). Only the new notifications are read,
-    however long ago the last user event was."""
+    however long ago the last user event was. A log that ends before `position` (the store
+    was replaced) is read from its start, and the position returned is below the one given:
+    the caller starts again."""
     last = recorder.max_notification_id() or 0
+    if last < position:
+        position = 0
     changed: dict[UUID, None] = {}
     start = position + 1
     while start <= last:
@@ -56,7 +66,7 @@ def user_events_since(recorder: Any, topics: list[str], position: int
         if len(batch) < 500:
             break
         start = batch[-1].id + 1
-    return list(changed), max(last, position)
+    return list(changed), last
 
 
 class UserWatch:
@@ -95,19 +105,24 @@ class UserWatch:
         return user
 
     def forget(self, user_ids: Iterable[UUID]) -> None:
-        """Drop these users (this process saved them: it need not wait to be told)."""
+        """Drop these users (this process saved them: it need not wait to be told), and keep
+        none being loaded meanwhile (it may have been read before the save)."""
         with self._lock:
             for user_id in user_ids:
                 self._kept.pop(user_id, None)
+            self._reads += 1
 
     def close(self) -> None:
         self._stopping.set()
-        self._thread.join(timeout=IDLE + 1)
+        self._thread.join(timeout=IDLE)
 
     def _read(self) -> None:
-        """Forget the users that events recorded since the last read are about."""
+        """Forget the users that events recorded since the last read are about (all of them
+        if the log is shorter than it was: the store was replaced)."""
         changed, position = user_events_since(self._recorder, self._topics, self._position)
         with self._lock:
+            if position < self._position:
+                self._kept.clear()
             for user_id in changed:
                 self._kept.pop(user_id, None)
             self._position = position
@@ -133,23 +148,34 @@ class UserWatch:
                 with self._connect() as connection:
                     connection.execute(f'LISTEN "{self._channel}"')
                     # Listening first, then reading: nothing recorded from here on is missed.
+                    position = self._recorder.max_notification_id() or 0
                     with self._lock:
                         self._kept.clear()
-                        self._position = self._recorder.max_notification_id() or 0
+                        self._position = position
                         self._reads += 1
                         self._live = True
-                    while not self._stopping.is_set():
-                        told = list(connection.notifies(timeout=IDLE, stop_after=1))
-                        if told and all(n.payload.startswith(USERS_PAYLOAD) for n in told):
-                            self._told(n.payload[len(USERS_PAYLOAD):] for n in told)
-                        else:  # a writer that does not say whom, or a quiet while
-                            self._read()
+                    self._follow(connection)
             except Exception as error:  # the connection lost, or the store unreachable
                 log.warning("user watch: %r; reading users from the store until back", error)
             with self._lock:
                 self._live = False
                 self._kept.clear()
             self._stopping.wait(RETRY)
+
+    def _follow(self, connection: Any) -> None:
+        """Take in notifications until closing; every IDLE seconds, read the log anyway (a
+        writer that notifies no one) and ask the connection for an answer (one that died
+        without a word raises here, and nothing kept is trusted from then on)."""
+        read_at = time.monotonic()
+        while not self._stopping.is_set():
+            told = list(connection.notifies(timeout=TICK, stop_after=1))
+            if told and all(n.payload.startswith(USERS_PAYLOAD) for n in told):
+                self._told(n.payload[len(USERS_PAYLOAD):] for n in told)
+            elif told or time.monotonic() - read_at >= IDLE:
+                if not told:
+                    connection.execute("SELECT 1")
+                self._read()
+                read_at = time.monotonic()
 
 
 def postgres_user_watch(recorder: Any, datastore: Any, topics: list[str]) -> UserWatch:
@@ -159,6 +185,9 @@ def postgres_user_watch(recorder: Any, datastore: Any, topics: list[str]) -> Use
 
     settings = {key: value for key, value in datastore.pool.kwargs.items()
                 if key != "row_factory"}
+    # A connection that dies without a word (a host gone) is noticed within a minute.
+    settings |= {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                 "keepalives_count": 3}
 
     def connect() -> Any:
         return psycopg.connect(autocommit=True, **settings)

@@ -54,17 +54,20 @@ def rendered(table: Table, source: Any, context: Context,
                      for row in rows[:limit]]}
 
 
-def report_view(report: dict[str, Any], context: Context) -> dict[str, Any]:
+def report_view(report: dict[str, Any], context: Context, rows: int | None = None
+                ) -> dict[str, Any]:
     """Everything the report's sections show, for the page and the auditors' published page:
-    its tables, red flags, headline figures and figures at a glance."""
+    its tables, red flags, headline figures and figures at a glance; of each long table and
+    of the red flags the first `rows` if given (the dispatch page: the Excel file has them
+    all), else all (a frozen publication, whose Excel file is not the current one)."""
     return {
         "report": report,
         # Red flags show as explanations to open rather than as a table (Excel has the table).
         "tables": {name: rendered(table, report, context,
-                                  _shown(name, table.rows(report, context)), PAGE_ROWS)
+                                  _shown(name, table.rows(report, context)), rows)
                    for name, table in ALL_BY_NAME.items() if name != "red_flags"},
         "idle": sum(1 for row in report["investment"]["projects"] if not row["completed"]),
-        "flags": flag_rows(report, context, PAGE_ROWS),
+        "flags": flag_rows(report, context, rows),
         "headline": headline(report),
         "figures": [(figure.header, text(figure, report, context)) for figure in FIGURES],
         "owners": [(context.owner(row["owner"]), row["count"])

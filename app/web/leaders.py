@@ -29,6 +29,7 @@ from app.web.dispatch_pictures import pictures
 from app.web.dispatch_summary import SHEET_OWNERS, sheet_lists
 from app.web.dispatch_tables import percent
 from app.web.dispatch_view import (
+    PAGE_ROWS,
     context_of,
     province_view,
     publication,
@@ -85,7 +86,7 @@ def dispatch(cadence: str, period: str | None = None):
     trend = banban.dispatch_trend(cadence, shown.id, TREND_PERIODS, county=county,
                                   reader=current_user.username)
     return render_template(
-        "leaders/dispatch.html", **shared, **report_view(report, context),
+        "leaders/dispatch.html", **shared, **report_view(report, context, PAGE_ROWS),
         pictures=pictures(report, trend), trend=rendered(TREND, trend, context))
 
 

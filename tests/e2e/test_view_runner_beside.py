@@ -4,8 +4,8 @@ asking for them, and stops with the server."""
 
 from __future__ import annotations
 
-import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -35,18 +35,45 @@ def test_the_runner_starts_and_stops_with_the_server(store_env):
     assert kept_parts(store_env) == 0
     server = Gunicorn(store_env, 1, env={"BANBAN_VIEW_RUNNER": "1"})
     try:
+        pid = runner_pid(server)
         deadline = time.monotonic() + 180
-        while not re.search(r"view runner started \(pid (\d+)\)", server.log()):
-            assert time.monotonic() < deadline, server.log()
-            time.sleep(0.2)
-        pid = int(re.search(r"view runner started \(pid (\d+)\)", server.log()).group(1))
         # No request is made: the runner alone makes the current periods' parts.
         while kept_parts(store_env) == 0:
             assert time.monotonic() < deadline, server.log()
             time.sleep(0.5)
     finally:
         server.stop()
-    assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read()
+    assert gone(pid)
+
+
+def runner_pid(server: Gunicorn) -> int:
+    deadline = time.monotonic() + 180
+    while not (found := re.search(r"view runner started \(pid (\d+)\)", server.log())):
+        assert time.monotonic() < deadline, server.log()
+        time.sleep(0.2)
+    return int(found.group(1))
+
+
+def gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "zombie" in status.read()
+    except FileNotFoundError:
+        return True
+
+
+def test_the_runner_ends_when_the_server_is_killed(store_env):
+    server = Gunicorn(store_env, 1, env={"BANBAN_VIEW_RUNNER": "1"})
+    try:
+        pid = runner_pid(server)
+        server.process.send_signal(signal.SIGKILL)  # no hook runs: the kernel tells the runner
+        server.process.wait()
+        deadline = time.monotonic() + 120
+        while not gone(pid):
+            assert time.monotonic() < deadline, "the runner outlived the server"
+            time.sleep(0.2)
+    finally:
+        server.stop()
 
 
 def test_without_the_setting_no_runner_starts(store_env):

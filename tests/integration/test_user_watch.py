@@ -72,8 +72,10 @@ def two_workers() -> Iterator[tuple[Banban, Banban, str]]:
             settled(first)
             yield first, second, token
         finally:
+            watch = first._watch
             first.close()
             second.close()
+            assert watch is None or not watch._thread.is_alive()  # closing stops the listener
 
 
 @pytest.mark.postgres

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from domain.calendar import PARALLEL_APPROVAL_WEEKDAY
 from domain.chain import audit_key
 
 STORES = {"sqlite": "eventsourcing.sqlite", "postgres": "eventsourcing.postgres"}
@@ -54,6 +55,10 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
                                                    5, 7 * 24 * 60)
     config["BANBAN_SESSION_MAX_HOURS"] = _count(environ, "BANBAN_SESSION_MAX_HOURS", 24, 1,
                                                 30 * 24)
+    # The store reads it from the environment where reports count by it; a wrong value stops
+    # the start, not the first report.
+    config["BANBAN_PARALLEL_APPROVAL_WEEKDAY"] = _count(
+        environ, "BANBAN_PARALLEL_APPROVAL_WEEKDAY", PARALLEL_APPROVAL_WEEKDAY, 1, 7)
     config["AUDIT_KEY"] = audit_key_setting(environ)
     # Who issues the printed dispatch sheets (default: the county's business environment office).
     config["BANBAN_ISSUING_UNIT"] = (environ.get("BANBAN_ISSUING_UNIT") or "").strip() or None

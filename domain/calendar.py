@@ -29,6 +29,8 @@ __all__ = ["PACKAGE", "OFFICE", "UNKNOWN", "PACKAGE_CALENDAR", "WorkingCalendar"
 OFFICE, PACKAGE, UNKNOWN = "office", "package", "unknown"
 
 ONE_DAY = timedelta(days=1)
+# The county's fixed parallel-approval day (周二并联审批), ISO weekday: 1 Monday to 7 Sunday.
+PARALLEL_APPROVAL_WEEKDAY = 2
 
 _Table = tuple[int, bytes, tuple[int, ...]]
 
@@ -54,17 +56,34 @@ class WorkingCalendar:
     unknown years its counts touch (`touched`), one per report or board.
     """
 
-    def __init__(self, office: Iterable[YearSchedule] = ()) -> None:
+    def __init__(self, office: Iterable[YearSchedule] = (),
+                 parallel_weekday: int = PARALLEL_APPROVAL_WEEKDAY) -> None:
         self.office: Mapping[int, YearSchedule] = {s.year: s for s in office}
         self._tables: dict[int, _Table] = {}
         self._sources: dict[int, str] = {}
         self.touched: set[int] | None = None
+        # The county's week as well as its days: what a report counts the parallel-approval
+        # day by travels with what it counts working days by.
+        self.parallel_weekday = parallel_weekday
 
     def watch(self) -> WorkingCalendar:
         """A calendar like this one that records the unknown years its counts touch."""
+        copy = self._sharing()
+        copy.touched = set()
+        return copy
+
+    def with_parallel_weekday(self, weekday: int) -> WorkingCalendar:
+        """A calendar like this one whose parallel-approval day is an ISO weekday."""
+        if weekday == self.parallel_weekday:
+            return self
+        copy = self._sharing()
+        copy.parallel_weekday = weekday
+        return copy
+
+    def _sharing(self) -> WorkingCalendar:
         copy = WorkingCalendar.__new__(WorkingCalendar)
         copy.office, copy._tables, copy._sources = self.office, self._tables, self._sources
-        copy.touched = set()
+        copy.touched, copy.parallel_weekday = self.touched, self.parallel_weekday
         return copy
 
     def warnings(self) -> list[dict[str, Any]]:

@@ -61,7 +61,8 @@ def report_of(histories: list[History], period: Period, today: date | None,
     period's (see `compared`)."""
     as_of = judged_on(period, today)
     return assemble(period, as_of, [report_part(history, period, as_of, calendar)
-                                    for history in histories])
+                                    for history in histories],
+                    parallel_weekday=calendar.parallel_weekday)
 
 
 # The sections whose rows are of several kinds (a dict of lists), with their kinds.
@@ -103,8 +104,10 @@ def report_part(history: History, period: Period, as_of: date, calendar: Working
     }
 
 
-def assemble(period: Period, as_of: date, parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The report of a period judged on as_of from its projects' parts, in their order."""
+def assemble(period: Period, as_of: date, parts: list[dict[str, Any]], *,
+             parallel_weekday: int) -> dict[str, Any]:
+    """The report of a period judged on as_of from its projects' parts, in their order (the
+    parts counted by a calendar whose parallel-approval day is `parallel_weekday`)."""
     def rows(name: str) -> Any:
         return sections.over(itemgetter(name), parts, kinds=KINDS.get(name))
 
@@ -130,7 +133,7 @@ def assemble(period: Period, as_of: date, parts: list[dict[str, Any]]) -> dict[s
         "roll_up": roll_up(period, as_of, [part["roll_up"] for part in parts]),
         "due_next_7_days": sections.due_next_summary(rows("due_next_7_days"), as_of),
         "waiting_on": sections.waiting_on_summary(rows("waiting_on")),
-        "measures": dispatch_measures.measures_summary(rows("measures")),
+        "measures": dispatch_measures.measures_summary(rows("measures"), parallel_weekday),
     }
     report["calendar_warnings"] = warnings_of(
         {year for part in parts for year in part["unknown_years"]})

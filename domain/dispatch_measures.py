@@ -9,6 +9,8 @@ projects, per project and as county figures.
   months (the seed: under 2, normally 8 to 12);
 - the problem clocks: problems solved the same day (不过夜) and solution plans within 2 working
   days, with the share of each kept (rule 7, judged by domain.obligations).
+- the parallel-approval day (周二并联审批): approval items decided (granted or refused) in the
+  period, and how many on the county's fixed weekday (the calendar's `parallel_weekday`).
 
 Pure, like the sections: plain data from the projects' `History` and the working-day calendar.
 A project is measured in the period in which it finished what is measured (its construction
@@ -44,14 +46,15 @@ FILED = "project_filed"
 ONE_DAY = timedelta(days=1)
 
 
-MEASURE_KINDS = ("approval_time", "signing_to_construction", "land_approval", "problem_clocks")
+MEASURE_KINDS = ("approval_time", "signing_to_construction", "land_approval", "problem_clocks",
+                 "parallel_approval_day")
 
 
 def measures(histories: list[History], start: date, as_of: date, calendar: WorkingCalendar
              ) -> dict[str, Any]:
-    """The four measures of the days from start to as_of, and to date."""
+    """The measures of the days from start to as_of, and to date."""
     return measures_summary(over(measures_rows, histories, start, as_of, calendar,
-                                 kinds=MEASURE_KINDS))
+                                 kinds=MEASURE_KINDS), calendar.parallel_weekday)
 
 
 def measures_rows(history: History, start: date, as_of: date, calendar: WorkingCalendar
@@ -62,11 +65,14 @@ def measures_rows(history: History, start: date, as_of: date, calendar: WorkingC
         "signing_to_construction": signing_to_construction_rows(history, start, as_of),
         "land_approval": land_approval_rows(history, start, as_of),
         "problem_clocks": problem_clocks_rows(history, start, as_of, calendar),
+        "parallel_approval_day": decided_rows(history, start, as_of, calendar.parallel_weekday),
     }
 
 
-def measures_summary(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    """The four measures from every project's rows."""
+def measures_summary(rows: dict[str, list[dict[str, Any]]], parallel_weekday: int | None
+                     ) -> dict[str, Any]:
+    """The measures from every project's rows (the parallel-approval day, an ISO weekday, the
+    one the rows were counted by; None where it is not shown, as in a trend)."""
     return {
         "approval_time": approval_time_summary(rows["approval_time"]),
         "signing_to_construction": _in_months(rows["signing_to_construction"], "started_on",
@@ -74,6 +80,8 @@ def measures_summary(rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "land_approval": _in_months(rows["land_approval"], "approved_on",
                                     usual=list(USUAL_LAND_APPROVAL_MONTHS)),
         "problem_clocks": problem_clocks_summary(rows["problem_clocks"]),
+        "parallel_approval_day": decided_summary(rows["parallel_approval_day"],
+                                                 parallel_weekday),
     }
 
 
@@ -98,6 +106,9 @@ def approval_time_rows(history: History, start: date, as_of: date,
 
     Its items are those granted on or before that day; the time runs from the earliest of
     their applications to the latest of their grants, in working days the project was active.
+    Items applied for on the same day are one batch (并联审批: the departments review them in
+    parallel), and batches may overlap: the time is the days elapsed, never the sum of the
+    items' own times (13 items decided within 5 days took 5 days, not 13 times some).
     """
     permitted_on = history.reached_by(as_of).get(PERMIT)
     if permitted_on is None:
@@ -112,7 +123,8 @@ def approval_time_rows(history: History, start: date, as_of: date,
     target = INDUSTRIAL_APPROVAL_TARGET_WORKING_DAYS if history.park else None
     return [history.ref() | {
         "permitted_on": permitted_on, "first_applied_on": first, "last_granted_on": last,
-        "items": len(items), "working_days": days, "industrial": target is not None,
+        "items": len(items), "batches": len({a["applied_on"] for a in items}),
+        "working_days": days, "industrial": target is not None,
         "target_working_days": target,
         "within_target": None if target is None else days <= target,
         "in_period": start <= permitted_on,
@@ -221,3 +233,19 @@ def problem_clocks_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
     return {"problems": rows, "same_day": figures(True), "plan_in_time": figures(False)}
 
+
+def decided_rows(history: History, start: date, as_of: date, weekday: int
+                 ) -> list[dict[str, Any]]:
+    """The project's approval items decided (granted or refused) from start to as_of, each
+    saying whether on the parallel-approval day (an ISO weekday)."""
+    return [{"decided_on": fact["occurred_on"],
+             "on_parallel_day": fact["occurred_on"].isoweekday() == weekday}
+            for fact in history.within(start, as_of, "approval_granted", "approval_rejected")]
+
+
+def decided_summary(rows: list[dict[str, Any]], weekday: int | None) -> dict[str, Any]:
+    """How many approval items were decided in the period, and how many on the
+    parallel-approval day."""
+    on_day = sum(1 for row in rows if row["on_parallel_day"])
+    return {"weekday": weekday, "decided": len(rows), "on_parallel_day": on_day,
+            "share_on_parallel_day": ratio(on_day, len(rows))}

@@ -26,7 +26,7 @@ from eventsourcing.application import LRUCache
 from domain.periods import Period
 
 # Moves when what a part holds changes, so parts made by older code are never assembled.
-PARTS_FORMAT = 2
+PARTS_FORMAT = 3
 
 _TAGS = {"$date": date.fromisoformat, "$moment": datetime.fromisoformat, "$uuid": UUID}
 

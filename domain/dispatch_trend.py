@@ -80,7 +80,7 @@ def trend_point(period: Period, parts: list[dict[str, Any]]) -> dict[str, Any]:
     """A period's trend figures from its projects' trend parts."""
     investment = [row for part in parts for row in part["investment"]]
     measured = dispatch_measures.measures_summary(sections.over(
-        itemgetter("measures"), parts, kinds=dispatch_measures.MEASURE_KINDS))
+        itemgetter("measures"), parts, kinds=dispatch_measures.MEASURE_KINDS), None)
     return {
         "period": {"cadence": period.cadence, "id": period.id, "start": period.start,
                    "end": period.end},

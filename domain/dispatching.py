@@ -108,7 +108,8 @@ class Dispatching:
             return result if shared else copied(result)
         if self._reusable is None:
             self._reusable = LRUCache(maxsize=self.REUSED)
-        key = (*key, self.recorder.max_notification_id())
+        # The parallel-approval day is counted by too: a setting, but one read where used.
+        key = (*key, self.recorder.max_notification_id(), self.parallel_weekday)
         try:
             result = self._reusable.get(key)
         except KeyError:
@@ -181,7 +182,8 @@ class Dispatching:
             return compared(*(self._of_parts(
                 ("report", target, each, day),
                 self._parts("report", each, day, listed, calendar, key),
-                lambda parts, each=each, day=day: assemble(each, day, parts))
+                lambda parts, each=each, day=day: assemble(
+                    each, day, parts, parallel_weekday=calendar.parallel_weekday))
                 for each, day in ((period, as_of), (previous, judged_on(previous, today)))))
         # Each county's share is kept too, by the versions of its projects: only the counties
         # with a project changed since are assembled again.
@@ -196,7 +198,8 @@ class Dispatching:
 
         def make(code: str) -> tuple[int, dict[str, Any]]:
             parts = self._parts("report", period, as_of, groups.get(code, []), calendar, key)
-            return by_code[code].version, county_row(assemble(period, as_of, parts))
+            return by_code[code].version, county_row(assemble(
+                period, as_of, parts, parallel_weekday=calendar.parallel_weekday))
 
         rows = parts_of(wanted, self.kept_parts, "county", period, as_of, key, make,
                         decoded=self._decoded_parts())

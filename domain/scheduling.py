@@ -15,7 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from domain.calendar import PACKAGE_CALENDAR, WorkingCalendar
+from domain.calendar import PACKAGE_CALENDAR, PARALLEL_APPROVAL_WEEKDAY, WorkingCalendar
 from domain.errors import ConcurrentUpdate, DomainError, ProjectNotFound
 from domain.project import Project
 from domain.schedule import SCHEDULE_ID, Schedule, file_digest, parse_schedule
@@ -33,14 +33,27 @@ class Scheduling:
     def calendar(self, as_known_at: datetime | None = None) -> WorkingCalendar:
         """The working-day calendar as recorded now, or by a moment (a report as known then
         counts by the calendar known then)."""
-        return self._calendar_of(self._schedule_version(as_known_at))
+        return self._calendar_of(self._schedule_version(as_known_at)).with_parallel_weekday(
+            self.parallel_weekday)
 
     def keyed_calendar(self) -> tuple[WorkingCalendar, str]:
         """The calendar in force now and its key: what anything counted by it is kept under
         (the package's release and the office's loads so far), so that a new load, or a new
         release of the package, makes every count again."""
         version = self._schedule_version(None)
-        return self._calendar_of(version), f"{PACKAGE_RELEASE}+{version or 0}"
+        weekday = self.parallel_weekday
+        return (self._calendar_of(version).with_parallel_weekday(weekday),
+                f"{PACKAGE_RELEASE}+{version or 0}+{weekday}")
+
+    @property
+    def parallel_weekday(self) -> int:
+        """The county's parallel-approval day, an ISO weekday (BANBAN_PARALLEL_APPROVAL_WEEKDAY;
+        2, Tuesday, by default)."""
+        text = self.env.get("BANBAN_PARALLEL_APPROVAL_WEEKDAY") or str(PARALLEL_APPROVAL_WEEKDAY)
+        if text not in {str(n) for n in range(1, 8)}:
+            raise ValueError("BANBAN_PARALLEL_APPROVAL_WEEKDAY must be an ISO weekday, 1 (Monday)"
+                             f" to 7 (Sunday), not {text!r}")
+        return int(text)
 
     def _calendar_of(self, version: int | None) -> WorkingCalendar:
         """The calendar of the schedule's version (None: none loaded)."""

@@ -235,3 +235,19 @@ MILESTONE_NOTES = {
     "production_started": "首条生产线投产",
     "operating": "全面达产",
 }
+
+# ---- the park-entry joint review (入园会审): the 11 departments a leader convenes ------------
+
+PARK_REVIEW_DEPARTMENTS = [
+    "县发展和改革委员会", "县工业和信息化局", "县自然资源局", "吉安市安福生态环境局",
+    "县住房和城乡建设局", "县应急管理局", "县林业局", "县水利局", "县商务局", "县税务局",
+    "园区管委会",
+]
+# (department, condition) for an opinion "agree with conditions"
+PARK_REVIEW_CONDITIONS = [
+    ("吉安市安福生态环境局", "环评批复前不得开工建设"),
+    ("县自然资源局", "投资强度不低于每亩300万元，容积率不低于1.2"),
+    ("县应急管理局", "安全设施与主体工程同时设计、同时施工、同时投入使用"),
+    ("县林业局", "用地报批前落实林地占用指标"),
+    ("县工业和信息化局", "达产后亩均税收不低于20万元"),
+]

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from app.demo.accounts import DEMO_PEOPLE, People
 from app.demo.catalogue import (
     APPROVALS, FOLLOW_UPS, INSTRUCTIONS, MET_WITH, MILESTONE_NOTES, MISSING_DOCUMENTS,
-    NO_PARK_INDUSTRIES, PARKS, PLANS, PROBLEM_INSTRUCTIONS, PROBLEMS, PRODUCTION_APPROVALS,
-    RATING_COMMENTS, REJECT_REASONS, RESOLUTIONS, SAME_DAY_PROBLEMS, SUSPEND_REASONS,
-    TERMINATE_REASONS, VISIT_PURPOSES,
+    NO_PARK_INDUSTRIES, PARK_REVIEW_CONDITIONS, PARK_REVIEW_DEPARTMENTS, PARKS, PLANS,
+    PROBLEM_INSTRUCTIONS, PROBLEMS, PRODUCTION_APPROVALS, RATING_COMMENTS, REJECT_REASONS,
+    RESOLUTIONS, SAME_DAY_PROBLEMS, SUSPEND_REASONS, TERMINATE_REASONS, VISIT_PURPOSES,
 )
 from app.demo.script import CHIEF, Ref, Script, money, monday, weekday
 from domain.lifecycle import MILESTONES
@@ -274,8 +274,39 @@ class Generic:
                       reason="达产日期录入有误，据企业达产报告更正",
                       changes={"occurred_on": on.isoformat()})
                 continue
+            if code == "park_review_passed":
+                self.joint_review(on)
+                continue
             s.add(on, "milestone_reached", ("team", 0), milestone=code,
                   note=MILESTONE_NOTES[code])
+        if (self.s.park and "park_review_passed" not in self.reached
+                and self.plan.status == "active"):
+            self.joint_review(None)
+
+    def joint_review(self, concluded_on: date | None) -> None:
+        """The park-entry joint review: passed on the day it is reached, or, not reached yet,
+        convened a few days before today with some departments' opinions still awaited.
+
+        Drawn from a stream of its own, so the rest of the project's history stays as it was.
+        """
+        r = random.Random(f"review:{self.s.name}")
+        s = self.s
+        departments = sorted(r.sample(PARK_REVIEW_DEPARTMENTS, r.randint(8, 11)),
+                              key=PARK_REVIEW_DEPARTMENTS.index)
+        conditions = dict(c for c in r.sample(PARK_REVIEW_CONDITIONS, r.randint(0, 2))
+                          if c[0] in departments)
+        actors = [("team", n) for n in range(3)]
+        if concluded_on is not None:
+            s.joint_review(concluded_on, actors, departments, conditions=conditions,
+                           note=MILESTONE_NOTES["park_review_passed"])
+            return
+        on = self.at(max(s.signed_on + timedelta(days=1),
+                         self.end - timedelta(days=r.randint(2, 8))))
+        if on > self.end:
+            return
+        pending = tuple(r.sample(departments, r.randint(1, 3)))
+        s.joint_review(on, actors, departments, conditions=conditions, pending=pending,
+                       concluded=False)
 
     def windows(self):
         """(milestone, raw start, raw end) windows in which its approval items are handled."""

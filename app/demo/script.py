@@ -61,6 +61,26 @@ class Script:
         self.seq += 1
         self.steps.append(Step(on, prio, self.seq, event_type, actor, fields, key))
 
+    def joint_review(self, on: date, actors: list[Any], departments: list[str], *,
+                     conditions: dict[str, str] | None = None, pending: tuple[str, ...] = (),
+                     concluded: bool = True, note: str | None = None) -> None:
+        """A park-entry joint review (入园会审) convened on a day, each department's opinion given
+        in the sitting (with its condition, if any) but those pending, and its passing conclusion
+        carrying the conditions."""
+        conditions = conditions or {}
+        self.add(on, "park_review_convened", actors[0], review_id="PR-01",
+                 departments=list(departments))
+        for n, department in enumerate(d for d in departments if d not in pending):
+            condition = conditions.get(department)
+            fields = ({"opinion": "agree_with_conditions", "conditions": [condition]}
+                      if condition else {"opinion": "agree"})
+            self.add(on, "park_review_opinion_given", actors[n % len(actors)], review_id="PR-01",
+                     department=department, **fields)
+        if concluded:
+            carried = [conditions[d] for d in departments if d in conditions]
+            self.add(on, "park_review_concluded", actors[0], review_id="PR-01", passed=True,
+                     conditions=carried, note=note)
+
     def signing(self) -> Step:
         fields = {"name": self.name, "investor": self.investor, "industry": self.industry,
                   "investment": self.investment, "park": self.park,

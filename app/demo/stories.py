@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from app.demo.catalogue import PARK_REVIEW_DEPARTMENTS
 from app.demo.script import Script, monday
 
 
@@ -22,8 +23,10 @@ def luli(today: date) -> Script:
             "production_started": 600, "operating": 700}
     for code, n in plan.items():
         s.add(d(1), "milestone_planned", "zhangwei", milestone=code, planned_on=d(n))
-    s.add(d(2), "milestone_reached", "zhangwei", milestone="park_review_passed",
-          note="分管县领导召集11个部门入园会审，集中联合评审、同步出具审批意见")
+    s.joint_review(d(2), ["zhangwei", "liuyang", "wangfang"], PARK_REVIEW_DEPARTMENTS,
+                   conditions={"县林业局": "用地报批前落实林地占用指标",
+                               "县发展和改革委员会": "节能审查意见批复后方可开工建设"},
+                   note="分管县领导召集11个部门入园会审，集中联合评审、同步出具审批意见")
     s.add(d(3), "approval_applied", "liuyang", approval_id="AP-01", item="企业投资项目备案",
           department="县发展和改革委员会")
     s.add(d(4), "approval_granted", "liuyang", approval_id="AP-01")
@@ -172,7 +175,9 @@ def peimei(today: date) -> Script:
                      ("completion_accepted", t(160)), ("production_started", t(180)),
                      ("operating", t(230))]:
         s.add(d(1), "milestone_planned", "lijing", milestone=code, planned_on=on)
-    s.add(d(3), "milestone_reached", "lijing", milestone="park_review_passed")
+    s.joint_review(d(3), ["lijing", "pengtao", "xuli"], PARK_REVIEW_DEPARTMENTS,
+                   conditions={"县自然资源局": "投资强度不低于每亩300万元，容积率不低于1.2"},
+                   note="入园会审一次通过，进入周二并联审批")
     s.add(d(4), "visit_logged", "lijing", purpose="统一收集企业审批事项需求，准备周二并联审批",
           met_with="佩玫公司总经理")
     items = [  # (item, department, days after the Tuesday it is granted)

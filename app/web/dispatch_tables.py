@@ -422,6 +422,8 @@ FIGURES: tuple[Column, ...] = (
            _at("approvals_granted", "median_working_days"), "number", unit=WORKING_DAYS),
     Column(_l("Industrial approvals within 40 working days"),
            _at("approvals_granted", "share_within_target", unless_zero="with_target"), "rate"),
+    Column(_l("Approval items decided on the parallel-approval day"),
+           _at("measures", "parallel_approval_day", "on_parallel_day"), "int", unit=COUNT),
     Column(_l("Commitments due"), _at("commitments", "due_count"), "int", unit=COUNT),
     Column(_l("Commitments overdue"), _at("commitments", "overdue_count"), "int", unit=COUNT),
     Column(_l("Problems raised"), _at("problems", "raised_count"), "int", unit=COUNT),

@@ -125,6 +125,6 @@ def init_app(app: Flask) -> None:
              "unavailable_label": labels.UNAVAILABLE_LABELS, "approval_status_label":
              labels.APPROVAL_STATUS_LABELS, "problem_status_label": labels.PROBLEM_STATUS_LABELS,
              "rule_name": labels.RULE_NAMES, "party_label": labels.PARTY_LABELS,
-             "opinion_label": labels.OPINION_LABELS}
+             "opinion_label": labels.OPINION_LABELS, "weekday_label": labels.WEEKDAY_LABELS}
     for name, table in words.items():
         app.add_template_filter(lambda code, table=table: labels.label(table, code), name)

@@ -139,6 +139,12 @@ UNUSUAL_LABELS = {
     "date_too_far": _l("Yes, the date is that far ahead"),
 }
 
+# ISO weekdays: the county's parallel-approval day (BANBAN_PARALLEL_APPROVAL_WEEKDAY).
+WEEKDAY_LABELS = {
+    1: _l("Monday"), 2: _l("Tuesday"), 3: _l("Wednesday"), 4: _l("Thursday"),
+    5: _l("Friday"), 6: _l("Saturday"), 7: _l("Sunday"),
+}
+
 CADENCE_LABELS = {
     "weekly": _l("Weekly dispatch"),
     "half-monthly": _l("Half-monthly report"),

@@ -67,6 +67,7 @@ MEASURE_TABLES: tuple[Table, ...] = (
               Column(_l("First item applied on"), "first_applied_on", "date"),
               Column(_l("Last item granted on"), "last_granted_on", "date"),
               Column(_l("Approval items"), "items", "int", unit=COUNT),
+              Column(_l("Batches applied for together"), "batches", "int", unit=COUNT),
               Column(_l("Working days"), "working_days", "int"),
               Column(_l("Target (working days)"), "target_working_days", "int"),
               Column(_l("Within target"), "within_target", "yes_no"),

@@ -310,6 +310,9 @@ class Project:
                     (e.version, d, parse_date(data["planned_on"])))
             elif e.type == "milestone_reached":
                 self.reaches[data["milestone"]].append((e.version, d))
+            elif e.type == "park_review_concluded" and data.get("passed"):
+                # A passing joint review is the milestone (README, the park-entry review).
+                self.reaches["park_review_passed"].append((e.version, d))
             elif e.type.startswith("approval_") or e.type == "commitment_fulfilled":
                 approval = self.approvals.setdefault(data["approval_id"],
                                                      Approval(data["approval_id"]))

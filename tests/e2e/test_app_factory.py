@@ -37,3 +37,9 @@ def test_a_postgres_store_without_its_settings_fails_at_start_with_the_variables
     with pytest.raises(ConfigError) as caught:
         from_environment({"BANBAN_STORE": "mysql"})
     assert "BANBAN_STORE" in str(caught.value)
+
+
+def test_a_parallel_approval_day_that_is_no_weekday_fails_at_start():
+    with pytest.raises(ConfigError, match="BANBAN_PARALLEL_APPROVAL_WEEKDAY"):
+        from_environment({"BANBAN_PARALLEL_APPROVAL_WEEKDAY": "0"})
+    assert from_environment({})["BANBAN_PARALLEL_APPROVAL_WEEKDAY"] == 2  # Tuesday

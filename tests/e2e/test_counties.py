@@ -180,7 +180,8 @@ def test_a_county_report_reads_only_that_county_s_projects(app, banban, province
     loaded.clear()
     assembled = []
     monkeypatch.setattr(dispatching, "assemble",
-                        lambda *args: assembled.append(args) or real_assemble(*args))
+                        lambda *args, **kwargs: assembled.append(args)
+                        or real_assemble(*args, **kwargs))
     summary = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}")
     assert summary.status_code == 200 and loaded == [a] and len(assembled) == 1
     assert {row["code"]: row["projects"] for row in summary.get_json()["counties"]} == {

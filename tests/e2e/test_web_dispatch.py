@@ -140,6 +140,29 @@ def test_the_sections_show_the_reports_figures(client, county, api):
     assert "计入 2026年11月" in roll_up and "以周促月" in roll_up
 
 
+def test_the_measures_count_the_items_decided_on_the_parallel_approval_day(client, county, api):
+    post_sequence(api, county["id"], [
+        ("zhang", "approval_applied", {"approval_id": "AP-2", "item": "水土保持方案",
+                                       "department": "县水利局"}),
+        ("zhang", "approval_granted", {"approval_id": "AP-2"}),
+    ], 7, occurred_on="2026-11-24")  # a Tuesday, the county's day by default
+    parallel = api("leader").get("/api/dispatch/weekly/2026-W48").get_json()[
+        "measures"]["parallel_approval_day"]
+    assert (parallel["weekday"], parallel["decided"], parallel["on_parallel_day"]) == (2, 2, 1)
+    sign_in(client, "leader")
+
+    measures = section(page(client, "/dispatch/weekly"), "measures-section")
+    assert "并联审批日（星期二）" in measures
+    assert "本期办结（准予或不予许可）的2项审批事项中，1项在并联审批日办结（50.0%）" in measures
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/dispatch/weekly/2026-W48.xlsx").data))
+    summary = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True) if row[0]}
+    assert summary["并联审批日办结的审批事项"] == parallel["on_parallel_day"]
+    use_english(client, "/dispatch/weekly")
+    english = section(page(client, "/dispatch/weekly"), "measures-section")
+    assert "Parallel-approval day (Tuesday)" in english
+    assert "1 of the 2 approval items decided" in english
+
+
 def test_the_pictures_are_inline_svg_carrying_the_figures_of_the_last_six_weeks(
         client, county, banban):
     trend = banban.dispatch_trend("weekly", "2026-W48")

@@ -111,6 +111,34 @@ def test_the_peimei_project_has_thirteen_departments_approvals_in_five_days(demo
     assert (last - first).days < 5
 
 
+@pytest.mark.parametrize("part", ["鲁丽", "佩玫"])
+def test_the_seed_projects_pass_their_joint_park_entry_review_in_one_sitting(demo, part):
+    project = _named(demo, part)
+    [review] = project["park_reviews"]
+    assert len(review["departments"]) == 11  # 分管县领导召集11个相关部门
+    assert {o["department"] for o in review["opinions"]} == set(review["departments"])
+    assert {o["given_on"] for o in review["opinions"]} == {review["convened_on"]}
+    assert review["passed"] and review["concluded_on"] == review["convened_on"]
+    assert review["conditions"] == [c for o in review["opinions"] for c in o["conditions"]]
+    assert review["conditions"]
+    assert _reached(project, "park_review_passed") == review["concluded_on"]
+
+
+def test_an_open_joint_review_waits_on_the_departments_yet_to_give_their_opinion(demo):
+    open_reviews = [(p, r) for p in demo["projects"] for r in p["park_reviews"]
+                    if r["concluded_on"] is None]
+    assert open_reviews
+    for project, review in open_reviews:
+        missing = set(review["departments"]) - {o["department"] for o in review["opinions"]}
+        waited = {w["name"] for w in project["waiting_on"]
+                  if w["party"] == "department" and w["item"]["kind"] == "park_review"}
+        assert missing and waited == missing
+    concluded = [r for p in demo["projects"] for r in p["park_reviews"] if r["concluded_on"]]
+    assert all(r["passed"] for r in concluded)
+    assert all(p["park_reviews"] for p in demo["projects"]
+               if _reached(p, "park_review_passed") is not None)
+
+
 def test_commitments_problems_teams_and_corrections_cover_their_cases(demo):
     approvals = [a for p in demo["projects"] for a in p["approvals"]]
     commitments = [a["commitment"] for a in approvals if a["commitment"]]

@@ -6,6 +6,7 @@ changes; parts nothing can ask for again are pruned."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -217,6 +218,43 @@ def test_parts_are_made_again_for_a_new_calendar_and_pruned_when_nothing_can_ask
 
 
 @BACKENDS
+def test_parts_are_made_again_for_another_parallel_approval_weekday(backend):
+    """The county's parallel-approval day counts in the parts as in the reference: another
+    weekday makes the parts again, under their own key, and both count by it."""
+    require_store(backend)
+    with fresh_service(backend) as service, keeping(service) as (_, kept):
+        project = service.sign_project("office", name="并联项目", investor="某公司",
+                                       industry="新材料", investment=1_000,
+                                       signed_on=date(2026, 10, 12), chief_agent="zhang")
+        version = project["version"]
+        for event_type, on, fields in [
+                ("approval_applied", date(2026, 10, 13), {"item": "备案", "department": "县发改委"}),
+                ("approval_granted", date(2026, 10, 13), {}),
+                ("approval_applied", date(2026, 10, 13), {"approval_id": "AP-02", "item": "规划",
+                                                          "department": "县自然资源局"}),
+                ("approval_granted", date(2026, 10, 14), {"approval_id": "AP-02"})]:
+            fields = {"approval_id": "AP-01"} | fields
+            version = service.record(project["id"], "zhang", event_type, expected_version=version,
+                                     occurred_on=on, fields=fields)["version"]
+        service.clock = lambda: date(2026, 10, 16)
+        week = Period.containing("weekly", date(2026, 10, 16)).id
+
+        def counted_by(weekday: str) -> dict:
+            service.env["BANBAN_PARALLEL_APPROVAL_WEEKDAY"] = weekday
+            assembled, reference = both(service, "weekly", week)
+            assert assembled == reference
+            return json.loads(assembled)["measures"]["parallel_approval_day"]
+
+        tuesdays = counted_by("2")
+        made = kept.count()
+        wednesdays = counted_by("3")
+        assert kept.count() == 2 * made
+        assert (tuesdays["weekday"], tuesdays["decided"], tuesdays["on_parallel_day"]) == (2, 2, 1)
+        assert (wednesdays["weekday"], wednesdays["on_parallel_day"]) == (3, 1)
+        assert counted_by("2") == tuesdays and kept.count() == 2 * made
+
+
+@BACKENDS
 def test_a_write_assembles_again_only_the_periods_it_changed(backend, monkeypatch):
     """The worker remembers the parts it decoded and what it assembled of them: after a
     write only the periods whose parts the write changed are assembled again, and every
@@ -225,9 +263,9 @@ def test_a_write_assembles_again_only_the_periods_it_changed(backend, monkeypatc
     assembled = Counter()
     real = dispatching.assemble
 
-    def counted(period, *args):
+    def counted(period, *args, **kwargs):
         assembled[period.id] += 1
-        return real(period, *args)
+        return real(period, *args, **kwargs)
 
     monkeypatch.setattr(dispatching, "assemble", counted)
     with fresh_store(backend) as env:

@@ -13,7 +13,8 @@ from datetime import timedelta
 
 import pytest
 
-from domain.calendar import PACKAGE_CALENDAR
+from domain import dispatch
+from domain.calendar import PACKAGE_CALENDAR, PARALLEL_APPROVAL_WEEKDAY
 from domain.dispatch_measures import DAYS_PER_MONTH, months, suspended_days
 from domain.history import History
 from domain.obligations import PROBLEM_NOT_SOLVED_SAME_DAY, PROBLEM_PLAN_LATE, first_clocks
@@ -50,7 +51,7 @@ def test_approval_time_runs_from_the_first_item_applied_to_the_last_granted_by_t
     assert october["projects"] == [{
         "project_id": a.id, "project": "A", "permitted_on": d(10, 12),
         "first_applied_on": d(9, 21), "last_granted_on": d(10, 12), "items": 2,
-        "working_days": 10, "industrial": True, "target_working_days": 40,
+        "batches": 2, "working_days": 10, "industrial": True, "target_working_days": 40,
         "within_target": True, "in_period": True}]
     assert october["period"] == october["to_date"] == {
         "count": 1, "median_working_days": 10, "with_target": 1, "within_target": 1,
@@ -59,6 +60,51 @@ def test_approval_time_runs_from_the_first_item_applied_to_the_last_granted_by_t
     november = measure("monthly", "2026-11", a, name="approval_time")
     assert november["period"]["count"] == 0 and november["to_date"]["count"] == 1
     assert november["projects"][0]["in_period"] is False
+
+
+def test_a_batch_of_parallel_approvals_takes_the_working_days_elapsed_not_their_sum(
+        sign):  # noqa: F811
+    a = sign("A", d(10, 19), park="安福工业园")
+    tuesday = d(10, 27)  # every item applied for on the parallel-approval day: one batch
+    for n, after in enumerate([0, 0, 1, 2, 3, 6]):  # decided Tue to the next Mon
+        grant(a, f"A{n}", tuesday, tuesday + timedelta(days=after))
+    at(a, d(11, 2), "milestone_reached", milestone="construction_permitted")
+
+    november = report("monthly", "2026-11", a)
+    [row] = november["measures"]["approval_time"]["projects"]
+    october = report("monthly", "2026-10", a)["approvals_granted"]["approvals"]
+    each = [item["working_days"] for item in october] + [
+        item["working_days"] for item in november["approvals_granted"]["approvals"]]
+
+    assert (row["items"], row["batches"]) == (6, 1)
+    assert (row["first_applied_on"], row["last_granted_on"]) == (tuesday, d(11, 2))
+    assert row["working_days"] == PACKAGE_CALENDAR.working_days_between(tuesday, d(11, 2))
+    assert row["working_days"] == max(each) < sum(each)
+
+
+def test_the_report_counts_the_items_decided_on_the_county_parallel_approval_day(
+        sign):  # noqa: F811
+    a = sign("A", d(10, 19), park="安福工业园")
+    b = sign("B", d(10, 19))
+    tuesday, wednesday = d(11, 3), d(11, 4)
+    grant(a, "A1", tuesday, tuesday)
+    grant(a, "A2", tuesday, wednesday)
+    grant(b, "B1", d(10, 27), tuesday)
+    at(b, tuesday, "approval_applied", approval_id="B2", item="item B2", department="县水利局")
+    at(b, tuesday, "approval_rejected", approval_id="B2", reason="材料不全")
+    grant(b, "B3", d(10, 27), d(10, 30))  # decided before the week: not counted in it
+    at(b, wednesday, "approval_applied", approval_id="B4", item="item B4", department="县气象局")
+    week = Period.parse("weekly", "2026-W45")
+
+    def decided(calendar):
+        found = dispatch.dispatch_report(week, [a, b], calendar=calendar)
+        return found["measures"]["parallel_approval_day"]
+
+    assert PACKAGE_CALENDAR.parallel_weekday == PARALLEL_APPROVAL_WEEKDAY == tuesday.isoweekday()
+    assert decided(PACKAGE_CALENDAR) == {
+        "weekday": 2, "decided": 4, "on_parallel_day": 3, "share_on_parallel_day": 0.75}
+    wednesdays = decided(PACKAGE_CALENDAR.with_parallel_weekday(wednesday.isoweekday()))
+    assert (wednesdays["weekday"], wednesdays["on_parallel_day"]) == (3, 1)
 
 
 def test_approval_time_leaves_out_days_suspended_and_has_no_target_outside_a_park(sign):  # noqa: F811

@@ -396,14 +396,17 @@ BY_NAME = {table.name: table for table in TABLES}
 
 def _at(*path: str, unless_zero: str | None = None) -> Callable[[dict[str, Any]], Any]:
     """The report's value at a path; None (nothing to measure) when `unless_zero`, a sibling
-    count, is 0 (a rate over nothing is no figure at all)."""
+    count, is 0 (a rate over nothing is no figure at all), or when the report has no such
+    figure (one published before the figure was counted)."""
     def value(report: dict[str, Any]) -> Any:
         section = report
         for key in path[:-1]:
-            section = section[key]
+            section = section.get(key)
+            if section is None:
+                return None
         if unless_zero is not None and not section[unless_zero]:
             return None
-        return section[path[-1]]
+        return section.get(path[-1])
     return value
 
 

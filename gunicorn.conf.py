@@ -34,6 +34,19 @@ def post_worker_init(worker):
         sys.exit(Arbiter.WORKER_BOOT_ERROR)
     except Exception as error:
         worker.log.warning("store not opened at boot, will retry on first request: %r", error)
+    slow_ms = worker.wsgi.config.get("BANBAN_GC_FREEZE_MS")
+    if slow_ms:
+        from app.collector import Collector
+
+        worker.banban_collector = Collector(slow_ms).install()
+
+
+def post_request(worker, req, environ, resp):
+    """After the response is sent: freeze what the worker keeps if a full garbage collection
+    was slow (app/collector.py), so that no leader's request pays for the next one."""
+    collector = getattr(worker, "banban_collector", None)
+    if collector is not None:
+        collector.after_response()
 
 
 # The view runner beside the workers (BANBAN_VIEW_RUNNER=1, as `make run` sets): one

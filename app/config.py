@@ -59,6 +59,9 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     # the start, not the first report.
     config["BANBAN_PARALLEL_APPROVAL_WEEKDAY"] = _count(
         environ, "BANBAN_PARALLEL_APPROVAL_WEEKDAY", PARALLEL_APPROVAL_WEEKDAY, 1, 7)
+    # A web worker freezes what it keeps once a full garbage collection took this long (ms;
+    # 0: never). See app/collector.py.
+    config["BANBAN_GC_FREEZE_MS"] = _count(environ, "BANBAN_GC_FREEZE_MS", 20, 0, 10_000)
     config["AUDIT_KEY"] = audit_key_setting(environ)
     # Who issues the printed dispatch sheets (default: the county's business environment office).
     config["BANBAN_ISSUING_UNIT"] = (environ.get("BANBAN_ISSUING_UNIT") or "").strip() or None

@@ -66,7 +66,7 @@ RSS_TARGET_MB = {"county": 150, "province": 250}
 WRITE_RATIO = {"SQLite": 0.5, "PostgreSQL": 0.4}
 WRITE_P99_MS = 60
 # Reports computed afresh, each after a write: a province report reads all 50,000 projects.
-DISPATCH_REPEAT = {"county": 3, "province": 1}
+DISPATCH_REPEAT = {"county": 9, "province": 3}
 SECTIONS = ("dispatch", "rebuild", "latency", "time_travel", "writes")
 # The write-throughput figures are for the county store; the province adds nothing to them
 # that the latency figure does not show.
@@ -398,6 +398,7 @@ class Bench:
                     show(Figure(f"weekly dispatch {name}, {self.scale}, {whose}, first after "
                                 f"a write (p50 of {cold_repeat})", statistics.median(cold),
                                 "ms", "<=", target))
+                    note(f"slowest of the {cold_repeat}: {max(cold):.1f} ms")
                     show(Figure(f"weekly dispatch {name}, {self.scale}, {whose}, nothing "
                                 "recorded since (p50 of 10)",
                                 statistics.median(samples_ms(request, 10)), "ms", "<=", target))

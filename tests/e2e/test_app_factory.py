@@ -43,3 +43,10 @@ def test_a_parallel_approval_day_that_is_no_weekday_fails_at_start():
     with pytest.raises(ConfigError, match="BANBAN_PARALLEL_APPROVAL_WEEKDAY"):
         from_environment({"BANBAN_PARALLEL_APPROVAL_WEEKDAY": "0"})
     assert from_environment({})["BANBAN_PARALLEL_APPROVAL_WEEKDAY"] == 2  # Tuesday
+
+
+def test_the_garbage_collection_setting_is_checked_at_start():
+    with pytest.raises(ConfigError, match="BANBAN_GC_FREEZE_MS"):
+        from_environment({"BANBAN_GC_FREEZE_MS": "fast"})
+    assert from_environment({})["BANBAN_GC_FREEZE_MS"] == 20
+    assert from_environment({"BANBAN_GC_FREEZE_MS": "0"})["BANBAN_GC_FREEZE_MS"] == 0

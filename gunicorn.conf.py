@@ -45,8 +45,11 @@ def post_request(worker, req, environ, resp):
     """After the response is sent: freeze what the worker keeps if a full garbage collection
     was slow (app/collector.py), so that no leader's request pays for the next one."""
     collector = getattr(worker, "banban_collector", None)
-    if collector is not None:
-        collector.after_response()
+    if collector is not None and collector.after_response():
+        import gc
+
+        worker.log.info("a full garbage collection was slow: %d objects frozen",
+                        gc.get_freeze_count())
 
 
 # The view runner beside the workers (BANBAN_VIEW_RUNNER=1, as `make run` sets): one

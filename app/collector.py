@@ -54,9 +54,12 @@ class Collector:
             gc.callbacks.remove(self._watch)
         gc.unfreeze()
 
-    def after_response(self) -> None:
-        if self.slow:
-            self.freeze()
+    def after_response(self) -> bool:
+        """Freeze if a full collection was slow since the last freeze; whether it did."""
+        if not self.slow:
+            return False
+        self.freeze()
+        return True
 
     def freeze(self) -> None:
         gc.unfreeze()

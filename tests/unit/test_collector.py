@@ -48,7 +48,7 @@ def test_a_slow_full_collection_freezes_after_the_response(collector):
     kept = [Node() for _ in range(1000)]
     gc.collect()
     assert watched.slow
-    watched.after_response()
+    assert watched.after_response()
     assert not watched.slow and watched.freezes == 2
     assert gc.get_freeze_count() >= frozen + len(kept)
 
@@ -58,7 +58,7 @@ def test_a_quick_full_collection_changes_nothing(collector):
     frozen = gc.get_freeze_count()
     [Node() for _ in range(1000)]
     gc.collect()
-    watched.after_response()
+    assert not watched.after_response()
     assert not watched.slow and watched.freezes == 1
     assert gc.get_freeze_count() == frozen
 

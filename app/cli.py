@@ -21,7 +21,7 @@ from domain.application import COUNTY_TZ
 from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
-from projections.runner import catch_up, rebuild, status
+from projections.runner import catch_up, rebuild_all, status
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -168,16 +168,19 @@ def rebuild_views():
     """
     banban = service()
     total = banban.recorder.max_notification_id() or 0
-    for label, projection in current_app.extensions["banban.store"].views().items():
-        with click.progressbar(length=total, label=label, show_pos=True) as bar:
-            done = [0]
+    views = current_app.extensions["banban.store"].views()
+    # One pass over the log for all of them: each event read, decoded and folded once.
+    with click.progressbar(length=total, label=", ".join(views), show_pos=True) as bar:
+        done = [0]
 
-            def progress(position: int, _stop: int, bar=bar, done=done) -> None:
-                bar.update(position - done[0])
-                done[0] = position
+        def progress(position: int, _stop: int) -> None:
+            bar.update(position - done[0])
+            done[0] = position
 
-            count = rebuild(banban, projection, progress=progress)
-        click.echo(f"{label}: {count} events applied, position {done[0]}")
+        counts = rebuild_all(banban, list(views.values()), progress=progress)
+    for (label, projection), count in zip(views.items(), counts, strict=True):
+        click.echo(f"{label}: {count} events applied, position "
+                   f"{projection.view.max_tracking_id(banban.name) or 0}")
     if banban.kept_parts is not None:
         banban.kept_parts.clear()
         click.echo("report parts: emptied (each is made again when a report first needs it)")

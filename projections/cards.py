@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import Repository
-from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Notification, Tracking
+from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
@@ -17,7 +15,7 @@ from domain.application import Banban
 from domain.canonical import to_json
 from domain.project import Project
 from domain.views import project_summary
-from projections.folded import FOLDED, Folded
+from projections.folded import FOLDED, Folded, FoldingProjection
 from projections.views import View, open_view
 
 # Every stored Project event class: the notification log is filtered by these in the database.
@@ -63,7 +61,7 @@ class CardsView(View, ABC):
         `Listed`, in no particular order."""
 
 
-class ProjectCards(Projection[CardsView]):
+class ProjectCards(FoldingProjection, Projection[CardsView]):
     """Keeps one card per project, as of the last event the view has processed."""
 
     name = CARDS_PREFIX
@@ -82,18 +80,21 @@ class ProjectCards(Projection[CardsView]):
         """Apply one event (as the library's ProjectionRunner does) and track it."""
         self.view.save(self.rows_for([domain_event]), tracking)
 
-    def rows_for_notifications(self, notifications: Sequence[Notification]
-                               ) -> list[dict[str, Any]]:
-        """The rows of a batch of notifications (as `projections.runner.catch_up` reads them)."""
-        return self.rows_for(self.app.mapper.to_domain_event(n) for n in notifications)
+    def batch(self) -> CardsBatch:
+        return CardsBatch()
 
-    def rows_for(self, events: Iterable[DomainEventProtocol[UUID]]) -> list[dict[str, Any]]:
-        """One card row per project touched, at the last version among the events."""
-        touched: dict[UUID, Project] = {}
-        for event in events:
-            if isinstance(event, Project.Event):
-                touched[event.originator_id] = self.folded.at(event)
-        return [card_row(project) for project in touched.values()]
+
+class CardsBatch:
+    """One card row per project touched, at the last version among the batch's events."""
+
+    def __init__(self) -> None:
+        self.touched: dict[UUID, Project] = {}
+
+    def add(self, event: Project.Event, project: Project) -> None:
+        self.touched[event.originator_id] = project
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [card_row(project) for project in self.touched.values()]
 
 def card_row(project: Project) -> dict[str, Any]:
     """The card of a project as plain data, with its summary as canonical JSON text."""

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.application import Repository
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Notification
 
+from domain.application import Banban
 from domain.project import Project
 
 # Projects kept folded by a projection between batches.
@@ -20,7 +25,7 @@ class Folded:
     def __init__(self, repository: Repository, size: int = FOLDED):
         self.repository = repository
         self._projects: OrderedDict[UUID, Project] = OrderedDict()
-        self._size = size
+        self.size = size
 
     def at(self, event: Project.Event) -> Project:
         """The event's project as of the event: the kept one with the event applied when it
@@ -32,6 +37,41 @@ class Folded:
         elif project is None or project.version != version:
             project = self.repository.get(project_id, version=version)
         self._projects[project_id] = project
-        if len(self._projects) > self._size:
+        if len(self._projects) > self.size:
             self._projects.popitem(last=False)
         return project
+
+
+class Batch(Protocol):
+    """What a projection makes of one batch of events: told each event with its project folded
+    as of it (the same object, folded further, for the project's next event), then asked for
+    the rows."""
+
+    def add(self, event: Project.Event, project: Project) -> None: ...
+
+    def rows(self) -> list[dict[str, Any]]: ...
+
+
+class FoldingProjection:
+    """A projection whose rows come from each project event with its project folded as of it.
+
+    On its own it folds with its `folded`; a rebuild of several such views folds each event
+    once for all of them (projections.runner.rebuild_all)."""
+
+    app: Banban
+    folded: Folded
+
+    def batch(self) -> Batch:
+        raise NotImplementedError
+
+    def rows_for(self, events: Iterable[DomainEventProtocol[UUID]]) -> list[dict[str, Any]]:
+        batch = self.batch()
+        for event in events:
+            if isinstance(event, Project.Event):
+                batch.add(event, self.folded.at(event))
+        return batch.rows()
+
+    def rows_for_notifications(self, notifications: Sequence[Notification]
+                               ) -> list[dict[str, Any]]:
+        """The rows of a batch of notifications (as `projections.runner.catch_up` reads them)."""
+        return self.rows_for(self.app.mapper.to_domain_event(n) for n in notifications)

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from eventsourcing.application import Repository
-from eventsourcing.persistence import Notification
 
 from domain.access import scope_of
 from domain.application import Banban
@@ -29,7 +28,7 @@ from domain.reminders import (
     obligation_reminders,
 )
 from projections.cards import PROJECT_TOPICS
-from projections.folded import FOLDED, Folded
+from projections.folded import FOLDED, Folded, FoldingProjection
 from projections.views import View, open_view
 
 REMINDERS_PREFIX = "banban_reminders_v1"
@@ -83,7 +82,7 @@ class RemindersView(View, ABC):
                      if r["id"] == reminder_id), None)
 
 
-class ProjectReminders:
+class ProjectReminders(FoldingProjection):
     """Keeps the reminders view: the rows each batch of events brings, and the daily sweep."""
 
     name = REMINDERS_PREFIX
@@ -100,22 +99,9 @@ class ProjectReminders:
         # it stands after the batch (a replay leaves that to the sweep: see `derivable`).
         self.owed_with_events = owed_with_events
 
-    def rows_for_notifications(self, notifications: Sequence[Notification]
-                               ) -> list[dict[str, Any]]:
-        """The reminders a batch of events brings (as projections.runner.catch_up asks)."""
-        today, offices = self.app.clock(), self._offices()
-        rows: list[dict[str, Any]] = []
-        touched: dict[Any, Project] = {}
-        for notification in notifications:
-            event = self.app.mapper.to_domain_event(notification)
-            if isinstance(event, Project.Event):
-                project = touched[event.originator_id] = self.folded.at(event)
-                rows += event_reminders(project, event, today, offices)
-        if self.owed_with_events:
-            calendar = self.app.calendar()
-            for project in touched.values():
-                rows += obligation_reminders(project, today, calendar, offices)
-        return rows
+    def batch(self) -> RemindersBatch:
+        """The reminders a batch of events brings."""
+        return RemindersBatch(self)
 
     def sweep(self, today: date | None = None) -> int:
         """Once a day: the reminders of what every project owes today; how many rows made
@@ -144,6 +130,29 @@ class ProjectReminders:
             return [u["username"] for u in users if scope_of(u, home) == (county or home)]
 
         return offices
+
+
+class RemindersBatch:
+    """Each event's reminders as it is told them, and (when the projection says so) what each
+    project touched owes today once the batch is done."""
+
+    def __init__(self, projection: ProjectReminders):
+        self.app, self.owed = projection.app, projection.owed_with_events
+        self.today, self.offices = self.app.clock(), projection._offices()
+        self.reminders: list[dict[str, Any]] = []
+        self.touched: dict[Any, Project] = {}
+
+    def add(self, event: Project.Event, project: Project) -> None:
+        self.touched[event.originator_id] = project
+        self.reminders += event_reminders(project, event, self.today, self.offices)
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = self.reminders
+        if self.owed:
+            calendar = self.app.calendar()
+            for project in self.touched.values():
+                rows += obligation_reminders(project, self.today, calendar, self.offices)
+        return rows
 
 
 # How a replay compares a row it derives (app.audit.replay): the same both ways, or each

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from unittest.mock import patch
 from uuid import uuid4
 
 import pytest
@@ -11,7 +12,9 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from domain.application import Banban
 from projections.cards import ProjectCards, open_cards_view
-from projections.runner import catch_up, rebuild, status
+from projections.folded import Folded
+from projections.reminders import ProjectReminders, open_reminders_view
+from projections.runner import catch_up, rebuild, rebuild_all, status
 from tests.conftest import TODAY
 
 AGENTS = ("zhang", "li", "wang")
@@ -167,7 +170,9 @@ def test_catching_up_twice_changes_nothing_the_second_time(service, sign, cards,
     assert _everything(cards.view) == before
 
 
-def test_the_live_view_equals_a_fresh_rebuild_row_by_row(service, sign, cards, record):
+def _history(service, sign, record, after_each) -> None:
+    """Three projects' histories with a correction, a termination, a team change and a user
+    registered between them; `after_each` runs after every step."""
     steps = [
         lambda ids: ids.append(sign()["id"]),
         lambda ids: ids.append(sign(name="光伏", chief_agent="li", co_agents=["wang"],
@@ -185,7 +190,11 @@ def test_the_live_view_equals_a_fresh_rebuild_row_by_row(service, sign, cards, r
     ids: list = []
     for step in steps:
         step(ids)
-        catch_up(service, cards, batch=2)
+        after_each()
+
+
+def test_the_live_view_equals_a_fresh_rebuild_row_by_row(service, sign, cards, record):
+    _history(service, sign, record, lambda: catch_up(service, cards, batch=2))
     rebuilt = ProjectCards(open_cards_view(service, prefix="rebuilt_cards"), service)
     try:
         assert rebuild(service, rebuilt, batch=3) == _project_events(service)
@@ -195,6 +204,39 @@ def test_the_live_view_equals_a_fresh_rebuild_row_by_row(service, sign, cards, r
             service.name)
     finally:
         rebuilt.view.close()
+
+
+def test_views_rebuilt_in_one_pass_equal_the_live_ones(service, sign, cards, record):
+    """`flask projections rebuild`: the cards and the reminders rebuilt together, each event
+    folded once for both, equal the views kept live batch by batch."""
+    reminders = ProjectReminders(open_reminders_view(service), service)
+
+    def live():
+        catch_up(service, cards, batch=2)
+        catch_up(service, reminders, batch=3)
+
+    _history(service, sign, record, live)
+    record(cards.view.cards(status="active")[0]["project_id"], "instruction_given", on=TODAY,
+           leader="leader", instruction="加快进度")
+    live()
+    fresh = [ProjectCards(open_cards_view(service, prefix="rebuilt_cards"), service),
+             ProjectReminders(open_reminders_view(service, prefix="rebuilt_reminders"), service)]
+    try:
+        events = _project_events(service)
+        with patch.object(Folded, "at", autospec=True, side_effect=Folded.at) as folding:
+            assert rebuild_all(service, fresh, batch=4) == [events, events]
+        assert folding.call_count == events  # each event folded once, for both views
+        assert _everything(fresh[0].view) == _everything(cards.view)
+        assert any(reminders.view.reminders(user) for user in AGENTS)
+        for user in AGENTS:
+            assert fresh[1].view.reminders(user) == reminders.view.reminders(user)
+        for projection in fresh:
+            assert projection.view.max_tracking_id(service.name) == \
+                cards.view.max_tracking_id(service.name)
+    finally:
+        reminders.view.close()
+        for projection in fresh:
+            projection.view.close()
 
 
 def test_a_rebuild_up_to_a_position_equals_the_view_as_it_stood_there(

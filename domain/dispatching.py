@@ -28,7 +28,7 @@ from domain.dispatch import (
     province_summary,
     report_part,
 )
-from domain.dispatch_parts import KeptParts, fingerprint, parts_of
+from domain.dispatch_parts import Job, KeptParts, fingerprint, part_key, parts_of, warm
 from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend, trend_part, trend_point
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, ProjectNotFound
 from domain.calendar import WorkingCalendar
@@ -62,6 +62,11 @@ def copied(report: Any) -> Any:
     if type(report) is tuple:
         return tuple(copied(value) for value in report)
     return report
+
+
+def _part_of(kind: str) -> Callable[..., dict[str, Any]]:
+    """What makes a project's part of a kind: "report" or "trend" (looked up when called)."""
+    return report_part if kind == "report" else trend_part
 
 
 class Share(NamedTuple):
@@ -240,18 +245,15 @@ class Dispatching:
                       key=lambda each: (each.signed_on, each.name, str(each.project_id)))
 
     def _parts(self, kind: str, period: Period, as_of: date, listed: list[Any],
-               calendar: WorkingCalendar, calendar_key: str, *, read: bool = True
-               ) -> list[dict[str, Any]]:
+               calendar: WorkingCalendar, calendar_key: str) -> list[dict[str, Any]]:
         """The listed projects' parts of a kind ("report" or "trend") of a period judged on
-        as_of (with `read` false, only made where missing: see `warm_parts`)."""
-        part_of = report_part if kind == "report" else trend_part
-
+        as_of."""
         def make(project_id: UUID) -> tuple[int, dict[str, Any]]:
             project = self._project(project_id, for_reading=True)
-            return project.version, part_of(History(project), period, as_of, calendar)
+            return project.version, _part_of(kind)(History(project), period, as_of, calendar)
 
         return parts_of(listed, self.kept_parts, kind, period, as_of, calendar_key, make,
-                        read=read, decoded=self._decoded_parts())
+                        decoded=self._decoded_parts())
 
     def _decoded_parts(self) -> LRUCache | None:
         """This process's memory of the parts it has decoded (None when it keeps none)."""
@@ -265,21 +267,33 @@ class Dispatching:
     def warm_parts(self, trend: int = 6) -> None:
         """Make whatever parts the reports and trends of every cadence's current period lack
         (for every county): what the view runner does after each catch-up and on a new day,
-        so that requests find them kept. Kept parts are not read."""
+        so that requests find them kept. Kept parts are not read, and each project lacking
+        any is loaded and read once for all of them (domain.dispatch_parts.warm)."""
         if not self._keeps_parts():
             return
         today = self.clock()
-        listed = self._listed(PROVINCE)
-        calendar, key = self.keyed_calendar()
+        calendar, calendar_key = self.keyed_calendar()
+        wanted: dict[str, tuple[str, Period, date]] = {}  # by key: (kind, period, as_of)
         for cadence in CADENCES:
             period = Period.containing(cadence, today)
-            for each in (period, period.previous()):  # a report compares with the previous
-                self._parts("report", each, judged_on(each, today), listed, calendar, key,
-                            read=False)
+            # A report compares with the previous period's; the trend goes back `trend`.
+            kinds = [("report", period), ("report", period.previous())]
             for _ in range(trend):
-                self._parts("trend", period, judged_on(period, today), listed, calendar, key,
-                            read=False)
+                kinds.append(("trend", period))
                 period = period.previous()
+            for kind, each in kinds:
+                as_of = judged_on(each, today)
+                wanted[part_key(kind, each, as_of, calendar_key)] = (kind, each, as_of)
+        specs = list(wanted.values())
+
+        def make(project_id: UUID, jobs: list[int]) -> tuple[int, list[dict[str, Any]]]:
+            project = self._project(project_id, for_reading=True)
+            history = History(project)
+            return project.version, [_part_of(specs[job][0])(history, *specs[job][1:], calendar)
+                                     for job in jobs]
+
+        warm(self._listed(PROVINCE), self.kept_parts,
+             [Job(key, period.end, as_of) for key, (_, period, as_of) in wanted.items()], make)
 
     def _projects_known_at(self, moment: datetime | None, target: str | None) -> list:
         """The target's projects as recorded by a moment (signed by then), or now; by date

@@ -332,3 +332,57 @@ def test_a_reader_changing_its_report_changes_nothing_kept(backend):
                     service.REUSED, service._reusable = 0, None
         finally:
             service.close()
+
+
+@BACKENDS
+def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
+        backend, monkeypatch):
+    """The view runner's warm-up (`warm_parts`) makes every part the current periods' reports
+    and trends need, reading each project lacking any once; the reports then make nothing and
+    equal the reference; after a write it reads that project alone."""
+    require_store(backend)
+    read, made = Counter(), Counter()
+    real_history, real_report, real_trend = (dispatching.History, dispatching.report_part,
+                                             dispatching.trend_part)
+
+    def history(project):
+        read[project.id] += 1
+        return real_history(project)
+
+    def counted(real):
+        def part(history, *args, **kwargs):
+            made[history.project.id] += 1
+            return real(history, *args, **kwargs)
+        return part
+
+    monkeypatch.setattr(dispatching, "History", history)
+    monkeypatch.setattr(dispatching, "report_part", counted(real_report))
+    monkeypatch.setattr(dispatching, "trend_part", counted(real_trend))
+    with fresh_store(backend) as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
+            with keeping(service):
+                projects = {p["id"] for p in service.list_projects()}
+                service.warm_parts()
+                assert set(read) == projects and set(read.values()) == {1}
+                assert sum(made.values()) >= 20 * len(projects)  # some thirty parts each
+                read.clear(), made.clear()
+                service.warm_parts()
+                assert not read and not made
+                for cadence in CADENCES:
+                    period_id = Period.containing(cadence, TODAY).id
+                    report, reference = both(service, cadence, period_id)
+                    trend, trend_reference = both(service, cadence, period_id,
+                                                  "dispatch_trend", 6)
+                    assert report == reference and trend == trend_reference
+                    made.clear()
+                    service.dispatch(cadence, period_id)
+                    service.dispatch_trend(cadence, period_id, 6)
+                    assert not made, cadence
+                changed = more_recorded(service, sorted(projects, key=str), TODAY)
+                read.clear()
+                service.warm_parts()
+                assert set(read) == {changed} and read[changed] == 1
+        finally:
+            service.close()

@@ -60,8 +60,11 @@ def test_a_passing_conclusion_reaches_the_milestone_and_ends_the_waits(project, 
     assert project.reached["park_review_passed"]["reached_on"] == date(2026, 11, 4)
     assert History(project).reached_by(date(2026, 11, 4)) == {
         "park_review_passed": date(2026, 11, 4)}
-    assert project.park_reviews["R1"]["conditions"] == ["环评批复前不得开工"]
-    assert [w[0] for w in waits(project, date(2026, 11, 5))] == ["team"]  # a plan for filing
+    assert [c["text"] for c in project.park_reviews["R1"]["conditions"]] == ["环评批复前不得开工"]
+    # The departments are waited on no more; the condition carried is the investor's to meet,
+    # and the team owes a plan for the filing.
+    assert [(w[0], w[2]) for w in waits(project, date(2026, 11, 5))] == [
+        ("investor", "condition"), ("team", "milestone")]
 
 
 def test_a_disagreeing_department_stops_the_review_passing_until_it_reverses(
@@ -79,7 +82,7 @@ def test_a_disagreeing_department_stops_the_review_passing_until_it_reverses(
 
     review = project.park_reviews["R1"]
     assert review["opinions"]["县生态环境局"]["opinion"] == "agree"
-    assert review["opinions"]["县住建局"]["conditions"] == ["补充消防设计"]
+    assert [c["text"] for c in review["opinions"]["县住建局"]["conditions"]] == ["补充消防设计"]
     assert review["opinions"]["县住建局"]["recorded_by"] == "zhang"
     assert "park_review_passed" in project.reached
 

@@ -100,7 +100,9 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
         "review_id": _f("id", False, "client-chosen id; made by the server if omitted"),
         "departments": _f("strings", True, "the departments invited to give an opinion"),
         "opinion_within_working_days": _f("working_days", False, "the opinions' clock: "
-                                          "working days from the convening (3 if omitted)"),
+                                          "working days from the convening (if omitted, "
+                                          "the county's: BANBAN_OPINION_WORKING_DAYS, 3 "
+                                          "by default)"),
         "note": _f("long_text"),
     }),
     "park_review_opinion_given": ("ParkReviewOpinionGiven", {

@@ -69,9 +69,6 @@ OFFICE = "office"  # the owner of a problem escalated to the service centre
 DEPARTMENT, INVESTOR, TEAM, LEADER = "department", "investor", "team", "leader"
 PARTIES = (DEPARTMENT, INVESTOR, TEAM, LEADER, OFFICE)
 INVESTORS_MILESTONES = {"construction_started": "construction_permitted"}
-# A department invited to a park-entry joint review gives its opinion within this many
-# working days of the convening, unless the convening sets the review's own clock.
-OPINION_WORKING_DAYS = 3
 ONE_DAY = timedelta(days=1)
 
 
@@ -584,7 +581,7 @@ def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[W
     5): its waits stop with it, and after its resumption they go on from where they were.
     """
     days = ActiveDays(calendar, history, day)
-    waits = [Wait(party, name, what, since, days.between(since, day),
+    waits = [Wait(party, name, _clocked(what, calendar), since, days.between(since, day),
                   tuple(sorted({v for v in versions if v})))
              for party, name, what, since, versions in _waits(history, day)]
     return sorted(waits, key=lambda w: _longest_first(w.row()))
@@ -606,9 +603,18 @@ def counted(waits: list[dict[str, Any]], day: date, calendar: WorkingCalendar
             ) -> list[dict[str, Any]]:
     """Kept waits (`waits_now`) with the working days each has waited by day, counted as
     `waiting_on` counts them, the longest first."""
-    found = [wait | {"working_days": ActiveDays.paused_in(calendar, wait["paused"]).between(
-        wait["since"], day)} for wait in waits]
+    found = [wait | {"item": _clocked(wait["item"], calendar),
+                     "working_days": ActiveDays.paused_in(calendar, wait["paused"]).between(
+                         wait["since"], day)} for wait in waits]
     return sorted(found, key=_longest_first)
+
+
+def _clocked(item: dict[str, Any], calendar: WorkingCalendar) -> dict[str, Any]:
+    """A wait's item with its clock: a review's opinion by the review's own, else the
+    county's (the calendar's `opinion_working_days`, OPINION_WORKING_DAYS by default)."""
+    if item["kind"] != "park_review" or item["within_working_days"]:
+        return item
+    return item | {"within_working_days": calendar.opinion_working_days}
 
 
 def _longest_first(wait: dict[str, Any]) -> tuple:
@@ -628,9 +634,9 @@ def _waits(history: History, day: date) -> list[tuple]:
     for review in history.park_reviews_on(day):
         convened = review["convened"]
         if review["concluded"] is None:
-            # Its clock (the review's, or OPINION_WORKING_DAYS): late once it has waited more
-            # (rule 1).
-            within = convened["data"]["opinion_within_working_days"] or OPINION_WORKING_DAYS
+            # Its clock (the review's, or the county's: `_clocked`): late once it has waited
+            # more (rule 1).
+            within = convened["data"]["opinion_within_working_days"]
             found += [(DEPARTMENT, name, item("park_review", convened["data"]["review_id"],
                                               convened["data"]["review_id"])
                        | {"within_working_days": within},

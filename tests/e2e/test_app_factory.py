@@ -43,3 +43,12 @@ def test_a_parallel_approval_day_that_is_no_weekday_fails_at_start():
     with pytest.raises(ConfigError, match="BANBAN_PARALLEL_APPROVAL_WEEKDAY"):
         from_environment({"BANBAN_PARALLEL_APPROVAL_WEEKDAY": "0"})
     assert from_environment({})["BANBAN_PARALLEL_APPROVAL_WEEKDAY"] == 2  # Tuesday
+
+
+@pytest.mark.parametrize("days", ["0", "61", "three", "2.5"])
+def test_a_review_opinion_clock_out_of_range_fails_at_start(days):
+    with pytest.raises(ConfigError, match="BANBAN_OPINION_WORKING_DAYS"):
+        from_environment({"BANBAN_OPINION_WORKING_DAYS": days})
+    assert from_environment({})["BANBAN_OPINION_WORKING_DAYS"] == 3
+    assert from_environment({"BANBAN_OPINION_WORKING_DAYS": "5"})[
+        "BANBAN_OPINION_WORKING_DAYS"] == 5

@@ -10,7 +10,8 @@ import pytest
 
 from domain.calendar import PACKAGE_CALENDAR
 from domain.history import History
-from domain.obligations import OPINION_WORKING_DAYS, waiting_on
+from domain.calendar import OPINION_WORKING_DAYS
+from domain.obligations import waiting_on
 
 RECORDED = date(2026, 12, 31)
 CONVENED = date(2026, 11, 2)  # a Monday
@@ -48,6 +49,17 @@ def test_each_invited_department_is_waited_on_until_it_gives_its_opinion(project
         ("department", "县自然资源局", "park_review", CONVENED, 3)]
     found = waiting_on(History(project), date(2026, 11, 5), PACKAGE_CALENDAR)
     assert {w.item["within_working_days"] for w in found} == {OPINION_WORKING_DAYS}
+
+
+def test_the_countys_opinion_clock_applies_unless_the_review_sets_its_own(project, at):
+    convene(at, project)
+    at(project, CONVENED, "park_review_convened", review_id="R2", departments=["县水利局"],
+       opinion_within_working_days=7)
+    county = PACKAGE_CALENDAR.with_county(PACKAGE_CALENDAR.parallel_weekday, 5)
+
+    found = waiting_on(History(project), date(2026, 11, 5), county)
+    assert {(w.item["id"], w.item["within_working_days"]) for w in found
+            if w.item["kind"] == "park_review"} == {("R1", 5), ("R2", 7)}
 
 
 def test_a_passing_conclusion_reaches_the_milestone_and_ends_the_waits(project, at):

@@ -115,6 +115,8 @@ def wait_item(item: Mapping[str, Any]) -> str:
 def condition_text(condition: Any) -> str:
     """A park-entry review's condition: its text, whose it is and when due."""
     c = as_condition(condition)
+    if c["party"] != "department" and not c["due_on"]:
+        return c["text"]  # the investor's, with no date: as conditions were first recorded
     whose = c["department"] if c["party"] == "department" else gettext("the investor")
     if c["due_on"]:
         return gettext("%(text)s (%(whose)s, by %(due)s)", text=c["text"], whose=whose,

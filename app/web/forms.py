@@ -265,6 +265,12 @@ def form_class(event_type: str) -> type[FlaskForm]:
             attributes = {name: _wtf_field(name, spec)
                           for name, spec in EVENT_TYPES[event_type][1].items()
                           if (event_type, name) not in _LEFT_OUT}
+            if event_type == "park_review_opinion_given":
+                # The departments invited, chosen from the open reviews (fill_choices); the
+                # rules still say whether one was invited.
+                attributes["department"] = SelectField(
+                    FIELD_LABELS["department"], validate_choice=False,
+                    validators=[InputRequired()])
             base = EventForm
         _FORM_CLASSES[event_type] = type(f"{event_type.title()}Form", (base,), attributes)
     return _FORM_CLASSES[event_type]
@@ -338,6 +344,9 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
         elif name == "review_id":
             field.choices = [(r["id"], _review_choice(r)) for r in project.get("park_reviews", [])
                              if r["concluded_on"] is None]
+        elif name == "department" and event_type == "park_review_opinion_given":
+            field.choices = invited_choices(project.get("park_reviews", []))
+            continue
         elif name == "condition":
             field.choices = [(c["number"], f"{r['id']} · {c['number']}. {c['text']}")
                              for r in project.get("park_reviews", []) if r["passed"]
@@ -375,6 +384,22 @@ def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
         form.leader.data = me["username"]
     elif event_type == "problem_escalated" and project.get("leader"):
         form.leader.data = project["leader"]
+
+
+def invited_choices(reviews: list[dict[str, Any]]) -> dict[str, list[SelectChoice]]:
+    """The departments an opinion may be given for, by open review: first those that have
+    not given theirs, then those that have (a later opinion replaces the earlier one)."""
+    groups: dict[str, list[SelectChoice]] = {}
+    for review in reviews:
+        if review["concluded_on"] is not None:
+            continue
+        given = {o["department"] for o in review["opinions"]}
+        title = _review_choice(review)
+        groups[title] = [SelectChoice(d, d) for d in review["departments"] if d not in given]
+        changing = [SelectChoice(d, d) for d in review["departments"] if d in given]
+        if changing:
+            groups[str(_l("%(review)s · changing an opinion given", review=title))] = changing
+    return {title: choices for title, choices in groups.items() if choices}
 
 
 def _review_choice(review: dict[str, Any]) -> str:

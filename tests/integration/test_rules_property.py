@@ -74,6 +74,9 @@ def from_report(report) -> dict[str, set]:
         "commitments_overdue": {(c["project_id"], "commitment", c["approval_id"],
                                  "commitment_overdue", c["working_days_overdue"], c["owner"])
                                 for c in report["commitments"]["overdue"]},
+        "conditions_overdue": {(c["project_id"], "condition", c["condition"],
+                                "condition_overdue", c["working_days_overdue"], c["owner"])
+                               for c in report["conditions_overdue"]["conditions"]},
     }
 
 
@@ -108,9 +111,10 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
                     assert {_wait(pid, w) for pid in ids for w in service.project(pid)[
                         "waiting_on"]} == listed["waits"], day
                 red = {kind: {f for f in listed["red"] if f[1] == kind}
-                       for kind in ("milestone", "commitment")}
+                       for kind in ("milestone", "commitment", "condition")}
                 assert red["milestone"] == listed["milestones_overdue"], day
                 assert red["commitment"] == listed["commitments_overdue"], day
+                assert red["condition"] == listed["conditions_overdue"], day
                 assert all(f[4] >= 1 for f in listed["red"]), day  # never "0 days late"
 
                 seen.update(f[3] for f in listed["red"])

@@ -97,7 +97,7 @@ COMMANDS = weighted(
                 title=TEXT, same_day=st.booleans(),
                 responsible_unit=st.sampled_from([None, "供电公司", "自然资源局"]))),
     (1, command("problem_plan_proposed", problem_id=PROBLEM, plan=TEXT, due_on=st.none() | ON)),
-    (1, command("problem_escalated", problem_id=PROBLEM,
+    (2, command("problem_escalated", problem_id=PROBLEM,
                 escalated_to=st.sampled_from(["office", "leader"]),
                 leader=st.sampled_from([None, "leader"]))),
     (1, command("problem_followed_up", problem_id=PROBLEM, note=TEXT)),
@@ -208,8 +208,9 @@ def record_history(service: Banban, live: ProjectCards, projects, commands, acce
             investment=1_000, **spec)["id"]
         accepted["signed"] += 1
         # Items for the random commands to work on (as tests/unit/test_replay.PRELUDE).
-        # Every other project passed a review on its signing day, carrying CONDITIONS.
-        prelude = PRELUDE + (REVIEW_PRELUDE if index % 2 else [])
+        # The second project (and the fifth) passed a review on its signing day, carrying
+        # CONDITIONS; the others may convene theirs.
+        prelude = PRELUDE + (REVIEW_PRELUDE if index % 3 == 1 else [])
         for version, (event_type, fields) in enumerate(prelude, start=2):
             service.record(ids[index], "office", event_type, expected_version=version - 1,
                            occurred_on=spec["signed_on"], fields=fields)

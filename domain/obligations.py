@@ -612,7 +612,7 @@ def counted(waits: list[dict[str, Any]], day: date, calendar: WorkingCalendar
 def _clocked(item: dict[str, Any], calendar: WorkingCalendar) -> dict[str, Any]:
     """A wait's item with its clock: a review's opinion by the review's own, else the
     county's (the calendar's `opinion_working_days`, OPINION_WORKING_DAYS by default)."""
-    if item["kind"] != "park_review" or item["within_working_days"]:
+    if item["kind"] != "park_review" or "within_working_days" in item:
         return item
     return item | {"within_working_days": calendar.opinion_working_days}
 
@@ -634,12 +634,12 @@ def _waits(history: History, day: date) -> list[tuple]:
     for review in history.park_reviews_on(day):
         convened = review["convened"]
         if review["concluded"] is None:
-            # Its clock (the review's, or the county's: `_clocked`): late once it has waited
-            # more (rule 1).
+            # Its clock (the review's, or the county's, added when counted: `_clocked`): late
+            # once it has waited more (rule 1).
             within = convened["data"]["opinion_within_working_days"]
             found += [(DEPARTMENT, name, item("park_review", convened["data"]["review_id"],
                                               convened["data"]["review_id"])
-                       | {"within_working_days": within},
+                       | ({"within_working_days": within} if within else {}),
                        convened["occurred_on"], [convened["version"]])
                       for name in convened["data"]["departments"]
                       if name not in review["opinions"]]

@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from domain.calendar import PARALLEL_APPROVAL_WEEKDAY
+from domain.calendar import OPINION_WORKING_DAYS, PARALLEL_APPROVAL_WEEKDAY
+from domain.fields import MAX_WORKING_DAYS
 from domain.chain import audit_key
 
 STORES = {"sqlite": "eventsourcing.sqlite", "postgres": "eventsourcing.postgres"}
@@ -59,6 +60,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     # the start, not the first report.
     config["BANBAN_PARALLEL_APPROVAL_WEEKDAY"] = _count(
         environ, "BANBAN_PARALLEL_APPROVAL_WEEKDAY", PARALLEL_APPROVAL_WEEKDAY, 1, 7)
+    config["BANBAN_OPINION_WORKING_DAYS"] = _count(
+        environ, "BANBAN_OPINION_WORKING_DAYS", OPINION_WORKING_DAYS, 1, MAX_WORKING_DAYS)
     # A web worker freezes what it keeps once a full garbage collection took this long (ms;
     # 0: never). See app/collector.py.
     config["BANBAN_GC_FREEZE_MS"] = _count(environ, "BANBAN_GC_FREEZE_MS", 20, 0, 10_000)

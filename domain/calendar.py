@@ -31,6 +31,10 @@ OFFICE, PACKAGE, UNKNOWN = "office", "package", "unknown"
 ONE_DAY = timedelta(days=1)
 # The county's fixed parallel-approval day (周二并联审批), ISO weekday: 1 Monday to 7 Sunday.
 PARALLEL_APPROVAL_WEEKDAY = 2
+# A department invited to a park-entry joint review gives its opinion within this many working
+# days of the convening, unless the convening sets the review's own clock (the county's
+# setting: BANBAN_OPINION_WORKING_DAYS).
+OPINION_WORKING_DAYS = 3
 
 _Table = tuple[int, bytes, tuple[int, ...]]
 
@@ -57,7 +61,8 @@ class WorkingCalendar:
     """
 
     def __init__(self, office: Iterable[YearSchedule] = (),
-                 parallel_weekday: int = PARALLEL_APPROVAL_WEEKDAY) -> None:
+                 parallel_weekday: int = PARALLEL_APPROVAL_WEEKDAY,
+                 opinion_working_days: int = OPINION_WORKING_DAYS) -> None:
         self.office: Mapping[int, YearSchedule] = {s.year: s for s in office}
         self._tables: dict[int, _Table] = {}
         self._sources: dict[int, str] = {}
@@ -65,6 +70,7 @@ class WorkingCalendar:
         # The county's week as well as its days: what a report counts the parallel-approval
         # day by travels with what it counts working days by.
         self.parallel_weekday = parallel_weekday
+        self.opinion_working_days = opinion_working_days
 
     def watch(self) -> WorkingCalendar:
         """A calendar like this one that records the unknown years its counts touch."""
@@ -74,16 +80,24 @@ class WorkingCalendar:
 
     def with_parallel_weekday(self, weekday: int) -> WorkingCalendar:
         """A calendar like this one whose parallel-approval day is an ISO weekday."""
-        if weekday == self.parallel_weekday:
+        return self.with_county(weekday, self.opinion_working_days)
+
+    def with_county(self, parallel_weekday: int, opinion_working_days: int
+                    ) -> WorkingCalendar:
+        """A calendar like this one with the county's settings: its parallel-approval day and
+        its review opinions' clock."""
+        if (parallel_weekday, opinion_working_days) == (self.parallel_weekday,
+                                                        self.opinion_working_days):
             return self
         copy = self._sharing()
-        copy.parallel_weekday = weekday
+        copy.parallel_weekday, copy.opinion_working_days = parallel_weekday, opinion_working_days
         return copy
 
     def _sharing(self) -> WorkingCalendar:
         copy = WorkingCalendar.__new__(WorkingCalendar)
         copy.office, copy._tables, copy._sources = self.office, self._tables, self._sources
         copy.touched, copy.parallel_weekday = self.touched, self.parallel_weekday
+        copy.opinion_working_days = self.opinion_working_days
         return copy
 
     def warnings(self) -> list[dict[str, Any]]:

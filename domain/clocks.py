@@ -18,6 +18,7 @@ from domain.calendar import UNKNOWN, WorkingCalendar
 from domain.history import History
 from domain.obligations import (
     COMMITMENT_OVERDUE,
+    CONDITION_OVERDUE,
     DUE_SOON_WORKING_DAYS,
     MILESTONE_OVERDUE,
     PROBLEM_FOLLOW_UP_LATE,
@@ -31,9 +32,9 @@ from domain.obligations import (
 from domain.project import Project
 
 __all__ = [
-    "COMMITMENT_OVERDUE", "MILESTONE_DUE_SOON", "MILESTONE_OVERDUE", "PROBLEM_FOLLOW_UP_LATE",
-    "PROBLEM_NOT_SOLVED_SAME_DAY", "PROBLEM_PLAN_LATE", "Flag", "flags", "flags_of",
-    "milestone_colours", "colours_of",
+    "COMMITMENT_OVERDUE", "CONDITION_OVERDUE", "MILESTONE_DUE_SOON", "MILESTONE_OVERDUE",
+    "PROBLEM_FOLLOW_UP_LATE", "PROBLEM_NOT_SOLVED_SAME_DAY", "PROBLEM_PLAN_LATE", "Flag",
+    "flags", "flags_of", "milestone_colours", "colours_of",
 ]
 
 RED, YELLOW, GREEN = "red", "yellow", "green"
@@ -125,7 +126,7 @@ def _explain(o: Obligation, rule: str, day: date) -> str:
     from the flag's data)."""
     title, due, f = o.subject["title"], o.due_on, o.facts
     moved = f" (planned for {o.promised_on}, a day off)" if o.promised_on != due else ""
-    if o.subject["kind"] == "commitment" and moved:
+    if o.subject["kind"] in ("commitment", "condition") and moved:
         moved = f" (promised for {o.promised_on}, a day off)"
     late = f"{o.working_days_late} working days late"
     if rule == MILESTONE_DUE_SOON:
@@ -141,6 +142,10 @@ def _explain(o: Obligation, rule: str, day: date) -> str:
         return (f"approval {title} was granted on {f['granted_on']} with documents missing "
                 f"({', '.join(f['missing_documents'])}), due by {due}{moved}; they are not "
                 f"supplied on {day}: {late}")
+    if rule == CONDITION_OVERDUE:
+        whose = f["department"] if f["party"] == "department" else "the investor"
+        return (f"the park-entry review concluded on {f['concluded_on']} carried the condition "
+                f"{title!r}, {whose}'s to meet by {due}{moved}; it is not met on {day}: {late}")
     raised = f"problem {title!r} was raised on {f['raised_on']}"
     if rule == PROBLEM_NOT_SOLVED_SAME_DAY:
         return (f"{raised} as solvable the same day (不过夜), due by {due}, and is still open "

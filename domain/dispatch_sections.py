@@ -25,6 +25,7 @@ from domain.lifecycle import MILESTONE_ORDER, PHASES, STATUSES, phase_of
 from domain.obligations import (
     CLOSED_BY_TERMINATION,
     COMMITMENT_OVERDUE,
+    CONDITION_OVERDUE,
     DEPARTMENT,
     DUE,
     LEADER,
@@ -236,6 +237,24 @@ def approvals_granted_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "share_within_target": ratio(within, len(with_target)),
         "industrial_rule": INDUSTRIAL_RULE,
     }
+
+
+def conditions_overdue_rows(judged: Judged) -> list[dict[str, Any]]:
+    """The conditions of the project's passed park-entry reviews late on as_of: whose each
+    is, and its owner then."""
+    history, found = judged
+    return [history.ref() | {
+        "condition": o.subject["id"], "text": o.subject["title"], "party": o.facts["party"],
+        "whose": o.facts["department"] if o.facts["party"] == DEPARTMENT else history.investor,
+        "concluded_on": o.facts["concluded_on"],
+        "due_on": o.due_on, "working_days_overdue": o.working_days_late, "owner": o.owner,
+    } for o in found.late if o.rule == CONDITION_OVERDUE]
+
+
+def conditions_overdue_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Review conditions late on as_of."""
+    return {"conditions": sorted(rows, key=by_date_and_name("due_on", "condition")),
+            "count": len(rows)}
 
 
 COMMITMENT_KINDS = ("due", "overdue", "closed")

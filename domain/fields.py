@@ -39,6 +39,10 @@ MAX_MONEY = 10**15
 MAX_VERSION = 2**31 - 1
 MAX_WORKING_DAYS = 60  # a clock set on an event: at most about three months
 
+# Whose a park-entry review's condition is: the investor's, or a named department's.
+CONDITION_PARTIES = ("investor", "department")
+CONDITION_KEYS = ("text", "party", "department", "due_on")
+
 
 def is_username(value: object) -> bool:
     """Whether a value has the shape of a username."""
@@ -96,21 +100,32 @@ EVENT_TYPES: dict[str, tuple[str, dict[str, Field]]] = {
         "review_id": _f("id", False, "client-chosen id; made by the server if omitted"),
         "departments": _f("strings", True, "the departments invited to give an opinion"),
         "opinion_within_working_days": _f("working_days", False, "the opinions' clock: "
-                                          "working days from the convening (3 if omitted)"),
+                                          "working days from the convening (if omitted, "
+                                          "the county's: BANBAN_OPINION_WORKING_DAYS, 3 "
+                                          "by default)"),
         "note": _f("long_text"),
     }),
     "park_review_opinion_given": ("ParkReviewOpinionGiven", {
         "review_id": _f("id", True),
         "department": _f("short_text", True, "the invited department whose opinion it is"),
         "opinion": _f("choice", True, "agree, agree with conditions, or disagree", OPINIONS),
-        "conditions": _f("strings", False, "its conditions; required to agree with conditions"),
+        "conditions": _f("conditions", False, "its conditions; required to agree with "
+                         "conditions"),
         "note": _f("long_text"),
     }),
     "park_review_concluded": ("ParkReviewConcluded", {
         "review_id": _f("id", True),
         "passed": _f("bool", False, "whether the project passed: it reaches the milestone "
                                     "park_review_passed"),
-        "conditions": _f("strings", False, "the conditions the project carries"),
+        "conditions": _f("conditions", False, "the conditions the project carries: "
+                         "obligations of the investor or a department, each met by "
+                         "park_review_condition_met"),
+        "note": _f("long_text"),
+    }),
+    "park_review_condition_met": ("ParkReviewConditionMet", {
+        "review_id": _f("id", True, "the passed review whose condition it is"),
+        "condition": _f("version", True, "the condition's number in the review's conclusion, "
+                                         "from 1"),
         "note": _f("long_text"),
     }),
     "milestone_planned": ("MilestonePlanned", {
@@ -237,7 +252,7 @@ AMENDABLE: dict[str, Field] = {
 
 def default_of(field: Field) -> Any:
     """The value an omitted optional field takes."""
-    if field.kind in ("usernames", "strings", "confirmations"):
+    if field.kind in ("usernames", "strings", "confirmations", "conditions"):
         return []
     if field.kind == "bool":
         return False
@@ -269,6 +284,8 @@ def coerce(name: str, field: Field, value: Any) -> Any:
         if len(set(value)) != len(value):
             raise InvalidValue(f"{name} lists the same value twice", field=name)
         return list(dict.fromkeys(items))  # items the same once normalised are one
+    if kind == "conditions":
+        return coerce_conditions(name, value)
     if kind == "date":
         try:
             return parse_date(value)
@@ -310,6 +327,53 @@ def coerce(name: str, field: Field, value: Any) -> Any:
             raise InvalidValue(f"{name} must be an object of field names to values", field=name)
         return dict(value)
     raise InvalidValue(f"{name} has an unknown kind {kind}", field=name)  # pragma: no cover
+
+
+def coerce_conditions(name: str, value: Any) -> list[dict[str, Any]]:
+    """A list of conditions as stored: each {text, party, department, due_on (ISO date or
+    None)}; a bare text is the investor's with no due date (as conditions were first
+    recorded)."""
+    if not isinstance(value, list) or len(value) > MAX_LIST:
+        raise InvalidValue(f"{name} must be a list of at most {MAX_LIST}", field=name)
+    found = [_condition(f"{name}.{n}", item) for n, item in enumerate(value)]
+    texts = [c["text"] for c in found]
+    if len(set(texts)) != len(texts):
+        raise InvalidValue(f"{name} lists the same condition twice", field=name,
+                           code="duplicate_condition")
+    return found
+
+
+def as_condition(value: str | dict[str, Any]) -> dict[str, Any]:
+    """A stored condition in its current shape (a bare text: the investor's, no due date)."""
+    if isinstance(value, str):
+        return {"text": value, "party": "investor", "department": None, "due_on": None}
+    return dict(value)
+
+
+def _condition(name: str, value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        return as_condition(coerce_text(name, value, long=False))
+    if not isinstance(value, dict):
+        raise InvalidValue(f"{name} must be a text or an object with text, party, department "
+                           "and due_on", field=name)
+    unknown = sorted(set(value) - set(CONDITION_KEYS))
+    if unknown:
+        raise InvalidValue(f"{name}.{unknown[0]} is not a field of a condition",
+                           field=f"{name}.{unknown[0]}")
+    spec = {"text": Field("short_text", True),
+            "party": Field("choice", False, choices=CONDITION_PARTIES),
+            "department": Field("short_text"), "due_on": Field("date")}
+    found = {key: coerce(f"{name}.{key}", spec[key], value.get(key)) for key in CONDITION_KEYS}
+    found["party"] = found["party"] or "investor"
+    if found["party"] == "department" and found["department"] is None:
+        raise InvalidValue(f"{name}.department is required for a department's condition",
+                           field=f"{name}.department", code="required")
+    if found["party"] == "investor" and found["department"] is not None:
+        raise InvalidValue(f"{name}.department is only for a department's condition",
+                           field=f"{name}.department", code="department_for_investor")
+    if found["due_on"] is not None:
+        found["due_on"] = found["due_on"].isoformat()  # stored as text within the list
+    return found
 
 
 def coerce_text(name: str, value: Any, *, long: bool) -> str:

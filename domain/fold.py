@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.fields import as_condition
 from domain.lifecycle import PARK_REVIEW, PHASE_ORDER, phase_of
+
+
+def carried(conditions: list[Any]) -> list[dict[str, Any]]:
+    """The conditions a review's conclusion carries, numbered from 1, none met yet."""
+    return [as_condition(c) | {"number": n, "met_on": None, "met_note": None}
+            for n, c in enumerate(conditions, start=1)]
 
 
 class ProjectFold:
@@ -210,17 +217,23 @@ class ProjectFold:
     def _on_park_review_opinion_given(self, fact, d) -> None:
         # A later opinion of the same department replaces its earlier one (a reversal).
         self.park_reviews[d["review_id"]]["opinions"][d["department"]] = {
-            "opinion": d["opinion"], "conditions": list(d["conditions"]), "note": d["note"],
+            "opinion": d["opinion"], "conditions": [as_condition(c) for c in d["conditions"]],
+            "note": d["note"],
             "given_on": fact["occurred_on"], "recorded_by": fact["actor"],
             "version": fact["version"],
         }
 
     def _on_park_review_concluded(self, fact, d) -> None:
+        # Each condition carried is open until met (park_review_condition_met).
         self.park_reviews[d["review_id"]].update(
             concluded_on=fact["occurred_on"], passed=d["passed"],
-            conditions=list(d["conditions"]))
+            conditions=carried(d["conditions"]))
         if d["passed"]:  # a passing conclusion is the milestone
             self._on_milestone_reached(fact, {"milestone": PARK_REVIEW})
+
+    def _on_park_review_condition_met(self, fact, d) -> None:
+        condition = self.park_reviews[d["review_id"]]["conditions"][d["condition"] - 1]
+        condition.update(met_on=fact["occurred_on"], met_note=d["note"])
 
     def _on_suspended(self, fact, d) -> None:
         self.status, self.status_reason = "suspended", d["reason"]

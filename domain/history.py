@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from domain.fields import as_condition
 from domain.lifecycle import MILESTONE_ORDER, PARK_REVIEW, PHASE_ORDER, PHASES, phase_of
 from domain.project import Project
 
@@ -26,6 +27,7 @@ READ_TYPES = frozenset({
     "problem_raised", "problem_plan_proposed", "problem_escalated", "problem_followed_up",
     "problem_resolved", "problem_reopened", "instruction_given", "progress_reported",
     "park_review_convened", "park_review_opinion_given", "park_review_concluded",
+    "park_review_condition_met",
 })
 STATUS_TYPES = ("signed", "suspended", "resumed", "terminated")
 PROBLEM_TYPES = ("problem_raised", "problem_plan_proposed", "problem_escalated",
@@ -210,6 +212,25 @@ class History:
             else:
                 reviews[d["review_id"]]["concluded"] = fact
         return list(reviews.values())
+
+    def park_conditions_on(self, day: date) -> list[dict[str, Any]]:
+        """Each condition carried by a passing park-entry review concluded by day: whose it is,
+        when due (None: no date), since when it was carried, and whether met by day."""
+        found: dict[tuple[str, int], dict[str, Any]] = {}
+        for fact in self.upto(day, "park_review_concluded", "park_review_condition_met"):
+            d = fact["data"]
+            if fact["type"] == "park_review_concluded" and d["passed"]:
+                for n, raw in enumerate(d["conditions"], start=1):
+                    condition = as_condition(raw)
+                    due = condition["due_on"]
+                    found[(d["review_id"], n)] = condition | {
+                        "review_id": d["review_id"], "number": n,
+                        "due_on": date.fromisoformat(due) if due else None,
+                        "concluded_on": fact["occurred_on"], "version": fact["version"],
+                        "met_on": None}
+            elif (d.get("review_id"), d.get("condition")) in found:
+                found[(d["review_id"], d["condition"])]["met_on"] = fact["occurred_on"]
+        return list(found.values())
 
     def cumulative_on(self, day: date) -> int:
         """Investment completed by day (reports are cumulative by business date: the rules

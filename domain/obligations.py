@@ -21,6 +21,9 @@ the README states them for leaders:
    other needs a solution plan within 2 working days of its raising; a problem open more than
    10 working days is old and must be followed up every 5 working days (from when it became
    old, or its latest follow-up or reopening after that).
+8. Milestones, commitments and the conditions a passing park-entry review carries are due on
+   their planned or promised date (moved by rule 2) and owned by the chief agent on the day;
+   a condition without a due date is waited on (rule 9), never late.
 9. Waiting on (`waiting_on`): whom the next step of an active project waits for on the day,
    since when and for how many working days, counted as lateness is (rules 3, 4).
 
@@ -54,6 +57,7 @@ CLOSED_BY_TERMINATION = "closed_by_termination"
 # The rule an obligation breaks when it is late (flags and translations key on them).
 MILESTONE_OVERDUE = "milestone_overdue"
 COMMITMENT_OVERDUE = "commitment_overdue"
+CONDITION_OVERDUE = "condition_overdue"  # a park-entry review's condition not met by its date
 PROBLEM_NOT_SOLVED_SAME_DAY = "problem_not_solved_same_day"
 PROBLEM_PLAN_LATE = "problem_plan_late"
 PROBLEM_FOLLOW_UP_LATE = "problem_follow_up_late"
@@ -65,9 +69,6 @@ OFFICE = "office"  # the owner of a problem escalated to the service centre
 DEPARTMENT, INVESTOR, TEAM, LEADER = "department", "investor", "team", "leader"
 PARTIES = (DEPARTMENT, INVESTOR, TEAM, LEADER, OFFICE)
 INVESTORS_MILESTONES = {"construction_started": "construction_permitted"}
-# A department invited to a park-entry joint review gives its opinion within this many
-# working days of the convening, unless the convening sets the review's own clock.
-OPINION_WORKING_DAYS = 3
 ONE_DAY = timedelta(days=1)
 
 
@@ -254,6 +255,7 @@ def standing(history: History, day: date, calendar: WorkingCalendar) -> Standing
     if status != "terminated":
         obligations += judge.milestones()
         obligations += [judge.commitment(c) for c in commitments if c.state == OPEN]
+        obligations += judge.conditions()
         for problem in problems:
             if problem.state == OPEN:
                 obligations += judge.problem_clocks(problem)
@@ -449,6 +451,21 @@ class _Judge:
                    "missing_documents": list(commitment.missing_documents)},
         )
 
+    # ---- park-entry review conditions -----------------------------------------------------
+
+    def conditions(self) -> list[Obligation]:
+        """Each condition of a passed park-entry review not met by the day that has a due
+        date: owed by it, as a commitment is (one without a date is waited on, never late)."""
+        found = []
+        for c in self.history.park_conditions_on(self.day):
+            if c["met_on"] is None and c["due_on"] is not None:
+                found.append(self.obligation(
+                    CONDITION_OVERDUE, self.subject("condition", condition_id(c), c["text"]),
+                    self.chief, c["due_on"], self.days.on_or_after(c["due_on"]), [c["version"]],
+                    facts={"concluded_on": c["concluded_on"], "party": c["party"],
+                           "department": c["department"]}))
+        return found
+
     # ---- problems ------------------------------------------------------------------------
 
     def problems(self) -> list[ProblemState]:
@@ -553,7 +570,8 @@ def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[W
 
     A department for each approval applied for and neither granted nor refused, and for its
     opinion in an open park-entry joint review it was invited to (the item says its clock,
-    `within_working_days` of the convening); the investor
+    `within_working_days` of the convening); the investor or the department named for each
+    condition of a passed review not met, since the conclusion; the investor
     for each open commitment (documents missing) and for a milestone that is its to reach (the
     construction start once the permit is reached); a leader for a problem escalated to them
     without an instruction on it since; the office for a problem escalated to it that no plan,
@@ -563,7 +581,7 @@ def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[W
     5): its waits stop with it, and after its resumption they go on from where they were.
     """
     days = ActiveDays(calendar, history, day)
-    waits = [Wait(party, name, what, since, days.between(since, day),
+    waits = [Wait(party, name, _clocked(what, calendar), since, days.between(since, day),
                   tuple(sorted({v for v in versions if v})))
              for party, name, what, since, versions in _waits(history, day)]
     return sorted(waits, key=lambda w: _longest_first(w.row()))
@@ -585,9 +603,18 @@ def counted(waits: list[dict[str, Any]], day: date, calendar: WorkingCalendar
             ) -> list[dict[str, Any]]:
     """Kept waits (`waits_now`) with the working days each has waited by day, counted as
     `waiting_on` counts them, the longest first."""
-    found = [wait | {"working_days": ActiveDays.paused_in(calendar, wait["paused"]).between(
-        wait["since"], day)} for wait in waits]
+    found = [wait | {"item": _clocked(wait["item"], calendar),
+                     "working_days": ActiveDays.paused_in(calendar, wait["paused"]).between(
+                         wait["since"], day)} for wait in waits]
     return sorted(found, key=_longest_first)
+
+
+def _clocked(item: dict[str, Any], calendar: WorkingCalendar) -> dict[str, Any]:
+    """A wait's item with its clock: a review's opinion by the review's own, else the
+    county's (the calendar's `opinion_working_days`, OPINION_WORKING_DAYS by default)."""
+    if item["kind"] != "park_review" or "within_working_days" in item:
+        return item
+    return item | {"within_working_days": calendar.opinion_working_days}
 
 
 def _longest_first(wait: dict[str, Any]) -> tuple:
@@ -607,12 +634,12 @@ def _waits(history: History, day: date) -> list[tuple]:
     for review in history.park_reviews_on(day):
         convened = review["convened"]
         if review["concluded"] is None:
-            # Its clock (the review's, or OPINION_WORKING_DAYS): late once it has waited more
-            # (rule 1).
-            within = convened["data"]["opinion_within_working_days"] or OPINION_WORKING_DAYS
+            # Its clock (the review's, or the county's, added when counted: `_clocked`): late
+            # once it has waited more (rule 1).
+            within = convened["data"]["opinion_within_working_days"]
             found += [(DEPARTMENT, name, item("park_review", convened["data"]["review_id"],
                                               convened["data"]["review_id"])
-                       | {"within_working_days": within},
+                       | ({"within_working_days": within} if within else {}),
                        convened["occurred_on"], [convened["version"]])
                       for name in convened["data"]["departments"]
                       if name not in review["opinions"]]
@@ -625,6 +652,12 @@ def _waits(history: History, day: date) -> list[tuple]:
             found.append((INVESTOR, history.investor,
                           item("commitment", approval["approval_id"], approval["item"]),
                           approval["granted_on"], [approval["granted_version"]]))
+    for c in history.park_conditions_on(day):
+        if c["met_on"] is None:
+            party, name = (DEPARTMENT, c["department"]) if c["party"] == DEPARTMENT else \
+                (INVESTOR, history.investor)
+            found.append((party, name, item("condition", condition_id(c), c["text"]),
+                          c["concluded_on"], [c["version"]]))
     reached = history.reached_by(day)
     for code, after in INVESTORS_MILESTONES.items():
         if after in reached and code not in reached and not skipped(code, list(reached)):
@@ -643,6 +676,11 @@ def _waits(history: History, day: date) -> list[tuple]:
     for problem_id, log in history.problem_logs_on(day).items():
         found += _problem_waits(log, instructions.get(problem_id, []), chief, item)
     return found
+
+
+def condition_id(condition: dict[str, Any]) -> str:
+    """A park-entry review's condition as an item: its review and its number there."""
+    return f"{condition['review_id']}#{condition['number']}"
 
 
 def _milestone_ahead(history: History, latest: int) -> str | None:

@@ -27,11 +27,12 @@ from domain.fields import (
     EVENT_TYPES,
     NOT_AMENDABLE,
     TYPE_OF_CLASS,
+    as_condition,
     coerce,
     coerce_all,
     fields_of,
 )
-from domain.fold import ProjectFold
+from domain.fold import ProjectFold, carried
 from domain.rules import ProjectRules, check_date, check_team
 from domain.sense import NOTHING_KNOWN, Known
 
@@ -41,6 +42,11 @@ def _none_confirmed(state: dict[str, Any]) -> None:
     state["confirmed"] = []
 
 
+def _conditions_of_investor(state: dict[str, Any]) -> None:
+    """Conditions recorded as bare texts were the investor's, with no due date."""
+    state["conditions"] = [as_condition(c) for c in state["conditions"]]
+
+
 def new_item_id(prefix: str) -> str:
     """A short random id for an approval or a problem."""
     return f"{prefix}-{secrets.token_hex(4)}"
@@ -48,6 +54,20 @@ def new_item_id(prefix: str) -> str:
 
 class Project(ProjectFold, ProjectRules, Aggregate):
     """An investment project and everything recorded about it."""
+
+    # The version of a snapshot's state: v2 holds review conditions as objects (whose, when
+    # due, met), as the events do since ParkReviewConcluded v2.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        for record in state.get("facts", []):
+            if record[0] in ("park_review_opinion_given", "park_review_concluded"):
+                _conditions_of_investor(record[3])
+        for review in state.get("_park_reviews", {}).values():
+            review["conditions"] = carried(review["conditions"])
+            for opinion in review["opinions"].values():
+                _conditions_of_investor(opinion)
 
     class Event(Aggregate.Event):
         actor: str
@@ -190,16 +210,27 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         note: str | None
 
     class ParkReviewOpinionGiven(Event):
+        class_version = 2  # v2: each condition says whose it is and when it is due
         review_id: str
         department: str
         opinion: str
-        conditions: list[str]
+        conditions: list[dict[str, Any]]
         note: str | None
 
+        upcast_v1_v2 = staticmethod(_conditions_of_investor)
+
     class ParkReviewConcluded(Event):
+        class_version = 2  # v2: each condition says whose it is and when it is due
         review_id: str
         passed: bool
-        conditions: list[str]
+        conditions: list[dict[str, Any]]
+        note: str | None
+
+        upcast_v1_v2 = staticmethod(_conditions_of_investor)
+
+    class ParkReviewConditionMet(Event):
+        review_id: str
+        condition: int
         note: str | None
 
     class Suspended(Event):

@@ -25,6 +25,7 @@ _NEEDS_ITEM = {
     "problem_reopened": "no_resolved_problem",
     "milestone_planned": "no_milestone_left", "milestone_reached": "no_milestone_left",
     "park_review_opinion_given": "no_open_review", "park_review_concluded": "no_open_review",
+    "park_review_condition_met": "no_open_condition",
 }
 
 
@@ -56,6 +57,8 @@ class ProjectRules:
             "no_milestone_left": bool(self.milestones_left()),
             "no_open_review": any(r["concluded_on"] is None
                                   for r in self.park_reviews.values()),
+            "no_open_condition": any(c["met_on"] is None for r in self.park_reviews.values()
+                                     if r["passed"] for c in r["conditions"]),
         }[lacking]
         return None if found else lacking
 
@@ -292,9 +295,11 @@ class ProjectRules:
         if d["opinion"] == "agree_with_conditions" and not d["conditions"]:
             raise DomainError("conditions are required to agree with conditions",
                               field="conditions", code="required")
+        check_conditions_due(fact, d)
 
     def _check_park_review_concluded(self, fact, d) -> None:
         review = self._open_review(fact, d)
+        check_conditions_due(fact, d)
         if not d["passed"]:
             return
         missing = [name for name in review["departments"] if name not in review["opinions"]]
@@ -310,6 +315,24 @@ class ProjectRules:
             raise DomainError(f"{PARK_REVIEW} was already reached", field="passed",
                               code="milestone_already_reached")
         self._check_still_signing()
+
+    def _check_park_review_condition_met(self, fact, d) -> None:
+        review = self.park_reviews.get(d["review_id"])
+        if review is None:
+            raise DomainError(f"no park review {d['review_id']!r} on this project",
+                              field="review_id", code="unknown_review")
+        if not review["passed"]:
+            raise DomainError(f"park review {review['id']!r} has not passed: it carries no "
+                              "conditions", field="review_id", code="review_not_passed")
+        if not 1 <= d["condition"] <= len(review["conditions"]):
+            raise DomainError(f"park review {review['id']!r} carries no condition "
+                              f"{d['condition']}", field="condition", code="unknown_condition")
+        condition = review["conditions"][d["condition"] - 1]
+        if condition["met_on"] is not None:
+            raise DomainError(f"condition {d['condition']} was already met on "
+                              f"{condition['met_on']}", field="condition",
+                              code="condition_already_met")
+        check_not_before(fact, review["concluded_on"], "the review was concluded")
 
     def _check_progress_reported(self, fact, d) -> None:
         # Cumulative by business date: not below any report dated on or before it, not above
@@ -362,6 +385,16 @@ def check_not_before(fact: dict[str, Any], earlier: date | None, what: str) -> N
             f"occurred_on {fact['occurred_on']} is before {what} on {earlier}",
             field="occurred_on", code="date_order",
         )
+
+
+def check_conditions_due(fact: dict[str, Any], d: dict[str, Any]) -> None:
+    """A condition's due date is not before the event that sets it."""
+    for n, condition in enumerate(d["conditions"]):
+        due = condition["due_on"] if isinstance(condition, dict) else None
+        if due is not None and date.fromisoformat(due) < fact["occurred_on"]:
+            raise DomainError(f"conditions.{n}.due_on {due} is before occurred_on "
+                              f"{fact['occurred_on']}", field=f"conditions.{n}.due_on",
+                              code="date_order")
 
 
 def check_team(chief_agent: str, co_agents: list[str]) -> None:

@@ -15,7 +15,13 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from domain.calendar import PACKAGE_CALENDAR, PARALLEL_APPROVAL_WEEKDAY, WorkingCalendar
+from domain.calendar import (
+    OPINION_WORKING_DAYS,
+    PACKAGE_CALENDAR,
+    PARALLEL_APPROVAL_WEEKDAY,
+    WorkingCalendar,
+)
+from domain.fields import MAX_WORKING_DAYS
 from domain.errors import ConcurrentUpdate, DomainError, ProjectNotFound
 from domain.project import Project
 from domain.schedule import SCHEDULE_ID, Schedule, file_digest, parse_schedule
@@ -33,26 +39,38 @@ class Scheduling:
     def calendar(self, as_known_at: datetime | None = None) -> WorkingCalendar:
         """The working-day calendar as recorded now, or by a moment (a report as known then
         counts by the calendar known then)."""
-        return self._calendar_of(self._schedule_version(as_known_at)).with_parallel_weekday(
-            self.parallel_weekday)
+        return self._calendar_of(self._schedule_version(as_known_at)).with_county(
+            self.parallel_weekday, self.opinion_working_days)
 
     def keyed_calendar(self) -> tuple[WorkingCalendar, str]:
         """The calendar in force now and its key: what anything counted by it is kept under
         (the package's release and the office's loads so far), so that a new load, or a new
         release of the package, makes every count again."""
         version = self._schedule_version(None)
-        weekday = self.parallel_weekday
-        return (self._calendar_of(version).with_parallel_weekday(weekday),
-                f"{PACKAGE_RELEASE}+{version or 0}+{weekday}")
+        weekday, opinion_days = self.parallel_weekday, self.opinion_working_days
+        return (self._calendar_of(version).with_county(weekday, opinion_days),
+                f"{PACKAGE_RELEASE}+{version or 0}+{weekday}+{opinion_days}")
 
     @property
     def parallel_weekday(self) -> int:
         """The county's parallel-approval day, an ISO weekday (BANBAN_PARALLEL_APPROVAL_WEEKDAY;
         2, Tuesday, by default)."""
-        text = self.env.get("BANBAN_PARALLEL_APPROVAL_WEEKDAY") or str(PARALLEL_APPROVAL_WEEKDAY)
-        if text not in {str(n) for n in range(1, 8)}:
-            raise ValueError("BANBAN_PARALLEL_APPROVAL_WEEKDAY must be an ISO weekday, 1 (Monday)"
-                             f" to 7 (Sunday), not {text!r}")
+        return self._setting("BANBAN_PARALLEL_APPROVAL_WEEKDAY", PARALLEL_APPROVAL_WEEKDAY, 1, 7,
+                             "an ISO weekday, 1 (Monday) to 7 (Sunday)")
+
+    @property
+    def opinion_working_days(self) -> int:
+        """The working days a department invited to a park-entry review has to give its
+        opinion, unless the review sets its own (BANBAN_OPINION_WORKING_DAYS; 3 by default)."""
+        return self._setting("BANBAN_OPINION_WORKING_DAYS", OPINION_WORKING_DAYS, 1,
+                             MAX_WORKING_DAYS, f"1 to {MAX_WORKING_DAYS} working days")
+
+    def _setting(self, name: str, default: int, low: int, high: int, what: str) -> int:
+        """A whole-number setting of the county from the environment (app.config refuses a
+        wrong one at start)."""
+        text = self.env.get(name) or str(default)
+        if text not in {str(n) for n in range(low, high + 1)}:
+            raise ValueError(f"{name} must be {what}, not {text!r}")
         return int(text)
 
     def _calendar_of(self, version: int | None) -> WorkingCalendar:

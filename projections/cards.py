@@ -24,10 +24,11 @@ PROJECT_TOPICS = tuple(sorted(
     if isinstance(cls, type) and issubclass(cls, Project.Event) and cls is not Project.Event
 ))
 # The live cards' tables. The number moves when what a card holds changes (v3: next milestones
-# and open problems by domain.obligations, and the county; v4: whom it waits on), so that a deployment upgraded to
+# and open problems by domain.obligations, and the county; v4: whom it waits on; v5: the
+# conditions of passed park-entry reviews among its waits), so that a deployment upgraded to
 # new code builds new cards from the events instead of serving ones made by the old rules; the
 # old tables are left as they were (drop them at leisure).
-CARDS_PREFIX = "banban_cards_v4"
+CARDS_PREFIX = "banban_cards_v5"
 
 
 class Listed(NamedTuple):

@@ -20,7 +20,13 @@ from domain.dates import (
     parse_date,
     parse_moment,
 )
-from domain.fields import LONG_TEXT, SHORT_TEXT, USERNAME_PATTERN, USERNAME_SHAPE
+from domain.fields import (
+    CONDITION_PARTIES,
+    LONG_TEXT,
+    SHORT_TEXT,
+    USERNAME_PATTERN,
+    USERNAME_SHAPE,
+)
 
 
 def described(kwargs: dict[str, Any], rule: str, **schema: Any) -> dict[str, Any]:
@@ -136,3 +142,41 @@ def county_code(**kwargs: Any) -> Shaped:
     """A county's six-digit code."""
     return Shaped(re.compile(COUNTY_SHAPE), COUNTY_SHAPE,
                   "must be a six-digit county code (GB/T 2260)", **kwargs)
+
+
+def _short_text_schema() -> dict[str, Any]:
+    return {"type": "string", "maxLength": SHORT_TEXT, **text_schema(False)}
+
+
+class Condition(ma.fields.Field):
+    """A park-entry review's condition: a text (the investor's, no due date) or an object
+    {text, party, department, due_on}; whether a department is named as its party requires
+    is the domain's to say (422 required, department_for_investor)."""
+
+    _OBJECT = ma.Schema.from_dict({
+        "text": Text(required=True),
+        "party": ma.fields.String(allow_none=True, validate=validate.OneOf(CONDITION_PARTIES)),
+        "department": Text(allow_none=True),
+        "due_on": Day(allow_none=True),
+    }, name="ConditionObject")
+
+    def __init__(self, **kwargs: Any):
+        date = {"type": "string", "pattern": DATE_PATTERN, "nullable": True}
+        super().__init__(**described(kwargs, "a text (the investor's condition, no due date) "
+                                     "or an object", oneOf=[_short_text_schema(), {
+            "type": "object", "required": ["text"], "additionalProperties": False,
+            "properties": {
+                "text": _short_text_schema(),
+                "party": {"type": "string", "enum": list(CONDITION_PARTIES), "nullable": True,
+                          "description": "whose it is: investor (if omitted) or department"},
+                "department": {**_short_text_schema(), "nullable": True,
+                               "description": "the department, for a department's condition"},
+                "due_on": {**date, "description": f"when it is due, {DATE_RULE}; "
+                           "none: waited on, never late"}}}]))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            return Text().deserialize(value, attr, data, **kwargs)
+        if isinstance(value, dict):
+            return self._OBJECT().load(value)
+        raise ma.ValidationError("must be a text or an object")

@@ -47,12 +47,14 @@ _SIGNING_RULES = (*_TEAM_RULES, "future_date", "unknown_county", "not_in_catalog
                   DUPLICATE_NAME, DATE_TOO_EARLY, DATE_TOO_FAR)
 _EVENT_RULES = (
     *_SIGNING_RULES, "already_void", "approval_not_pending", "before_signing",
-    "correction_breaks_history", "date_order", "duplicate_id", "investment_decreased",
+    "condition_already_met", "correction_breaks_history", "date_order",
+    "department_for_investor", "duplicate_condition", "duplicate_id", "investment_decreased",
     "milestone_already_reached", "no_change", "no_open_commitment", "not_allowed",
     "not_amendable", "not_correctable", "not_invited", "not_on_team", "not_suspended",
     "opinions_missing", "phase_passed", "phase_regression", "project_suspended",
     "project_terminated", "reason_required", "required", "review_concluded",
-    "review_disagreed", "unknown_approval", "unknown_problem", "unknown_review",
+    "review_disagreed", "review_not_passed", "unknown_approval", "unknown_condition",
+    "unknown_problem", "unknown_review",
     "unknown_version", "void_with_changes",
     INVESTMENT_ABOVE_TOTAL, INVESTMENT_JUMP,
 )

@@ -9,6 +9,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.api.fields import (
+    Condition,
     Day,
     Flag,
     Moment,
@@ -22,6 +23,7 @@ from app.api.fields import (
 from app.project_list import FILTERS, SORTS
 from domain.fields import (
     AMENDABLE,
+    CONDITION_PARTIES,
     EVENT_TYPES,
     ID_PATTERN,
     ID_SHAPE,
@@ -53,6 +55,9 @@ def marshmallow_field(spec: Field) -> ma.fields.Field:
                               validate=validate.Length(max=MAX_LIST),
                               **described(kwargs, f"at most {MAX_LIST}, each once",
                                            uniqueItems=True))
+    if kind == "conditions":
+        return ma.fields.List(Condition(), validate=validate.Length(max=MAX_LIST),
+                              **described(kwargs, f"at most {MAX_LIST}, each text once"))
     if kind == "confirmations":
         return ma.fields.List(ma.fields.String(validate=validate.OneOf(spec.choices)),
                               validate=validate.Length(max=len(spec.choices)),
@@ -290,10 +295,11 @@ class RatingSchema(ma.Schema):
 
 
 class WaitItemSchema(ma.Schema):
-    kind = ma.fields.String(metadata={"enum": ["approval", "commitment", "milestone",
-                                               "park_review", "problem"]})
-    id = ma.fields.String(metadata={"description": "the approval or problem id, or the "
-                                    "milestone's code"})
+    kind = ma.fields.String(metadata={"enum": ["approval", "commitment", "condition",
+                                               "milestone", "park_review", "problem"]})
+    id = ma.fields.String(metadata={"description": "the approval or problem id, the "
+                                    "milestone's code, or a review's condition as "
+                                    "<review_id>#<number>"})
     title = ma.fields.String()
     within_working_days = ma.fields.Integer(metadata={
         "description": "for a department's opinion in a park-entry review (kind park_review): "
@@ -342,10 +348,26 @@ class ProjectSummarySchema(ma.Schema):
     recorded_at = ma.fields.DateTime(metadata={"description": "when the signing was recorded"})
 
 
+class ConditionSchema(ma.Schema):
+    text = ma.fields.String()
+    party = ma.fields.String(metadata={"enum": list(CONDITION_PARTIES)})
+    department = ma.fields.String(allow_none=True, metadata={
+        "description": "the department whose condition it is (party department)"})
+    due_on = ma.fields.String(allow_none=True, metadata={
+        "description": "YYYY-MM-DD; none: waited on, never late"})
+
+
+class CarriedConditionSchema(ConditionSchema):
+    number = ma.fields.Integer(metadata={
+        "description": "its number in the conclusion, as park_review_condition_met names it"})
+    met_on = ma.fields.Date(allow_none=True)
+    met_note = ma.fields.String(allow_none=True)
+
+
 class OpinionSchema(ma.Schema):
     department = ma.fields.String()
     opinion = ma.fields.String(metadata={"enum": list(OPINIONS)})
-    conditions = ma.fields.List(ma.fields.String())
+    conditions = ma.fields.List(ma.fields.Nested(ConditionSchema))
     note = ma.fields.String(allow_none=True)
     given_on = ma.fields.Date()
     recorded_by = ma.fields.String(metadata={"description": "who recorded it"})
@@ -364,8 +386,8 @@ class ParkReviewSchema(ma.Schema):
     concluded_on = ma.fields.Date(allow_none=True)
     passed = ma.fields.Boolean(allow_none=True, metadata={
         "description": "a passing conclusion reaches the milestone park_review_passed"})
-    conditions = ma.fields.List(ma.fields.String(), metadata={
-        "description": "the conditions the project carries"})
+    conditions = ma.fields.List(ma.fields.Nested(CarriedConditionSchema), metadata={
+        "description": "the conditions the project carries: each open until met"})
     version = ma.fields.Integer()
 
 

@@ -297,8 +297,17 @@ class Generic:
                           if c[0] in departments)
         actors = [("team", n) for n in range(3)]
         if concluded_on is not None:
-            s.joint_review(concluded_on, actors, departments, conditions=conditions,
-                           note=MILESTONE_NOTES["park_review_passed"])
+            # Each condition is the firm's. Most are due within a few months and met in time;
+            # the rest hold while the firm operates (no due date: waited on, never late).
+            due = {d: self.at(concluded_on + timedelta(days=r.choice([60, 90, 120])))
+                   for d in conditions if r.random() < 0.7}
+            numbers = s.joint_review(concluded_on, actors, departments, conditions={
+                d: {"text": text, "due_on": due[d].isoformat() if d in due else None}
+                for d, text in conditions.items()}, note=MILESTONE_NOTES["park_review_passed"])
+            for department, number in numbers.items():
+                if department in due:
+                    s.condition_met(self.at(due[department] - timedelta(days=r.randint(0, 40))),
+                                    ("team", 0), number, "企业已落实，经核查符合会审条件")
             return
         on = self.at(max(s.signed_on + timedelta(days=1),
                          self.end - timedelta(days=r.randint(2, 8))))

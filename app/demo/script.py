@@ -62,11 +62,12 @@ class Script:
         self.steps.append(Step(on, prio, self.seq, event_type, actor, fields, key))
 
     def joint_review(self, on: date, actors: list[Any], departments: list[str], *,
-                     conditions: dict[str, str] | None = None, pending: tuple[str, ...] = (),
-                     concluded: bool = True, note: str | None = None) -> None:
+                     conditions: dict[str, Any] | None = None, pending: tuple[str, ...] = (),
+                     concluded: bool = True, note: str | None = None) -> dict[str, int]:
         """A park-entry joint review (入园会审) convened on a day, each department's opinion given
-        in the sitting (with its condition, if any) but those pending, and its passing conclusion
-        carrying the conditions."""
+        in the sitting (with its condition, if any: a text, or whose it is and when due) but
+        those pending, and its passing conclusion carrying the conditions. Returns the number
+        each department's condition has in the conclusion (for its meeting)."""
         conditions = conditions or {}
         self.add(on, "park_review_convened", actors[0], review_id="PR-01",
                  departments=list(departments))
@@ -80,6 +81,12 @@ class Script:
             carried = [conditions[d] for d in departments if d in conditions]
             self.add(on, "park_review_concluded", actors[0], review_id="PR-01", passed=True,
                      conditions=carried, note=note)
+        return {d: n for n, d in enumerate((d for d in departments if d in conditions), 1)}
+
+    def condition_met(self, on: date, actor: Any, number: int, note: str) -> None:
+        """A condition of the passed joint review met."""
+        self.add(on, "park_review_condition_met", actor, review_id="PR-01", condition=number,
+                 note=note)
 
     def signing(self) -> Step:
         fields = {"name": self.name, "investor": self.investor, "industry": self.industry,

@@ -23,10 +23,15 @@ def luli(today: date) -> Script:
             "production_started": 600, "operating": 700}
     for code, n in plan.items():
         s.add(d(1), "milestone_planned", "zhangwei", milestone=code, planned_on=d(n))
-    s.joint_review(d(2), ["zhangwei", "liuyang", "wangfang"], PARK_REVIEW_DEPARTMENTS,
-                   conditions={"县林业局": "用地报批前落实林地占用指标",
-                               "县发展和改革委员会": "节能审查意见批复后方可开工建设"},
-                   note="分管县领导召集11个部门入园会审，集中联合评审、同步出具审批意见")
+    numbers = s.joint_review(
+        d(2), ["zhangwei", "liuyang", "wangfang"], PARK_REVIEW_DEPARTMENTS,
+        conditions={"县林业局": {"text": "用地报批前落实林地占用指标", "party": "department",
+                                 "department": "县林业局", "due_on": d(60).isoformat()},
+                    "县发展和改革委员会": {"text": "节能审查意见批复后方可开工建设",
+                                           "due_on": d(235).isoformat()}},
+        note="分管县领导召集11个部门入园会审，集中联合评审、同步出具审批意见")
+    s.condition_met(d(43), "wangfang", numbers["县林业局"], "林地占用指标已落实，县林业局出具意见")
+    s.condition_met(d(228), "zhangwei", numbers["县发展和改革委员会"], "节能审查意见已批复")
     s.add(d(3), "approval_applied", "liuyang", approval_id="AP-01", item="企业投资项目备案",
           department="县发展和改革委员会")
     s.add(d(4), "approval_granted", "liuyang", approval_id="AP-01")
@@ -175,8 +180,10 @@ def peimei(today: date) -> Script:
                      ("completion_accepted", t(160)), ("production_started", t(180)),
                      ("operating", t(230))]:
         s.add(d(1), "milestone_planned", "lijing", milestone=code, planned_on=on)
+    # Its condition is the firm's to show once operating: still open, not yet due.
     s.joint_review(d(3), ["lijing", "pengtao", "xuli"], PARK_REVIEW_DEPARTMENTS,
-                   conditions={"县自然资源局": "投资强度不低于每亩300万元，容积率不低于1.2"},
+                   conditions={"县自然资源局": {"text": "投资强度不低于每亩300万元，容积率不低于1.2",
+                                                "due_on": t(260).isoformat()}},
                    note="入园会审一次通过，进入周二并联审批")
     s.add(d(4), "visit_logged", "lijing", purpose="统一收集企业审批事项需求，准备周二并联审批",
           met_with="佩玫公司总经理")

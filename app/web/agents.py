@@ -41,8 +41,8 @@ FORM_ORDER = ["progress_reported", "milestone_reached", "problem_raised", "probl
               "problem_followed_up", "problem_resolved", "problem_escalated", "problem_reopened",
               "approval_applied", "approval_granted", "approval_rejected", "commitment_fulfilled",
               "milestone_planned", "park_review_convened", "park_review_opinion_given",
-              "park_review_concluded", "visit_logged", "instruction_given", "service_rated",
-              "team_assigned", "suspended", "resumed", "terminated", "corrected"]
+              "park_review_concluded", "park_review_condition_met", "visit_logged",
+              "instruction_given", "service_rated", "team_assigned", "suspended", "resumed", "terminated", "corrected"]
 assert set(FORM_ORDER) == set(EVENT_TYPES), "every event type has a form"
 
 
@@ -262,7 +262,8 @@ def _show_next_to_field(form, named: str | None, code: str) -> None:
     if name == "occurred_on" and "amend_occurred_on" in form._fields and \
             (named or "").startswith("changes."):
         name = "amend_occurred_on"
-    field = form._fields.get(name)
+    # A part of a field (conditions.1.due_on) is shown next to the field.
+    field = form._fields.get(name) or form._fields.get(name.split(".")[0])
     message = error_message(code)
     if field is not None and field.type != "HiddenField":
         field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]

@@ -250,6 +250,11 @@ def _section(*path: str) -> Callable[[dict[str, Any], Context], list[Row]]:
     return rows
 
 
+def _conditions_overdue(report: dict[str, Any], _: Context) -> list[Row]:
+    # A report published before review conditions were counted has none.
+    return report.get("conditions_overdue", {}).get("conditions", [])
+
+
 def _figure_kind(row: Row) -> str:
     """Roll-up figures are counts but for investment, which is money."""
     return "money" if row["figure"] == "investment_completed" else "int"
@@ -319,6 +324,14 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Due by"), "due_on", "date"),
         Column(_l("Working days overdue"), "working_days_overdue", "int"),
         Column(_l("Owner"), "owner", "person")), _l("None overdue.")),
+    Table("conditions_overdue", _l("Review conditions overdue"),
+          _conditions_overdue, (
+              PROJECT, Column(_l("Condition"), "text"),
+              Column(_l("Whose"), "whose"),
+              Column(_l("Review concluded on"), "concluded_on", "date"),
+              Column(_l("Due by"), "due_on", "date"),
+              Column(_l("Working days overdue"), "working_days_overdue", "int"),
+              Column(_l("Owner"), "owner", "person")), _l("None overdue.")),
     Table("commitments_closed", _l("Commitments closed by termination"),
           _section("commitments", "closed_by_termination"), (
               *COMMITMENT, Column(_l("Due by"), "due_on", "date"),

@@ -53,6 +53,9 @@ def _main(rule: str, v: dict[str, Any]) -> str:
                 granted=day(v["granted_on"]),
                 documents=gettext(", ").join(v.get("missing_documents") or ()))
         return text
+    if rule == "condition_overdue":
+        return gettext("The park-entry review's condition “%(title)s” was due by %(due)s and "
+                       "is not met on %(end)s: %(days)s working days late.", **facts)
     if rule == "problem_not_solved_same_day":
         return gettext("The problem “%(title)s”, raised on %(due)s as one to solve the same "
                        "day, is still open on %(end)s.",

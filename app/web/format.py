@@ -11,6 +11,7 @@ from flask import Flask, g
 from flask_babel import format_datetime, gettext
 
 from app.web import labels
+from domain.fields import as_condition
 from domain.obligations import OFFICE
 
 YI = 10**8    # 亿 = a hundred million yuan
@@ -103,14 +104,29 @@ def wait_item(item: Mapping[str, Any]) -> str:
     opinion in a park-entry review with its clock, an approval or a problem by its own title."""
     if item["kind"] == "commitment":
         return gettext("documents for %(item)s", item=item["title"])
+    if item["kind"] == "condition":
+        return gettext("the park-entry review's condition: %(item)s", item=item["title"])
     if item["kind"] == "park_review":
         return gettext("its opinion in the park-entry review (within %(n)s working days)",
                        n=item["within_working_days"])
     return subject_title(item["title"], item["kind"])
 
 
+def condition_text(condition: Any) -> str:
+    """A park-entry review's condition: its text, whose it is and when due."""
+    c = as_condition(condition)
+    if c["party"] != "department" and not c["due_on"]:
+        return c["text"]  # the investor's, with no date: as conditions were first recorded
+    whose = c["department"] if c["party"] == "department" else gettext("the investor")
+    if c["due_on"]:
+        return gettext("%(text)s (%(whose)s, by %(due)s)", text=c["text"], whose=whose,
+                       due=day(c["due_on"]))
+    return gettext("%(text)s (%(whose)s)", text=c["text"], whose=whose)
+
+
 def init_app(app: Flask) -> None:
-    for function in (money, day, moment, person, owner, subject_title, party, wait_item):
+    for function in (money, day, moment, person, owner, subject_title, party, wait_item,
+                     condition_text):
         app.add_template_filter(function)
     app.add_template_filter(labels.rule_text)
     # These two format with this module's filters, so they are imported here.

@@ -40,6 +40,7 @@ from app.web.format import people_choices
 from app.web.inputs import (
     WAN,
     CheckboxesField,
+    ConditionsField,
     DayField,
     LinesField,
     Storable,
@@ -86,6 +87,7 @@ FIELD_LABELS = labels.FIELD_LABELS | {
     "departments": _l("Departments invited (one per line)"),
     "opinion_within_working_days": _l("Opinions due within (working days)"),
     "conditions": _l("Conditions (one per line)"),
+    "condition": _l("Condition met"),
     "passed": _l("The project passed the review"),
 }
 
@@ -96,6 +98,9 @@ FIELD_HINTS = {
     "investment": _l("In 万元; 1 亿元 = 10000 万元."),
     "investment_completed": _l("The total to date, in 万元, not this period's increase."),
     "missing_documents": _l("Leave empty if nothing is missing; otherwise give the due date."),
+    "conditions": _l("One per line: the condition, then optionally | the department whose it "
+                     "is (none: the investor's) | its due date, e.g. 补充消防设计 | 县住建局 | "
+                     "2026-12-31."),
 }
 TYPE_HINTS: dict[str, dict[str, Any]] = {
     "signed": {"leader": _l("The county leader in charge of the project."),
@@ -145,6 +150,11 @@ ERROR_MESSAGES = {
     "not_invited": _l("This department was not invited to the review."),
     "opinions_missing": _l("Not every invited department has given its opinion yet."),
     "review_disagreed": _l("A department disagrees: the review cannot pass."),
+    "review_not_passed": _l("This park-entry review has not passed: it carries no conditions."),
+    "unknown_condition": _l("The review carries no such condition."),
+    "condition_already_met": _l("This condition was already met."),
+    "department_for_investor": _l("Name a department only for a department's condition."),
+    "duplicate_condition": _l("The same condition is listed twice."),
     "unknown_user": _l("No such user."),
     "user_disabled": _l("This user is disabled."),
     "wrong_role": _l("This person does not have the right role."),
@@ -216,6 +226,8 @@ def _wtf_field(name: str, spec: Spec) -> Field:
         return CheckboxesField(text, validators=[Optional()])
     if kind == "strings":
         return LinesField(text, validators=[Optional(), Storable()])
+    if kind == "conditions":
+        return ConditionsField(text, validators=[Optional()])
     if kind == "date":
         return DayField(text, validators=[InputRequired()] if spec.required else [Optional()])
     if kind == "money":
@@ -253,6 +265,12 @@ def form_class(event_type: str) -> type[FlaskForm]:
             attributes = {name: _wtf_field(name, spec)
                           for name, spec in EVENT_TYPES[event_type][1].items()
                           if (event_type, name) not in _LEFT_OUT}
+            if event_type == "park_review_opinion_given":
+                # The departments invited, chosen from the open reviews (fill_choices); the
+                # rules still say whether one was invited.
+                attributes["department"] = SelectField(
+                    FIELD_LABELS["department"], validate_choice=False,
+                    validators=[InputRequired()])
             base = EventForm
         _FORM_CLASSES[event_type] = type(f"{event_type.title()}Form", (base,), attributes)
     return _FORM_CLASSES[event_type]
@@ -320,9 +338,19 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
             field.choices = [(code, str(text)) for code, text in ESCALATION_LABELS.items()]
         elif name == "opinion":
             field.choices = [(code, str(text)) for code, text in OPINION_LABELS.items()]
+        elif name == "review_id" and event_type == "park_review_condition_met":
+            field.choices = [(r["id"], _review_choice(r)) for r in project.get("park_reviews", [])
+                             if r["passed"]]
         elif name == "review_id":
             field.choices = [(r["id"], _review_choice(r)) for r in project.get("park_reviews", [])
                              if r["concluded_on"] is None]
+        elif name == "department" and event_type == "park_review_opinion_given":
+            field.choices = invited_choices(project.get("park_reviews", []))
+            continue
+        elif name == "condition":
+            field.choices = [(c["number"], f"{r['id']} · {c['number']}. {c['text']}")
+                             for r in project.get("park_reviews", []) if r["passed"]
+                             for c in r["conditions"] if c["met_on"] is None]
         elif name == "action":
             field.choices = [(code, str(text)) for code, text in CORRECTION_LABELS.items()]
         elif name == "approval_id":
@@ -356,6 +384,22 @@ def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
         form.leader.data = me["username"]
     elif event_type == "problem_escalated" and project.get("leader"):
         form.leader.data = project["leader"]
+
+
+def invited_choices(reviews: list[dict[str, Any]]) -> dict[str, list[SelectChoice]]:
+    """The departments an opinion may be given for, by open review: first those that have
+    not given theirs, then those that have (a later opinion replaces the earlier one)."""
+    groups: dict[str, list[SelectChoice]] = {}
+    for review in reviews:
+        if review["concluded_on"] is not None:
+            continue
+        given = {o["department"] for o in review["opinions"]}
+        title = _review_choice(review)
+        groups[title] = [SelectChoice(d, d) for d in review["departments"] if d not in given]
+        changing = [SelectChoice(d, d) for d in review["departments"] if d in given]
+        if changing:
+            groups[str(_l("%(review)s · changing an opinion given", review=title))] = changing
+    return {title: choices for title, choices in groups.items() if choices}
 
 
 def _review_choice(review: dict[str, Any]) -> str:
@@ -407,7 +451,7 @@ def amendments(form: FlaskForm, target: dict[str, Any]) -> dict[str, Any]:
         if name in NOT_AMENDABLE or name not in form._fields:
             continue
         value = _value(form._fields[name])
-        if spec.kind in ("strings", "usernames"):
+        if spec.kind in ("strings", "usernames", "conditions"):
             value = value or []
         if spec.kind == "bool":
             value = bool(value)

@@ -105,6 +105,38 @@ class LinesField(TextAreaField):
         return "\n".join(self.data or [])
 
 
+class ConditionsField(TextAreaField):
+    """A park-entry review's conditions, one per line: its text, then optionally after a bar
+    (| or ｜) the department whose it is (none: the investor's) and its due date (YYYY-MM-DD).
+    What a line holds is the domain's to check (a bad date is refused naming the condition)."""
+
+    BAR = re.compile(r"[|｜]")
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        lines = (valuelist[0] if valuelist else "").splitlines()
+        self.data = [self._condition(line) for line in lines if not text.is_blank(line)]
+
+    def _condition(self, line: str) -> str | dict[str, Any]:
+        parts = [part.strip() for part in self.BAR.split(line)]
+        if len(parts) == 1:
+            return parts[0]
+        department, due = parts[1] or None, "|".join(parts[2:]) or None  # more bars: no date
+        return {"text": parts[0], "party": "department" if department else "investor",
+                "department": department, "due_on": due}
+
+    def _value(self) -> str:
+        return "\n".join(self._line(c) for c in self.data or [])
+
+    @staticmethod
+    def _line(condition: str | dict[str, Any]) -> str:
+        if isinstance(condition, str):
+            return condition
+        if condition.get("department") is None and condition.get("due_on") is None:
+            return condition["text"]
+        return " | ".join([condition["text"], condition.get("department") or "",
+                           str(condition.get("due_on") or "")]).rstrip(" |")
+
+
 class DayField(DateField):
     """A date picked or typed as YYYY-MM-DD, in the years the record takes."""
 

@@ -33,6 +33,7 @@ EVENT_LABELS = {
     "park_review_convened": _l("Park-entry joint review convened"),
     "park_review_opinion_given": _l("Park-entry review opinion given"),
     "park_review_concluded": _l("Park-entry joint review concluded"),
+    "park_review_condition_met": _l("Park-entry review condition met"),
     "suspended": _l("Project suspended"),
     "resumed": _l("Project resumed"),
     "terminated": _l("Project terminated"),
@@ -121,6 +122,8 @@ UNAVAILABLE_LABELS = {
     "no_milestone_left": _l("Every milestone is reached or belongs to a phase the project has "
                             "passed."),
     "no_open_review": _l("No park-entry joint review of the project is open."),
+    "no_open_condition": _l("No passed park-entry review of the project has a condition "
+                            "still open."),
 }
 
 # A department's opinion in a park-entry joint review.
@@ -162,6 +165,7 @@ RULE_LABELS = {
     "problem_follow_up_late": _l("A problem older than %(old)s working days needs a follow-up "
                                  "at least every %(follow_up)s working days"),
     "commitment_overdue": _l("Missing documents promised by a date that has passed"),
+    "condition_overdue": _l("A park-entry review's condition not met by its due date"),
 }
 # Threshold keys as domain/clocks.py names them -> the placeholders above.
 _THRESHOLD_NAMES = {
@@ -244,6 +248,7 @@ FIELD_LABELS = {
     "opinion_within_working_days": _l("Opinions within (working days)"),
     "opinion": _l("Opinion"),
     "conditions": _l("Conditions"),
+    "condition": _l("Condition"),
     "passed": _l("Passed"),
     # project state
     "signed_on": _l("Signed on"),
@@ -295,12 +300,14 @@ RULE_NAMES = {
     "problem_plan_late": _l("No solution plan in time"),
     "problem_follow_up_late": _l("Old problem not followed up"),
     "commitment_overdue": _l("Commitment overdue"),
+    "condition_overdue": _l("Review condition overdue"),
 }
 
 SUBJECT_LABELS = {
     "milestone": _l("Milestone"),
     "problem": _l("Problem"),
     "commitment": _l("Commitment"),
+    "condition": _l("Review condition"),
 }
 
 THRESHOLD_LABELS = {

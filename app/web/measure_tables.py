@@ -44,6 +44,7 @@ SUSPENDED = Column(_l("Days suspended, not counted"), "suspended_days", "int")
 # What an obligation asks for by its due date, by the rule it would break.
 DUE = {"milestone_overdue": _l("Milestone to reach"),
        "commitment_overdue": _l("Documents to supply"),
+       "condition_overdue": _l("Review condition to meet"),
        "problem_not_solved_same_day": _l("Solve the same day"),
        "problem_plan_late": _l("Solution plan"),
        "problem_follow_up_late": _l("Follow-up")}

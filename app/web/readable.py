@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import get_locale, gettext
 
-from app.web.format import day, display_name, money
+from app.web.format import condition_text, day, display_name, money
 from app.web.labels import EVENT_LABELS, FIELD_LABELS, VALUE_LABELS, label
 from domain.fields import EVENT_TYPES, SERVER_FIELDS, SIGNING_FIELDS, fields_of
 
@@ -56,6 +56,9 @@ def readable(name: str, value: Any, people: Mapping[str, str] | None = None) -> 
         return gettext("%(rating)s of 5", rating=value)
     if kind == "username":
         return person(value, people)
+    if kind == "conditions":
+        return ("；" if get_locale().language == "zh" else "; ").join(
+            condition_text(c) for c in value)
     if kind in ("usernames", "strings", "confirmations"):
         items = [person(v, people) if kind == "usernames" else
                  str(label(VALUE_LABELS[name], v)) if name in VALUE_LABELS else str(v)

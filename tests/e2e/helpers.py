@@ -20,6 +20,9 @@ RECORDER = {"team_assigned": "office", "service_rated": "office",
             "instruction_given": "leader", "progress_reported": "li"}
 
 Step = tuple[str, str, dict[str, Any]]
+# A condition a passing park-entry review carries, in the API's object form.
+CARRIED = {"text": "环评批复前不得开工", "party": "investor", "department": None,
+           "due_on": "2026-12-20"}
 
 
 def recorder(event_type: str) -> str:
@@ -70,12 +73,21 @@ def scenario(event_type: str, tag: str = "1", by: str | None = None) -> tuple[li
                                       "opinion_within_working_days": 5, "note": "入园会审"}),
         "park_review_opinion_given": ([convened], {
             "review_id": pr, "department": "县住建局", "opinion": "agree_with_conditions",
-            "conditions": ["补充消防设计"], "note": "现场核查"}),
+            "conditions": [{"text": "补充消防设计", "party": "department",
+                            "department": "县住建局", "due_on": "2026-12-31"}],
+            "note": "现场核查"}),
         "park_review_concluded": ([convened, (who, "park_review_opinion_given", {
             "review_id": pr, "department": "县自然资源局", "opinion": "agree"}),
             (who, "park_review_opinion_given", {"review_id": pr, "department": "县住建局",
                                                 "opinion": "agree"})],
-            {"review_id": pr, "passed": True, "conditions": ["环评批复前不得开工"]}),
+            {"review_id": pr, "passed": True, "conditions": [CARRIED]}),
+        "park_review_condition_met": ([convened, (who, "park_review_opinion_given", {
+            "review_id": pr, "department": "县自然资源局", "opinion": "agree"}),
+            (who, "park_review_opinion_given", {"review_id": pr, "department": "县住建局",
+                                                "opinion": "agree"}),
+            (who, "park_review_concluded", {"review_id": pr, "passed": True,
+                                            "conditions": [CARRIED]})],
+            {"review_id": pr, "condition": 1, "note": "环评已批复"}),
         "suspended": ([], {"reason": "投资方资金调整"}),
         "resumed": ([(who, "suspended", {"reason": "资金调整"})], {"note": "资金到位"}),
         "terminated": ([], {"reason": "投资方退出"}),

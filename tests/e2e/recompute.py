@@ -299,6 +299,10 @@ class Project:
         self.progress: list[tuple[int, date, int]] = []
         self.escalations: list[tuple[int, date, dict]] = []
         self.instructions: list[tuple[int, date, dict]] = []
+        # Each dated condition a passing review carried: (review, number) -> (concluded on,
+        # due on); and the days each was met on.
+        self.conditions: dict[tuple[str, int], tuple[date, date]] = {}
+        self.conditions_met: dict[tuple[str, int], list[date]] = {}
         for e in self.events:
             d, data = e.occurred_on, e.data
             if e.type in _STATUS_OF:
@@ -313,6 +317,13 @@ class Project:
             elif e.type == "park_review_concluded" and data.get("passed"):
                 # A passing joint review is the milestone (README, the park-entry review).
                 self.reaches["park_review_passed"].append((e.version, d))
+                for n, condition in enumerate(data.get("conditions") or [], start=1):
+                    if isinstance(condition, dict) and condition.get("due_on"):
+                        self.conditions[(data["review_id"], n)] = (
+                            d, parse_date(condition["due_on"]))
+            elif e.type == "park_review_condition_met":
+                self.conditions_met.setdefault((data["review_id"], data["condition"]),
+                                               []).append(d)
             elif e.type.startswith("approval_") or e.type == "commitment_fulfilled":
                 approval = self.approvals.setdefault(data["approval_id"],
                                                      Approval(data["approval_id"]))
@@ -526,6 +537,15 @@ class Project:
             if late >= 1:
                 flags.append(Flag(self.id, "commitment", approval.id, RULE_COMMITMENT, due,
                                   late, chief))
+        for (review, number), (concluded, promised) in self.conditions.items():
+            if concluded > judged or any(
+                    d <= judged for d in self.conditions_met.get((review, number), [])):
+                continue
+            due = self.due_by_rule_2(promised, judged)
+            late = self.working_days_late(due, judged)
+            if late >= 1:  # a review's condition, as a commitment (rule 8)
+                flags.append(Flag(self.id, "condition", f"{review}#{number}",
+                                  "condition_overdue", due, late, chief))
         for problem in self.problems.values():
             if not problem.open_on(judged):
                 continue

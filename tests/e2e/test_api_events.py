@@ -12,6 +12,7 @@ from domain.fields import EVENT_TYPES, default_of, fields_of
 from tests.conftest import TODAY, app_config
 from tests.e2e.conftest import SIGNING
 from tests.e2e.helpers import (
+    CARRIED,
     EVENT_DAY,
     LAST,
     history,
@@ -126,15 +127,22 @@ def _check_state(event_type: str, s: dict, body: dict, made: dict, v: int, actor
     elif event_type == "park_review_opinion_given":
         assert s["park_reviews"][0]["opinions"] == [{
             "department": "县住建局", "opinion": "agree_with_conditions",
-            "conditions": ["补充消防设计"], "note": "现场核查", "given_on": on,
+            "conditions": body["conditions"], "note": "现场核查", "given_on": on,
             "recorded_by": actor, "version": v}]
         assert [w["name"] for w in s["waiting_on"] if w["item"]["kind"] == "park_review"] == [
             "县自然资源局"]
     elif event_type == "park_review_concluded":
         review = s["park_reviews"][0]
         assert (review["concluded_on"], review["passed"], review["conditions"]) == (
-            on, True, ["环评批复前不得开工"])
+            on, True, [CARRIED | {"number": 1, "met_on": None, "met_note": None}])
         assert _milestone(s, "park_review_passed")["reached_on"] == on
+        assert [(w["party"], w["item"]) for w in s["waiting_on"]
+                if w["item"]["kind"] == "condition"] == [("investor", {
+                    "kind": "condition", "id": "PR-1#1", "title": "环评批复前不得开工"})]
+    elif event_type == "park_review_condition_met":
+        assert s["park_reviews"][0]["conditions"] == [
+            CARRIED | {"number": 1, "met_on": on, "met_note": "环评已批复"}]
+        assert [w for w in s["waiting_on"] if w["item"]["kind"] == "condition"] == []
     else:  # pragma: no cover - a new event type needs its check here
         pytest.fail(f"no state check for {event_type}")
 

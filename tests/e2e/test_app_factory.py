@@ -50,3 +50,12 @@ def test_the_garbage_collection_setting_is_checked_at_start():
         from_environment({"BANBAN_GC_FREEZE_MS": "fast"})
     assert from_environment({})["BANBAN_GC_FREEZE_MS"] == 20
     assert from_environment({"BANBAN_GC_FREEZE_MS": "0"})["BANBAN_GC_FREEZE_MS"] == 0
+
+
+@pytest.mark.parametrize("days", ["0", "61", "three", "2.5"])
+def test_a_review_opinion_clock_out_of_range_fails_at_start(days):
+    with pytest.raises(ConfigError, match="BANBAN_OPINION_WORKING_DAYS"):
+        from_environment({"BANBAN_OPINION_WORKING_DAYS": days})
+    assert from_environment({})["BANBAN_OPINION_WORKING_DAYS"] == 3
+    assert from_environment({"BANBAN_OPINION_WORKING_DAYS": "5"})[
+        "BANBAN_OPINION_WORKING_DAYS"] == 5

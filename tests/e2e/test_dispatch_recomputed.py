@@ -330,12 +330,13 @@ def _compare_rows(path, expected, got, names, out) -> None:
 
 def _consistency(api: dict[str, Any]) -> list[str]:
     """Within the API's report: each milestone red flag is exactly an overdue milestone row and
-    each commitment red flag exactly an overdue commitment row, with the same working days and
-    owner, and the reverse."""
+    each commitment (or review condition) red flag exactly an overdue commitment (condition)
+    row, with the same working days and owner, and the reverse."""
     problems = []
     flags = api["red_flags"]["flags"]
     pairs = [("milestone", api["milestones_overdue"]["milestones"], "milestone"),
-             ("commitment", api["commitments"]["overdue"], "approval_id")]
+             ("commitment", api["commitments"]["overdue"], "approval_id"),
+             ("condition", api["conditions_overdue"]["conditions"], "condition")]
     for kind, rows, key in pairs:
         from_flags = sorted((f["subject"]["project_id"], f["subject"]["id"],
                              f["working_days_late"], f["owner"], f["due_on"])

@@ -31,6 +31,9 @@ def form_data(fields: dict) -> dict:
             data[name] = str(Decimal(value) / 10_000)
         elif isinstance(value, list) and name == "co_agents":
             data[name] = value
+        elif name == "conditions":  # one a line: its text | its department | its due date
+            data[name] = "\n".join(c if isinstance(c, str) else " | ".join(
+                [c["text"], c.get("department") or "", c.get("due_on") or ""]) for c in value)
         elif isinstance(value, list):
             data[name] = "\n".join(value)
         else:
@@ -96,6 +99,46 @@ def test_a_park_review_shows_department_by_department_and_who_is_waited_on(clien
     assert "入园会审意见（3 个工作日内）" in details and "4 个工作日" in details
     board = client.get("/board").get_data(as_text=True)
     assert "等待：县自然资源局 4 个工作日" in board
+
+
+def test_a_reviews_conditions_are_recorded_shown_and_met_through_the_forms(client, api,
+                                                                         project):
+    post_sequence(api, project["id"], [
+        ("zhang", "park_review_convened", {"review_id": "R1",
+                                           "departments": ["县自然资源局", "县住建局"]}),
+        ("li", "park_review_opinion_given", {"review_id": "R1", "department": "县住建局",
+                                             "opinion": "agree"}),
+    ], project["version"], occurred_on="2026-11-10")
+    sign_in(client, "zhang")
+    # The opinion form offers the department yet to give its opinion first.
+    form = client.get(record_page(project["id"], "park_review_opinion_given")).get_data(
+        as_text=True)
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', form, re.S)
+    assert [re.findall(r'value="([^"]*)"', options) for _, options in groups] == [
+        ["县自然资源局"], ["县住建局"]]
+    assert "改变已提出的意见" in groups[1][0]
+    assert submit(client, project["id"], "park_review_opinion_given", {
+        "review_id": "R1", "department": "县自然资源局", "opinion": "agree"}).status_code == 302
+
+    answer = submit(client, project["id"], "park_review_concluded", {
+        "review_id": "R1", "passed": True,
+        "conditions": ["环评批复前不得开工", "补充消防设计 | 县住建局 | 2026-11-23",
+                       "限期开工 | | 2026-13-01"]})
+    assert answer.status_code == 422  # a date that is none, named next to the conditions
+    assert re.search(r'has-error">\s*<label for="conditions"', answer.get_data(as_text=True))
+    answer = submit(client, project["id"], "park_review_concluded", {
+        "review_id": "R1", "passed": True,
+        "conditions": ["环评批复前不得开工", "补充消防设计 | 县住建局 | 2026-11-23"]})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[-2000:]
+
+    page = client.get(f"/projects/{project['id']}").get_data(as_text=True)
+    assert "1. 环评批复前不得开工" in page and "2. 补充消防设计" in page
+    assert "入园会审条件：补充消防设计" in page  # waited on, from the department
+    assert "入园会审条件“补充消防设计”应于 2026-11-23 前落实" in page  # late on 2026-11-25
+    assert submit(client, project["id"], "park_review_condition_met", {
+        "review_id": "R1", "condition": 2, "note": "已补充"}).status_code == 302
+    page = client.get(f"/projects/{project['id']}").get_data(as_text=True)
+    assert "入园会审条件：补充消防设计" not in page and "2026-11-20 · 已补充" in page
 
 
 def test_an_agent_records_a_milestone_through_its_form_and_sees_it(client, api, project):

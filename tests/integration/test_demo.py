@@ -119,9 +119,22 @@ def test_the_seed_projects_pass_their_joint_park_entry_review_in_one_sitting(dem
     assert {o["department"] for o in review["opinions"]} == set(review["departments"])
     assert {o["given_on"] for o in review["opinions"]} == {review["convened_on"]}
     assert review["passed"] and review["concluded_on"] == review["convened_on"]
-    assert review["conditions"] == [c for o in review["opinions"] for c in o["conditions"]]
-    assert review["conditions"]
+    carried = [{k: c[k] for k in ("text", "party", "department", "due_on")}
+               for c in review["conditions"]]
+    assert carried == [c for o in review["opinions"] for c in o["conditions"]]
+    assert review["conditions"] and all(c["due_on"] for c in review["conditions"])
     assert _reached(project, "park_review_passed") == review["concluded_on"]
+
+
+def test_the_seed_projects_conditions_are_met_or_waited_on(demo):
+    luli, peimei = _named(demo, "鲁丽"), _named(demo, "佩玫")
+    luli_conditions = luli["park_reviews"][0]["conditions"]
+    assert {c["party"] for c in luli_conditions} == {"department", "investor"}
+    assert all(c["met_on"] for c in luli_conditions)
+    [open_one] = peimei["park_reviews"][0]["conditions"]
+    assert open_one["met_on"] is None
+    assert [w["item"]["id"] for w in peimei["waiting_on"] if w["item"]["kind"] == "condition"
+            ] == ["PR-01#1"]
 
 
 def test_an_open_joint_review_waits_on_the_departments_yet_to_give_their_opinion(demo):

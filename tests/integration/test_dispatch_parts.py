@@ -255,6 +255,39 @@ def test_parts_are_made_again_for_another_parallel_approval_weekday(backend):
 
 
 @BACKENDS
+def test_the_countys_opinion_clock_reaches_the_project_and_the_report(backend):
+    """BANBAN_OPINION_WORKING_DAYS is the clock of a review that sets none, on the project
+    and in the report's waits, whose parts are made again under their own key."""
+    require_store(backend)
+    with fresh_service(backend) as service, keeping(service) as (_, kept):
+        project = service.sign_project("office", name="入园项目", investor="某公司",
+                                       industry="新材料", investment=1_000, park="安福工业园",
+                                       signed_on=date(2026, 10, 12), chief_agent="zhang")
+        service.record(project["id"], "zhang", "park_review_convened",
+                       expected_version=project["version"], occurred_on=date(2026, 10, 13),
+                       fields={"review_id": "PR-1", "departments": ["县住建局"]})
+        service.clock = lambda: date(2026, 10, 16)
+        week = Period.containing("weekly", date(2026, 10, 16)).id
+
+        def clocks(days: str | None) -> tuple[set, set]:
+            service.env.pop("BANBAN_OPINION_WORKING_DAYS", None)
+            if days:
+                service.env["BANBAN_OPINION_WORKING_DAYS"] = days
+            assembled, reference = both(service, "weekly", week)
+            assert assembled == reference
+            waits = json.loads(assembled)["waiting_on"]["waits"]
+            return ({w["item"]["within_working_days"] for w in waits
+                     if w["item"]["kind"] == "park_review"},
+                    {w["item"]["within_working_days"] for w in service.project(
+                        project["id"])["waiting_on"] if w["item"]["kind"] == "park_review"})
+
+        assert clocks(None) == ({3}, {3})
+        made = kept.count()
+        assert clocks("5") == ({5}, {5})
+        assert kept.count() == 2 * made
+
+
+@BACKENDS
 def test_a_write_assembles_again_only_the_periods_it_changed(backend, monkeypatch):
     """The worker remembers the parts it decoded and what it assembled of them: after a
     write only the periods whose parts the write changed are assembled again, and every

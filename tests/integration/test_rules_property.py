@@ -74,6 +74,9 @@ def from_report(report) -> dict[str, set]:
         "commitments_overdue": {(c["project_id"], "commitment", c["approval_id"],
                                  "commitment_overdue", c["working_days_overdue"], c["owner"])
                                 for c in report["commitments"]["overdue"]},
+        "conditions_overdue": {(c["project_id"], "condition", c["condition"],
+                                "condition_overdue", c["working_days_overdue"], c["owner"])
+                               for c in report["conditions_overdue"]["conditions"]},
     }
 
 
@@ -108,9 +111,10 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
                     assert {_wait(pid, w) for pid in ids for w in service.project(pid)[
                         "waiting_on"]} == listed["waits"], day
                 red = {kind: {f for f in listed["red"] if f[1] == kind}
-                       for kind in ("milestone", "commitment")}
+                       for kind in ("milestone", "commitment", "condition")}
                 assert red["milestone"] == listed["milestones_overdue"], day
                 assert red["commitment"] == listed["commitments_overdue"], day
+                assert red["condition"] == listed["conditions_overdue"], day
                 assert all(f[4] >= 1 for f in listed["red"]), day  # never "0 days late"
 
                 seen.update(f[3] for f in listed["red"])
@@ -118,6 +122,8 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
                 seen.update(f"waiting on {w[1]}" for w in listed["waits"])
                 seen["review opinions waited on"] += sum(w[3] == "park_review"
                                                          for w in listed["waits"])
+                seen["review conditions waited on"] += sum(w[3] == "condition"
+                                                           for w in listed["waits"])
                 seen["suspended"] += report["suspensions"]["count"]
                 seen["closed by termination"] += report["problems"][
                     "closed_by_termination_count"]
@@ -126,8 +132,8 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
     check()
 
     # Not vacuous: every rule was broken on some day, and suspensions and terminations happened.
-    for rule in ("milestone_overdue", "commitment_overdue", "problem_not_solved_same_day",
-                 "problem_plan_late", "problem_follow_up_late"):
+    for rule in ("milestone_overdue", "commitment_overdue", "condition_overdue",
+                 "problem_not_solved_same_day", "problem_plan_late", "problem_follow_up_late"):
         assert seen[rule] > 0, (rule, seen)
     assert seen["open problems"] and seen["suspended"] and seen["closed by termination"], seen
     # A leader's or the office's wait needs an escalation not acted on since, rare in these
@@ -136,3 +142,4 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
         assert seen[f"waiting on {party}"] > 0, (party, seen)
     assert seen["waiting on leader"] + seen["waiting on office"] > 0, seen
     assert seen["review opinions waited on"] > 0, seen
+    assert seen["review conditions waited on"] > 0, seen

@@ -44,6 +44,43 @@ def test_v1_instructions_and_corrections_load_with_their_upcast_defaults(service
     assert (history[3]["data"]["corrected_type"], history[3]["data"]["previous"]) == (None, {})
 
 
+def test_v1_review_conditions_load_as_the_investors_waited_on_and_can_be_met(service, sign):
+    """Conditions stored as texts (ParkReviewOpinionGiven and ParkReviewConcluded v1) read as
+    the investor's with no due date: carried, waited on, never late, and met as any other."""
+    project_id = sign()["id"]
+    project: Project = service.repository.get(project_id)
+    on, today = date(2026, 2, 2), date(2026, 11, 25)
+    project.record("park_review_convened", actor="zhang", occurred_on=on, today=today,
+                   review_id="PR-1", departments=["县住建局"])
+    project.record("park_review_opinion_given", actor="zhang", occurred_on=on, today=today,
+                   review_id="PR-1", department="县住建局", opinion="agree_with_conditions",
+                   conditions=["补充消防设计"])
+    project.record("park_review_concluded", actor="zhang", occurred_on=on, today=today,
+                   review_id="PR-1", passed=True, conditions=["补充消防设计"])
+    convened, opinion, concluded = project.collect_events()
+    service.recorder.insert_events([service.mapper.to_stored_event(convened)])
+    for event in (opinion, concluded):
+        stored = service.mapper.to_stored_event(event)
+        state = json.loads(stored.state)
+        state.pop("class_version")
+        state["conditions"] = [c["text"] for c in state["conditions"]]
+        service.recorder.insert_events([type(stored)(
+            originator_id=stored.originator_id, originator_version=stored.originator_version,
+            topic=stored.topic, state=json.dumps(state).encode())])
+
+    loaded = service.project(project_id)
+    investors = {"text": "补充消防设计", "party": "investor", "department": None, "due_on": None}
+    assert loaded["park_reviews"][0]["opinions"][0]["conditions"] == [investors]
+    assert loaded["park_reviews"][0]["conditions"] == [
+        investors | {"number": 1, "met_on": None, "met_note": None}]
+    assert [(w["party"], w["item"]["id"]) for w in loaded["waiting_on"]
+            if w["item"]["kind"] == "condition"] == [("investor", "PR-1#1")]
+    service.record(project_id, "zhang", "park_review_condition_met", expected_version=4,
+                   occurred_on=date(2026, 3, 2), fields={"review_id": "PR-1", "condition": 1})
+    assert [w for w in service.project(project_id)["waiting_on"]
+            if w["item"]["kind"] == "condition"] == []
+
+
 def test_after_an_upgrade_of_an_event_class_old_events_read_and_the_chain_still_verifies(
         service, sign, store_env, monkeypatch):
     """Release N records visits; release N+1 gives VisitLogged a field (class_version 2 and an

@@ -63,6 +63,13 @@ AGENT = st.sampled_from(AGENTS)
 CATCH_UP = st.sampled_from([None, None, None, None, 1, 2, 3, 500])
 
 
+# A review's conditions: a department's due on a day in the National Day holiday (moved to the
+# next working day), the investor's at the end of the histories, and one with no due date.
+CONDITIONS = [{"text": "补充消防设计", "party": "department", "department": "住建局",
+               "due_on": "2026-10-03"},
+              {"text": "限期开工", "due_on": "2026-11-13"}, "环评批复前不得开工"]
+
+
 def command(event_type, **fields):
     return st.tuples(st.just(event_type), ON, st.fixed_dictionaries(fields))
 
@@ -90,7 +97,7 @@ COMMANDS = weighted(
                 title=TEXT, same_day=st.booleans(),
                 responsible_unit=st.sampled_from([None, "供电公司", "自然资源局"]))),
     (1, command("problem_plan_proposed", problem_id=PROBLEM, plan=TEXT, due_on=st.none() | ON)),
-    (1, command("problem_escalated", problem_id=PROBLEM,
+    (2, command("problem_escalated", problem_id=PROBLEM,
                 escalated_to=st.sampled_from(["office", "leader"]),
                 leader=st.sampled_from([None, "leader"]))),
     (1, command("problem_followed_up", problem_id=PROBLEM, note=TEXT)),
@@ -108,7 +115,9 @@ COMMANDS = weighted(
                 opinion=st.sampled_from(OPINIONS),
                 conditions=st.sampled_from([["补充材料"], ["补充材料", "限期开工"]]))),
     (1, command("park_review_concluded", review_id=REVIEW, passed=st.booleans(),
-                conditions=st.sampled_from([[], ["限期开工"]]))),
+                conditions=st.sampled_from([[], ["限期开工"], CONDITIONS]))),
+    (2, command("park_review_condition_met", review_id=st.sampled_from(["R0", "R1"]),
+                condition=st.integers(1, 3))),
     (2, command("team_assigned", chief_agent=AGENT,
                 co_agents=st.sampled_from([[], ["li"], ["wang"], ["li", "wang"]]),
                 leader=st.sampled_from([None, "leader"]))),
@@ -148,6 +157,12 @@ PRELUDE = [
     ("problem_raised", {"problem_id": "P1", "title": "电力线路迁改",
                         "responsible_unit": "供电公司"}),
     ("approval_applied", {"approval_id": "A1", "item": "环评", "department": "生态环境局"}),
+]
+REVIEW_PRELUDE = [
+    ("park_review_convened", {"review_id": "R0", "departments": ["发改委"]}),
+    ("park_review_opinion_given", {"review_id": "R0", "department": "发改委",
+                                   "opinion": "agree"}),
+    ("park_review_concluded", {"review_id": "R0", "passed": True, "conditions": CONDITIONS}),
 ]
 
 
@@ -193,7 +208,10 @@ def record_history(service: Banban, live: ProjectCards, projects, commands, acce
             investment=1_000, **spec)["id"]
         accepted["signed"] += 1
         # Items for the random commands to work on (as tests/unit/test_replay.PRELUDE).
-        for version, (event_type, fields) in enumerate(PRELUDE, start=2):
+        # The second project (and the fifth) passed a review on its signing day, carrying
+        # CONDITIONS; the others may convene theirs.
+        prelude = PRELUDE + (REVIEW_PRELUDE if index % 3 == 1 else [])
+        for version, (event_type, fields) in enumerate(prelude, start=2):
             service.record(ids[index], "office", event_type, expected_version=version - 1,
                            occurred_on=spec["signed_on"], fields=fields)
 
@@ -259,9 +277,11 @@ def direct_headline(histories: list[list[tuple[int, str, date, dict]]], start: d
              "approval_granted": "approvals_granted", "problem_raised": "problems_raised"}
     for facts in histories:
         upto = [fact for fact in facts if fact[2] <= end]
-        for _, kind, on, _ in upto:
+        for _, kind, on, data in upto:
             if kind in kinds and start <= on:
                 counts[kinds[kind]] += 1
+            if kind == "park_review_concluded" and data["passed"] and start <= on:
+                counts["milestones_reached"] += 1  # the milestone park_review_passed
         # A problem is solved in the span when, of its facts dated by the span's end (in the
         # order they were recorded: the rules keep each problem's dates in that order), the
         # last is a resolution dated in the span.

@@ -22,7 +22,7 @@ def test_a_new_project_offers_no_action_on_items_it_does_not_have(make_project):
         "approval_granted", "approval_rejected", "commitment_fulfilled",
         "problem_plan_proposed", "problem_escalated", "problem_followed_up",
         "problem_resolved", "problem_reopened", "park_review_opinion_given",
-        "park_review_concluded", "resumed"}
+        "park_review_concluded", "park_review_condition_met", "resumed"}
     assert reasons["problem_resolved"] == "no_open_problem"
     assert reasons["problem_reopened"] == "no_resolved_problem"
     assert reasons["approval_granted"] == "no_pending_approval"

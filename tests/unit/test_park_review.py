@@ -10,7 +10,8 @@ import pytest
 
 from domain.calendar import PACKAGE_CALENDAR
 from domain.history import History
-from domain.obligations import OPINION_WORKING_DAYS, waiting_on
+from domain.calendar import OPINION_WORKING_DAYS
+from domain.obligations import waiting_on
 
 RECORDED = date(2026, 12, 31)
 CONVENED = date(2026, 11, 2)  # a Monday
@@ -50,6 +51,17 @@ def test_each_invited_department_is_waited_on_until_it_gives_its_opinion(project
     assert {w.item["within_working_days"] for w in found} == {OPINION_WORKING_DAYS}
 
 
+def test_the_countys_opinion_clock_applies_unless_the_review_sets_its_own(project, at):
+    convene(at, project)
+    at(project, CONVENED, "park_review_convened", review_id="R2", departments=["县水利局"],
+       opinion_within_working_days=7)
+    county = PACKAGE_CALENDAR.with_county(PACKAGE_CALENDAR.parallel_weekday, 5)
+
+    found = waiting_on(History(project), date(2026, 11, 5), county)
+    assert {(w.item["id"], w.item["within_working_days"]) for w in found
+            if w.item["kind"] == "park_review"} == {("R1", 5), ("R2", 7)}
+
+
 def test_a_passing_conclusion_reaches_the_milestone_and_ends_the_waits(project, at):
     convene(at, project)
     for department in DEPARTMENTS:
@@ -60,8 +72,11 @@ def test_a_passing_conclusion_reaches_the_milestone_and_ends_the_waits(project, 
     assert project.reached["park_review_passed"]["reached_on"] == date(2026, 11, 4)
     assert History(project).reached_by(date(2026, 11, 4)) == {
         "park_review_passed": date(2026, 11, 4)}
-    assert project.park_reviews["R1"]["conditions"] == ["环评批复前不得开工"]
-    assert [w[0] for w in waits(project, date(2026, 11, 5))] == ["team"]  # a plan for filing
+    assert [c["text"] for c in project.park_reviews["R1"]["conditions"]] == ["环评批复前不得开工"]
+    # The departments are waited on no more; the condition carried is the investor's to meet,
+    # and the team owes a plan for the filing.
+    assert [(w[0], w[2]) for w in waits(project, date(2026, 11, 5))] == [
+        ("investor", "condition"), ("team", "milestone")]
 
 
 def test_a_disagreeing_department_stops_the_review_passing_until_it_reverses(
@@ -79,7 +94,7 @@ def test_a_disagreeing_department_stops_the_review_passing_until_it_reverses(
 
     review = project.park_reviews["R1"]
     assert review["opinions"]["县生态环境局"]["opinion"] == "agree"
-    assert review["opinions"]["县住建局"]["conditions"] == ["补充消防设计"]
+    assert [c["text"] for c in review["opinions"]["县住建局"]["conditions"]] == ["补充消防设计"]
     assert review["opinions"]["县住建局"]["recorded_by"] == "zhang"
     assert "park_review_passed" in project.reached
 

@@ -64,13 +64,24 @@ VALID_SITUATIONS = {
     "park_review_opinion_given": (
         [("park_review_convened", {"review_id": "R1", "departments": ["自然资源局"]})],
         {"review_id": "R1", "department": "自然资源局", "opinion": "agree_with_conditions",
-         "conditions": ["补充水保方案"]},
+         "conditions": [{"text": "补充水保方案", "party": "investor", "department": None,
+                         "due_on": "2024-06-28"}]},
     ),
     "park_review_concluded": (
         [("park_review_convened", {"review_id": "R1", "departments": ["自然资源局"]}),
          ("park_review_opinion_given", {"review_id": "R1", "department": "自然资源局",
                                         "opinion": "agree"})],
-        {"review_id": "R1", "passed": True, "conditions": ["环评批复前不得开工"]},
+        {"review_id": "R1", "passed": True, "conditions": [
+            {"text": "环评批复前不得开工", "party": "department", "department": "县生态环境局",
+             "due_on": None}]},
+    ),
+    "park_review_condition_met": (
+        [("park_review_convened", {"review_id": "R1", "departments": ["自然资源局"]}),
+         ("park_review_opinion_given", {"review_id": "R1", "department": "自然资源局",
+                                        "opinion": "agree"}),
+         ("park_review_concluded", {"review_id": "R1", "passed": True,
+                                    "conditions": ["环评批复前不得开工"]})],
+        {"review_id": "R1", "condition": 1, "note": "环评已批复"},
     ),
     "suspended": ([], {"reason": "investor reviewing funding"}),
     "resumed": ([("suspended", {"reason": "investor reviewing funding"})], {}),

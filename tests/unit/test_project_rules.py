@@ -33,6 +33,7 @@ FIELDS = {
     "park_review_opinion_given": {"review_id": "R1", "department": "县自然资源局",
                                   "opinion": "agree"},
     "park_review_concluded": {"review_id": "R1", "passed": False},
+    "park_review_condition_met": {"review_id": "R1", "condition": 1},
     "suspended": {"reason": "paused"},
     "resumed": {},
     "terminated": {"reason": "gone"},

@@ -21,7 +21,7 @@ from domain.application import COUNTY_TZ
 from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
-from projections.runner import catch_up, rebuild_all, status
+from projections.runner import BULK, catch_up, rebuild_all, status
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -203,7 +203,7 @@ def run_views(interval: float, once: bool):
         while True:
             applied = 0
             for label, projection in views.items():
-                caught = catch_up(banban, projection)
+                caught = catch_up(banban, projection, batch=BULK)
                 applied += caught
                 if caught:
                     click.echo(f"{label}: applied {caught} events, position "

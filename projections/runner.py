@@ -13,6 +13,12 @@ from projections.folded import Folded, FoldingProjection
 from projections.views import View
 
 Progress = Callable[[int, int], None]
+# Events a batch when a view has the whole log (or much of it) to apply: a rebuild, an audit's
+# replay, the view runner after an upgrade brought a new view. A card (and what a project owes
+# today) is made once per batch for each project in it, so bigger batches cost less; 50,000
+# rather than 5,000 made a county's rebuild 35% cheaper (bench/RESULTS.md), and a batch's
+# notifications and rows take some tens of MB. A batch that finds less takes what there is.
+BULK = 50_000
 
 
 class BatchProjection(Protocol):
@@ -66,20 +72,15 @@ def catch_up(app: Banban, projection: BatchProjection, batch: int = 500,
 
 
 def rebuild(app: Banban, projection: BatchProjection, progress: Progress | None = None,
-            batch: int = 50_000, stop: int | None = None) -> int:
+            batch: int = BULK, stop: int | None = None) -> int:
     """Drop the view's rows and position, then apply every event again (up to notification
-    id `stop` if given); return how many.
-
-    Bigger batches than a live catch-up's: a card (and what a project owes today) is made
-    once per batch for each project in it, and a rebuild has every project in play at once.
-    50,000 events rather than 5,000 made a county's rebuild 35% cheaper (bench/RESULTS.md);
-    a batch's notifications and rows take some tens of MB."""
+    id `stop` if given), `BULK` events a batch; return how many."""
     projection.view.drop_all()
     return catch_up(app, projection, batch=batch, progress=progress, stop=stop)
 
 
 def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
-                progress: Progress | None = None, batch: int = 50_000) -> list[int]:
+                progress: Progress | None = None, batch: int = BULK) -> list[int]:
     """Rebuild several views at once: `rebuild` of each, in one pass over the log.
 
     Views made from folded projects (projections.folded.FoldingProjection) on the app's own

@@ -25,7 +25,7 @@ from eventsourcing.application import Repository
 from domain.application import Banban
 from projections import reminders
 from projections.cards import CARDS_PREFIX, ProjectCards
-from projections.runner import catch_up
+from projections.runner import BULK, catch_up
 from projections.views import View, open_view
 
 
@@ -78,7 +78,8 @@ def replay(app: Banban, live: dict[str, Any],
         try:
             for name, projection in live.items():
                 scratch = replayed[name]
-                catch_up(app, scratch, stop=position, progress=None if progress is None else
+                catch_up(app, scratch, stop=position, batch=BULK,
+                         progress=None if progress is None else
                          (lambda done, stop, name=name: progress(name, done, stop)))
                 rules = None
                 if name == "reminders":

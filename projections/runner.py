@@ -50,11 +50,7 @@ def catch_up(app: Banban, projection: BatchProjection, batch: int = 500,
     processed = 0
     position = view.max_tracking_id(app.name)
     while (position or 0) < stop:
-        notifications = app.recorder.select_notifications(
-            (position or 0) + 1, batch, stop=stop, topics=projection.topics)
-        # A short batch holds every wanted event up to `stop`: the view can then move past
-        # the other events (users') too, so that its lag reads 0.
-        last = notifications[-1].id if len(notifications) == batch else stop
+        notifications, last = _next_batch(app, position, stop, batch, projection.topics)
         try:
             view.save(projection.rows_for_notifications(notifications),
                       Tracking(app.name, last), previous=position)
@@ -69,6 +65,16 @@ def catch_up(app: Banban, projection: BatchProjection, batch: int = 500,
         if progress is not None:
             progress(position, stop)
     return processed
+
+
+def _next_batch(app: Banban, position: int | None, stop: int, batch: int,
+                topics: Sequence[str]) -> tuple[Sequence[Notification], int]:
+    """The next batch of notifications of these topics after `position`, and the position a
+    view that applied them is at: a short batch holds every wanted event up to `stop`, so the
+    view can then move past the other events (users') too, and its lag reads 0."""
+    notifications = app.recorder.select_notifications(
+        (position or 0) + 1, batch, stop=stop, topics=topics)
+    return notifications, notifications[-1].id if len(notifications) == batch else stop
 
 
 def rebuild(app: Banban, projection: BatchProjection, progress: Progress | None = None,
@@ -100,9 +106,7 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
     stop = app.recorder.max_notification_id() or 0
     processed, position = 0, None
     while (position or 0) < stop:
-        notifications = app.recorder.select_notifications(
-            (position or 0) + 1, batch, stop=stop, topics=shared[0].topics)
-        last = notifications[-1].id if len(notifications) == batch else stop
+        notifications, last = _next_batch(app, position, stop, batch, shared[0].topics)
         batches = [projection.batch() for projection in shared]
         for notification in notifications:
             event = app.mapper.to_domain_event(notification)

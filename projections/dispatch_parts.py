@@ -16,11 +16,16 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from eventsourcing.persistence import OperationalError
+
 from domain.tables import creating_tables, side_store
 
 PARTS_TABLE = "banban_dispatch_parts"
 # Ids asked for in one statement (SQLite allows 32,766 parameters).
 CHUNK = 900
+# Times a write PostgreSQL chose as a deadlock's victim is tried in all (rolled back each time).
+ATTEMPTS = 3
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for `deadlock detected`
 
 
 class PartsStore:
@@ -64,16 +69,32 @@ class PartsStore:
     def put(self, key: str, period_end: date, as_of: date,
             parts: list[tuple[str, int, str]]) -> None:
         """Keep parts (replacing the key's older ones), and once a day prune the rows of
-        running periods judged on days gone by."""
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.executemany(self._sql(
-                f"INSERT INTO {self.table} (key, project_id, version, as_of, period_end, body) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, project_id) DO UPDATE SET "
-                "version = excluded.version, as_of = excluded.as_of, "
-                "period_end = excluded.period_end, body = excluded.body"),
-                [(key, part_id, version, as_of.isoformat(), period_end.isoformat(), body)
-                 for part_id, version, body in parts])
+        running periods judged on days gone by.
+
+        Rows are written in the order of their project ids, whatever order they come in: the
+        view runner and the workers keep the same report's parts at once, each listing its
+        projects in its own order, and rows locked in two orders would wait on each other."""
+        rows = [(key, part_id, version, as_of.isoformat(), period_end.isoformat(), body)
+                for part_id, version, body in sorted(parts)]
+        self._write(self._sql(
+            f"INSERT INTO {self.table} (key, project_id, version, as_of, period_end, body) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, project_id) DO UPDATE SET "
+            "version = excluded.version, as_of = excluded.as_of, "
+            "period_end = excluded.period_end, body = excluded.body"), rows)
         self._prune(as_of)
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run the statement for each row in one transaction, tried again if PostgreSQL
+        ends it to break a deadlock (a prune deleting rows a put is replacing, each in its own
+        order): the transaction was rolled back, and the rows are only ever made again."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self.datastore.transaction(commit=True) as cursor:
+                    cursor.executemany(sql, rows)
+                return
+            except OperationalError as error:
+                if getattr(error.__cause__, "sqlstate", None) != DEADLOCK or attempt == ATTEMPTS:
+                    raise
 
     def _prune(self, today: date) -> None:
         """Delete parts judged before `today` on a day that was not their period's last: a
@@ -82,9 +103,8 @@ class PartsStore:
             if self._pruned is not None and self._pruned >= today:
                 return
             self._pruned = today
-        with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute(self._sql(f"DELETE FROM {self.table} WHERE as_of < ? AND "
-                                     "as_of < period_end"), (today.isoformat(),))
+        self._write(self._sql(f"DELETE FROM {self.table} WHERE as_of < ? AND "
+                              "as_of < period_end"), [(today.isoformat(),)])
 
     def count(self) -> int:
         with self.datastore.transaction(commit=False) as cursor:

@@ -7,6 +7,7 @@ changes; parts nothing can ask for again are pruned."""
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -419,3 +420,80 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
                 assert set(read) == {changed} and read[changed] == 1
         finally:
             service.close()
+
+
+@BACKENDS
+def test_processes_keeping_the_same_parts_at_once_never_deadlock(backend):
+    """The view runner warming parts and a worker assembling a report may keep the same
+    report's parts at the same moment, each listing its projects in its own order (the
+    province's directory, a county's). Each keeps them in one order, so neither waits on
+    the other in a cycle (PostgreSQL's `deadlock detected`)."""
+    require_store(backend)
+    with fresh_service(backend) as service:
+        stores = [open_parts_store(service), open_parts_store(service)]
+        ids = sorted(str(uuid4()) for _ in range(400))
+        failures: list[BaseException] = []
+
+        def keep(store, order, version):
+            try:
+                for round_ in range(15):
+                    store.put("weekly:2026-W48", date(2026, 11, 29), TODAY,
+                              [(each, version + round_, "{}") for each in order])
+            except BaseException as error:  # noqa: BLE001 - reported below
+                failures.append(error)
+
+        threads = [threading.Thread(target=keep, args=(stores[0], ids, 0)),
+                   threading.Thread(target=keep, args=(stores[1], ids[::-1], 100))]
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert not failures, failures
+            assert stores[0].count() == len(ids)
+        finally:
+            for store in stores:
+                store.close()
+
+
+def test_a_write_chosen_to_break_a_deadlock_is_tried_again_and_other_failures_are_not():
+    """PostgreSQL ends one transaction of a deadlock (a prune and a put, each locking rows in
+    its own order) and rolls it back: the parts store writes it again, up to its attempts;
+    any other failure is raised at once."""
+    from eventsourcing.persistence import OperationalError
+
+    from projections import dispatch_parts
+
+    class Failure(Exception):
+        def __init__(self, sqlstate):
+            super().__init__(sqlstate)
+            self.sqlstate = sqlstate
+
+    class Datastore:
+        def __init__(self, failures):
+            self.failures, self.tried, self.written = list(failures), 0, []
+            self.schema = "public"
+
+        @contextmanager
+        def transaction(self, commit):
+            self.tried += 1
+            rows = []
+            yield type("Cursor", (), {"executemany": lambda _, sql, each: rows.extend(each)})()
+            if self.failures:
+                raise OperationalError("failed") from Failure(self.failures.pop(0))
+            self.written.extend(rows)
+
+    def store(failures):
+        return dispatch_parts.PartsStore(Datastore(failures), postgres=True,
+                                         owns_datastore=False)
+
+    deadlocked = store([dispatch_parts.DEADLOCK] * (dispatch_parts.ATTEMPTS - 1))
+    deadlocked._write("INSERT", [("row",)])
+    assert (deadlocked.datastore.tried, deadlocked.datastore.written) == (
+        dispatch_parts.ATTEMPTS, [("row",)])
+    for failures in ([dispatch_parts.DEADLOCK] * dispatch_parts.ATTEMPTS, ["23505"]):
+        failing = store(failures)
+        with pytest.raises(OperationalError):
+            failing._write("INSERT", [("row",)])
+        assert failing.datastore.tried == min(len(failures), dispatch_parts.ATTEMPTS)
+        assert not failing.datastore.written

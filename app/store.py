@@ -17,6 +17,7 @@ from app.state import WebState, open_web_state
 from domain.application import Banban, county_today
 from domain.errors import StoreKeyError
 from projections.cards import ProjectCards, open_cards_view
+from projections.directory import Directory
 from projections.dispatch_parts import open_parts_store
 from projections.reminders import ProjectReminders, open_reminders_view
 from projections.runner import catch_up
@@ -52,13 +53,9 @@ class Store:
                     self._pid = pid
                     # Reports and lists find a county's projects in the cards, not the log,
                     # and reports are assembled from the projects' kept parts.
-                    self._service.directory = self._directory
+                    self._service.directory = Directory(self._service, self.cards)
                     self._service.kept_parts = open_parts_store(self._service)
         return self._service
-
-    def _directory(self, county: str | None) -> list:
-        """Every project, or one county's, as the cards (caught up) list them."""
-        return self.cards().view.directory(county, self.get().home_county())
 
     def cards(self) -> ProjectCards:
         """The project cards projection, caught up with every event recorded so far.

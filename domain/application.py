@@ -8,7 +8,7 @@ environment (`PERSISTENCE_MODULE`, `SQLITE_DBNAME`, `POSTGRES_*`), as eventsourc
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from copy import deepcopy
 from dataclasses import asdict
@@ -33,6 +33,7 @@ from domain.access import check_can_record, check_can_serve
 from domain.auditing import Auditing
 from domain.boards import board
 from domain.cataloguing import Cataloguing
+from domain.dispatch_parts import ProjectDirectory
 from domain.dispatching import Dispatching
 from domain.errors import (
     ConcurrentUpdate,
@@ -394,16 +395,15 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         return result
 
     # Every project, or one county's, as a view the app keeps current lists them (see
-    # projections.cards.Listed); while none is set (the domain alone, its tests) the log is
-    # read.
-    directory: Callable[[str | None], list[Any]] | None = None
+    # projections.directory); while none is set (the domain alone, its tests) the log is read.
+    directory: ProjectDirectory | None = None
 
     def project_ids(self, county: str | None = None) -> Iterator[UUID]:
         """Ids of every project (or of those of a county, and perhaps others: filter them by
-        `in_target`), from the directory when the app set one (in no particular order), else
+        `in_target`), from the directory when the app set one (in the reports' order), else
         from the log in the order they were signed."""
         if self.directory is not None:
-            return iter([listed.project_id for listed in self.directory(county)])
+            return iter([listed.project_id for listed in self.directory.listed(county)])
         return self._notified_ids(get_topic(Project.Signed))
 
     def list_projects(

@@ -85,6 +85,25 @@ class Wanted(Protocol):
     version: int
 
 
+class Listing(Wanted, Protocol):
+    """A project as a directory lists it (projections.cards.Listed)."""
+
+    county: str | None
+
+
+class ProjectDirectory(Protocol):
+    """Where reports find their projects and those projects' versions, kept current by the
+    events (projections.directory.Directory). Listings are shared: never change them."""
+
+    def listed(self, county: str | None = None) -> Sequence[Listing]:
+        """Every project (county None), or one county's, in the reports' order: date
+        signed, name, id."""
+
+    def by_county(self) -> dict[str, Sequence[Listing]]:
+        """Every county's projects, in the reports' order, by county code; a listing is the
+        same object until a project in it changes."""
+
+
 def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Period,
              as_of: date, calendar: str, make: Callable[[UUID], tuple[int, dict[str, Any]]],
              *, decoded: LRUCache | None = None) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ A mixin of `Banban` (domain/application.py), kept apart so each reads in one sit
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -28,7 +28,15 @@ from domain.dispatch import (
     province_summary,
     report_part,
 )
-from domain.dispatch_parts import Job, KeptParts, fingerprint, part_key, parts_of, warm
+from domain.dispatch_parts import (
+    Job,
+    KeptParts,
+    Listing,
+    fingerprint,
+    part_key,
+    parts_of,
+    warm,
+)
 from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend, trend_part, trend_point
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, ProjectNotFound
 from domain.calendar import WorkingCalendar
@@ -96,6 +104,8 @@ class Dispatching:
     # What was assembled of the same parts (reports, trend points), by the parts' identity.
     ASSEMBLED = 32
     _assembled_of: LRUCache | None = None
+    # Each county's last listing and its fingerprint, by code (see `_fingerprint`).
+    _fingerprints: dict[str, tuple[Sequence[Any], int]] | None = None
 
     def _reused(self, key: tuple, compute: Callable[[], Any], shared: bool = False) -> Any:
         """A copy of what `compute` returned when last asked the same, if nothing has been
@@ -179,9 +189,9 @@ class Dispatching:
         """The report of a target now, from the kept parts of its projects' current versions
         (the others made and kept): a county's report, or each county's for the summary."""
         as_of = judged_on(period, today)
-        listed = self._listed(target)
         calendar, key = self.keyed_calendar()
         if target != PROVINCE:
+            listed = self._listed(target)
             # With the previous period's report to compare with (its parts kept as well).
             previous = period.previous()
             return compared(*(self._of_parts(
@@ -192,17 +202,14 @@ class Dispatching:
                 for each, day in ((period, as_of), (previous, judged_on(previous, today)))))
         # Each county's share is kept too, by the versions of its projects: only the counties
         # with a project changed since are assembled again.
-        home = self.home_county()
-        groups: dict[str, list[Any]] = {}
-        for each in listed:
-            groups.setdefault(each.county or home, []).append(each)
+        groups = self.directory.by_county()
         counties = self.counties()
-        wanted = [Share(county["code"], fingerprint(groups.get(county["code"], [])))
-                  for county in counties]
+        wanted = [Share(code, self._fingerprint(code, groups.get(code, ())))
+                  for code in (county["code"] for county in counties)]
         by_code = {share.project_id: share for share in wanted}
 
         def make(code: str) -> tuple[int, dict[str, Any]]:
-            parts = self._parts("report", period, as_of, groups.get(code, []), calendar, key)
+            parts = self._parts("report", period, as_of, groups.get(code, ()), calendar, key)
             return by_code[code].version, county_row(assemble(
                 period, as_of, parts, parallel_weekday=calendar.parallel_weekday))
 
@@ -238,11 +245,21 @@ class Dispatching:
         self._assembled_of.put(what, (parts, result))
         return result
 
-    def _listed(self, target: str | None) -> list[Any]:
+    def _listed(self, target: str | None) -> Sequence[Listing]:
         """The target's projects as the directory lists them (the province: all), by date
         signed, name and id: the order every report lists its projects in."""
-        return sorted(self.directory(None if target == PROVINCE else target),
-                      key=lambda each: (each.signed_on, each.name, str(each.project_id)))
+        return self.directory.listed(None if target == PROVINCE else target)
+
+    def _fingerprint(self, county: str, listed: Sequence[Listing]) -> int:
+        """The fingerprint of a county's listing (domain.dispatch_parts.fingerprint), worked
+        out again only when the directory hands out another listing for it."""
+        if self._fingerprints is None:
+            self._fingerprints = {}
+        were, found = self._fingerprints.get(county, (None, 0))
+        if were is not listed:
+            found = fingerprint(listed)
+            self._fingerprints[county] = (listed, found)
+        return found
 
     def _parts(self, kind: str, period: Period, as_of: date, listed: list[Any],
                calendar: WorkingCalendar, calendar_key: str) -> list[dict[str, Any]]:

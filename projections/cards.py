@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Collection
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -57,9 +58,9 @@ class CardsView(View, ABC):
         """One project's card, or None."""
 
     @abstractmethod
-    def directory(self, county: str | None = None, home: str | None = None) -> list[Listed]:
-        """Every project, or one county's (those naming none are the `home` county's), as
-        `Listed`, in no particular order."""
+    def directory(self, ids: Collection[UUID] | None = None) -> list[Listed]:
+        """Every project, or those of these ids, as `Listed`, in no particular order (see
+        projections.directory for a listing by county in the reports' order)."""
 
 
 class ProjectCards(FoldingProjection, Projection[CardsView]):

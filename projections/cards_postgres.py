@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -74,10 +74,10 @@ class PostgresCardsView(PostgresView, CardsView):
             curs.execute(self._sql(sql), params)
             return [card_out(r, r["summary"]) for r in curs.fetchall()]
 
-    def directory(self, county: str | None = None, home: str | None = None) -> list[Listed]:
+    def directory(self, ids: Collection[UUID] | None = None) -> list[Listed]:
         sql, params = "SELECT project_id, version, signed_on, name, county FROM {s}.{main}", ()
-        if county is not None:
-            sql, params = sql + " WHERE COALESCE(county, %s) = %s", (home or "", county)
+        if ids is not None:
+            sql, params = sql + " WHERE project_id = ANY(%s)", ([UUID(str(i)) for i in ids],)
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self._sql(sql), params)
             return [Listed(row["project_id"], row["version"], row["signed_on"], row["name"],

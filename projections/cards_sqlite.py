@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteCursor
 
 from projections.cards import CARDS_PREFIX, CardsView, Listed, card_out
+from projections.views import chunked
 from projections.views_sqlite import SQLiteView
 
 
@@ -74,14 +75,20 @@ class SQLiteCardsView(SQLiteView, CardsView):
             c.execute(sql, params)
             return [card_out(dict(r), json.loads(r["summary"])) for r in c.fetchall()]
 
-    def directory(self, county: str | None = None, home: str | None = None) -> list[Listed]:
-        sql, params = f"SELECT project_id, version, signed_on, name, county FROM {self.table()}", ()
-        if county is not None:
-            sql, params = sql + " WHERE COALESCE(county, ?) = ?", (home or "", county)
+    def directory(self, ids: Collection[UUID] | None = None) -> list[Listed]:
+        sql = f"SELECT project_id, version, signed_on, name, county FROM {self.table()}"
+        asked = [None] if ids is None else list(chunked([str(each) for each in ids]))
+        found = []
         with self.datastore.transaction(commit=False) as c:
-            c.execute(sql, params)
-            return [Listed(UUID(row["project_id"]), row["version"], row["signed_on"], row["name"],
-                           row["county"]) for row in c.fetchall()]
+            for chunk in asked:
+                if chunk is None:
+                    c.execute(sql)
+                else:
+                    c.execute(f"{sql} WHERE project_id IN ({', '.join('?' * len(chunk))})",
+                              chunk)
+                found += [Listed(UUID(row["project_id"]), row["version"], row["signed_on"],
+                                 row["name"], row["county"]) for row in c.fetchall()]
+        return found
 
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         with self.datastore.transaction(commit=False) as c:

@@ -12,17 +12,15 @@ store's schema.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 from eventsourcing.persistence import OperationalError
 
 from domain.tables import creating_tables, side_store
+from projections.views import chunked
 
 PARTS_TABLE = "banban_dispatch_parts"
-# Ids asked for in one statement (SQLite allows 32,766 parameters).
-CHUNK = 900
 # Times a write PostgreSQL chose as a deadlock's victim is tried in all (rolled back each time).
 ATTEMPTS = 3
 DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for `deadlock detected`
@@ -57,7 +55,7 @@ class PartsStore:
     def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
         found: dict[str, tuple[int, str]] = {}
         with self.datastore.transaction(commit=False) as cursor:
-            for chunk in _chunks(ids):
+            for chunk in chunked(ids):
                 marks = ", ".join("?" * len(chunk))
                 cursor.execute(self._sql(
                     f"SELECT project_id, version, body FROM {self.table} WHERE key = ? AND "
@@ -118,11 +116,6 @@ class PartsStore:
     def close(self) -> None:
         if self.owns_datastore:
             self.datastore.close()
-
-
-def _chunks(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
 
 
 def open_parts_store(app: Any) -> PartsStore | None:

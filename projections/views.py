@@ -4,6 +4,7 @@ dropping for a rebuild, and a plain dump of every row for comparisons."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from types import EllipsisType
 from typing import Any
 
@@ -13,6 +14,8 @@ from eventsourcing.utils import resolve_topic
 from domain.tables import creating_tables, side_store
 
 Rows = dict[str, list[dict[str, Any]]]
+# Ids asked for in one statement (SQLite allows 32,766 parameters).
+CHUNK = 900
 # A view's tables: suffix ("" for the prefix itself) -> the columns that key its rows.
 Tables = dict[str, tuple[str, ...]]
 
@@ -25,6 +28,12 @@ def table_name(prefix: str, suffix: str) -> str:
 def keyed(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
     """Rows in the order of their key (in Python: the stores' text collations differ)."""
     return sorted(rows, key=lambda row: tuple(row[column] for column in key))
+
+
+def chunked(ids: list[str]) -> Iterator[list[str]]:
+    """The ids in lists of at most CHUNK, to ask for each in one statement."""
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
 
 
 class View(TrackingRecorder, ABC):

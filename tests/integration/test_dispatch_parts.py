@@ -24,6 +24,7 @@ from domain.dispatch_parts import decode, encode
 from domain.errors import DomainError
 from domain.periods import CADENCES, Period
 from projections.cards import ProjectCards, open_cards_view
+from projections.directory import Directory
 from projections.dispatch_parts import open_parts_store
 from projections.runner import catch_up
 from tests.conftest import TODAY, require_store
@@ -44,11 +45,12 @@ def keeping(service):
     live = ProjectCards(open_cards_view(service), service)
     kept = open_parts_store(service)
 
-    def directory(county):
+    def caught_up():
         catch_up(service, live)
-        return live.view.directory(county, service.home_county())
+        return live
 
-    service.directory, service.kept_parts, service.REUSED = directory, kept, 0
+    service.directory, service.kept_parts, service.REUSED = (Directory(service, caught_up),
+                                                             kept, 0)
     try:
         yield live, kept
     finally:

@@ -169,7 +169,7 @@ def rebuild_views():
     banban = service()
     total = banban.recorder.max_notification_id() or 0
     views = current_app.extensions["banban.store"].views()
-    # One pass over the log for all of them: each event read, decoded and folded once.
+    # One pass for all of them: each project loaded once, at its last version.
     with click.progressbar(length=total, label=", ".join(views), show_pos=True) as bar:
         done = [0]
 

@@ -63,14 +63,23 @@ def obligation_reminders(project: Any, today: date, calendar: WorkingCalendar,
     return rows
 
 
+# The events that bring reminders of their own (by class name), while they are news.
+NEWS_EVENTS = ("InstructionGiven", "ProblemEscalated", "TeamAssigned")
+
+
+def is_news(event: Any, today: date) -> bool:
+    """Whether the event brings reminders of its own today (see `event_reminders`)."""
+    return type(event).__name__ in NEWS_EVENTS and \
+        event.occurred_on >= today - timedelta(days=NEWS_DAYS)
+
+
 def event_reminders(project: Any, event: Any, today: date, offices: Offices
                     ) -> list[dict[str, Any]]:
     """The reminders one event of `project` (the project as of that event) brings."""
+    if not is_news(event, today):
+        return []
     name = type(event).__name__
     on = event.occurred_on
-    if name not in ("InstructionGiven", "ProblemEscalated", "TeamAssigned") or \
-            on < today - timedelta(days=NEWS_DAYS):
-        return []
     about = {"version": event.originator_version, "actor": event.actor}
     key = f"event/{event.originator_version}"
     agents = [project.chief_agent, *project.co_agents]

@@ -95,6 +95,9 @@ class CardsBatch:
     def add(self, event: Project.Event, project: Project) -> None:
         self.touched[event.originator_id] = project
 
+    def stands(self, project: Project) -> None:
+        self.touched[project.id] = project
+
     def rows(self) -> list[dict[str, Any]]:
         return [card_row(project) for project in self.touched.values()]
 

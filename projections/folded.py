@@ -49,17 +49,30 @@ class Batch(Protocol):
 
     def add(self, event: Project.Event, project: Project) -> None: ...
 
+    def stands(self, project: Project) -> None:
+        """Told a project as it stands at the batch's end, without its events: what a
+        rebuild does for every project (after `add` of the events the projection `tells`)."""
+
     def rows(self) -> list[dict[str, Any]]: ...
 
 
 class FoldingProjection:
     """A projection whose rows come from each project event with its project folded as of it.
 
-    On its own it folds with its `folded`; a rebuild of several such views folds each event
-    once for all of them (projections.runner.rebuild_all)."""
+    On its own it folds with its `folded`; a rebuild of several such views loads each project
+    once for all of them at its last version (projections.runner.rebuild_all): the rows of a
+    batch are made from the projects as they stand at its end, but for the events the
+    projection `tells` (of `told_topics`), each told with its project as of it."""
 
     app: Banban
     folded: Folded
+    # The topics of events whose rows are made from the event itself, not only from its
+    # project as it stands at the batch's end.
+    told_topics: tuple[str, ...] = ()
+
+    def tells(self, event: Project.Event) -> bool:
+        """Whether a rebuild must tell the batch this event (of `told_topics`)."""
+        return False
 
     def batch(self) -> Batch:
         raise NotImplementedError

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from eventsourcing.application import Repository
+from eventsourcing.utils import get_topic
 
 from domain.access import scope_of
 from domain.application import Banban
@@ -24,7 +25,9 @@ from domain.reminders import (
     DUE_SOON,
     LATE,
     NEWS_DAYS,
+    NEWS_EVENTS,
     event_reminders,
+    is_news,
     obligation_reminders,
 )
 from projections.cards import PROJECT_TOPICS
@@ -99,6 +102,14 @@ class ProjectReminders(FoldingProjection):
         # it stands after the batch (a replay leaves that to the sweep: see `derivable`).
         self.owed_with_events = owed_with_events
 
+    # The events that bring reminders of their own, while they are news (a rebuild tells
+    # them to the batch with their project as of each; what is owed comes from the projects
+    # as they stand).
+    told_topics = tuple(sorted(get_topic(getattr(Project, name)) for name in NEWS_EVENTS))
+
+    def tells(self, event: Project.Event) -> bool:
+        return is_news(event, self.app.clock())
+
     def batch(self) -> RemindersBatch:
         """The reminders a batch of events brings."""
         return RemindersBatch(self)
@@ -145,6 +156,9 @@ class RemindersBatch:
     def add(self, event: Project.Event, project: Project) -> None:
         self.touched[event.originator_id] = project
         self.reminders += event_reminders(project, event, self.today, self.offices)
+
+    def stands(self, project: Project) -> None:
+        self.touched[project.id] = project
 
     def rows(self) -> list[dict[str, Any]]:
         rows = self.reminders

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking, TrackingRecorder
 
 from domain.application import Banban
 from domain.project import Project
-from projections.folded import Folded, FoldingProjection
+from projections.folded import FoldingProjection
 from projections.views import View
 
 Progress = Callable[[int, int], None]
-# Events a batch when a view has the whole log (or much of it) to apply: a rebuild, an audit's
-# replay, the view runner after an upgrade brought a new view. A card (and what a project owes
-# today) is made once per batch for each project in it, so bigger batches cost less; 50,000
-# rather than 5,000 made a county's rebuild 35% cheaper (bench/RESULTS.md), and a batch's
-# notifications and rows take some tens of MB. A batch that finds less takes what there is.
+# Events a batch when a view has the whole log (or much of it) to apply: an audit's replay, the
+# view runner after an upgrade brought a new view (and a rebuild reads the log so many at a
+# time). A card (and what a project owes today) is made once per batch for each project in it,
+# so bigger batches cost less; 50,000 rather than 5,000 made a county's rebuild 35% cheaper
+# (bench/RESULTS.md), and a batch's notifications and rows take some tens of MB. A batch that
+# finds less takes what there is.
 BULK = 50_000
+# Projects a batch of a rebuild of all views (`rebuild_all`): their rows are written together.
+PROJECTS = 2_000
 
 
 class BatchProjection(Protocol):
@@ -86,14 +90,19 @@ def rebuild(app: Banban, projection: BatchProjection, progress: Progress | None 
 
 
 def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
-                progress: Progress | None = None, batch: int = BULK) -> list[int]:
-    """Rebuild several views at once: `rebuild` of each, in one pass over the log.
+                progress: Progress | None = None, batch: int = BULK,
+                projects: int = PROJECTS) -> list[int]:
+    """Rebuild several views at once, as `rebuild` of each would: up to the log's last
+    notification now, whose id each view is at afterwards.
 
     Views made from folded projects (projections.folded.FoldingProjection) on the app's own
-    repository and the same topics share the pass: each batch of events is read and decoded
-    once, and each event folded once into its project, which every such view is then told.
-    That is what a rebuild costs most: decoding and folding, not the views' own rows. Other
-    views are rebuilt on their own first. Returns how many events each view applied."""
+    repository and the same topics share one pass, which folds no event: it reads the log
+    (not decoding it) for each project's last version, loads each project once at that
+    version (from its snapshot, as any read does) and tells every view's batch the project as
+    it stands; only the events a view `tells` (the few that are news) are decoded, and told
+    with their project as of each. `projects` projects a batch. Other views are rebuilt on
+    their own first. Returns how many events each view applied (for the shared ones: the
+    project events up to that notification)."""
     shared = [p for p in projections if isinstance(p, FoldingProjection)
               and p.folded.repository is app.repository
               and p.topics == projections[0].topics]
@@ -102,25 +111,64 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
         return [alone[id(p)] for p in projections]
     for projection in shared:
         projection.view.drop_all()
-    folded = Folded(app.repository, max(p.folded.size for p in shared))
     stop = app.recorder.max_notification_id() or 0
-    processed, position = 0, None
-    while (position or 0) < stop:
-        notifications, last = _next_batch(app, position, stop, batch, shared[0].topics)
-        batches = [projection.batch() for projection in shared]
-        for notification in notifications:
-            event = app.mapper.to_domain_event(notification)
-            if isinstance(event, Project.Event):
-                project = folded.at(event)
-                for each in batches:
-                    each.add(event, project)
-        for projection, each in zip(shared, batches, strict=True):
-            projection.view.save(each.rows(), Tracking(app.name, last), previous=position)
-        processed += len(notifications)
-        position = last
+
+    def read(position: int) -> None:  # half of the progress reading the log
         if progress is not None:
-            progress(position, stop)
+            progress(position // 2, stop)
+
+    latest, told, processed = _last_versions(app, shared, stop, batch, read)
+    ids = list(latest)
+    for start in range(0, len(ids), projects):
+        batches = [projection.batch() for projection in shared]
+        for project_id in ids[start:start + projects]:
+            for event in told.get(project_id, ()):
+                project = app.repository.get(project_id, version=event.originator_version)
+                for projection, each in zip(shared, batches, strict=True):
+                    if projection.tells(event):
+                        each.add(event, project)
+            project = app.repository.get(project_id, version=latest[project_id])
+            for each in batches:
+                each.stands(project)
+        for projection, each in zip(shared, batches, strict=True):
+            projection.view.write(each.rows())
+        if progress is not None:
+            done = min(start + projects, len(ids))
+            progress(stop // 2 + (stop - stop // 2) * done // max(len(ids), 1), stop)
+    for projection in shared if stop else ():
+        try:
+            projection.view.save([], Tracking(app.name, stop), previous=None)
+        except IntegrityError:
+            # Another process caught the emptied view up meanwhile, from the start: it goes on
+            # from where that one is (its rows and ours are each a project as of a position).
+            catch_up(app, projection)
     return [alone.get(id(p), processed) for p in projections]
+
+
+def _last_versions(app: Banban, shared: Sequence[FoldingProjection], stop: int, batch: int,
+                   progress: Callable[[int], None]
+                   ) -> tuple[dict[UUID, int], dict[UUID, list[Project.Event]], int]:
+    """Up to notification `stop`: each project's last version (in the order the projects
+    were first recorded), the events any of the views `tells` by project, and how many
+    project events there are."""
+    topics, told_topics = set(shared[0].topics), set().union(*(p.told_topics for p in shared))
+    latest: dict[UUID, int] = {}
+    told: dict[UUID, list[Project.Event]] = {}
+    processed, position = 0, 0
+    while position < stop:
+        # All topics: filtering them in the database costs more than reading the others.
+        notifications, position = _next_batch(app, position, stop, batch, ())
+        for notification in notifications:
+            if notification.topic not in topics:
+                continue
+            processed += 1
+            latest[notification.originator_id] = notification.originator_version
+            if notification.topic in told_topics:
+                event = app.mapper.to_domain_event(notification)
+                if any(projection.tells(event) for projection in shared):
+                    told.setdefault(event.originator_id, []).append(event)
+        progress(position)
+    return latest, told, processed
 
 
 def status(app: Banban, view: TrackingRecorder) -> dict[str, Any]:

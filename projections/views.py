@@ -64,6 +64,12 @@ class View(TrackingRecorder, ABC):
                 self._move_tracking(cursor, tracking, previous)
             self._write(cursor, rows)
 
+    def write(self, rows: Any) -> None:
+        """Write rows without moving the position: a rebuild's, which records its position
+        once every row is written (projections.runner.rebuild_all)."""
+        with self.datastore.transaction(commit=True) as cursor:
+            self._write(cursor, rows)
+
     @abstractmethod
     def _move_tracking(self, cursor: Any, tracking: Tracking, previous: int | None) -> None:
         """Compare-and-set the position: IntegrityError if another process moved it."""

@@ -93,7 +93,7 @@ class CardsBatch:
         self.touched: dict[UUID, Project] = {}
 
     def add(self, event: Project.Event, project: Project) -> None:
-        self.touched[event.originator_id] = project
+        self.stands(project)
 
     def stands(self, project: Project) -> None:
         self.touched[project.id] = project

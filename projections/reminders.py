@@ -154,7 +154,7 @@ class RemindersBatch:
         self.touched: dict[Any, Project] = {}
 
     def add(self, event: Project.Event, project: Project) -> None:
-        self.touched[event.originator_id] = project
+        self.stands(project)
         self.reminders += event_reminders(project, event, self.today, self.offices)
 
     def stands(self, project: Project) -> None:

@@ -28,9 +28,13 @@ def test_a_reader_following_the_log_while_workers_write_misses_nothing_and_repea
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
+    # Where the reader starts: read before any writer starts (read in the reading thread, a
+    # writer could commit first on a busy machine, and the reader start past its event).
+    first = (reader.recorder.max_notification_id() or 0) + 1
+
     def follow() -> None:
         """Read on from the last id seen until the writers are done, then once more."""
-        last = reader.recorder.max_notification_id() or 0
+        last = first - 1
         while True:
             finished = done.is_set()
             batch = reader.recorder.select_notifications(last + 1, 100)
@@ -39,7 +43,6 @@ def test_a_reader_following_the_log_while_workers_write_misses_nothing_and_repea
             if finished and not batch:
                 return
 
-    first = (reader.recorder.max_notification_id() or 0) + 1
     threads = [threading.Thread(target=write, args=pair) for pair in zip(workers, projects)]
     following = threading.Thread(target=follow)
     following.start()

@@ -4,14 +4,17 @@ The links live in the events' schema (where earlier releases kept them too: only
 naming the key is added to an existing table). The insert's transaction is this recorder's own
 (`insert_events`): it takes the library's lock on the events table, reads the chain's tail
 under it, inserts the batch and links it, so the tail is read under the same lock that orders
-the notification ids.
+the notification ids. A lone event is linked by the database itself, in the statement that
+inserts it (one round trip under the lock); anything else is linked here (two).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime, time
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import (
     InterfaceError,
     Mapper,
@@ -27,7 +30,9 @@ from eventsourcing.postgres import (
 )
 from eventsourcing.utils import retry
 
-from domain.ledger import LAST_LINK, LINKS_TABLE, SEALS_TABLE, LinkedRecorder
+from domain.chain import PUBLISHED_TOPIC, key_id, link_pieces
+from domain.ledger import LAST_LINK, LINKS_TABLE, SEALS_TABLE, LinkedRecorder, stored_fact
+from domain.periods import SHANGHAI, business_date
 from domain.user_watch import MAX_PAYLOAD, USERS_PAYLOAD
 from domain.users import USER_TOPICS
 
@@ -49,6 +54,7 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
                                    "linked in the transaction that inserts them")
         PostgresApplicationRecorder.__init__(self, datastore, events_table_name=events_table_name)
         LinkedRecorder.__init__(self, mapper, key)
+        self._insert_events_text = self.insert_events_statement.as_string(None)
         schema = _quoted(self.datastore.schema)
         self.tables = {"links": f"{schema}.{_quoted(LINKS_TABLE)}",
                        "seals": f"{schema}.{_quoted(SEALS_TABLE)}",
@@ -75,9 +81,15 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
                       ) -> Sequence[int] | None:
-        """Insert the events, their links and the write's snapshots in one transaction of two
-        round trips: [BEGIN, snapshots, lock, the chain's last link, the events] and, once the
-        new ids and the last link are known, [links and seals, COMMIT].
+        """Insert the events, their links and the write's snapshots in one transaction.
+
+        A secretary's write (one event, no seal falling before it) is one round trip: [BEGIN,
+        snapshots, lock, NOTIFY, the event inserted and linked in one statement, COMMIT], the
+        database finishing the link's hash from the chain's last link it reads under the lock
+        (`_one_round_trip`). Anything else, and that one if the statement finds a seal would
+        fall (the day's first event) or no chain yet, takes two: [BEGIN, snapshots, lock,
+        NOTIFY, the chain's last link, the events] and, once the new ids and the last link are
+        known, [links and seals, COMMIT].
 
         The library's insert took four: psycopg's transaction block inside a pipeline syncs
         as it enters, before its COMMIT and after it, and the chain's tail was read after the
@@ -86,36 +98,104 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
         autocommit mode), and a failure rolls back before the connection goes back."""
         if not stored_events:
             return None
+        one = self._linked_in_sql(stored_events, kwargs)
+        with self.datastore.get_connection() as conn:
+            if one is not None:
+                ids = self._in_transaction(conn, lambda pipeline, cursors: self._one_round_trip(
+                    pipeline, cursors, stored_events, one), stored_events, kwargs, fallible=True)
+                if ids is not None:
+                    return ids
+            return self._in_transaction(conn, lambda pipeline, cursors: self._two_round_trips(
+                pipeline, cursors, stored_events, kwargs), stored_events, kwargs)
+
+    def _in_transaction(self, conn: Any, body: Callable[[Any, Any], Sequence[int]],
+                        stored_events: Sequence[StoredEvent], kwargs: dict[str, Any],
+                        fallible: bool = False) -> Sequence[int] | None:
+        """[BEGIN, snapshots, lock, NOTIFY] then `body` (which commits), in one pipeline;
+        rolled back on any failure, which is raised, except (`fallible`) the statement's own
+        refusal to link in SQL: None then, for the caller to write it the other way."""
         ids: Sequence[int] | None = None
         failed: BaseException | None = None
-        with self.datastore.get_connection() as conn:
-            try:
-                with conn.pipeline() as pipeline:
-                    inserting, reading = conn.cursor(), conn.cursor()  # one result each
-                    try:
-                        inserting.execute("BEGIN")
-                        if snapshots := self._snapshots(kwargs):
-                            recorder, stored = snapshots
-                            recorder._insert_stored_events(inserting, stored)
-                        self._lock_table(inserting)
-                        self._notify_users(inserting, stored_events)
-                        reading.execute(self._sql(LAST_LINK))  # under the lock
-                        PostgresAggregateRecorder._insert_stored_events(self, inserting,
-                                                                        stored_events)
-                        # A lost race for a version is an IntegrityError here.
-                        pipeline.sync()
-                        ids = self._fetch_ids_after_insert_events(inserting, stored_events)
-                        self._link(inserting, list(zip(ids or [], stored_events, strict=True)),
-                                   kwargs.get("accepting", ()), tail=reading.fetchone())
-                        inserting.execute("COMMIT")
-                    except BaseException as error:  # raised after the pipeline, as the
-                        failed = error              # library does (psycopg warns otherwise)
-            except BaseException as error:  # the COMMIT's own failure
-                failed = failed or error
-            if failed is not None:
-                conn.rollback()
-                raise failed
+        try:
+            with conn.pipeline() as pipeline:
+                cursors = conn.cursor(), conn.cursor()  # one result each
+                try:
+                    cursors[0].execute("BEGIN")
+                    if snapshots := self._snapshots(kwargs):
+                        recorder, stored = snapshots
+                        recorder._insert_stored_events(cursors[0], stored)
+                    self._lock_table(cursors[0])
+                    self._notify_users(cursors[0], stored_events)
+                    ids = body(pipeline, cursors)
+                except BaseException as error:  # raised after the pipeline, as the
+                    failed = error              # library does (psycopg warns otherwise)
+        except BaseException as error:  # the COMMIT's own failure
+            failed = failed or error
+        if failed is not None:
+            conn.rollback()
+            if fallible and isinstance(failed, psycopg.errors.DivisionByZero):
+                return None
+            raise failed
         return ids
+
+    def _two_round_trips(self, pipeline: Any, cursors: Any, stored_events: Sequence[StoredEvent],
+                         kwargs: dict[str, Any]) -> Sequence[int]:
+        inserting, reading = cursors
+        reading.execute(self._sql(LAST_LINK))  # under the lock
+        PostgresAggregateRecorder._insert_stored_events(self, inserting, stored_events)
+        # A lost race for a version is an IntegrityError here.
+        pipeline.sync()
+        ids = self._fetch_ids_after_insert_events(inserting, stored_events)
+        self._link(inserting, list(zip(ids or [], stored_events, strict=True)),
+                   kwargs.get("accepting", ()), tail=reading.fetchone())
+        inserting.execute("COMMIT")
+        return ids
+
+    def _linked_in_sql(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]
+                       ) -> tuple[str, list[Any]] | None:
+        """The statement inserting and linking a write's one event, and its parameters after
+        the event's, or None if the write is not one the database can link: several events,
+        an acceptance, a publication (its seal falls before it), no recorded time."""
+        if len(stored_events) != 1 or kwargs.get("accepting"):
+            return None
+        fact = stored_fact(self.mapper, stored_events[0], 0)
+        recorded = fact.recorded_at
+        if recorded is None or fact.topic == PUBLISHED_TOPIC:
+            return None
+        outer, before, after = link_pieces(fact.digest, self.audit_key)
+        head = "decode(t.hash, 'hex')"
+        made = f"sha256(%s || {head} || %s)"
+        if outer is not None:
+            made = f"sha256(%s || {made})"
+        # A period's seal may fall only before the business day's first event: a tail
+        # recorded before the day began sends the write the other way (0 / 0), as does an
+        # empty chain (no t). The latest recorded time is the later of the tail's and this.
+        sql = self._sql(
+            "WITH ins AS ({insert}) INSERT INTO {links} (position, notification_id, "
+            "originator_id, originator_version, digest, hash, latest, key_id) "
+            "SELECT t.position + 1 + 0 / (CASE WHEN t.position IS NOT NULL AND (t.latest IS "
+            "NULL OR t.latest::timestamptz >= %s) THEN 1 ELSE 0 END), ins.notification_id, "
+            f"%s, %s, %s, encode({made}, 'hex'), CASE WHEN t.latest IS NULL OR "
+            "t.latest::timestamptz < %s THEN %s ELSE t.latest END, %s FROM ins LEFT JOIN "
+            "(SELECT position, hash, latest FROM {links} ORDER BY position DESC LIMIT 1) t "
+            "ON true RETURNING notification_id")
+        day = datetime.combine(business_date(recorded), time(), SHANGHAI)
+        pieces = [before, after] if outer is None else [outer, before, after]
+        return sql, [day, fact.originator_id, fact.originator_version, fact.digest.hex(),
+                     *pieces, recorded, recorded.isoformat(),
+                     None if self.audit_key is None else key_id(self.audit_key)]
+
+    def _one_round_trip(self, pipeline: Any, cursors: Any, stored_events: Sequence[StoredEvent],
+                        linked: tuple[str, list[Any]]) -> Sequence[int]:
+        committing, linking = cursors
+        sql, params = linked
+        event = stored_events[0]
+        pg_event = self.construct_pg_stored_event(event.originator_id, event.originator_version,
+                                                  event.topic, event.state)
+        linking.execute(sql, ([pg_event], *params))
+        committing.execute("COMMIT")
+        pipeline.sync()  # a lost race for a version: IntegrityError
+        return [row["notification_id"] for row in linking.fetchall()]
 
     def _notify_users(self, cursor: Any, stored_events: Sequence[StoredEvent]) -> None:
         """The library's notification of new events, saying which users they are about:
@@ -128,7 +208,7 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
         cursor.execute("SELECT pg_notify(%s, %s)", (self.channel_name, payload))
 
     def _sql(self, text: str) -> str:
-        return text.format(id="notification_id", **self.tables)
+        return text.format(id="notification_id", insert=self._insert_events_text, **self.tables)
 
     def _event_at(self, cursor: Any, notification_id: int) -> Notification | None:
         cursor.execute(f"SELECT * FROM {self.tables['events']} WHERE notification_id = %s",

@@ -5,20 +5,23 @@ chain kept in the SQLite views file."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+import uuid
 from dataclasses import asdict
 from datetime import date
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from app.audit.records import store_facts, verify_store
 from domain.application import Banban
-from domain.chain import Chain, key_id, publication_label
+from domain.chain import PUBLISHED_TOPIC, Chain, key_id, publication_label
 from domain.errors import ConcurrentUpdate, StoreKeyError
 from domain.publications import publication_id
 from domain.tables import views_path
-from tests.conftest import TODAY
+from tests.conftest import TODAY, new_store
 
 KEY = "yTqRaFgqUTvNDGCfUMq5Tyg4CsKeP2kyvb5aeqFs2Qc="  # 32 bytes, base64
 OTHER_KEY = "5xXOs3GCcsXmn64vzaUSTnx6L3MpZajUCjZk7SJVBcs="
@@ -256,3 +259,53 @@ def test_a_key_on_an_unencrypted_store_and_a_malformed_key_are_refused(store_env
         Banban(env=_encrypted(store_env), clock=lambda: TODAY)
     with pytest.raises(StoreKeyError, match="CIPHER_KEY / CIPHER_TOPIC cannot be used"):
         Banban(env=_encrypted(store_env, "c2hvcnQ="), clock=lambda: TODAY)
+
+
+def _recorded(moment: str, n: int = 0) -> bytes:
+    return json.dumps({"timestamp": {"_type_": "datetime_iso", "_data_": moment},
+                       "n": n}).encode()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("key", [None, AUDIT_KEY])
+def test_postgres_links_a_lone_event_in_its_insert_as_the_chain_does(tmp_path, monkeypatch, key):
+    """A write of one event is linked by the database in the statement inserting it (one round
+    trip); the day's first event (a period's seal may fall), a publication, several events and
+    an empty chain are linked the other way. Either way the links and seals are the chain's."""
+    with new_store("postgres", tmp_path) as env:
+        banban = Banban(env=env if key is None else _keyed(env, key), clock=lambda: TODAY)
+        recorder, other_way = banban.recorder, []
+        two_round_trips = recorder._two_round_trips
+        monkeypatch.setattr(recorder, "_two_round_trips", lambda *args: (
+            other_way.append(len(args[2])), two_round_trips(*args))[1])
+        try:
+            def write(*events: tuple[str, str], topic: str = "tests:Event") -> None:
+                recorder.insert_events([StoredEvent(originator_id=uuid.uuid4(),
+                                                    originator_version=1, topic=topic,
+                                                    state=_recorded(moment, n))
+                                        for n, moment in enumerate(events)])
+
+            write("2026-03-06T10:00:00+08:00")            # an empty chain: the other way
+            write("2026-03-06T11:00:00+08:00")            # the same day: in the insert
+            write("2026-03-06T09:30:00+08:00")            # earlier than the latest, same day
+            write("2026-03-09T08:00:00+08:00")            # Monday: last week's seal falls
+            write("2026-03-09T08:05:00+08:00")
+            write("2026-03-09T00:30:00+00:00")            # 08:30 in Shanghai
+            write("2026-03-09T09:00:00+08:00", topic=PUBLISHED_TOPIC)
+            write("2026-03-09T09:10:00+08:00", "2026-03-09T09:11:00+08:00")
+            write("2026-03-10T01:00:00+08:00")
+            banban.register_user("office", "office", actor="test")  # recorded now: a new day
+            banban.issue_token("office", actor="test")
+            # The empty chain, Monday, the publication, the two, Tuesday, now's first: 5 of 11
+            # writes linked in their insert.
+            assert other_way == [1, 1, 1, 2, 1, 1]
+
+            chain, seals = Chain(key=banban.audit_key), []
+            links = [chain.link(fact) for fact in store_facts(banban)]
+            seals = [seal for _, fallen in links for seal in fallen]
+            assert [asdict(link) for link in recorder.all_links()] == [
+                asdict(link) for link, _ in links]
+            assert recorder.chain_seals() == sorted(seals, key=lambda s: (s.position, s.label))
+            assert {seal.label for seal in seals} >= {"weekly/2026-W10"}
+        finally:
+            banban.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from dataclasses import replace
@@ -19,6 +20,7 @@ from domain.chain import (
     StoredFact,
     audit_key,
     key_id,
+    link_pieces,
     normal_code,
     periods_ended,
     publication_label,
@@ -262,3 +264,21 @@ def test_a_head_written_down_is_found_in_full_or_as_its_short_code():
     code = short_code(LINKS[2].hash).lower().replace("-", "")
     assert verify(LINKS, FACTS, SEALS, expected_head=code).head_found_at == 3
     assert verify(LINKS, FACTS, SEALS, expected_head="f" * 64).finding.kind == "head not found"
+
+
+@pytest.mark.parametrize("key_length", [None, 16, 64, 100])
+def test_a_links_pieces_finished_with_sha256_alone_give_the_chains_hash(key_length):
+    """What a database finishes with its own SHA-256 (domain.ledger_postgres) is the link the
+    chain makes, keyed (shorter, as long as and longer than SHA-256's block) or not."""
+    rng = random.Random(key_length)
+    key = None if key_length is None else rng.randbytes(key_length)
+    fact = StoredFact(notification_id=1, originator_id="p", originator_version=1,
+                      topic="t", state=b"{}")
+    chain = Chain(key=key, head=rng.randbytes(32))
+    head = chain.head
+    link, _ = chain.link(fact)
+    outer, before, after = link_pieces(fact.digest, key)
+    made = hashlib.sha256(before + head + after).digest()
+    if outer is not None:
+        made = hashlib.sha256(outer + made).digest()
+    assert made.hex() == link.hash

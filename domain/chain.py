@@ -271,18 +271,13 @@ def decision(fact: StoredFact) -> dict | None:
         return {"actor": None, "reason": None, "accepted": []}
 
 
-def link_pieces(digest: bytes, key: bytes | None = None) -> tuple[bytes | None, bytes, bytes]:
-    """The link after any head, as pieces a database can finish with SHA-256 alone once it has
-    read the head: (outer, before, after) such that the link's hash is
-    SHA-256(before | head | after), or for a keyed chain SHA-256(outer | SHA-256(before | head |
-    after)) (HMAC's own construction, RFC 2104, with the key's pads made here)."""
-    before = _LINK_TAG + len(GENESIS).to_bytes(8, "big")
-    after = len(digest).to_bytes(8, "big") + digest
-    if key is None:
-        return None, before, after
-    block = hashlib.sha256().block_size
-    padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
-    return (bytes(b ^ 0x5C for b in padded), bytes(b ^ 0x36 for b in padded) + before, after)
+def link_pieces(digest: bytes) -> tuple[bytes, bytes]:
+    """The unkeyed link after any head, as pieces a database can finish with its own SHA-256
+    once it has read the head: (before, after) such that the link's hash is
+    SHA-256(before | head | after). (A keyed chain's link needs the key, which stays with the
+    application: a database's statements and their logs never see it.)"""
+    return (_LINK_TAG + len(GENESIS).to_bytes(8, "big"),
+            len(digest).to_bytes(8, "big") + digest)
 
 
 def _hash(tag: bytes, *parts: bytes, key: bytes | None = None) -> bytes:

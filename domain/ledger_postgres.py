@@ -30,7 +30,7 @@ from eventsourcing.postgres import (
 )
 from eventsourcing.utils import retry
 
-from domain.chain import PUBLISHED_TOPIC, key_id, link_pieces
+from domain.chain import PUBLISHED_TOPIC, link_pieces
 from domain.ledger import LAST_LINK, LINKS_TABLE, SEALS_TABLE, LinkedRecorder, stored_fact
 from domain.periods import SHANGHAI, business_date
 from domain.user_watch import MAX_PAYLOAD, USERS_PAYLOAD
@@ -83,11 +83,11 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
                       ) -> Sequence[int] | None:
         """Insert the events, their links and the write's snapshots in one transaction.
 
-        A secretary's write (one event, no seal falling before it) is one round trip: [BEGIN,
-        snapshots, lock, NOTIFY, the event inserted and linked in one statement, COMMIT], the
-        database finishing the link's hash from the chain's last link it reads under the lock
-        (`_one_round_trip`). Anything else, and that one if the statement finds a seal would
-        fall (the day's first event) or no chain yet, takes two: [BEGIN, snapshots, lock,
+        A secretary's write (one event, no seal falling before it, an unkeyed chain) is one
+        round trip: [BEGIN, snapshots, lock, NOTIFY, the event inserted and linked in one
+        statement, COMMIT], the database finishing the link's hash from the chain's last link
+        it reads under the lock (`_one_round_trip`). Anything else, and that one if the
+        statement finds a seal would fall (the day's first event) or no chain yet, takes two: [BEGIN, snapshots, lock,
         NOTIFY, the chain's last link, the events] and, once the new ids and the last link are
         known, [links and seals, COMMIT].
 
@@ -155,18 +155,14 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
                        ) -> tuple[str, list[Any]] | None:
         """The statement inserting and linking a write's one event, and its parameters after
         the event's, or None if the write is not one the database can link: several events,
-        an acceptance, a publication (its seal falls before it), no recorded time."""
-        if len(stored_events) != 1 or kwargs.get("accepting"):
+        an acceptance, a publication (its seal falls before it), no recorded time, a keyed
+        chain (its key stays with the application)."""
+        if len(stored_events) != 1 or kwargs.get("accepting") or self.audit_key is not None:
             return None
         fact = stored_fact(self.mapper, stored_events[0], 0)
         recorded = fact.recorded_at
         if recorded is None or fact.topic == PUBLISHED_TOPIC:
             return None
-        outer, before, after = link_pieces(fact.digest, self.audit_key)
-        head = "decode(t.hash, 'hex')"
-        made = f"sha256(%s || {head} || %s)"
-        if outer is not None:
-            made = f"sha256(%s || {made})"
         # A period's seal may fall only before the business day's first event: a tail
         # recorded before the day began sends the write the other way (0 / 0), as does an
         # empty chain (no t). The latest recorded time is the later of the tail's and this.
@@ -175,15 +171,13 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
             "originator_id, originator_version, digest, hash, latest, key_id) "
             "SELECT t.position + 1 + 0 / (CASE WHEN t.position IS NOT NULL AND (t.latest IS "
             "NULL OR t.latest::timestamptz >= %s) THEN 1 ELSE 0 END), ins.notification_id, "
-            f"%s, %s, %s, encode({made}, 'hex'), CASE WHEN t.latest IS NULL OR "
-            "t.latest::timestamptz < %s THEN %s ELSE t.latest END, %s FROM ins LEFT JOIN "
-            "(SELECT position, hash, latest FROM {links} ORDER BY position DESC LIMIT 1) t "
-            "ON true RETURNING notification_id")
+            "%s, %s, %s, encode(sha256(%s || decode(t.hash, 'hex') || %s), 'hex'), "
+            "CASE WHEN t.latest IS NULL OR t.latest::timestamptz < %s THEN %s "
+            "ELSE t.latest END, NULL FROM ins LEFT JOIN (SELECT position, hash, latest "
+            "FROM {links} ORDER BY position DESC LIMIT 1) t ON true RETURNING notification_id")
         day = datetime.combine(business_date(recorded), time(), SHANGHAI)
-        pieces = [before, after] if outer is None else [outer, before, after]
         return sql, [day, fact.originator_id, fact.originator_version, fact.digest.hex(),
-                     *pieces, recorded, recorded.isoformat(),
-                     None if self.audit_key is None else key_id(self.audit_key)]
+                     *link_pieces(fact.digest), recorded, recorded.isoformat()]
 
     def _one_round_trip(self, pipeline: Any, cursors: Any, stored_events: Sequence[StoredEvent],
                         linked: tuple[str, list[Any]]) -> Sequence[int]:

@@ -37,6 +37,8 @@ from domain.user_watch import MAX_PAYLOAD, USERS_PAYLOAD
 from domain.users import USER_TOPICS
 
 USER_TOPIC_SET = frozenset(USER_TOPICS)
+# What a write's one statement says when the application must link its event instead.
+OTHER_WAY = "banban: the first event of a business day or of the chain is linked by the app"
 
 
 def _quoted(name: str) -> str:
@@ -133,7 +135,8 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
             failed = failed or error
         if failed is not None:
             conn.rollback()
-            if fallible and isinstance(failed, psycopg.errors.DivisionByZero):
+            if fallible and isinstance(failed, psycopg.errors.InvalidTextRepresentation) \
+                    and OTHER_WAY in str(failed):
                 return None
             raise failed
         return ids
@@ -164,13 +167,15 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
         if recorded is None or fact.topic == PUBLISHED_TOPIC:
             return None
         # A period's seal may fall only before the business day's first event: a tail
-        # recorded before the day began sends the write the other way (0 / 0), as does an
-        # empty chain (no t). The latest recorded time is the later of the tail's and this.
+        # recorded before the day began sends the write the other way, as does an empty chain
+        # (no t), by failing the statement with OTHER_WAY in its message (the server's log says
+        # it once a day). The latest recorded time is the later of the tail's and this one's.
         sql = self._sql(
             "WITH ins AS ({insert}) INSERT INTO {links} (position, notification_id, "
             "originator_id, originator_version, digest, hash, latest, key_id) "
-            "SELECT t.position + 1 + 0 / (CASE WHEN t.position IS NOT NULL AND (t.latest IS "
-            "NULL OR t.latest::timestamptz >= %s) THEN 1 ELSE 0 END), ins.notification_id, "
+            "SELECT CASE WHEN t.position IS NOT NULL AND (t.latest IS NULL OR "
+            "t.latest::timestamptz >= %s) THEN t.position + 1 ELSE (COALESCE(t.latest, '') || "
+            f"' {OTHER_WAY}')::bigint END, ins.notification_id, "
             "%s, %s, %s, encode(sha256(%s || decode(t.hash, 'hex') || %s), 'hex'), "
             "CASE WHEN t.latest IS NULL OR t.latest::timestamptz < %s THEN %s "
             "ELSE t.latest END, NULL FROM ins LEFT JOIN (SELECT position, hash, latest "

@@ -96,11 +96,11 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
     notification now, whose id each view is at afterwards.
 
     Views made from folded projects (projections.folded.FoldingProjection) on the app's own
-    repository and the same topics share one pass, which folds no event: it reads the log
-    (not decoding it) for each project's last version, loads each project once at that
-    version (from its snapshot, as any read does) and tells every view's batch the project as
-    it stands; only the events a view `tells` (the few that are news) are decoded, and told
-    with their project as of each. `projects` projects a batch. Other views are rebuilt on
+    repository and the same topics share one pass, which folds no event: it asks the store
+    for each project's last version (one query), loads each project once at that version
+    (from its snapshot, as any read does) and tells every view's batch the project as it
+    stands; only the events a view `tells` (the few that are news) are read and decoded, and
+    told with their project as of each. `projects` projects a batch. Other views are rebuilt on
     their own first. Returns how many events each view applied (for the shared ones: the
     project events up to that notification)."""
     shared = [p for p in projections if isinstance(p, FoldingProjection)
@@ -112,12 +112,7 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
     for projection in shared:
         projection.view.drop_all()
     stop = app.recorder.max_notification_id() or 0
-
-    def read(position: int) -> None:  # half of the progress reading the log
-        if progress is not None:
-            progress(position // 2, stop)
-
-    latest, told, processed = _last_versions(app, shared, stop, batch, read)
+    latest, told, processed = _last_versions(app, shared, stop, batch)
     ids = list(latest)
     for start in range(0, len(ids), projects):
         batches = [projection.batch() for projection in shared]
@@ -132,9 +127,8 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
                 each.stands(project)
         for projection, each in zip(shared, batches, strict=True):
             projection.view.write(each.rows())
-        if progress is not None:
-            done = min(start + projects, len(ids))
-            progress(stop // 2 + (stop - stop // 2) * done // max(len(ids), 1), stop)
+        if progress is not None:  # the projects made, as a share of the log
+            progress(stop * min(start + projects, len(ids)) // len(ids), stop)
     for projection in shared if stop else ():
         try:
             projection.view.save([], Tracking(app.name, stop), previous=None)
@@ -145,29 +139,21 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
     return [alone.get(id(p), processed) for p in projections]
 
 
-def _last_versions(app: Banban, shared: Sequence[FoldingProjection], stop: int, batch: int,
-                   progress: Callable[[int], None]
+def _last_versions(app: Banban, shared: Sequence[FoldingProjection], stop: int, batch: int
                    ) -> tuple[dict[UUID, int], dict[UUID, list[Project.Event]], int]:
     """Up to notification `stop`: each project's last version (in the order the projects
     were first recorded), the events any of the views `tells` by project, and how many
     project events there are."""
-    topics, told_topics = set(shared[0].topics), set().union(*(p.told_topics for p in shared))
-    latest: dict[UUID, int] = {}
+    latest, processed = app.recorder.last_versions(shared[0].topics, stop)
     told: dict[UUID, list[Project.Event]] = {}
-    processed, position = 0, 0
-    while position < stop:
-        # All topics: filtering them in the database costs more than reading the others.
-        notifications, position = _next_batch(app, position, stop, batch, ())
+    told_topics = sorted(set().union(*(p.told_topics for p in shared)) & set(shared[0].topics))
+    position = 0
+    while told_topics and position < stop:
+        notifications, position = _next_batch(app, position, stop, batch, told_topics)
         for notification in notifications:
-            if notification.topic not in topics:
-                continue
-            processed += 1
-            latest[notification.originator_id] = notification.originator_version
-            if notification.topic in told_topics:
-                event = app.mapper.to_domain_event(notification)
-                if any(projection.tells(event) for projection in shared):
-                    told.setdefault(event.originator_id, []).append(event)
-        progress(position)
+            event = app.mapper.to_domain_event(notification)
+            if any(projection.tells(event) for projection in shared):
+                told.setdefault(event.originator_id, []).append(event)
     return latest, told, processed
 
 

@@ -263,6 +263,20 @@ def test_views_rebuilt_in_one_pass_equal_the_live_ones(service, sign, cards, rec
             projection.view.close()
 
 
+def test_the_store_names_each_projects_last_version_up_to_a_position(service, sign, record):
+    """What a rebuild of all views asks first: of the project events up to a notification
+    (users' are not counted), each project's last version in signing order, and how many."""
+    first, second = sign(), sign(name="光伏", chief_agent="li", co_agents=["wang"])
+    _reach(record, first["id"])
+    position = service.recorder.max_notification_id()
+    record(second["id"], "suspended", reason="资金未到位")
+    service.register_user("zhao", "agent", actor="test", password_hash="x")
+    sign(name="后来的")
+
+    latest, events = service.recorder.last_versions(ProjectCards.topics, position)
+    assert list(latest.items()) == [(first["id"], 2), (second["id"], 1)] and events == 3
+
+
 def test_a_rebuild_overtaken_by_another_process_goes_on_from_there(service, sign, cards, record):
     """A web worker catching the emptied view up from the start while the rebuild writes its
     rows (its own batches, each moving the position): the rebuild cannot record its position

@@ -137,14 +137,15 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
     stop = app.recorder.max_notification_id() or 0
     latest, told, processed = _last_versions(app, shared, stop, batch)
     ids, done = list(latest), 0
-    if opener is None or processes < 2 or _in_memory(app):
+    if opener is None or processes < 2 or len(ids) < 2 or _in_memory(app):
         made = (_rows(app, shared, latest, told, ids[start:start + projects])
                 for start in range(0, len(ids), projects))
         size = projects
     else:
         size = max(1, min(projects, -(-len(ids) // (processes * SHARES))))
         indexes = [projections.index(p) for p in shared]
-        made = _made_apart(opener, indexes, latest, told, ids, size, processes)
+        made = _made_apart(opener, indexes, latest, told, ids, size,
+                           min(processes, -(-len(ids) // size)))  # no more than the batches
     with closing(made):  # a failed write stops the other processes at once
         for rows in made:
             for projection, each in zip(shared, rows, strict=True):

@@ -184,7 +184,7 @@ class LinkedRecorder(ABC):
         topics (in the order of its first such event), and how many such events there are.
 
         One statement that hands back a row per originator: reading every notification for
-        this costs a rebuild more than the rest of its reading (bench/RESULTS.md)."""
+        it (making a UUID of each) took a quarter of a county's rebuild (bench/RESULTS.md)."""
         marks = ", ".join(["%s"] * len(topics))
         rows = self._rows(
             "SELECT originator_id, MAX(originator_version) AS version, COUNT(*) AS events "

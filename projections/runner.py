@@ -117,9 +117,9 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
     for each project's last version (one query), loads each project once at that version
     (from its snapshot, as any read does) and tells every view's batch the project as it
     stands; only the events a view `tells` (the few that are news) are read and decoded, and
-    told with their project as of each. `projects` projects a batch. Other views are rebuilt on
-    their own first. Returns how many events each view applied (for the shared ones: the
-    project events up to that notification).
+    told with their project as of each. At most `projects` projects a batch. Other views are
+    rebuilt on their own first. Returns how many events each view applied (for the shared
+    ones: the project events up to that notification).
 
     With `processes` above 1 and an `opener`, forked processes (each with its own application,
     from `opener`) load the projects and make the batches' rows; this process writes them, in

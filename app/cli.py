@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 
 from app import cli_audit
 from app.cli_common import actor as _actor
+from app.config import cores
 from app.digest import send_digests
 from app.security import hash_password, password_problem
 from app.store import service
@@ -159,7 +160,10 @@ projections_group = AppGroup("projections", help="Keep the read views (derived d
 
 
 @projections_group.command("rebuild")
-def rebuild_views():
+@click.option("--processes", type=click.IntRange(1, 64),
+              help="Processes that make the rows (default BANBAN_REBUILD_PROCESSES, else the "
+                   "machine's cores; 1: this one only).")
+def rebuild_views(processes: int | None):
     """Drop the views and rebuild them from the events, with a progress bar (what people did,
     such as the reminders they read, is kept).
 
@@ -168,8 +172,11 @@ def rebuild_views():
     """
     banban = service()
     total = banban.recorder.max_notification_id() or 0
-    views = current_app.extensions["banban.store"].views()
-    # One pass for all of them: each project loaded once, at its last version.
+    store = current_app.extensions["banban.store"]
+    views = store.views()
+    processes = processes or current_app.config.get("BANBAN_REBUILD_PROCESSES") or cores()
+    # One pass for all of them: each project loaded once, at its last version, in forked
+    # processes that open the store themselves (store.views in each).
     with click.progressbar(length=total, label=", ".join(views), show_pos=True) as bar:
         done = [0]
 
@@ -177,7 +184,8 @@ def rebuild_views():
             bar.update(position - done[0])
             done[0] = position
 
-        counts = rebuild_all(banban, list(views.values()), progress=progress)
+        counts = rebuild_all(banban, list(views.values()), progress=progress,
+                             processes=processes, opener=store)
     for (label, projection), count in zip(views.items(), counts, strict=True):
         click.echo(f"{label}: {count} events applied, position "
                    f"{projection.view.max_tracking_id(banban.name) or 0}")

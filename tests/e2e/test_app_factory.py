@@ -7,7 +7,7 @@ import os
 import pytest
 
 from app import create_app
-from app.config import ConfigError, from_environment
+from app.config import ConfigError, cores, from_environment
 
 
 def test_creating_the_app_opens_no_store_until_the_first_request(tmp_path):
@@ -50,6 +50,13 @@ def test_the_garbage_collection_setting_is_checked_at_start():
         from_environment({"BANBAN_GC_FREEZE_MS": "fast"})
     assert from_environment({})["BANBAN_GC_FREEZE_MS"] == 20
     assert from_environment({"BANBAN_GC_FREEZE_MS": "0"})["BANBAN_GC_FREEZE_MS"] == 0
+
+
+def test_the_rebuild_takes_the_machines_cores_unless_told_otherwise():
+    assert from_environment({})["BANBAN_REBUILD_PROCESSES"] == cores()
+    assert from_environment({"BANBAN_REBUILD_PROCESSES": "1"})["BANBAN_REBUILD_PROCESSES"] == 1
+    with pytest.raises(ConfigError, match="BANBAN_REBUILD_PROCESSES"):
+        from_environment({"BANBAN_REBUILD_PROCESSES": "0"})
 
 
 @pytest.mark.parametrize("days", ["0", "61", "three", "2.5"])

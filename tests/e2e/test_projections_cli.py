@@ -70,11 +70,13 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
     assert loaded == []
 
 
-def test_rebuilt_views_answer_as_the_live_ones_did(runner, api, project):
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_rebuilt_views_answer_as_the_live_ones_did(runner, api, project, processes):
     api("zhang").post(f"/api/projects/{project['id']}/events", json={
         "type": "milestone_reached", "expected_version": 1, "milestone": "land_approved"})
     live = api("office").get("/api/projects?phase=land").get_json()
-    assert runner.invoke(args=["projections", "rebuild"]).exit_code == 0
+    rebuilt = runner.invoke(args=["projections", "rebuild", "--processes", processes])
+    assert rebuilt.exit_code == 0, rebuilt.output
     assert api("office").get("/api/projects?phase=land").get_json() == live
     assert live["count"] == 1
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date, timedelta
 from unittest.mock import patch
 from uuid import uuid4
 
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.sqlite import SQLiteDatastore
 
+from app.store import Store
 from domain.application import Banban
 from domain.reminders import DUE_SOON, LATE, NEWS_DAYS, NEWS_EVENTS
 from projections.cards import ProjectCards, open_cards_view
 from projections.reminders import ProjectReminders, open_reminders_view
+from projections import runner
 from projections.runner import catch_up, rebuild, rebuild_all, status
+from projections.views import open_view
 from tests.conftest import TODAY
 
 AGENTS = ("zhang", "li", "wang")
@@ -261,6 +267,123 @@ def test_views_rebuilt_in_one_pass_equal_the_live_ones(service, sign, cards, rec
         reminders.view.close()
         for projection in fresh:
             projection.view.close()
+
+
+def test_the_store_names_each_projects_last_version_up_to_a_position(service, sign, record):
+    """What a rebuild of all views asks first: of the project events up to a notification
+    (users' are not counted), each project's last version in signing order, and how many."""
+    first, second = sign(), sign(name="光伏", chief_agent="li", co_agents=["wang"])
+    _reach(record, first["id"])
+    position = service.recorder.max_notification_id()
+    record(second["id"], "suspended", reason="资金未到位")
+    service.register_user("zhao", "agent", actor="test", password_hash="x")
+    sign(name="后来的")
+
+    latest, events = service.recorder.last_versions(ProjectCards.topics, position)
+    assert list(latest.items()) == [(first["id"], 2), (second["id"], 1)] and events == 3
+
+
+@pytest.fixture
+def store(store_env):
+    """The views as `flask projections rebuild` opens them (app.store.Store), on the service's
+    store: what a forked process of a parallel rebuild opens again for itself."""
+    opened = Store(store_env, lambda: TODAY)
+    yield opened
+    opened.close()
+
+
+def _history_with_news(service, sign, record) -> None:
+    """`_history`, a fourth project, and an instruction given today (news: told to the
+    reminders with its project as of it)."""
+    _history(service, sign, record, lambda: None)
+    fourth = sign(name="电子信息产业园", chief_agent="wang", co_agents=["zhang"])["id"]
+    record(fourth, "instruction_given", on=TODAY, leader="leader", instruction="加快进度")
+
+
+def _made_in(tmp_path):
+    """Note the process that makes each batch's rows (in a file: forked processes too)."""
+    made, rows = tmp_path / "made-in", runner._rows
+
+    def noting(*args, **kwargs):
+        with open(made, "a") as note:
+            note.write(f"{os.getpid()}\n")
+        return rows(*args, **kwargs)
+
+    return patch.object(runner, "_rows", noting), made
+
+
+def test_views_rebuilt_by_several_processes_equal_those_rebuilt_by_one(
+        service, sign, record, store, tmp_path):
+    _history_with_news(service, sign, record)
+    one = [ProjectCards(open_cards_view(service, prefix="one_cards"), service),
+           ProjectReminders(open_reminders_view(service, prefix="one_reminders"), service)]
+    apart = list(store.views().values())
+    noting, made = _made_in(tmp_path)
+    try:
+        counts = rebuild_all(service, one, projects=1)
+        with noting:
+            assert rebuild_all(store.get(), apart, projects=1, processes=2,
+                               opener=store) == counts == [_project_events(service)] * 2
+        # Four batches of one project, none made here.
+        pids = made.read_text().split()
+        assert len(pids) == 4 and str(os.getpid()) not in pids
+        assert any(one[1].view.reminders(user) for user in AGENTS)
+        for projection, alike in zip(apart, one, strict=True):
+            assert projection.view.dump() == alike.view.dump()
+            assert projection.view.max_tracking_id(service.name) == \
+                service.recorder.max_notification_id()
+    finally:
+        for projection in one:
+            projection.view.close()
+
+
+@pytest.mark.parametrize("failure", ["an error", "the process killed"])
+def test_a_parallel_rebuild_whose_process_fails_fails_and_records_no_position(
+        service, sign, record, store, failure):
+    _history_with_news(service, sign, record)
+    apart = list(store.views().values())
+    last = list(service.project_ids())[-1]
+    made = runner._rows
+
+    def failing(app, shared, latest, told, ids):
+        if last in ids:
+            if failure == "an error":
+                raise RuntimeError("a project that cannot be made")
+            os._exit(1)
+        return made(app, shared, latest, told, ids)
+
+    with patch.object(runner, "_rows", failing), \
+            pytest.raises(RuntimeError if failure == "an error" else BrokenProcessPool):
+        rebuild_all(store.get(), apart, projects=1, processes=2, opener=store)
+    for projection in apart:
+        assert projection.view.max_tracking_id(service.name) is None
+
+
+def test_a_store_in_memory_is_rebuilt_in_its_own_process(tmp_path):
+    """Another process cannot read a SQLite database in memory: its views (in a file here)
+    are rebuilt in this one, whatever the processes asked for."""
+    class Unopenable:
+        def views(self):
+            raise AssertionError("a store in memory opened again")
+
+        def close(self):
+            pass
+
+    service = Banban(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                          "SQLITE_DBNAME": ":memory:"}, clock=lambda: TODAY)
+    views = SQLiteDatastore(str(tmp_path / "views.db"))
+    cards = ProjectCards(open_view(service, "cards", "cards", views), service)
+    try:
+        for username, role in (("office", "office"), ("zhang", "agent")):
+            service.register_user(username, role, actor="test", password_hash="x")
+        project = service.sign_project("office", name="光伏", investor="某公司", industry="新材料",
+                                       investment=1_000, chief_agent="zhang",
+                                       signed_on=date(2026, 1, 5))
+        assert rebuild_all(service, [cards], processes=2, opener=Unopenable()) == [1]
+        assert [card["project_id"] for card in cards.view.cards()] == [project["id"]]
+    finally:
+        cards.view.close()
+        service.close()
 
 
 def test_a_rebuild_overtaken_by_another_process_goes_on_from_there(service, sign, cards, record):

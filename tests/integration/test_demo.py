@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.demo import DEMO_PASSWORD, demo_accounts, load_demo
+from app.demo.catalogue import PARK_REVIEW_DEPARTMENTS
 from domain.application import Banban
 from domain.fields import is_username
 from domain.lifecycle import PHASES, STATUSES
@@ -150,6 +151,13 @@ def test_an_open_joint_review_waits_on_the_departments_yet_to_give_their_opinion
     assert all(r["passed"] for r in concluded)
     assert all(p["park_reviews"] for p in demo["projects"]
                if _reached(p, "park_review_passed") is not None)
+
+
+def test_the_units_catalogue_holds_every_department_a_review_invites(demo):
+    units = set(demo["service"].catalogues()["units"])
+    invited = {d for p in demo["projects"] for r in p["park_reviews"] for d in r["departments"]}
+    assert invited and invited <= units
+    assert set(PARK_REVIEW_DEPARTMENTS) <= units
 
 
 def test_commitments_problems_teams_and_corrections_cover_their_cases(demo):

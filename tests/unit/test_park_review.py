@@ -52,14 +52,48 @@ def test_each_invited_department_is_waited_on_until_it_gives_its_opinion(project
 
 
 def test_the_countys_opinion_clock_applies_unless_the_review_sets_its_own(project, at):
-    convene(at, project)
-    at(project, CONVENED, "park_review_convened", review_id="R2", departments=["县水利局"],
-       opinion_within_working_days=7)
     county = PACKAGE_CALENDAR.with_county(PACKAGE_CALENDAR.parallel_weekday, 5)
+    convene(at, project)
+    assert {w.item["within_working_days"] for w in waiting_on(
+        History(project), date(2026, 11, 5), county)} == {5}
 
-    found = waiting_on(History(project), date(2026, 11, 5), county)
+    at(project, date(2026, 11, 5), "park_review_concluded", review_id="R1", passed=False)
+    at(project, date(2026, 11, 5), "park_review_convened", review_id="R2",
+       departments=["县水利局"], opinion_within_working_days=7)
+    found = waiting_on(History(project), date(2026, 11, 6), county)
     assert {(w.item["id"], w.item["within_working_days"]) for w in found
-            if w.item["kind"] == "park_review"} == {("R1", 5), ("R2", 7)}
+            if w.item["kind"] == "park_review"} == {("R2", 7)}
+
+
+def test_a_review_is_not_convened_while_another_is_open(project, at, refused):
+    convene(at, project)
+
+    error = refused(project, "park_review_convened", on=date(2026, 11, 3), today=RECORDED,
+                    review_id="R2", departments=["县水利局"], code="park_review_open",
+                    field="type")
+    assert "'R1'" in error.message and str(CONVENED) in error.message
+    at(project, date(2026, 11, 4), "park_review_concluded", review_id="R1", passed=False)
+    at(project, date(2026, 11, 4), "park_review_convened", review_id="R2",
+       departments=["县水利局"])
+    assert [r["concluded_on"] for r in project.park_reviews.values()] == [
+        date(2026, 11, 4), None]
+
+
+def test_a_history_stored_with_two_open_reviews_still_folds_and_takes_corrections(
+        project, at, replay):
+    convene(at, project)
+    # Stored before the rule: a second review convened while the first was open.
+    project.trigger_event(project.ParkReviewConvened, actor="zhang",
+                          occurred_on=date(2026, 11, 3), review_id="R2",
+                          departments=["县水利局"], opinion_within_working_days=None,
+                          note=None)
+    stored = replay(project.collect_events())
+    opinion(at, stored, date(2026, 11, 4), "县住建局")
+    at(stored, date(2026, 11, 5), "corrected", actor="office",
+       corrects_version=stored.version, action="void", reason="意见未经部门确认")
+
+    assert sorted((w[1], w[2]) for w in waits(stored, date(2026, 11, 6))) == sorted(
+        (name, "park_review") for name in [*DEPARTMENTS, "县水利局"])
 
 
 def test_a_passing_conclusion_reaches_the_milestone_and_ends_the_waits(project, at):

@@ -114,6 +114,8 @@ def text(column: Column, row: Row, context: Context) -> str:
         return money(value)
     if kind == "rate":
         return percent(value)
+    if kind == "number":
+        return number(value)
     if kind == "yes_no":
         return str(column.words[0] if value else column.words[1])
     if kind == "person":
@@ -139,6 +141,17 @@ def html(column: Column, row: Row, context: Context) -> Markup:
     if column.kind_for(row) == "yes_no" and column.value(row) is False:
         return Markup('<span class="late">{}</span>').format(shown)
     return escape(shown)
+
+
+def whole(value: float) -> int | float:
+    """A number as an int when it is whole (a median of an even count of days is a float)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def number(value: float) -> str:
+    """A figure such as a median: an integer when whole, else to one decimal."""
+    value = whole(value)
+    return str(value) if isinstance(value, int) else f"{value:.1f}"
 
 
 def separator() -> str:

@@ -20,6 +20,7 @@ from wtforms import (
     BooleanField,
     Field,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -30,6 +31,7 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -58,6 +60,7 @@ from domain.fields import (
     EVENT_TYPES,
     LONG_TEXT,
     MAX_LIST,
+    MAX_WORKING_DAYS,
     NOT_AMENDABLE,
     SHORT_TEXT,
     SIGNING_FIELDS,
@@ -98,6 +101,8 @@ FIELD_HINTS = {
     "investment": _l("In 万元; 1 亿元 = 10000 万元."),
     "investment_completed": _l("The total to date, in 万元, not this period's increase."),
     "missing_documents": _l("Leave empty if nothing is missing; otherwise give the due date."),
+    "opinion_within_working_days": _l("1 to %(most)s; leave empty for the county's setting.",
+                                      most=MAX_WORKING_DAYS),
     "conditions": _l("One per line: the condition, then optionally | the department whose it "
                      "is (none: the investor's) | its due date, e.g. 补充消防设计 | 县住建局 | "
                      "2026-12-31."),
@@ -203,11 +208,6 @@ class EventForm(FlaskForm):
             raise ValidationError(error_message("future_date"))
 
 
-def _whole_or_none(value: Any) -> int | None:
-    """A select's value as a whole number, or None when nothing is chosen."""
-    return None if value in ("", None) else int(value)
-
-
 def _wtf_field(name: str, spec: Spec) -> Field:
     """The WTForms field for one domain field (choices are filled per request)."""
     text = FIELD_LABELS.get(name, name)
@@ -236,9 +236,9 @@ def _wtf_field(name: str, spec: Spec) -> Field:
         return WanField(text, [InputRequired()] if spec.required else [Optional()],
                         minimum=spec.minimum)
     if kind == "working_days":
-        return SelectField(text, coerce=_whole_or_none, validators=[Optional()],
-                           choices=[SelectChoice("", "—")] + [
-                               SelectChoice(n, str(n)) for n in range(1, 16)])
+        # The range the API takes; left empty, the county's clock applies.
+        return IntegerField(text, validators=[Optional(), NumberRange(1, MAX_WORKING_DAYS)],
+                            render_kw={"min": 1, "max": MAX_WORKING_DAYS})
     if kind == "rating":
         return RadioField(text, coerce=int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                           validators=[InputRequired()])
@@ -269,10 +269,12 @@ def form_class(event_type: str) -> type[FlaskForm]:
                           if (event_type, name) not in _LEFT_OUT}
             if event_type == "park_review_opinion_given":
                 # The departments invited, chosen from the open reviews (fill_choices); the
-                # rules still say whether one was invited.
-                attributes["department"] = SelectField(
-                    FIELD_LABELS["department"], validate_choice=False,
-                    validators=[InputRequired()])
+                # rules still say whether one was invited. It keeps the field's place (before
+                # the opinion and the note), which WTForms takes from its creation.
+                department = SelectField(FIELD_LABELS["department"], validate_choice=False,
+                                         validators=[InputRequired()])
+                department.creation_counter = attributes["department"].creation_counter
+                attributes["department"] = department
             base = EventForm
         _FORM_CLASSES[event_type] = type(f"{event_type.title()}Form", (base,), attributes)
     return _FORM_CLASSES[event_type]

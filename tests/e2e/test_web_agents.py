@@ -96,12 +96,15 @@ def test_a_park_review_shows_department_by_department_and_who_is_waited_on(clien
     assert "有条件同意（补充消防设计；限期开工）" in details and "尚未提出意见" in details
     # Judged on the tests' today (2026-11-25): 4 working days after the convening.
     assert "县自然资源局</strong> <span class=\"muted\">（部门）</span>" in details
-    assert "入园会审意见（3 个工作日内）" in details and "4 个工作日" in details
+    assert "入园会审意见（3 个工作日内）" in details
+    assert "4 个工作日（超期 1 个工作日）" in details  # due on 2026-11-24
+    assert "县自然资源局 在 2026-11-19 召开的入园会审中的意见" in details  # its red flag
     board = client.get("/board").get_data(as_text=True)
-    assert "等待：县自然资源局 4 个工作日" in board
+    assert "等待：县自然资源局 4 个工作日（超期 1 个工作日）" in board
     client.post("/lang/en", data={"csrf_token": csrf_token(board)})
     details = client.get(f"/projects/{project['id']}").get_data(as_text=True)
     assert "Agree with conditions (补充消防设计; 限期开工)" in details and "（" not in details
+    assert "4 working days (1 working days late)" in details
 
 
 def test_a_reviews_conditions_are_recorded_shown_and_met_through_the_forms(client, api,

@@ -11,6 +11,7 @@ import pytest
 from domain.calendar import PACKAGE_CALENDAR
 from domain.history import History
 from domain.calendar import OPINION_WORKING_DAYS
+from domain.clocks import flags
 from domain.obligations import waiting_on
 
 RECORDED = date(2026, 12, 31)
@@ -178,3 +179,45 @@ def test_a_review_may_set_its_own_clock_for_the_opinions(project, at):
     found = waiting_on(History(project), date(2026, 11, 9), PACKAGE_CALENDAR)
     assert [(w.name, w.item["within_working_days"], w.working_days) for w in found] == [
         ("县住建局", 5, 5)]
+
+
+def test_an_opinion_not_given_by_its_clock_is_late_from_the_next_working_day(project, at):
+    convene(at, project)  # Monday 2026-11-02, the county's 3 working days: due Thursday
+    opinion(at, project, date(2026, 11, 3), "县生态环境局")
+
+    def late(day):
+        items = {w.name: (w.item["due_on"], w.item["working_days_late"])
+                 for w in waiting_on(History(project), day, PACKAGE_CALENDAR)
+                 if w.item["kind"] == "park_review"}
+        found = flags(project, day, calendar=PACKAGE_CALENDAR)
+        red = {(f.subject["title"], f.due_on, f.working_days_late, f.owner)
+               for f in found if f.rule == "opinion_overdue"}
+        return items, red
+
+    due = date(2026, 11, 5)
+    assert late(due) == ({"县自然资源局": (due, 0), "县住建局": (due, 0)}, set())
+    assert late(date(2026, 11, 9)) == (  # the Monday after: Friday and Monday late
+        {"县自然资源局": (due, 2), "县住建局": (due, 2)},
+        {("县自然资源局", due, 2, "zhang"), ("县住建局", due, 2, "zhang")})
+    [flag] = [f for f in flags(project, date(2026, 11, 9), calendar=PACKAGE_CALENDAR)
+              if f.rule == "opinion_overdue" and f.subject["title"] == "县住建局"]
+    assert flag.subject["id"] == "R1:县住建局" and flag.colour == "red"
+    assert flag.reason["values"]["opinion_within_working_days"] == 3
+
+    opinion(at, project, date(2026, 11, 9), "县住建局")
+    assert late(date(2026, 11, 9)) == ({"县自然资源局": (due, 2)},
+                                       {("县自然资源局", due, 2, "zhang")})
+    at(project, date(2026, 11, 10), "park_review_concluded", review_id="R1", passed=False)
+    assert late(date(2026, 11, 11)) == ({}, set())
+
+
+def test_a_reviews_own_clock_sets_its_opinions_due_date(project, at):
+    at(project, CONVENED, "park_review_convened", review_id="R1", departments=["县住建局"],
+       opinion_within_working_days=5)
+    county = PACKAGE_CALENDAR.with_county(PACKAGE_CALENDAR.parallel_weekday, 1)
+
+    [wait] = waiting_on(History(project), date(2026, 11, 10), county)
+    assert (wait.item["due_on"], wait.item["working_days_late"]) == (date(2026, 11, 9), 1)
+    [flag] = [f for f in flags(project, date(2026, 11, 10), calendar=county)
+              if f.rule == "opinion_overdue"]
+    assert (flag.due_on, flag.working_days_late) == (date(2026, 11, 9), 1)

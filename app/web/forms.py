@@ -378,7 +378,9 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
 def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
            people: dict[str, Any]) -> None:
     """What a new form starts with beyond the date: the team as it is on a team change, the
-    signed-in leader on their instruction, the project's leader on an escalation."""
+    signed-in leader on their instruction, the project's leader on an escalation, and on a
+    review's conclusion the open review with the conditions its opinions gave (to keep, edit
+    or drop: the conclusion's own are what the project carries)."""
     me = people.get("me") or {}
     if event_type == "team_assigned":
         form.chief_agent.data = project["team"]["chief_agent"]
@@ -388,6 +390,24 @@ def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
         form.leader.data = me["username"]
     elif event_type == "problem_escalated" and project.get("leader"):
         form.leader.data = project["leader"]
+    elif event_type == "park_review_concluded":
+        reviews = [r for r in project.get("park_reviews", []) if r["concluded_on"] is None]
+        if len(reviews) == 1:  # only one is open since park_review_open (older histories: any)
+            form.review_id.data = reviews[0]["id"]
+            form.conditions.data = opinions_conditions(reviews[0])
+
+
+def opinions_conditions(review: dict[str, Any]) -> list[dict[str, Any]]:
+    """The conditions of a review's opinions given with conditions, each once, in the order
+    of the invited departments."""
+    given = {o["department"]: o for o in review["opinions"]}
+    found: dict[tuple, dict[str, Any]] = {}
+    for name in review["departments"]:
+        opinion = given.get(name)
+        if opinion and opinion["opinion"] == "agree_with_conditions":
+            for c in opinion["conditions"]:
+                found.setdefault((c["text"], c["party"], c["department"], c["due_on"]), c)
+    return list(found.values())
 
 
 def invited_choices(reviews: list[dict[str, Any]]) -> dict[str, list[SelectChoice]]:

@@ -107,6 +107,32 @@ def test_a_park_review_shows_department_by_department_and_who_is_waited_on(clien
     assert "4 working days (1 working days late)" in details
 
 
+def test_the_conclusion_form_starts_from_the_conditions_the_opinions_gave(client, api,
+                                                                         project):
+    post_sequence(api, project["id"], [
+        ("zhang", "park_review_convened", {"review_id": "R1",
+                                           "departments": ["县自然资源局", "县住建局", "县水利局"]}),
+        ("li", "park_review_opinion_given", {
+            "review_id": "R1", "department": "县住建局", "opinion": "agree_with_conditions",
+            "conditions": [{"text": "补充消防设计", "party": "department",
+                            "department": "县住建局", "due_on": "2026-12-23"}]}),
+        ("li", "park_review_opinion_given", {"review_id": "R1", "department": "县水利局",
+                                             "opinion": "agree"}),
+        ("li", "park_review_opinion_given", {
+            "review_id": "R1", "department": "县自然资源局",
+            "opinion": "agree_with_conditions", "conditions": ["投资强度不低于每亩300万元"]}),
+    ], project["version"], occurred_on="2026-11-10")
+    sign_in(client, "zhang")
+
+    form = client.get(record_page(project["id"], "park_review_concluded")).get_data(
+        as_text=True)
+    [conditions] = re.findall(r'<textarea[^>]*name="conditions"[^>]*>(.*?)</textarea>', form,
+                              re.S)
+    assert conditions.strip().splitlines() == ["投资强度不低于每亩300万元",
+                                               "补充消防设计 | 县住建局 | 2026-12-23"]
+    assert re.search(r'<option selected value="R1"|<option value="R1" selected', form)
+
+
 def test_a_reviews_conditions_are_recorded_shown_and_met_through_the_forms(client, api,
                                                                          project):
     post_sequence(api, project["id"], [

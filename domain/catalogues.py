@@ -2,8 +2,8 @@
 (departments), event-sourced with who added or retired each value and when.
 
 While a county's catalogue of a kind is empty, its fields take free text, as before; once it
-has values, a project's industry, park, a problem's responsible unit or an approval's
-department must be one of them (`listed`), compared as names are (width, case and spaces
+has values, a project's industry, park, a problem's responsible unit, an approval's
+department or each department a park review invites must be one of them (`listed`), compared as names are (width, case and spaces
 folded) and recorded in the catalogue's own spelling, so that one department is never counted
 under several spellings.
 Values recorded before are kept and shown as they are; a retired value is offered no more.
@@ -25,6 +25,11 @@ KINDS = ("industries", "parks", "units")
 # The fields each catalogue holds the values of.
 FIELD_CATALOGUE = {"industry": "industries", "park": "parks", "responsible_unit": "units",
                    "department": "units"}
+# The fields listing several values of a catalogue, each checked.
+LIST_CATALOGUE = {"departments": "units"}
+# Fields whose name is a catalogued field's but whose value is checked otherwise: an opinion's
+# department is one the review invited (the invitation was checked against the catalogue).
+NOT_CATALOGUED = {"park_review_opinion_given": frozenset({"department"})}
 
 _NAMESPACE = uuid5(NAMESPACE_URL, "urn:banban:catalogues")
 
@@ -99,25 +104,36 @@ def _kind(kind: str) -> str:
 
 
 def listed(data: dict[str, Any], catalogue: Callable[[str], Collection[str] | None],
-           prefix: str = "") -> dict[str, Any]:
+           prefix: str = "", event_type: str | None = None) -> dict[str, Any]:
     """The values of catalogued fields in their catalogue's spelling; DomainError
-    `not_in_catalogue`, naming the field and the catalogue, for a value it does not hold.
-    A field left empty, or whose county keeps no values of its kind, is taken as it is."""
+    `not_in_catalogue`, naming the field (a list's item by its index from 0) and the
+    catalogue, for a value it does not hold. A field left empty, or whose county keeps no
+    values of its kind, is taken as it is; so is a field the event type checks otherwise."""
     result = dict(data)
+    free = NOT_CATALOGUED.get(event_type or "", frozenset())
     for name, kind in FIELD_CATALOGUE.items():
-        value = data.get(name)
-        if not value:
-            continue
-        values = catalogue(kind)
-        if not values:
-            continue
-        key = name_key(value)
-        found = next((v for v in values if name_key(v) == key), None)
-        if found is None:
-            raise DomainError(
-                f"{prefix}{name} {value!r} is not in the county's {kind} catalogue (the office "
-                f"keeps it; {len(values)} values: {', '.join(list(values)[:10])}"
-                f"{', ...' if len(values) > 10 else ''})",
-                field=prefix + name, code="not_in_catalogue")
-        result[name] = found
+        if data.get(name) and name not in free:
+            result[name] = _found(catalogue, kind, data[name], prefix + name)
+    for name, kind in LIST_CATALOGUE.items():
+        if data.get(name):
+            found = [_found(catalogue, kind, value, f"{prefix}{name}.{n}")
+                     for n, value in enumerate(data[name])]
+            result[name] = list(dict.fromkeys(found))
     return result
+
+
+def _found(catalogue: Callable[[str], Collection[str] | None], kind: str, value: str,
+           field: str) -> str:
+    """The catalogue's spelling of a field's value (the value itself while it keeps none)."""
+    values = catalogue(kind)
+    if not values:
+        return value
+    key = name_key(value)
+    found = next((v for v in values if name_key(v) == key), None)
+    if found is None:
+        raise DomainError(
+            f"{field} {value!r} is not in the county's {kind} catalogue (the office keeps it; "
+            f"{len(values)} values: {', '.join(list(values)[:10])}"
+            f"{', ...' if len(values) > 10 else ''})",
+            field=field, code="not_in_catalogue")
+    return found

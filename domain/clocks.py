@@ -19,6 +19,7 @@ from domain.history import History
 from domain.obligations import (
     COMMITMENT_OVERDUE,
     CONDITION_OVERDUE,
+    OPINION_OVERDUE,
     DUE_SOON_WORKING_DAYS,
     MILESTONE_OVERDUE,
     PROBLEM_FOLLOW_UP_LATE,
@@ -33,7 +34,7 @@ from domain.project import Project
 
 __all__ = [
     "COMMITMENT_OVERDUE", "CONDITION_OVERDUE", "MILESTONE_DUE_SOON", "MILESTONE_OVERDUE",
-    "PROBLEM_FOLLOW_UP_LATE", "PROBLEM_NOT_SOLVED_SAME_DAY", "PROBLEM_PLAN_LATE", "Flag",
+    "OPINION_OVERDUE", "PROBLEM_FOLLOW_UP_LATE", "PROBLEM_NOT_SOLVED_SAME_DAY", "PROBLEM_PLAN_LATE", "Flag",
     "flags", "flags_of", "milestone_colours", "colours_of",
 ]
 
@@ -146,6 +147,11 @@ def _explain(o: Obligation, rule: str, day: date) -> str:
         whose = f["department"] if f["party"] == "department" else "the investor"
         return (f"the park-entry review concluded on {f['concluded_on']} carried the condition "
                 f"{title!r}, {whose}'s to meet by {due}{moved}; it is not met on {day}: {late}")
+    if rule == OPINION_OVERDUE:
+        return (f"the park-entry review {f['review_id']} convened on {f['convened_on']} invited "
+                f"{title}, whose opinion was due within "
+                f"{o.thresholds['opinion_within_working_days']} working days, by {due}; it is "
+                f"not given on {day}: {late}")
     raised = f"problem {title!r} was raised on {f['raised_on']}"
     if rule == PROBLEM_NOT_SOLVED_SAME_DAY:
         return (f"{raised} as solvable the same day (不过夜), due by {due}, and is still open "

@@ -26,7 +26,7 @@ from eventsourcing.application import LRUCache
 from domain.periods import Period
 
 # Moves when what a part holds changes, so parts made by older code are never assembled.
-PARTS_FORMAT = 4  # 4: review conditions are waited on and owed
+PARTS_FORMAT = 5  # 4: review conditions are waited on and owed; 5: review opinions owed
 
 _TAGS = {"$date": date.fromisoformat, "$moment": datetime.fromisoformat, "$uuid": UUID}
 

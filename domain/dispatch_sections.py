@@ -32,10 +32,12 @@ from domain.obligations import (
     MILESTONE_OVERDUE,
     NOT_DUE,
     OPEN,
+    OPINION_OVERDUE,
     SOLVED,
     PARTIES,
     SUSPENDED,
     ActiveDays,
+    Obligation,
     ProblemState,
     Standing,
     problems_on,
@@ -246,15 +248,39 @@ def conditions_overdue_rows(judged: Judged) -> list[dict[str, Any]]:
     return [history.ref() | {
         "condition": o.subject["id"], "text": o.subject["title"], "party": o.facts["party"],
         "whose": o.facts["department"] if o.facts["party"] == DEPARTMENT else history.investor,
-        "concluded_on": o.facts["concluded_on"],
-        "due_on": o.due_on, "working_days_overdue": o.working_days_late, "owner": o.owner,
-    } for o in found.late if o.rule == CONDITION_OVERDUE]
+        "concluded_on": o.facts["concluded_on"]} | _lateness(o)
+        for o in found.late if o.rule == CONDITION_OVERDUE]
 
 
 def conditions_overdue_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Review conditions late on as_of."""
-    return {"conditions": sorted(rows, key=by_date_and_name("due_on", "condition")),
-            "count": len(rows)}
+    return _late_list("conditions", rows, "condition")
+
+
+def opinions_overdue_rows(judged: Judged) -> list[dict[str, Any]]:
+    """The invited departments' opinions in the project's open park-entry reviews late on
+    as_of (not given by their clock), and the owner then."""
+    history, found = judged
+    return [history.ref() | {
+        "opinion": o.subject["id"], "review_id": o.facts["review_id"],
+        "department": o.facts["department"], "convened_on": o.facts["convened_on"],
+        "within_working_days": o.thresholds["opinion_within_working_days"]} | _lateness(o)
+        for o in found.late if o.rule == OPINION_OVERDUE]
+
+
+def opinions_overdue_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Review opinions late on as_of."""
+    return _late_list("opinions", rows, "opinion")
+
+
+def _lateness(o: Obligation) -> dict[str, Any]:
+    """An overdue row's due date, working days overdue and owner."""
+    return {"due_on": o.due_on, "working_days_overdue": o.working_days_late, "owner": o.owner}
+
+
+def _late_list(name: str, rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    """Overdue rows by due date, project name and `key`, and their count."""
+    return {name: sorted(rows, key=by_date_and_name("due_on", key)), "count": len(rows)}
 
 
 COMMITMENT_KINDS = ("due", "overdue", "closed")

@@ -23,7 +23,9 @@ the README states them for leaders:
    old, or its latest follow-up or reopening after that).
 8. Milestones, commitments and the conditions a passing park-entry review carries are due on
    their planned or promised date (moved by rule 2) and owned by the chief agent on the day;
-   a condition without a due date is waited on (rule 9), never late.
+   a condition without a due date is waited on (rule 9), never late. An invited department's
+   opinion in an open park-entry review is due on the N-th working day after the convening
+   (N: the review's own clock, else the county's) and owned the same way.
 9. Waiting on (`waiting_on`): whom the next step of an active project waits for on the day,
    since when and for how many working days, counted as lateness is (rules 3, 4).
 
@@ -58,6 +60,7 @@ CLOSED_BY_TERMINATION = "closed_by_termination"
 MILESTONE_OVERDUE = "milestone_overdue"
 COMMITMENT_OVERDUE = "commitment_overdue"
 CONDITION_OVERDUE = "condition_overdue"  # a park-entry review's condition not met by its date
+OPINION_OVERDUE = "opinion_overdue"  # an invited department's opinion not given by its clock
 PROBLEM_NOT_SOLVED_SAME_DAY = "problem_not_solved_same_day"
 PROBLEM_PLAN_LATE = "problem_plan_late"
 PROBLEM_FOLLOW_UP_LATE = "problem_follow_up_late"
@@ -256,6 +259,7 @@ def standing(history: History, day: date, calendar: WorkingCalendar) -> Standing
         obligations += judge.milestones()
         obligations += [judge.commitment(c) for c in commitments if c.state == OPEN]
         obligations += judge.conditions()
+        obligations += judge.opinions()
         for problem in problems:
             if problem.state == OPEN:
                 obligations += judge.problem_clocks(problem)
@@ -466,6 +470,22 @@ class _Judge:
                            "department": c["department"]}))
         return found
 
+    def opinions(self) -> list[Obligation]:
+        """Each invited department's opinion not given in an open park-entry review: due on
+        the N-th working day after the convening (N: its clock), owed as a condition is."""
+        found = []
+        for review_id, convened, department in awaited_opinions(self.history, self.day):
+            within = opinion_clock(convened, self.days.calendar)
+            due = self.days.add(convened["occurred_on"], within)
+            found.append(self.obligation(
+                OPINION_OVERDUE, self.subject("opinion", opinion_id(review_id, department),
+                                              department),
+                self.chief, due, due, [convened["version"]],
+                facts={"review_id": review_id, "convened_on": convened["occurred_on"],
+                       "department": department},
+                thresholds={"opinion_within_working_days": within}))
+        return found
+
     # ---- problems ------------------------------------------------------------------------
 
     def problems(self) -> list[ProblemState]:
@@ -581,8 +601,8 @@ def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[W
     5): its waits stop with it, and after its resumption they go on from where they were.
     """
     days = ActiveDays(calendar, history, day)
-    waits = [Wait(party, name, _clocked(what, calendar), since, days.between(since, day),
-                  tuple(sorted({v for v in versions if v})))
+    waits = [Wait(party, name, _clocked(what, calendar, since, day, days), since,
+                  days.between(since, day), tuple(sorted({v for v in versions if v})))
              for party, name, what, since, versions in _waits(history, day)]
     return sorted(waits, key=lambda w: _longest_first(w.row()))
 
@@ -603,18 +623,45 @@ def counted(waits: list[dict[str, Any]], day: date, calendar: WorkingCalendar
             ) -> list[dict[str, Any]]:
     """Kept waits (`waits_now`) with the working days each has waited by day, counted as
     `waiting_on` counts them, the longest first."""
-    found = [wait | {"item": _clocked(wait["item"], calendar),
-                     "working_days": ActiveDays.paused_in(calendar, wait["paused"]).between(
-                         wait["since"], day)} for wait in waits]
+    found = []
+    for wait in waits:
+        days = ActiveDays.paused_in(calendar, wait["paused"])
+        found.append(wait | {"item": _clocked(wait["item"], calendar, wait["since"], day, days),
+                             "working_days": days.between(wait["since"], day)})
     return sorted(found, key=_longest_first)
 
 
-def _clocked(item: dict[str, Any], calendar: WorkingCalendar) -> dict[str, Any]:
+def _clocked(item: dict[str, Any], calendar: WorkingCalendar, since: date, day: date,
+             days: ActiveDays) -> dict[str, Any]:
     """A wait's item with its clock: a review's opinion by the review's own, else the
-    county's (the calendar's `opinion_working_days`, OPINION_WORKING_DAYS by default)."""
-    if item["kind"] != "park_review" or "within_working_days" in item:
+    county's (the calendar's `opinion_working_days`, OPINION_WORKING_DAYS by default), its
+    due date and the working days it is late on day (rule 8, as its obligation is)."""
+    if item["kind"] != "park_review":
         return item
-    return item | {"within_working_days": calendar.opinion_working_days}
+    within = item.get("within_working_days") or calendar.opinion_working_days
+    due = days.add(since, within)
+    return item | {"within_working_days": within, "due_on": due,
+                   "working_days_late": days.between(due, day)}
+
+
+def opinion_clock(convened: dict[str, Any], calendar: WorkingCalendar) -> int:
+    """The working days a review's invited departments have for their opinions: the
+    review's own clock, else the county's."""
+    return convened["data"]["opinion_within_working_days"] or calendar.opinion_working_days
+
+
+def opinion_id(review_id: str, department: str) -> str:
+    """A department's opinion in a park-entry review, as an obligation's subject."""
+    return f"{review_id}:{department}"
+
+
+def awaited_opinions(history: History, day: date) -> list[tuple[str, dict[str, Any], str]]:
+    """(review id, its convening, department) of each invited department's opinion not given
+    by day in a review still open on day."""
+    return [(review["convened"]["data"]["review_id"], review["convened"], name)
+            for review in history.park_reviews_on(day) if review["concluded"] is None
+            for name in review["convened"]["data"]["departments"]
+            if name not in review["opinions"]]
 
 
 def _longest_first(wait: dict[str, Any]) -> tuple:
@@ -631,18 +678,13 @@ def _waits(history: History, day: date) -> list[tuple]:
     def item(kind: str, id: str, title: str) -> dict[str, Any]:
         return {"kind": kind, "id": id, "title": title}
 
-    for review in history.park_reviews_on(day):
-        convened = review["convened"]
-        if review["concluded"] is None:
-            # Its clock (the review's, or the county's, added when counted: `_clocked`): late
-            # once it has waited more (rule 1).
-            within = convened["data"]["opinion_within_working_days"]
-            found += [(DEPARTMENT, name, item("park_review", convened["data"]["review_id"],
-                                              convened["data"]["review_id"])
-                       | ({"within_working_days": within} if within else {}),
-                       convened["occurred_on"], [convened["version"]])
-                      for name in convened["data"]["departments"]
-                      if name not in review["opinions"]]
+    for review_id, convened, name in awaited_opinions(history, day):
+        # Its clock (the review's, or the county's, added when counted: `_clocked`, with its
+        # due date and lateness): late once it has waited more (rules 1, 8).
+        within = convened["data"]["opinion_within_working_days"]
+        found.append((DEPARTMENT, name, item("park_review", review_id, review_id)
+                      | ({"within_working_days": within} if within else {}),
+                      convened["occurred_on"], [convened["version"]]))
     for approval in history.approvals_by(day).values():
         if approval["granted_on"] is None and approval["rejected_on"] is None:
             found.append((DEPARTMENT, approval["department"],

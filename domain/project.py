@@ -299,14 +299,15 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         check_date("occurred_on", occurred_on, today)
         self._check_not_before_signing(occurred_on)
         if event_type != "corrected":
-            data = listed(data, known.catalogue)
+            data = listed(data, known.catalogue, event_type=event_type)
         made: dict[str, Any] = {}
         for key, prefix in (("approval_id", "AP"), ("problem_id", "PB"), ("review_id", "PR")):
             if key in data and data[key] is None and event_type in _CREATES_ITEM:
                 data[key] = made[key] = new_item_id(prefix)
         if event_type == "corrected":
             self._check_correction(data, today)
-            data["changes"] = listed(data["changes"], known.catalogue, "changes.")
+            data["changes"] = listed(data["changes"], known.catalogue, "changes.",
+                                     self.fact(data["corrects_version"])["type"])
             data.update(_before_correction(self.fact(data["corrects_version"]), data))
         else:
             if event_type == "team_assigned" and data["leader"] is None:

@@ -264,6 +264,13 @@ class ProjectRules:
         if not d["departments"]:
             raise DomainError("departments must name at least one department",
                               field="departments", code="required")
+        open_ = next((r for r in self.park_reviews.values() if r["concluded_on"] is None), None)
+        # A new command only (no version yet): histories stored before this rule may hold two
+        # open reviews, and a correction's replay of them must not break on it.
+        if open_ is not None and fact["version"] is None:
+            raise DomainError(f"park review {open_['id']!r} convened on {open_['convened_on']} "
+                              "is still open: conclude it before convening another",
+                              field="type", code="park_review_open")
         if PARK_REVIEW in self.reached:
             raise DomainError(f"{PARK_REVIEW} was already reached on "
                               f"{self.reached[PARK_REVIEW]['reached_on']}",

@@ -35,7 +35,8 @@ _COUNTY_MISSING = {404: ("county_not_found",)}
 
 _REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, milestones_reached, "
            "milestones_overdue, approvals_granted, commitments, conditions_overdue (the "
-           "conditions of passed park-entry reviews late on as_of), problems, suspensions, "
+           "conditions of passed park-entry reviews late on as_of), opinions_overdue (the "
+           "invited departments' opinions in open park-entry reviews late on as_of), problems, suspensions, "
            "escalations_and_instructions, investment, red_flags, rankings, roll_up, "
            "due_next_7_days, measures (approval time per project, signing to construction "
            "start, land approval time, the problem clocks kept), comparison (with the "

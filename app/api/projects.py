@@ -51,7 +51,7 @@ _EVENT_RULES = (
     "department_for_investor", "duplicate_condition", "duplicate_id", "investment_decreased",
     "milestone_already_reached", "no_change", "no_open_commitment", "not_allowed",
     "not_amendable", "not_correctable", "not_invited", "not_on_team", "not_suspended",
-    "opinions_missing", "phase_passed", "phase_regression", "project_suspended",
+    "opinions_missing", "park_review_open", "phase_passed", "phase_regression", "project_suspended",
     "project_terminated", "reason_required", "required", "review_concluded",
     "review_disagreed", "review_not_passed", "unknown_approval", "unknown_condition",
     "unknown_problem", "unknown_review",

@@ -304,6 +304,14 @@ class WaitItemSchema(ma.Schema):
     within_working_days = ma.fields.Integer(metadata={
         "description": "for a department's opinion in a park-entry review (kind park_review): "
                        "its clock, working days from the convening; late beyond it"})
+    due_on = ma.fields.Date(metadata={
+        "description": "for a department's opinion (kind park_review): the day it is due, the "
+                       "within_working_days-th working day after the convening (days the "
+                       "project was suspended not counted)"})
+    working_days_late = ma.fields.Integer(metadata={
+        "description": "for a department's opinion (kind park_review): working days late on "
+                       "the day judged, from the working day after due_on (0: not late); a "
+                       "late opinion is also a red flag, opinion_overdue"})
 
 
 class WaitSchema(ma.Schema):

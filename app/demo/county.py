@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from app.demo.accounts import ACCOUNTS, DEMO_PASSWORD
-from app.demo.catalogue import PARKS, PROJECTS
+from app.demo.catalogue import PARK_REVIEW_DEPARTMENTS, PARKS, PROJECTS
 from app.demo.generic import Generic, Plan
 from app.demo.script import play
 from app.demo.stories import luli, peimei
@@ -84,9 +84,11 @@ def load_demo(service: Banban, *, today: date, hash_password: Callable[[str], st
 
 def _load_catalogues(service: Banban) -> None:
     """The county's catalogues as the office would keep them: every industry, park and
-    responsible unit (of a problem or an approval) its projects name (after the year is played, so none of them is refused)."""
+    responsible unit (of a problem or an approval) and department a park review invites that
+    its projects name (after the year is played, so none of them is refused), and every
+    department a review may invite (so a review convened later is not refused either)."""
     found: dict[str, dict[str, None]] = {"industries": {}, "parks": dict.fromkeys(PARKS),
-                                          "units": {}}
+                                          "units": dict.fromkeys(PARK_REVIEW_DEPARTMENTS)}
     for project_id in service.project_ids():
         project = service.project(project_id)
         found["industries"][project["industry"]] = None
@@ -97,6 +99,8 @@ def _load_catalogues(service: Banban) -> None:
                 found["units"][problem["responsible_unit"]] = None
         for approval in project["approvals"]:
             found["units"][approval["department"]] = None
+        for review in project["park_reviews"]:
+            found["units"].update(dict.fromkeys(review["departments"]))
     office = next(username for username, role, _ in ACCOUNTS if role == "office")
     for kind, values in found.items():
         for value in values:

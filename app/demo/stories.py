@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from app.demo.catalogue import PARK_REVIEW_DEPARTMENTS
 from app.demo.script import Script, monday
+from domain.calendar import PACKAGE_CALENDAR
 
 
 def luli(today: date) -> Script:
@@ -164,13 +165,22 @@ def luli(today: date) -> Script:
 def peimei(today: date) -> Script:
     """佩玫标准厂房: 13 departments' approvals in 5 days, from a Tuesday's parallel approval."""
     s0 = monday(today - timedelta(days=250))
-    tuesday = s0 + timedelta(days=8)  # the next week's Tuesday: parallel approval day
+    # The next week's Tuesday, the parallel approval day; a week later if it is a holiday.
+    tuesday = s0 + timedelta(days=8)
+    while not PACKAGE_CALENDAR.is_working_day(tuesday):
+        tuesday += timedelta(days=7)
 
     def d(n: int) -> date:
         return s0 + timedelta(days=n)
 
     def t(n: int) -> date:
         return tuesday + timedelta(days=n)
+
+    def w(n: int) -> date:
+        """The n-th working day after the Tuesday (the dates move with today, over holidays
+        too): its approval time, measured as the working days after the applications up to
+        the last grant, is 5."""
+        return PACKAGE_CALENDAR.add_working_days(tuesday, n)
 
     s = Script("佩玫标准厂房（3万平方米）", "江西佩玫实业有限公司", "纺织服装", 150_000_000,
                "安福工业园", "lijing", ["pengtao", "xuli"], None, s0, today)
@@ -187,7 +197,7 @@ def peimei(today: date) -> Script:
                    note="入园会审一次通过，进入周二并联审批")
     s.add(d(4), "visit_logged", "lijing", purpose="统一收集企业审批事项需求，准备周二并联审批",
           met_with="佩玫公司总经理")
-    items = [  # (item, department, days after the Tuesday it is granted)
+    items = [  # (item, department, working days after the Tuesday it is granted)
         ("企业投资项目备案", "县发展和改革委员会", 0),
         ("建设用地规划许可证", "县自然资源局", 1),
         ("不动产权证书（交地即交证）", "县不动产登记中心", 2),
@@ -197,29 +207,29 @@ def peimei(today: date) -> Script:
         ("人防易地建设审批", "县人民防空办公室", 0),
         ("安全条件审查", "县应急管理局", 1),
         ("建筑垃圾处置核准", "县城市管理局", 0),
-        ("施工临时用电报装", "国网安福县供电公司", 2),
+        ("施工临时用电报装", "国网安福县供电公司", 3),
         ("临时占道施工许可", "县交通运输局", 0),
-        ("文物考古调查意见", "县文化广电新闻出版旅游局", 3),
-        ("建筑工程施工许可证", "县住房和城乡建设局", 4),
+        ("文物考古调查意见", "县文化广电新闻出版旅游局", 4),
+        ("建筑工程施工许可证", "县住房和城乡建设局", 5),
     ]
     for n, (item, department, _) in enumerate(items, 1):
         s.add(t(0), "approval_applied", ["lijing", "pengtao", "xuli"][n % 3],
               approval_id=f"AP-{n:02d}", item=item, department=department,
               note="周二并联审批：相关部门集中办公，现场办理")
     for n, (_, _, after) in sorted(enumerate(items, 1), key=lambda x: x[1][2]):
-        s.add(t(after), "approval_granted", ["lijing", "pengtao", "xuli"][n % 3],
+        s.add(w(after), "approval_granted", ["lijing", "pengtao", "xuli"][n % 3],
               approval_id=f"AP-{n:02d}", note="当日审批" if after == 0 else None)
     s.add(t(0), "milestone_reached", "lijing", milestone="project_filed")
-    s.add(t(1), "milestone_reached", "lijing", milestone="land_approved")
-    s.add(t(2), "milestone_reached", "lijing", milestone="land_delivered", note="交地即交证")
-    s.add(t(4), "milestone_reached", "lijing", milestone="construction_permitted",
+    s.add(w(1), "milestone_reached", "lijing", milestone="land_approved")
+    s.add(w(2), "milestone_reached", "lijing", milestone="land_delivered", note="交地即交证")
+    s.add(w(5), "milestone_reached", "lijing", milestone="construction_permitted",
           note="5天完成13个单位的项目审批，比正常办理时间减少35个工作日")
-    s.add(t(6), "milestone_reached", "lijing", milestone="construction_started",
+    s.add(w(6), "milestone_reached", "lijing", milestone="construction_started",
           note="拿地即开工")
-    s.add(t(8), "problem_raised", "pengtao", problem_id="PB-01", title="施工临时用电接入",
+    s.add(w(8), "problem_raised", "pengtao", problem_id="PB-01", title="施工临时用电接入",
           same_day=True, responsible_unit="国网安福县供电公司",
           description="桩机进场，临时用电需当天接通")
-    s.add(t(8), "problem_resolved", "pengtao", problem_id="PB-01",
+    s.add(w(8), "problem_resolved", "pengtao", problem_id="PB-01",
           resolution="供电公司当天完成接电，不过夜")
     s.add(t(30), "service_rated", "office", rating=5, agent="lijing",
           comment="5天办完13个单位的审批，真正零跑腿")

@@ -114,6 +114,8 @@ def text(column: Column, row: Row, context: Context) -> str:
         return money(value)
     if kind == "rate":
         return percent(value)
+    if kind == "number":
+        return number(value)
     if kind == "yes_no":
         return str(column.words[0] if value else column.words[1])
     if kind == "person":
@@ -139,6 +141,17 @@ def html(column: Column, row: Row, context: Context) -> Markup:
     if column.kind_for(row) == "yes_no" and column.value(row) is False:
         return Markup('<span class="late">{}</span>').format(shown)
     return escape(shown)
+
+
+def whole(value: float) -> int | float:
+    """A number as an int when it is whole (a median of an even count of days is a float)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def number(value: float) -> str:
+    """A figure such as a median: an integer when whole, else to one decimal."""
+    value = whole(value)
+    return str(value) if isinstance(value, int) else f"{value:.1f}"
 
 
 def separator() -> str:
@@ -250,9 +263,18 @@ def _section(*path: str) -> Callable[[dict[str, Any], Context], list[Row]]:
     return rows
 
 
-def _conditions_overdue(report: dict[str, Any], _: Context) -> list[Row]:
-    # A report published before review conditions were counted has none.
-    return report.get("conditions_overdue", {}).get("conditions", [])
+def _kept(section: str, key: str) -> Callable[[dict[str, Any], Context], list[Row]]:
+    """The rows of a section a report published before it was counted lacks (review
+    conditions, review opinions): none there."""
+    def rows(report: dict[str, Any], _: Context) -> list[Row]:
+        return report.get(section, {}).get(key, [])
+    return rows
+
+
+# The columns ending each table of overdue items.
+OVERDUE = (Column(_l("Due by"), "due_on", "date"),
+           Column(_l("Working days overdue"), "working_days_overdue", "int"),
+           Column(_l("Owner"), "owner", "person"))
 
 
 def _figure_kind(row: Row) -> str:
@@ -325,13 +347,17 @@ TABLES: tuple[Table, ...] = (
         Column(_l("Working days overdue"), "working_days_overdue", "int"),
         Column(_l("Owner"), "owner", "person")), _l("None overdue.")),
     Table("conditions_overdue", _l("Review conditions overdue"),
-          _conditions_overdue, (
-              PROJECT, Column(_l("Condition"), "text"),
-              Column(_l("Whose"), "whose"),
-              Column(_l("Review concluded on"), "concluded_on", "date"),
-              Column(_l("Due by"), "due_on", "date"),
-              Column(_l("Working days overdue"), "working_days_overdue", "int"),
-              Column(_l("Owner"), "owner", "person")), _l("None overdue.")),
+          _kept("conditions_overdue", "conditions"), (
+              PROJECT, Column(_l("Condition"), "text"), Column(_l("Whose"), "whose"),
+              Column(_l("Review concluded on"), "concluded_on", "date"), *OVERDUE),
+          _l("None overdue.")),
+    Table("opinions_overdue", _l("Review opinions overdue"),
+          _kept("opinions_overdue", "opinions"), (
+              PROJECT, Column(_l("Review"), "review_id"),
+              Column(_l("Department"), "department"),
+              Column(_l("Review convened on"), "convened_on", "date"),
+              Column(_l("Within (working days)"), "within_working_days", "int"), *OVERDUE),
+          _l("None overdue.")),
     Table("commitments_closed", _l("Commitments closed by termination"),
           _section("commitments", "closed_by_termination"), (
               *COMMITMENT, Column(_l("Due by"), "due_on", "date"),

@@ -56,6 +56,12 @@ def _main(rule: str, v: dict[str, Any]) -> str:
     if rule == "condition_overdue":
         return gettext("The park-entry review's condition “%(title)s” was due by %(due)s and "
                        "is not met on %(end)s: %(days)s working days late.", **facts)
+    if rule == "opinion_overdue":
+        return gettext("%(title)s's opinion in the park-entry review convened on %(convened)s "
+                       "was due within %(within)s working days, by %(due)s, and is not given "
+                       "on %(end)s: %(days)s working days late.", **facts,
+                       convened=day(v.get("convened_on")),
+                       within=v.get("opinion_within_working_days"))
     if rule == "problem_not_solved_same_day":
         return gettext("The problem “%(title)s”, raised on %(due)s as one to solve the same "
                        "day, is still open on %(end)s.",

@@ -112,6 +112,14 @@ def wait_item(item: Mapping[str, Any]) -> str:
     return subject_title(item["title"], item["kind"])
 
 
+def wait_late(item: Mapping[str, Any]) -> str:
+    """How late a wait is, after its working days, when its item has a clock it has passed
+    (a department's opinion in a park-entry review); else nothing."""
+    if not item.get("working_days_late"):
+        return ""
+    return gettext(" (%(n)s working days late)", n=item["working_days_late"])
+
+
 def condition_text(condition: Any) -> str:
     """A park-entry review's condition: its text, whose it is and when due."""
     c = as_condition(condition)
@@ -126,7 +134,7 @@ def condition_text(condition: Any) -> str:
 
 def init_app(app: Flask) -> None:
     for function in (money, day, moment, person, owner, subject_title, party, wait_item,
-                     condition_text):
+                     condition_text, wait_late):
         app.add_template_filter(function)
     app.add_template_filter(labels.rule_text)
     # These two format with this module's filters, so they are imported here.

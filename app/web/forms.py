@@ -20,6 +20,7 @@ from wtforms import (
     BooleanField,
     Field,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -30,6 +31,7 @@ from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -58,6 +60,7 @@ from domain.fields import (
     EVENT_TYPES,
     LONG_TEXT,
     MAX_LIST,
+    MAX_WORKING_DAYS,
     NOT_AMENDABLE,
     SHORT_TEXT,
     SIGNING_FIELDS,
@@ -98,6 +101,8 @@ FIELD_HINTS = {
     "investment": _l("In 万元; 1 亿元 = 10000 万元."),
     "investment_completed": _l("The total to date, in 万元, not this period's increase."),
     "missing_documents": _l("Leave empty if nothing is missing; otherwise give the due date."),
+    "opinion_within_working_days": _l("1 to %(most)s; leave empty for the county's setting.",
+                                      most=MAX_WORKING_DAYS),
     "conditions": _l("One per line: the condition, then optionally | the department whose it "
                      "is (none: the investor's) | its due date, e.g. 补充消防设计 | 县住建局 | "
                      "2026-12-31."),
@@ -147,6 +152,8 @@ ERROR_MESSAGES = {
     "unknown_problem": _l("No such problem in this project."),
     "unknown_review": _l("No such park-entry review in this project."),
     "review_concluded": _l("This park-entry review is already concluded."),
+    "park_review_open": _l("Another park-entry review of this project is still open: conclude "
+                           "it before convening a new one."),
     "not_invited": _l("This department was not invited to the review."),
     "opinions_missing": _l("Not every invited department has given its opinion yet."),
     "review_disagreed": _l("A department disagrees: the review cannot pass."),
@@ -201,11 +208,6 @@ class EventForm(FlaskForm):
             raise ValidationError(error_message("future_date"))
 
 
-def _whole_or_none(value: Any) -> int | None:
-    """A select's value as a whole number, or None when nothing is chosen."""
-    return None if value in ("", None) else int(value)
-
-
 def _wtf_field(name: str, spec: Spec) -> Field:
     """The WTForms field for one domain field (choices are filled per request)."""
     text = FIELD_LABELS.get(name, name)
@@ -234,9 +236,9 @@ def _wtf_field(name: str, spec: Spec) -> Field:
         return WanField(text, [InputRequired()] if spec.required else [Optional()],
                         minimum=spec.minimum)
     if kind == "working_days":
-        return SelectField(text, coerce=_whole_or_none, validators=[Optional()],
-                           choices=[SelectChoice("", "—")] + [
-                               SelectChoice(n, str(n)) for n in range(1, 16)])
+        # The range the API takes; left empty, the county's clock applies.
+        return IntegerField(text, validators=[Optional(), NumberRange(1, MAX_WORKING_DAYS)],
+                            render_kw={"min": 1, "max": MAX_WORKING_DAYS})
     if kind == "rating":
         return RadioField(text, coerce=int, choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
                           validators=[InputRequired()])
@@ -267,10 +269,12 @@ def form_class(event_type: str) -> type[FlaskForm]:
                           if (event_type, name) not in _LEFT_OUT}
             if event_type == "park_review_opinion_given":
                 # The departments invited, chosen from the open reviews (fill_choices); the
-                # rules still say whether one was invited.
-                attributes["department"] = SelectField(
-                    FIELD_LABELS["department"], validate_choice=False,
-                    validators=[InputRequired()])
+                # rules still say whether one was invited. It keeps the field's place (before
+                # the opinion and the note), which WTForms takes from its creation.
+                department = SelectField(FIELD_LABELS["department"], validate_choice=False,
+                                         validators=[InputRequired()])
+                department.creation_counter = attributes["department"].creation_counter
+                attributes["department"] = department
             base = EventForm
         _FORM_CLASSES[event_type] = type(f"{event_type.title()}Form", (base,), attributes)
     return _FORM_CLASSES[event_type]
@@ -374,7 +378,9 @@ def fill_choices(form: FlaskForm, event_type: str, project: dict[str, Any],
 def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
            people: dict[str, Any]) -> None:
     """What a new form starts with beyond the date: the team as it is on a team change, the
-    signed-in leader on their instruction, the project's leader on an escalation."""
+    signed-in leader on their instruction, the project's leader on an escalation, and on a
+    review's conclusion the open review with the conditions its opinions gave (to keep, edit
+    or drop: the conclusion's own are what the project carries)."""
     me = people.get("me") or {}
     if event_type == "team_assigned":
         form.chief_agent.data = project["team"]["chief_agent"]
@@ -384,6 +390,24 @@ def preset(form: FlaskForm, event_type: str, project: dict[str, Any],
         form.leader.data = me["username"]
     elif event_type == "problem_escalated" and project.get("leader"):
         form.leader.data = project["leader"]
+    elif event_type == "park_review_concluded":
+        reviews = [r for r in project.get("park_reviews", []) if r["concluded_on"] is None]
+        if len(reviews) == 1:  # only one is open since park_review_open (older histories: any)
+            form.review_id.data = reviews[0]["id"]
+            form.conditions.data = opinions_conditions(reviews[0])
+
+
+def opinions_conditions(review: dict[str, Any]) -> list[dict[str, Any]]:
+    """The conditions of a review's opinions given with conditions, each once, in the order
+    of the invited departments."""
+    given = {o["department"]: o for o in review["opinions"]}
+    found: dict[tuple, dict[str, Any]] = {}
+    for name in review["departments"]:
+        opinion = given.get(name)
+        if opinion and opinion["opinion"] == "agree_with_conditions":
+            for c in opinion["conditions"]:
+                found.setdefault((c["text"], c["party"], c["department"], c["due_on"]), c)
+    return list(found.values())
 
 
 def invited_choices(reviews: list[dict[str, Any]]) -> dict[str, list[SelectChoice]]:

@@ -166,6 +166,8 @@ RULE_LABELS = {
                                  "at least every %(follow_up)s working days"),
     "commitment_overdue": _l("Missing documents promised by a date that has passed"),
     "condition_overdue": _l("A park-entry review's condition not met by its due date"),
+    "opinion_overdue": _l("An invited department's opinion in a park-entry review within "
+                          "%(opinion_within)s working days of the convening"),
 }
 # Threshold keys as domain/clocks.py names them -> the placeholders above.
 _THRESHOLD_NAMES = {
@@ -173,6 +175,7 @@ _THRESHOLD_NAMES = {
     "plan_within_working_days": "plan",
     "old_after_working_days": "old",
     "follow_up_every_working_days": "follow_up",
+    "opinion_within_working_days": "opinion_within",
 }
 
 
@@ -301,6 +304,7 @@ RULE_NAMES = {
     "problem_follow_up_late": _l("Old problem not followed up"),
     "commitment_overdue": _l("Commitment overdue"),
     "condition_overdue": _l("Review condition overdue"),
+    "opinion_overdue": _l("Review opinion overdue"),
 }
 
 SUBJECT_LABELS = {
@@ -308,6 +312,7 @@ SUBJECT_LABELS = {
     "problem": _l("Problem"),
     "commitment": _l("Commitment"),
     "condition": _l("Review condition"),
+    "opinion": _l("Review opinion"),
 }
 
 THRESHOLD_LABELS = {
@@ -315,6 +320,7 @@ THRESHOLD_LABELS = {
     "plan_within_working_days": _l("Solution plan within (working days)"),
     "old_after_working_days": _l("Old after (working days)"),
     "follow_up_every_working_days": _l("Follow up every (working days)"),
+    "opinion_within_working_days": _l("Opinion within (working days)"),
 }
 
 # The figures a period contributes to its enclosing one (domain.dispatch.HEADLINE).

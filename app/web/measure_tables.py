@@ -45,6 +45,7 @@ SUSPENDED = Column(_l("Days suspended, not counted"), "suspended_days", "int")
 DUE = {"milestone_overdue": _l("Milestone to reach"),
        "commitment_overdue": _l("Documents to supply"),
        "condition_overdue": _l("Review condition to meet"),
+       "opinion_overdue": _l("Review opinion to give"),
        "problem_not_solved_same_day": _l("Solve the same day"),
        "problem_plan_late": _l("Solution plan"),
        "problem_follow_up_late": _l("Follow-up")}

@@ -32,6 +32,7 @@ from app.web.dispatch_tables import (
     Table,
     text,
     unit_of,
+    whole,
     with_unit,
 )
 from app.web.measure_tables import ALL_TABLES, TREND
@@ -146,6 +147,7 @@ def cell(column: Column, row: Row, context: Context) -> Cell:
     if kind == "rate":
         return value, "0.0%"
     if kind in ("int", "number"):
+        value = whole(value)
         return value, "0" if isinstance(value, int) else "0.0"
     if kind == "date":
         return value, "yyyy-mm-dd"

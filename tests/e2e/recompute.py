@@ -44,6 +44,8 @@ PLAN_WITHIN_WORKING_DAYS = 2     # rule 7: a solution plan within 2 working days
 OLD_AFTER_WORKING_DAYS = 10      # rule 7: open more than 10 working days is old
 FOLLOW_UP_EVERY_WORKING_DAYS = 5  # rule 7: an old problem is followed up every 5 working days
 APPROVAL_TARGET_WORKING_DAYS = 40  # "Dispatch reports", approvals_granted
+# README, settings: BANBAN_OPINION_WORKING_DAYS, "3 by default" (the demo county sets none).
+OPINION_WORKING_DAYS = 3
 
 # Rule names as the API spells them. The README names no rule; these three were read off the
 # API's flags (the only ones the demo county raises). The two problem rules the demo never
@@ -303,6 +305,11 @@ class Project:
         # due on); and the days each was met on.
         self.conditions: dict[tuple[str, int], tuple[date, date]] = {}
         self.conditions_met: dict[tuple[str, int], list[date]] = {}
+        # Each review convened: id -> (convened on, departments invited, its own clock or
+        # None); the days each department gave an opinion, and each conclusion's day.
+        self.reviews: dict[str, tuple[date, list[str], int | None]] = {}
+        self.opinions: dict[tuple[str, str], list[date]] = {}
+        self.concluded: dict[str, list[date]] = {}
         for e in self.events:
             d, data = e.occurred_on, e.data
             if e.type in _STATUS_OF:
@@ -314,13 +321,21 @@ class Project:
                     (e.version, d, parse_date(data["planned_on"])))
             elif e.type == "milestone_reached":
                 self.reaches[data["milestone"]].append((e.version, d))
-            elif e.type == "park_review_concluded" and data.get("passed"):
-                # A passing joint review is the milestone (README, the park-entry review).
-                self.reaches["park_review_passed"].append((e.version, d))
+            elif e.type == "park_review_concluded":
+                self.concluded.setdefault(data["review_id"], []).append(d)
+                if data.get("passed"):
+                    # A passing joint review is the milestone (README, the park-entry review).
+                    self.reaches["park_review_passed"].append((e.version, d))
                 for n, condition in enumerate(data.get("conditions") or [], start=1):
-                    if isinstance(condition, dict) and condition.get("due_on"):
+                    if data.get("passed") and isinstance(condition, dict) and \
+                            condition.get("due_on"):
                         self.conditions[(data["review_id"], n)] = (
                             d, parse_date(condition["due_on"]))
+            elif e.type == "park_review_convened":
+                self.reviews[data["review_id"]] = (d, list(data["departments"]),
+                                                   data.get("opinion_within_working_days"))
+            elif e.type == "park_review_opinion_given":
+                self.opinions.setdefault((data["review_id"], data["department"]), []).append(d)
             elif e.type == "park_review_condition_met":
                 self.conditions_met.setdefault((data["review_id"], data["condition"]),
                                                []).append(d)
@@ -546,6 +561,20 @@ class Project:
             if late >= 1:  # a review's condition, as a commitment (rule 8)
                 flags.append(Flag(self.id, "condition", f"{review}#{number}",
                                   "condition_overdue", due, late, chief))
+        for review, (convened, departments, own) in self.reviews.items():
+            # Rule 8: an invited department's opinion in a review open on the day, not given
+            # by then, is due on the N-th working day after the convening (N: the review's
+            # clock, else the county's), late from the next working day.
+            if convened > judged or any(d <= judged for d in self.concluded.get(review, [])):
+                continue
+            for department in departments:
+                if any(d <= judged for d in self.opinions.get((review, department), [])):
+                    continue
+                due = self.nth_working_day_after(convened, own or OPINION_WORKING_DAYS, judged)
+                late = self.working_days_late(due, judged)
+                if late >= 1:
+                    flags.append(Flag(self.id, "opinion", f"{review}:{department}",
+                                      "opinion_overdue", due, late, chief))
         for problem in self.problems.values():
             if not problem.open_on(judged):
                 continue

@@ -94,3 +94,16 @@ def test_meeting_an_unknown_condition_is_refused_and_nothing_is_recorded(
 
     assert_error(response, 422, code, field)
     assert history(api, pid) == before
+
+
+def test_a_review_is_not_convened_while_another_is_open(api, project):
+    pid = project["id"]
+    version = post_sequence(api, pid, REVIEW[:1], 1)
+
+    response = post_event(api, "zhang", pid, "park_review_convened",
+                          {"review_id": "PR-2", "departments": [DEPARTMENT]}, version)
+    assert_error(response, 422, "park_review_open", "type")
+    assert "PR-1" in response.get_json()["message"]
+    assert history(api, pid)["version"] == version
+    document = api("zhang").get("/api/openapi.json").get_json()
+    assert "park_review_open" in str(document["paths"]["/api/projects/{project_id}/events"])

@@ -45,3 +45,26 @@ def test_a_granted_approval_and_a_suspension_leave_no_one_waited_on(api, project
         "approval_id": "A2", "item": "环评", "department": "县生态环境局"}),
         ("office", "suspended", {"reason": "资金调整"})], 4)
     assert state(api, pid)["waiting_on"] == []
+
+
+def test_an_opinion_waited_on_beyond_its_clock_says_when_it_was_due_and_how_late(api, project):
+    pid = project["id"]
+    post_sequence(api, pid, [
+        ("zhang", "milestone_planned", {"milestone": "park_review_passed",
+                                        "planned_on": "2026-12-30"}),
+        ("zhang", "park_review_convened", {"review_id": "PR-1", "departments": [LAND_BUREAU]}),
+    ], 1, occurred_on="2026-11-19")
+
+    # Convened on Thursday 2026-11-19 with the county's 3 working days: due on Tuesday
+    # 2026-11-24, one working day late on the tests' today, 2026-11-25.
+    opinion = {"party": "department", "name": LAND_BUREAU, "since": "2026-11-19",
+               "item": {"kind": "park_review", "id": "PR-1", "title": "PR-1",
+                        "within_working_days": 3, "due_on": "2026-11-24",
+                        "working_days_late": 1},
+               "working_days": 4}
+    assert state(api, pid)["waiting_on"] == [opinion]
+    listed = api("leader").get("/api/projects").get_json()["projects"]
+    assert [p["waiting_on"] for p in listed if p["id"] == pid] == [[opinion]]
+    [flag] = api("zhang").get("/api/boards/zhang").get_json()["projects"][0]["flags"]
+    assert (flag["rule"], flag["subject"]["id"], flag["due_on"], flag["working_days_late"]) == (
+        "opinion_overdue", f"PR-1:{LAND_BUREAU}", "2026-11-24", 1)

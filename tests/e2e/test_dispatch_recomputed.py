@@ -330,13 +330,14 @@ def _compare_rows(path, expected, got, names, out) -> None:
 
 def _consistency(api: dict[str, Any]) -> list[str]:
     """Within the API's report: each milestone red flag is exactly an overdue milestone row and
-    each commitment (or review condition) red flag exactly an overdue commitment (condition)
-    row, with the same working days and owner, and the reverse."""
+    each commitment (or review condition, or review opinion) red flag exactly an overdue
+    commitment (condition, opinion) row, with the same working days and owner, and the reverse."""
     problems = []
     flags = api["red_flags"]["flags"]
     pairs = [("milestone", api["milestones_overdue"]["milestones"], "milestone"),
              ("commitment", api["commitments"]["overdue"], "approval_id"),
-             ("condition", api["conditions_overdue"]["conditions"], "condition")]
+             ("condition", api["conditions_overdue"]["conditions"], "condition"),
+             ("opinion", api["opinions_overdue"]["opinions"], "opinion")]
     for kind, rows, key in pairs:
         from_flags = sorted((f["subject"]["project_id"], f["subject"]["id"],
                              f["working_days_late"], f["owner"], f["due_on"])

@@ -54,3 +54,11 @@ def test_the_readme_api_examples_run_and_answer_json_without_errors(store_env, t
     assert [e["type"] for e in history["events"]] == ["signed", "milestone_planned",
                                                        "problem_raised"]
     assert as_of["version"] == 2
+
+
+def test_the_readme_names_every_kind_of_wait_item_the_api_document_lists():
+    from app.api.schemas import WaitItemSchema
+
+    sentence = README[README.index("`item` (`kind`"):README.index("`since` and `working_days`")]
+    kinds = WaitItemSchema().fields["kind"].metadata["enum"]
+    assert [k for k in kinds if f"`{k}`" not in sentence] == []

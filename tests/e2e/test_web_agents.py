@@ -87,18 +87,50 @@ def test_a_park_review_shows_department_by_department_and_who_is_waited_on(clien
                                            "departments": ["县自然资源局", "县住建局"]}),
         ("li", "park_review_opinion_given", {"review_id": "R1", "department": "县住建局",
                                              "opinion": "agree_with_conditions",
-                                             "conditions": ["补充消防设计"]}),
+                                             "conditions": ["补充消防设计", "限期开工"]}),
     ], project["version"], occurred_on="2026-11-19")
     sign_in(client, "zhang")
 
     details = client.get(f"/projects/{project['id']}").get_data(as_text=True)
     assert "2026-11-19召开" in details and "进行中" in details
-    assert "有条件同意（补充消防设计）" in details and "尚未提出意见" in details
+    assert "有条件同意（补充消防设计；限期开工）" in details and "尚未提出意见" in details
     # Judged on the tests' today (2026-11-25): 4 working days after the convening.
     assert "县自然资源局</strong> <span class=\"muted\">（部门）</span>" in details
-    assert "入园会审意见（3 个工作日内）" in details and "4 个工作日" in details
+    assert "入园会审意见（3 个工作日内）" in details
+    assert "4 个工作日（超期 1 个工作日）" in details  # due on 2026-11-24
+    assert "县自然资源局 在 2026-11-19 召开的入园会审中的意见" in details  # its red flag
     board = client.get("/board").get_data(as_text=True)
-    assert "等待：县自然资源局 4 个工作日" in board
+    assert "等待：县自然资源局 4 个工作日（超期 1 个工作日）" in board
+    client.post("/lang/en", data={"csrf_token": csrf_token(board)})
+    details = client.get(f"/projects/{project['id']}").get_data(as_text=True)
+    assert "Agree with conditions (补充消防设计; 限期开工)" in details and "（" not in details
+    assert "4 working days (1 working days late)" in details
+
+
+def test_the_conclusion_form_starts_from_the_conditions_the_opinions_gave(client, api,
+                                                                         project):
+    post_sequence(api, project["id"], [
+        ("zhang", "park_review_convened", {"review_id": "R1",
+                                           "departments": ["县自然资源局", "县住建局", "县水利局"]}),
+        ("li", "park_review_opinion_given", {
+            "review_id": "R1", "department": "县住建局", "opinion": "agree_with_conditions",
+            "conditions": [{"text": "补充消防设计", "party": "department",
+                            "department": "县住建局", "due_on": "2026-12-23"}]}),
+        ("li", "park_review_opinion_given", {"review_id": "R1", "department": "县水利局",
+                                             "opinion": "agree"}),
+        ("li", "park_review_opinion_given", {
+            "review_id": "R1", "department": "县自然资源局",
+            "opinion": "agree_with_conditions", "conditions": ["投资强度不低于每亩300万元"]}),
+    ], project["version"], occurred_on="2026-11-10")
+    sign_in(client, "zhang")
+
+    form = client.get(record_page(project["id"], "park_review_concluded")).get_data(
+        as_text=True)
+    [conditions] = re.findall(r'<textarea[^>]*name="conditions"[^>]*>(.*?)</textarea>', form,
+                              re.S)
+    assert conditions.strip().splitlines() == ["投资强度不低于每亩300万元",
+                                               "补充消防设计 | 县住建局 | 2026-12-23"]
+    assert re.search(r'<option selected value="R1"|<option value="R1" selected', form)
 
 
 def test_a_reviews_conditions_are_recorded_shown_and_met_through_the_forms(client, api,
@@ -215,6 +247,25 @@ def test_a_refusal_by_a_rule_names_the_field_in_the_users_language(client, api, 
                     occurred_on="2025-01-01")
     assert answer.status_code == 422
     assert "The date is before the project was signed." in answer.get_data(as_text=True)
+
+
+def test_a_second_review_is_refused_while_one_is_open_in_both_languages(client, api, project):
+    sign_in(client, "zhang")
+    convening = {"review_id": "R1", "departments": ["县自然资源局"]}
+    assert submit(client, project["id"], "park_review_convened", convening).status_code == 302
+    before = versions(api, project["id"])
+
+    answer = submit(client, project["id"], "park_review_convened",
+                    convening | {"review_id": "R2"})
+    assert answer.status_code == 422
+    assert "本项目另有入园会审尚未结束：请先作出结论，再召开新的会审。" in answer.get_data(
+        as_text=True)
+    client.post("/lang/en", data={"csrf_token": csrf_token(client.get("/board").get_data(as_text=True))})
+    answer = submit(client, project["id"], "park_review_convened",
+                    convening | {"review_id": "R2"})
+    assert "Another park-entry review of this project is still open" in answer.get_data(
+        as_text=True)
+    assert versions(api, project["id"]) == before
 
 
 def test_a_stale_form_says_so_shows_what_changed_and_records_nothing(client, api, project):

@@ -88,6 +88,22 @@ def test_hints_say_what_the_field_means_on_that_form(client, project):
     assert "调整计划日期时必填" in page(client, f"/projects/{project['id']}/record/milestone_planned")
 
 
+def test_the_review_forms_take_the_apis_clock_range_and_ask_the_department_first(
+        client, api, project):
+    sign_in(client, "zhang")
+    convening = page(client, f"/projects/{project['id']}/record/park_review_convened")
+    [clock] = re.findall(r'<input[^>]*name="opinion_within_working_days"[^>]*>', convening)
+    assert 'type="number"' in clock and 'min="1"' in clock and 'max="60"' in clock
+    assert "1 至 60" in convening  # its hint: empty is the county's setting
+    post_sequence(api, project["id"], [
+        ("zhang", "park_review_convened", {"review_id": "R1", "departments": ["县住建局"]})],
+        project["version"])
+
+    opinion = page(client, f"/projects/{project['id']}/record/park_review_opinion_given")
+    order = [opinion.index(f'name="{name}"') for name in ("department", "opinion", "note")]
+    assert order == sorted(order)
+
+
 def test_the_signing_form_presets_no_chief_agent_and_shows_people_by_name(client, project):
     sign_in(client, "office")
     html = page(client, "/projects/new")

@@ -100,3 +100,37 @@ def test_the_office_keeps_the_catalogues_with_their_history(service):
         ("ValueAdded", "安福工业园", "office", None),
         ("ValueAdded", "洲湖镇工业小区", "office", None),
         ("ValueRetired", "洲湖镇工业小区", "office", "已并入工业园")]
+
+
+def test_a_reviews_invited_departments_are_units_and_an_opinion_is_an_invited_ones(service, sign):
+    project_id = sign()["id"]
+    record(service, project_id, "park_review_convened", review_id="R0",
+           departments=["县工信局"])  # convened before the catalogue: kept as it is
+    service.add_to_catalogue("office", "units", "县自然资源局")
+    service.add_to_catalogue("office", "units", "县住房和城乡建设局")
+    version = service.project(project_id)["version"]
+
+    with pytest.raises(DomainError) as info:
+        record(service, project_id, "park_review_convened", review_id="R1",
+               departments=["县自然资源局", "县住房和城乡建设局", "县水利局"])
+    assert (info.value.code, info.value.field) == ("not_in_catalogue", "departments.2")
+    assert "units" in info.value.message and "县水利局" in info.value.message
+    assert service.project(project_id)["version"] == version
+
+    record(service, project_id, "park_review_opinion_given", review_id="R0",
+           department="县工信局", opinion="agree")  # invited, though not in the catalogue
+    with pytest.raises(DomainError) as uninvited:
+        record(service, project_id, "park_review_opinion_given", review_id="R0",
+               department="县自然资源局", opinion="agree")
+    assert (uninvited.value.code, uninvited.value.field) == ("not_invited", "department")
+    record(service, project_id, "park_review_concluded", review_id="R0", passed=False)
+    record(service, project_id, "park_review_convened", review_id="R1",
+           departments=["县自然资源局 ", "县住房和城乡建设局"])
+    [_, review] = service.project(project_id)["park_reviews"]
+    assert review["departments"] == ["县自然资源局", "县住房和城乡建设局"]
+
+    with pytest.raises(DomainError) as amended:
+        record(service, project_id, "corrected", corrects_version=version + 3, action="amend",
+               reason="部门名称", changes={"departments": ["县自然资源局", "县水利局"]})
+    assert (amended.value.code, amended.value.field) == ("not_in_catalogue",
+                                                         "changes.departments.1")

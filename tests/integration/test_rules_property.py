@@ -77,6 +77,16 @@ def from_report(report) -> dict[str, set]:
         "conditions_overdue": {(c["project_id"], "condition", c["condition"],
                                 "condition_overdue", c["working_days_overdue"], c["owner"])
                                for c in report["conditions_overdue"]["conditions"]},
+        "opinions_overdue": {(o["project_id"], "opinion", o["opinion"], "opinion_overdue",
+                              o["working_days_overdue"], o["owner"])
+                             for o in report["opinions_overdue"]["opinions"]},
+        # Each department's opinion waited on beyond its clock, as its wait says.
+        "opinions_waited_late": {(w["project_id"], "opinion",
+                                  f"{w['item']['id']}:{w['name']}",
+                                  w["item"]["working_days_late"])
+                                 for w in report["waiting_on"]["waits"]
+                                 if w["item"]["kind"] == "park_review"
+                                 and w["item"]["working_days_late"]},
     }
 
 
@@ -111,10 +121,13 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
                     assert {_wait(pid, w) for pid in ids for w in service.project(pid)[
                         "waiting_on"]} == listed["waits"], day
                 red = {kind: {f for f in listed["red"] if f[1] == kind}
-                       for kind in ("milestone", "commitment", "condition")}
+                       for kind in ("milestone", "commitment", "condition", "opinion")}
                 assert red["milestone"] == listed["milestones_overdue"], day
                 assert red["commitment"] == listed["commitments_overdue"], day
                 assert red["condition"] == listed["conditions_overdue"], day
+                assert red["opinion"] == listed["opinions_overdue"], day
+                assert {f[:3] + (f[4],) for f in red["opinion"]} == listed[
+                    "opinions_waited_late"], day
                 assert all(f[4] >= 1 for f in listed["red"]), day  # never "0 days late"
 
                 seen.update(f[3] for f in listed["red"])
@@ -132,7 +145,7 @@ def test_boards_red_flags_and_overdue_and_open_lists_agree_on_every_day(backend)
     check()
 
     # Not vacuous: every rule was broken on some day, and suspensions and terminations happened.
-    for rule in ("milestone_overdue", "commitment_overdue", "condition_overdue",
+    for rule in ("milestone_overdue", "commitment_overdue", "condition_overdue", "opinion_overdue",
                  "problem_not_solved_same_day", "problem_plan_late", "problem_follow_up_late"):
         assert seen[rule] > 0, (rule, seen)
     assert seen["open problems"] and seen["suspended"] and seen["closed by termination"], seen

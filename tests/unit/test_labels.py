@@ -53,8 +53,8 @@ def test_every_field_an_event_carries_or_the_audit_compares_has_a_label():
     assert EVERY_FIELD - set(labels.FIELD_LABELS) == set()
 
 
-def test_the_rules_found_are_the_seven_red_and_yellow_clocks():
-    assert len(RULES) == 7
+def test_the_rules_found_are_the_eight_red_and_yellow_clocks():
+    assert len(RULES) == 8
 
 
 def test_a_code_without_a_label_reads_as_itself():

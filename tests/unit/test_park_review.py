@@ -11,6 +11,7 @@ import pytest
 from domain.calendar import PACKAGE_CALENDAR
 from domain.history import History
 from domain.calendar import OPINION_WORKING_DAYS
+from domain.clocks import flags
 from domain.obligations import waiting_on
 
 RECORDED = date(2026, 12, 31)
@@ -52,14 +53,48 @@ def test_each_invited_department_is_waited_on_until_it_gives_its_opinion(project
 
 
 def test_the_countys_opinion_clock_applies_unless_the_review_sets_its_own(project, at):
-    convene(at, project)
-    at(project, CONVENED, "park_review_convened", review_id="R2", departments=["县水利局"],
-       opinion_within_working_days=7)
     county = PACKAGE_CALENDAR.with_county(PACKAGE_CALENDAR.parallel_weekday, 5)
+    convene(at, project)
+    assert {w.item["within_working_days"] for w in waiting_on(
+        History(project), date(2026, 11, 5), county)} == {5}
 
-    found = waiting_on(History(project), date(2026, 11, 5), county)
+    at(project, date(2026, 11, 5), "park_review_concluded", review_id="R1", passed=False)
+    at(project, date(2026, 11, 5), "park_review_convened", review_id="R2",
+       departments=["县水利局"], opinion_within_working_days=7)
+    found = waiting_on(History(project), date(2026, 11, 6), county)
     assert {(w.item["id"], w.item["within_working_days"]) for w in found
-            if w.item["kind"] == "park_review"} == {("R1", 5), ("R2", 7)}
+            if w.item["kind"] == "park_review"} == {("R2", 7)}
+
+
+def test_a_review_is_not_convened_while_another_is_open(project, at, refused):
+    convene(at, project)
+
+    error = refused(project, "park_review_convened", on=date(2026, 11, 3), today=RECORDED,
+                    review_id="R2", departments=["县水利局"], code="park_review_open",
+                    field="type")
+    assert "'R1'" in error.message and str(CONVENED) in error.message
+    at(project, date(2026, 11, 4), "park_review_concluded", review_id="R1", passed=False)
+    at(project, date(2026, 11, 4), "park_review_convened", review_id="R2",
+       departments=["县水利局"])
+    assert [r["concluded_on"] for r in project.park_reviews.values()] == [
+        date(2026, 11, 4), None]
+
+
+def test_a_history_stored_with_two_open_reviews_still_folds_and_takes_corrections(
+        project, at, replay):
+    convene(at, project)
+    # Stored before the rule: a second review convened while the first was open.
+    project.trigger_event(project.ParkReviewConvened, actor="zhang",
+                          occurred_on=date(2026, 11, 3), review_id="R2",
+                          departments=["县水利局"], opinion_within_working_days=None,
+                          note=None)
+    stored = replay(project.collect_events())
+    opinion(at, stored, date(2026, 11, 4), "县住建局")
+    at(stored, date(2026, 11, 5), "corrected", actor="office",
+       corrects_version=stored.version, action="void", reason="意见未经部门确认")
+
+    assert sorted((w[1], w[2]) for w in waits(stored, date(2026, 11, 6))) == sorted(
+        (name, "park_review") for name in [*DEPARTMENTS, "县水利局"])
 
 
 def test_a_passing_conclusion_reaches_the_milestone_and_ends_the_waits(project, at):
@@ -144,3 +179,45 @@ def test_a_review_may_set_its_own_clock_for_the_opinions(project, at):
     found = waiting_on(History(project), date(2026, 11, 9), PACKAGE_CALENDAR)
     assert [(w.name, w.item["within_working_days"], w.working_days) for w in found] == [
         ("县住建局", 5, 5)]
+
+
+def test_an_opinion_not_given_by_its_clock_is_late_from_the_next_working_day(project, at):
+    convene(at, project)  # Monday 2026-11-02, the county's 3 working days: due Thursday
+    opinion(at, project, date(2026, 11, 3), "县生态环境局")
+
+    def late(day):
+        items = {w.name: (w.item["due_on"], w.item["working_days_late"])
+                 for w in waiting_on(History(project), day, PACKAGE_CALENDAR)
+                 if w.item["kind"] == "park_review"}
+        found = flags(project, day, calendar=PACKAGE_CALENDAR)
+        red = {(f.subject["title"], f.due_on, f.working_days_late, f.owner)
+               for f in found if f.rule == "opinion_overdue"}
+        return items, red
+
+    due = date(2026, 11, 5)
+    assert late(due) == ({"县自然资源局": (due, 0), "县住建局": (due, 0)}, set())
+    assert late(date(2026, 11, 9)) == (  # the Monday after: Friday and Monday late
+        {"县自然资源局": (due, 2), "县住建局": (due, 2)},
+        {("县自然资源局", due, 2, "zhang"), ("县住建局", due, 2, "zhang")})
+    [flag] = [f for f in flags(project, date(2026, 11, 9), calendar=PACKAGE_CALENDAR)
+              if f.rule == "opinion_overdue" and f.subject["title"] == "县住建局"]
+    assert flag.subject["id"] == "R1:县住建局" and flag.colour == "red"
+    assert flag.reason["values"]["opinion_within_working_days"] == 3
+
+    opinion(at, project, date(2026, 11, 9), "县住建局")
+    assert late(date(2026, 11, 9)) == ({"县自然资源局": (due, 2)},
+                                       {("县自然资源局", due, 2, "zhang")})
+    at(project, date(2026, 11, 10), "park_review_concluded", review_id="R1", passed=False)
+    assert late(date(2026, 11, 11)) == ({}, set())
+
+
+def test_a_reviews_own_clock_sets_its_opinions_due_date(project, at):
+    at(project, CONVENED, "park_review_convened", review_id="R1", departments=["县住建局"],
+       opinion_within_working_days=5)
+    county = PACKAGE_CALENDAR.with_county(PACKAGE_CALENDAR.parallel_weekday, 1)
+
+    [wait] = waiting_on(History(project), date(2026, 11, 10), county)
+    assert (wait.item["due_on"], wait.item["working_days_late"]) == (date(2026, 11, 9), 1)
+    [flag] = [f for f in flags(project, date(2026, 11, 10), calendar=county)
+              if f.rule == "opinion_overdue"]
+    assert (flag.due_on, flag.working_days_late) == (date(2026, 11, 9), 1)

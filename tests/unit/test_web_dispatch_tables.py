@@ -63,6 +63,11 @@ def test_the_office_owns_a_flag_escalated_to_it_and_users_show_by_name():
     (Column("c", "v", "code", {}), "unknown_code", "unknown_code"),
     (Column("l", "v", "list"), ["图纸", "章程"], "图纸, 章程"),
     (Column("t", "v"), None, "—"),
+    # A median is an integer when whole, else to one decimal, whatever type it came as.
+    (Column("n", "v", "number"), 117.0, "117"),
+    (Column("n", "v", "number"), 7, "7"),
+    (Column("n", "v", "number"), 11.5, "11.5"),
+    (Column("n", "v", "number"), 1.35, "1.4"),
 ])
 def test_each_kind_of_value_reads_in_words(column, value, reads):
     assert text(column, {"v": value}, CONTEXT) == reads
@@ -108,6 +113,7 @@ def test_a_rate_over_nothing_is_no_figure_rather_than_zero():
     (Column("r", "v", "rate"), 0.15, (0.15, "0.0%")),
     (Column("d", "v", "date"), date(2026, 11, 23), (date(2026, 11, 23), "yyyy-mm-dd")),
     (Column("n", "v", "number"), 2.5, (2.5, "0.0")),
+    (Column("n", "v", "number"), 117.0, (117, "0")),
     (Column("i", "v", "int"), 30, (30, "0")),
     (Column("y", "v", "yes_no"), True, ("Yes", None)),
     (Column("i", "v", "int"), None, (None, None)),

@@ -43,6 +43,9 @@ class ProjectRules:
             return None if event_type == "resumed" else "project_suspended"
         if event_type == "resumed":
             return "not_suspended"
+        if event_type == "park_review_convened" and any(
+                r["concluded_on"] is None for r in self.park_reviews.values()):
+            return "park_review_open"  # conclude it first (`_check_park_review_convened`)
         lacking = _NEEDS_ITEM.get(event_type)
         if lacking is None:
             return None

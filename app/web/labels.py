@@ -122,6 +122,8 @@ UNAVAILABLE_LABELS = {
     "no_milestone_left": _l("Every milestone is reached or belongs to a phase the project has "
                             "passed."),
     "no_open_review": _l("No park-entry joint review of the project is open."),
+    "park_review_open": _l("Another park-entry review of this project is still open: conclude "
+                           "it before convening a new one."),
     "no_open_condition": _l("No passed park-entry review of the project has a condition "
                             "still open."),
 }

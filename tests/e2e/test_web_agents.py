@@ -249,21 +249,26 @@ def test_a_refusal_by_a_rule_names_the_field_in_the_users_language(client, api, 
     assert "The date is before the project was signed." in answer.get_data(as_text=True)
 
 
-def test_a_second_review_is_refused_while_one_is_open_in_both_languages(client, api, project):
+def test_a_second_review_is_neither_offered_nor_recorded_while_one_is_open_in_both_languages(
+        client, api, project):
     sign_in(client, "zhang")
+    stale = client.get(record_page(project["id"], "park_review_convened")).get_data(as_text=True)
     convening = {"review_id": "R1", "departments": ["县自然资源局"]}
     assert submit(client, project["id"], "park_review_convened", convening).status_code == 302
     before = versions(api, project["id"])
+    message = "本项目另有入园会审尚未结束：请先作出结论，再召开新的会审。"
 
-    answer = submit(client, project["id"], "park_review_convened",
-                    convening | {"review_id": "R2"})
-    assert answer.status_code == 422
-    assert "本项目另有入园会审尚未结束：请先作出结论，再召开新的会审。" in answer.get_data(
-        as_text=True)
+    page = client.get(record_page(project["id"], "park_review_convened"))
+    assert page.status_code == 409 and message in page.get_data(as_text=True)
+    # A form fetched before the first review was convened is refused, saying why.
+    answer = client.post(record_page(project["id"], "park_review_convened"), data={
+        "csrf_token": csrf_token(stale), "expected_version": str(before),
+        "occurred_on": "2026-11-20", **form_data(convening | {"review_id": "R2"})})
+    assert answer.status_code == 409 and message in answer.get_data(as_text=True)
     client.post("/lang/en", data={"csrf_token": csrf_token(client.get("/board").get_data(as_text=True))})
-    answer = submit(client, project["id"], "park_review_convened",
-                    convening | {"review_id": "R2"})
-    assert "Another park-entry review of this project is still open" in answer.get_data(
+    page = client.get(record_page(project["id"], "park_review_convened"))
+    assert page.status_code == 409
+    assert "Another park-entry review of this project is still open" in page.get_data(
         as_text=True)
     assert versions(api, project["id"]) == before
 

@@ -73,7 +73,9 @@ def test_a_review_is_not_convened_while_another_is_open(project, at, refused):
                     review_id="R2", departments=["县水利局"], code="park_review_open",
                     field="type")
     assert "'R1'" in error.message and str(CONVENED) in error.message
+    assert project.why_not("park_review_convened") == "park_review_open"  # nor offered
     at(project, date(2026, 11, 4), "park_review_concluded", review_id="R1", passed=False)
+    assert project.why_not("park_review_convened") is None
     at(project, date(2026, 11, 4), "park_review_convened", review_id="R2",
        departments=["县水利局"])
     assert [r["concluded_on"] for r in project.park_reviews.values()] == [

@@ -128,10 +128,11 @@ def test_auditor_reads_everything(api, project):
 
 def test_office_records_every_type_including_corrections(api, project):
     pid = project["id"]
-    # A project passes one park-entry review: the conclusion is recorded as the step before
-    # meeting its condition (a second review could not be convened after it).
+    # A project holds one park-entry review at a time and passes one: the convening, the
+    # opinions and the conclusion are recorded as the steps before meeting its condition.
+    review = ("park_review_convened", "park_review_opinion_given", "park_review_concluded")
     order = [t for t in EVENT_TYPES
-             if t not in ("suspended", "terminated", "park_review_concluded")] + ["terminated"]
+             if t not in ("suspended", "terminated", *review)] + ["terminated"]
     version = project["version"]
     for index, event_type in enumerate(order):
         steps, body = scenario(event_type, tag=str(index), by="office")

@@ -65,13 +65,19 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     # A web worker freezes what it keeps once a full garbage collection took this long (ms;
     # 0: never). See app/collector.py.
     config["BANBAN_GC_FREEZE_MS"] = _count(environ, "BANBAN_GC_FREEZE_MS", 20, 0, 10_000)
-    # The processes `flask projections rebuild` makes the views' rows in (1: in its own).
-    config["BANBAN_REBUILD_PROCESSES"] = _count(environ, "BANBAN_REBUILD_PROCESSES", cores(),
-                                                1, 64)
+    # The processes `flask projections rebuild` makes the views' rows in (1: in its own); by
+    # default the cores up to REBUILD_PROCESSES, each holding its own database connections.
+    config["BANBAN_REBUILD_PROCESSES"] = _count(environ, "BANBAN_REBUILD_PROCESSES",
+                                                min(cores(), REBUILD_PROCESSES), 1, 64)
     config["AUDIT_KEY"] = audit_key_setting(environ)
     # Who issues the printed dispatch sheets (default: the county's business environment office).
     config["BANBAN_ISSUING_UNIT"] = (environ.get("BANBAN_ISSUING_UNIT") or "").strip() or None
     return config
+
+
+# The default processes of a rebuild at most: on a big host more would take a share of the
+# database's connections (each its own pool) for little gain.
+REBUILD_PROCESSES = 8
 
 
 def cores() -> int:

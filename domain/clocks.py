@@ -172,8 +172,10 @@ def _admitted(history: History, o: Obligation, day: date, calendar: WorkingCalen
     """What an explanation must admit about its count: the working days while suspended that
     do not count, and the years whose official calendar is not known."""
     start, end = (o.due_on, day) if o.late else (day, o.due_on)
-    # A problem's clock counts from its raising: the days it skipped while suspended moved it.
-    paused = ActiveDays(calendar, history, day).paused(o.facts.get("raised_on", start), end)
+    # A problem's clock counts from its raising, an opinion's from the convening: the days it
+    # skipped while suspended moved it.
+    began = o.facts.get("raised_on") or o.facts.get("convened_on") or start
+    paused = ActiveDays(calendar, history, day).paused(began, end)
     unknown = [year for year in range(start.year, end.year + 1)
                if calendar.source(year) == UNKNOWN]
     return paused, unknown

@@ -146,7 +146,7 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
         indexes = [projections.index(p) for p in shared]
         made = _made_apart(opener, indexes, latest, told, ids, size,
                            min(processes, -(-len(ids) // size)))  # no more than the batches
-    with closing(made):  # a failed write stops the other processes at once
+    with closing(made):  # a failed write starts no batch more (those running end first)
         for rows in made:
             for projection, each in zip(shared, rows, strict=True):
                 projection.view.write(each)

@@ -53,7 +53,7 @@ def test_the_garbage_collection_setting_is_checked_at_start():
 
 
 def test_the_rebuild_takes_the_machines_cores_unless_told_otherwise():
-    assert from_environment({})["BANBAN_REBUILD_PROCESSES"] == cores()
+    assert from_environment({})["BANBAN_REBUILD_PROCESSES"] == min(cores(), 8)
     assert from_environment({"BANBAN_REBUILD_PROCESSES": "1"})["BANBAN_REBUILD_PROCESSES"] == 1
     with pytest.raises(ConfigError, match="BANBAN_REBUILD_PROCESSES"):
         from_environment({"BANBAN_REBUILD_PROCESSES": "0"})

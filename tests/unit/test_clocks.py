@@ -19,6 +19,7 @@ from domain.clocks import (
     COMMITMENT_OVERDUE,
     MILESTONE_DUE_SOON,
     MILESTONE_OVERDUE,
+    OPINION_OVERDUE,
     PROBLEM_FOLLOW_UP_LATE,
     PROBLEM_NOT_SOLVED_SAME_DAY,
     PROBLEM_PLAN_LATE,
@@ -422,6 +423,17 @@ def test_a_suspension_pauses_the_problem_clocks(project, at):
     assert problem_flags(project, date(2026, 10, 17)) == []  # a Saturday
     [flag] = problem_flags(project, date(2026, 10, 19))
     assert (flag.due_on, flag.working_days_late) == (date(2026, 10, 16), 1)
+    assert "2 working days while suspended do not count" in flag.explanation
+
+
+def test_a_suspension_pauses_an_opinions_clock_and_its_explanation_says_so(project, at):
+    at(project, date(2026, 10, 12), "park_review_convened", review_id="R1",
+       departments=["县水利局"], opinion_within_working_days=3)  # due 15 October if never
+    at(project, date(2026, 10, 13), "suspended", reason="site flooded")
+    at(project, date(2026, 10, 15), "resumed")
+
+    [flag] = [f for f in flags(project, date(2026, 10, 20)) if f.rule == OPINION_OVERDUE]
+    assert (flag.due_on, flag.working_days_late) == (date(2026, 10, 19), 1)
     assert "2 working days while suspended do not count" in flag.explanation
 
 

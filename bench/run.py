@@ -73,6 +73,8 @@ SECTIONS = ("dispatch", "rebuild", "latency", "time_travel", "writes")
 # The write-throughput figures are for the county store; the province adds nothing to them
 # that the latency figure does not show.
 SCALE_SECTIONS = {"county": SECTIONS, "province": SECTIONS[:-1]}
+# What `--store postgres` measures (the writes section measures both stores already).
+PG_SECTIONS = ("dispatch", "rebuild")
 
 
 def show(figure: Figure) -> None:
@@ -96,13 +98,20 @@ def access(path: Path) -> dict[str, str]:
     kept = path.with_name(path.name + ".access.json")
     if kept.exists():
         return json.loads(kept.read_text())
-    with open_store(str(path), TODAY) as store:
+    tokens = grant(str(path))
+    kept.write_text(json.dumps(tokens))
+    return tokens
+
+
+def grant(path: str) -> dict[str, str]:
+    """Set the leaders' password and issue the tokens (`access`) in a store: the SQLite file
+    `path`, or PostgreSQL as the environment says with `-`."""
+    with open_store(path, TODAY) as store:
         service = store.get()
         for leader in readers(service):
             service.set_password(leader, hash_password(PASSWORD), actor="bench")
         tokens = issue_tokens(service)
         store.cards()
-    kept.write_text(json.dumps(tokens))
     return tokens
 
 
@@ -340,12 +349,38 @@ def environment(values: dict[str, str]) -> Iterator[None]:
 
 class Bench:
     def __init__(self, scale: str, path: Path, counts: dict, seconds: float,
-                 scratch: ExitStack, rounds: int = 1):
+                 scratch: ExitStack, rounds: int = 1, pg: dict[str, str] | None = None):
         self.scale, self.path, self.counts, self.seconds = scale, path, counts, seconds
         self.rounds = rounds
-        self.tokens = access(path)
+        # On PostgreSQL (`--store postgres`): the settings of the schema the scale was
+        # generated into; its figures are labelled so.
+        self.pg = pg
+        self.label = scale if pg is None else f"{scale} on PostgreSQL"
+        self.tokens = access(path) if pg is None else self._in_pg(lambda: grant("-"))
         self.scratch = scratch
         self._copy: Path | None = None
+
+    def _in_pg(self, work: Callable[[], Any]) -> Any:
+        with environment({"BANBAN_STORE": "postgres", **self.pg}):
+            return work()
+
+    @property
+    def store_env(self) -> dict[str, str]:
+        """The eventsourcing environment of the store the sections measure."""
+        if self.pg is not None:
+            return {"PERSISTENCE_MODULE": "eventsourcing.postgres", **self.pg}
+        return sqlite_env(self.copy)
+
+    @contextmanager
+    def opened(self) -> Iterator[Any]:
+        """The measured store, opened in this process."""
+        if self.pg is None:
+            with open_store(str(self.copy), TODAY) as store:
+                yield store
+            return
+        with environment({"BANBAN_STORE": "postgres", **self.pg}), \
+                open_store("-", TODAY) as store:
+            yield store
 
     @property
     def copy(self) -> Path:
@@ -359,7 +394,7 @@ class Bench:
         """Server time of the current week's dispatch, API (token) and page (signed-in leader),
         over HTTP from one worker: first after a write (everything computed) and again with
         nothing recorded since (the report reused); then that worker's peak memory."""
-        with open_store(str(self.copy), TODAY) as store:
+        with self.opened() as store:
             # One of the writing office's county (the home county's: the province's other
             # counties' projects are not its to write).
             project = store.cards().view.cards(status="active", county=HOME, home=HOME)[0]
@@ -367,8 +402,8 @@ class Bench:
         # As deployed: the view runner has caught the views up and made the day's parts, so
         # a leader's request makes only what a write changed (README, "Deploying").
         note(f"view runner, first catch-up of the day (views and report parts): "
-             f"{views_runner_once(sqlite_env(self.copy)):.0f} s")
-        server = Gunicorn(sqlite_env(self.copy), 1, options=["--timeout", "3600"])
+             f"{views_runner_once(self.store_env):.0f} s")
+        server = Gunicorn(self.store_env, 1, options=["--timeout", "3600"])
         try:
             office = self.tokens[OFFICE]
 
@@ -399,14 +434,14 @@ class Bench:
                     for _ in range(cold_repeat):
                         write()
                         cold += samples_ms(request, 1)
-                    show(Figure(f"weekly dispatch {name}, {self.scale}, {whose}, first after "
+                    show(Figure(f"weekly dispatch {name}, {self.label}, {whose}, first after "
                                 f"a write (p50 of {cold_repeat})", statistics.median(cold),
                                 "ms", "<=", target))
                     note(f"slowest of the {cold_repeat}: {max(cold):.1f} ms")
-                    show(Figure(f"weekly dispatch {name}, {self.scale}, {whose}, nothing "
+                    show(Figure(f"weekly dispatch {name}, {self.label}, {whose}, nothing "
                                 "recorded since (p50 of 10)",
                                 statistics.median(samples_ms(request, 10)), "ms", "<=", target))
-            show(Figure(f"peak RSS of a web worker after the dispatch pages, {self.scale}",
+            show(Figure(f"peak RSS of a web worker after the dispatch pages, {self.label}",
                         worker_mb(server), "MB", "<=", RSS_TARGET_MB[self.scale]))
             note(f"held after the pages: {worker_mb(server, 'VmRSS'):.0f} MB; the peak "
                  "includes signing in, whose argon2id hash takes 64 MiB while it runs")
@@ -416,7 +451,7 @@ class Bench:
     def rebuild(self) -> None:
         """`flask projections rebuild` of the store's cards, against reading and decoding the
         whole notification log in one process."""
-        with open_store(str(self.copy), TODAY) as store:
+        with self.opened() as store:
             service = store.get()
             events = service.recorder.max_notification_id() or 0
             began = time.perf_counter()
@@ -424,11 +459,10 @@ class Bench:
             baseline = events / (time.perf_counter() - began)
         began = time.perf_counter()
         subprocess.run([sys.executable, "-m", "flask", "projections", "rebuild"], cwd=ROOT,
-                       env=os.environ | {"FLASK_APP": "wsgi", "BANBAN_STORE": "sqlite",
-                                         "BANBAN_SQLITE_PATH": str(self.copy)},
+                       env=environment_for(self.store_env) | {"FLASK_APP": "wsgi"},
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         rate = events / (time.perf_counter() - began)
-        show(Figure(f"flask projections rebuild, {self.scale} ({events} events) "
+        show(Figure(f"flask projections rebuild, {self.label} ({events} events) "
                     "[baseline = read and decode the log]", rate, "events/s", ">=", 0.4,
                     baseline, digits=0))
 
@@ -622,6 +656,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="write loads of the app and the baseline in turn (default 1); "
                              "the round of the median ratio is the figure")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite",
+                        help="the store the scale is measured on (default sqlite, kept in "
+                             "bench/data); postgres generates it into a schema of its own on "
+                             "the tests' server, dropped afterwards, and measures "
+                             f"{', '.join(PG_SECTIONS)} (the writes section measures both)")
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else set(SECTIONS)
     if unknown := only - set(SECTIONS):
@@ -630,6 +669,9 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"machine: {machine()}", flush=True)
     for scale in args.scales:
+        if args.store == "postgres":
+            on_postgres(scale, args.seed, only)
+            continue
         began = time.perf_counter()
         path, counts = ensure(scale, args.seed)
         print(f"== {scale}: {counts['projects']} projects, {counts['events']} events, "
@@ -640,6 +682,27 @@ def main(argv: list[str] | None = None) -> None:
                 if section in only:
                     getattr(bench, section)()
         print(f"== {scale} done in {time.perf_counter() - began:.0f} s", flush=True)
+
+
+def on_postgres(scale: str, seed: int, only: set[str]) -> None:
+    """The scale's PG_SECTIONS on PostgreSQL: generated into a schema of its own (as the
+    SQLite store is, seeded alike), measured, and dropped."""
+    began = time.perf_counter()
+    settings = postgres()
+    if settings is None:
+        return
+    with postgres_schema(settings) as pg:
+        with environment({"BANBAN_STORE": "postgres", **pg}):
+            counts = generate_into("-", SCALES[scale], seed)
+        print(f"== {scale} on PostgreSQL: {counts['projects']} projects, {counts['events']} "
+              f"events, {counts['users']} users (seed {seed}, schema {pg['POSTGRES_SCHEMA']})",
+              flush=True)
+        with ExitStack() as scratch:
+            bench = Bench(scale, Path("-"), counts, 0, scratch, pg=pg)
+            for section in PG_SECTIONS:
+                if section in only:
+                    getattr(bench, section)()
+    print(f"== {scale} on PostgreSQL done in {time.perf_counter() - began:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ test: $(VENV)/.test-deps $(MO)
 # county store is generated (bench/data/, kept between runs); bench-full adds province scale.
 bench: $(VENV)/.test-deps $(MO)
 	$(BIN)/python -m bench.run county
+	$(BIN)/python -m bench.run county --store postgres
 	$(BIN)/python -m bench.load_project
 	$(BIN)/python -m bench.list_projects
 	$(BIN)/python -m bench.dispatch_page

@@ -13,7 +13,6 @@ from flask.cli import AppGroup
 
 from app import cli_audit
 from app.cli_common import actor as _actor
-from app.config import cores
 from app.digest import send_digests
 from app.security import hash_password, password_problem
 from app.store import service
@@ -162,7 +161,7 @@ projections_group = AppGroup("projections", help="Keep the read views (derived d
 @projections_group.command("rebuild")
 @click.option("--processes", type=click.IntRange(1, 64),
               help="Processes that make the rows (default BANBAN_REBUILD_PROCESSES, else the "
-                   "machine's cores; 1: this one only).")
+                   "machine's cores up to 8; 1: this one only).")
 def rebuild_views(processes: int | None):
     """Drop the views and rebuild them from the events, with a progress bar (what people did,
     such as the reminders they read, is kept).
@@ -174,7 +173,7 @@ def rebuild_views(processes: int | None):
     total = banban.recorder.max_notification_id() or 0
     store = current_app.extensions["banban.store"]
     views = store.views()
-    processes = processes or current_app.config.get("BANBAN_REBUILD_PROCESSES") or cores()
+    processes = processes or current_app.config["BANBAN_REBUILD_PROCESSES"]
     # One pass for all of them: each project loaded once, at its last version, in forked
     # processes that open the store themselves (store.views in each).
     with click.progressbar(length=total, label=", ".join(views), show_pos=True) as bar:

@@ -39,6 +39,22 @@ from domain.users import USER_TOPICS
 USER_TOPIC_SET = frozenset(USER_TOPICS)
 # What a write's one statement says when the application must link its event instead.
 OTHER_WAY = "banban: the first event of a business day or of the chain is linked by the app"
+# A write's one event inserted and linked in one statement (`_one_round_trip`), its hash
+# finished by the database from the chain's last link, read under the lock. A period's seal may
+# fall only before the business day's first event: a tail recorded before the day began sends
+# the write the other way, as does an empty chain (no t), by failing the statement with
+# OTHER_WAY in its message (the server's log says it once a day). The latest recorded time is
+# the later of the tail's and this one's.
+LINKED_INSERT = (
+    "WITH ins AS ({insert}) INSERT INTO {links} (position, notification_id, "
+    "originator_id, originator_version, digest, hash, latest, key_id) "
+    "SELECT CASE WHEN t.position IS NOT NULL AND (t.latest IS NULL OR "
+    "t.latest::timestamptz >= %s) THEN t.position + 1 ELSE (COALESCE(t.latest, '') || "
+    f"' {OTHER_WAY}')::bigint END, ins.notification_id, "
+    "%s, %s, %s, encode(sha256(%s || decode(t.hash, 'hex') || %s), 'hex'), "
+    "CASE WHEN t.latest IS NULL OR t.latest::timestamptz < %s THEN %s "
+    "ELSE t.latest END, NULL FROM ins LEFT JOIN (SELECT position, hash, latest "
+    "FROM {links} ORDER BY position DESC LIMIT 1) t ON true RETURNING notification_id")
 
 
 def _quoted(name: str) -> str:
@@ -56,11 +72,12 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
                                    "linked in the transaction that inserts them")
         PostgresApplicationRecorder.__init__(self, datastore, events_table_name=events_table_name)
         LinkedRecorder.__init__(self, mapper, key)
-        self._insert_events_text = self.insert_events_statement.as_string(None)
         schema = _quoted(self.datastore.schema)
         self.tables = {"links": f"{schema}.{_quoted(LINKS_TABLE)}",
                        "seals": f"{schema}.{_quoted(SEALS_TABLE)}",
                        "events": f"{schema}.{_quoted(self.events_table_name)}"}
+        self._linked_insert = LINKED_INSERT.format(
+            insert=self.insert_events_statement.as_string(None), **self.tables)
 
     def _create_table(self, curs: Any) -> None:
         super()._create_table(curs)
@@ -155,9 +172,8 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
         return ids
 
     def _linked_in_sql(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]
-                       ) -> tuple[str, list[Any]] | None:
-        """The statement inserting and linking a write's one event, and its parameters after
-        the event's, or None if the write is not one the database can link: several events,
+                       ) -> list[Any] | None:
+        """The parameters of LINKED_INSERT after the event's for a write's one event, or None if the write is not one the database can link: several events,
         an acceptance, a publication (its seal falls before it), no recorded time, a keyed
         chain (its key stays with the application)."""
         if len(stored_events) != 1 or kwargs.get("accepting") or self.audit_key is not None:
@@ -166,32 +182,17 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
         recorded = fact.recorded_at
         if recorded is None or fact.topic == PUBLISHED_TOPIC:
             return None
-        # A period's seal may fall only before the business day's first event: a tail
-        # recorded before the day began sends the write the other way, as does an empty chain
-        # (no t), by failing the statement with OTHER_WAY in its message (the server's log says
-        # it once a day). The latest recorded time is the later of the tail's and this one's.
-        sql = self._sql(
-            "WITH ins AS ({insert}) INSERT INTO {links} (position, notification_id, "
-            "originator_id, originator_version, digest, hash, latest, key_id) "
-            "SELECT CASE WHEN t.position IS NOT NULL AND (t.latest IS NULL OR "
-            "t.latest::timestamptz >= %s) THEN t.position + 1 ELSE (COALESCE(t.latest, '') || "
-            f"' {OTHER_WAY}')::bigint END, ins.notification_id, "
-            "%s, %s, %s, encode(sha256(%s || decode(t.hash, 'hex') || %s), 'hex'), "
-            "CASE WHEN t.latest IS NULL OR t.latest::timestamptz < %s THEN %s "
-            "ELSE t.latest END, NULL FROM ins LEFT JOIN (SELECT position, hash, latest "
-            "FROM {links} ORDER BY position DESC LIMIT 1) t ON true RETURNING notification_id")
         day = datetime.combine(business_date(recorded), time(), SHANGHAI)
-        return sql, [day, fact.originator_id, fact.originator_version, fact.digest.hex(),
-                     *link_pieces(fact.digest), recorded, recorded.isoformat()]
+        return [day, fact.originator_id, fact.originator_version, fact.digest.hex(),
+                *link_pieces(fact.digest), recorded, recorded.isoformat()]
 
     def _one_round_trip(self, pipeline: Any, cursors: Any, stored_events: Sequence[StoredEvent],
-                        linked: tuple[str, list[Any]]) -> Sequence[int]:
+                        params: list[Any]) -> Sequence[int]:
         committing, linking = cursors
-        sql, params = linked
         event = stored_events[0]
         pg_event = self.construct_pg_stored_event(event.originator_id, event.originator_version,
                                                   event.topic, event.state)
-        linking.execute(sql, ([pg_event], *params))
+        linking.execute(self._linked_insert, ([pg_event], *params))
         committing.execute("COMMIT")
         pipeline.sync()  # a lost race for a version: IntegrityError
         return [row["notification_id"] for row in linking.fetchall()]
@@ -207,7 +208,7 @@ class LinkedPostgresRecorder(LinkedRecorder, PostgresApplicationRecorder):
         cursor.execute("SELECT pg_notify(%s, %s)", (self.channel_name, payload))
 
     def _sql(self, text: str) -> str:
-        return text.format(id="notification_id", insert=self._insert_events_text, **self.tables)
+        return text.format(id="notification_id", **self.tables)
 
     def _event_at(self, cursor: Any, notification_id: int) -> Notification | None:
         cursor.execute(f"SELECT * FROM {self.tables['events']} WHERE notification_id = %s",

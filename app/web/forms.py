@@ -152,8 +152,7 @@ ERROR_MESSAGES = {
     "unknown_problem": _l("No such problem in this project."),
     "unknown_review": _l("No such park-entry review in this project."),
     "review_concluded": _l("This park-entry review is already concluded."),
-    "park_review_open": _l("Another park-entry review of this project is still open: conclude "
-                           "it before convening a new one."),
+    "park_review_open": labels.UNAVAILABLE_LABELS["park_review_open"],
     "not_invited": _l("This department was not invited to the review."),
     "opinions_missing": _l("Not every invited department has given its opinion yet."),
     "review_disagreed": _l("A department disagrees: the review cannot pass."),

@@ -3,9 +3,9 @@
 
 While a county's catalogue of a kind is empty, its fields take free text, as before; once it
 has values, a project's industry, park, a problem's responsible unit, an approval's
-department or each department a park review invites must be one of them (`listed`), compared as names are (width, case and spaces
-folded) and recorded in the catalogue's own spelling, so that one department is never counted
-under several spellings.
+department or each department a park review invites must be one of them (`listed`), compared
+as names are (width, case and spaces folded) and recorded in the catalogue's own spelling, so
+that one department is never counted under several spellings.
 Values recorded before are kept and shown as they are; a retired value is offered no more.
 """
 

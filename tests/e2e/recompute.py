@@ -9,7 +9,8 @@ occurred_on (the business date), recorded_at, data, corrected_by and void.
 
 Pure: no I/O. Working days come from `chinese_calendar` (Monday to Friday for a year it does not
 know, as the README says; an office-loaded calendar is not modelled: the demo county has none),
-pinyin order from `pypinyin`.
+pinyin order from `pypinyin`, with the phrases the README says names are read by (those
+listed in domain/pinyin.json; the list is data, not the app's code).
 
     county = County(histories, today=date(2026, 11, 25), phases={"land_approved": "land", ...})
     report = county.report("weekly", "2026-W48")       # or recompute(histories, ...)
@@ -22,15 +23,27 @@ from __future__ import annotations
 
 import bisect
 import calendar as _calendar
+import json
+import os
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import chinese_calendar
-from pypinyin import lazy_pinyin
+
+# README ("Layout", domain/): names read with only the phrases of pypinyin's dictionary that
+# change a reading. pypinyin decides at import whether it loads its own phrases.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+from pypinyin import lazy_pinyin, load_phrases_dict  # noqa: E402
+from pypinyin.phrases_dict import phrases_dict  # noqa: E402
+
+load_phrases_dict({phrase: phrases_dict[phrase] for phrase in json.loads(
+    (Path(__file__).resolve().parents[2] / "domain" / "pinyin.json").read_text(
+        encoding="utf-8"))["phrases"]})
 
 ONE_DAY = timedelta(days=1)
 

@@ -469,7 +469,7 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         return project
 
     def _version_at(self, project_id: UUID | str, moment: datetime) -> int:
-        """The project's last version recorded by a moment.
+        """The project's (or any aggregate's) last version recorded by a moment.
 
         Recorded times rise with the version (an event is made from the version before it),
         so this is a binary search: about log2(n) reads of one event, not a read of them all.

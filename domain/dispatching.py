@@ -175,7 +175,7 @@ class Dispatching:
                 home = self.home_county()
                 return province_summary(period, [
                     (county, [p for p in projects if (p.county or home) == county["code"]])
-                    for county in self.counties()], today, calendar=calendar)
+                    for county in self.counties(as_known_at)], today, calendar=calendar)
         else:
             def compute() -> dict[str, Any]:
                 return dispatch_report(period, self._projects_known_at(as_known_at, target),

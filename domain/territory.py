@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -38,9 +39,10 @@ class Territory:
     # would otherwise be a look at the store per request).
     _home: str | None = None
 
-    def counties(self) -> list[dict[str, str]]:
-        """The counties listed, in the order they were added (the first is home)."""
-        found = self._counties()
+    def counties(self, as_known_at: datetime | None = None) -> list[dict[str, str]]:
+        """The counties listed (by a moment, or now), in the order they were added (the first
+        is home)."""
+        found = self._counties(as_known_at)
         return [] if found is None else list(found.counties.values())
 
     def home_county(self) -> str | None:
@@ -50,10 +52,13 @@ class Territory:
             self._home = None if found is None else found.home
         return self._home
 
-    def _counties(self) -> Counties | None:
+    def _counties(self, as_known_at: datetime | None = None) -> Counties | None:
         try:
-            return self._territory.get(COUNTIES_ID)
-        except AggregateNotFoundError:
+            if as_known_at is None:
+                return self._territory.get(COUNTIES_ID)
+            return self._territory.get(COUNTIES_ID,
+                                       version=self._version_at(COUNTIES_ID, as_known_at))
+        except (AggregateNotFoundError, ProjectNotFound):  # none listed (by then)
             return None
 
     def add_county(self, code: str, name: str, city: str, *, actor: str) -> dict[str, str]:

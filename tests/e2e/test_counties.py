@@ -5,7 +5,7 @@ county and record on none; the province summary and a county's report; `flask co
 from __future__ import annotations
 
 import io
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import openpyxl
 import pytest
@@ -77,20 +77,45 @@ def test_a_county_user_finds_nothing_of_another_county_on_the_api(province, user
         assert province.get(user, path).status_code == 404, path
     assert visit(province, user, b).status_code == 404
     assert province.get(user, "/api/boards/agent_b").status_code == 404
-    report = province.get(user, f"/api/dispatch/weekly/{PERIOD}?county={XINGAN}")
-    assert (report.status_code, report.get_json()["code"]) == (404, "county_not_found")
+    for path in (f"/api/dispatch/weekly/{PERIOD}", f"/api/dispatch/weekly/{PERIOD}/trend",
+                 f"/api/dispatch/weekly/{PERIOD}/published",
+                 f"/api/dispatch/weekly/{PERIOD}/changes", "/api/dispatch/weekly"):
+        report = province.get(user, f"{path}?county={XINGAN}")
+        assert (report.status_code, report.get_json()["code"]) == (404, "county_not_found"), path
     listed = province.get(user, f"/api/projects?county={XINGAN}").get_json()
     assert [p["name"] for p in listed["projects"]] == ["安福光伏"]
 
 
 @pytest.mark.parametrize("user", [u for u, _ in COUNTY_USERS[ANFU]])
 def test_a_county_user_finds_nothing_of_another_county_on_the_pages(app, province, user):
+    """Another county's project, its forms and its county's reports are not found. A page
+    the user's role may not open at all (a leader's form, an agent's audit) is refused
+    for their own county's project alike, so the refusal tells nothing of the other's."""
+    for office in ("office_a", "office_b"):
+        assert province.post(office, f"/api/dispatch/weekly/{PERIOD}/publish").status_code == 201
     browser = app.test_client()
     assert sign_in(browser, user).status_code == 302
-    b = province.b["id"]
-    for path in (f"/projects/{b}", f"/projects/{b}/record/visit_logged",
-                 f"/audit/projects/{b}", f"/dispatch/weekly/{PERIOD}?county={XINGAN}"):
-        assert browser.get(path).status_code in (403, 404), path
+    for path in ("/projects/{}", "/projects/{}/record/visit_logged",
+                 "/audit/projects/{}/history", "/audit/projects/{}/as-of?version=1",
+                 "/audit/projects/{}/diff?from=1&to=1"):
+        own = browser.get(path.format(province.a["id"])).status_code
+        other = browser.get(path.format(province.b["id"])).status_code
+        assert other == 404 or other == own == 403, (path, own, other)
+    for path in (f"/dispatch/weekly/{PERIOD}", f"/dispatch/weekly/{PERIOD}.xlsx",
+                 f"/dispatch/weekly/{PERIOD}/sheet", f"/dispatch/weekly/{PERIOD}/sheet.pdf",
+                 "/dispatch/weekly", f"/audit/dispatch/weekly/{PERIOD}/published"):
+        own = browser.get(path).status_code
+        other = browser.get(f"{path}?county={XINGAN}").status_code
+        assert other == 404 or other == own == 403, (path, own, other)
+    # Recording on the other county's project through its form: refused, nothing recorded.
+    form = browser.get(f"/projects/{province.a['id']}/record/visit_logged")
+    if form.status_code == 200:
+        posted = browser.post(f"/projects/{province.b['id']}/record/visit_logged", data={
+            "csrf_token": csrf_token(form.get_data(as_text=True)), "purpose": "走访",
+            "expected_version": province.b["version"], "occurred_on": "2026-11-25"})
+        assert posted.status_code == 404
+    assert province.get("office_b", f"/api/projects/{province.b['id']}").get_json()[
+        "version"] == province.b["version"]
     if user in ("office_a", "agent_a", "agent_a2"):
         page = browser.get("/projects").get_data(as_text=True)
         assert "安福光伏" in page and "新干盐化" not in page
@@ -116,6 +141,20 @@ def test_province_users_read_every_county(province, user):
     listed = province.get(user, "/api/projects").get_json()
     assert sorted(p["name"] for p in listed["projects"]) == ["安福光伏", "新干盐化"]
     assert province.get(user, "/api/boards/agent_b").status_code == 200
+
+
+@pytest.mark.parametrize("user", [u for u, _ in PROVINCE_USERS])
+def test_province_users_read_every_county_on_the_pages(app, province, user):
+    browser = app.test_client()
+    assert sign_in(browser, user).status_code == 302
+    for project in (province.a, province.b):
+        assert browser.get(f"/projects/{project['id']}").status_code == 200
+        history = browser.get(f"/audit/projects/{project['id']}/history").status_code
+        assert history == (200 if user == "auditor_p" else 403)
+    for county in (ANFU, XINGAN):
+        for path in (f"/dispatch/weekly/{PERIOD}", f"/dispatch/weekly/{PERIOD}.xlsx",
+                     f"/dispatch/weekly/{PERIOD}/sheet"):
+            assert browser.get(f"{path}?county={county}").status_code == 200, (path, county)
 
 
 @pytest.mark.parametrize("user", [u for u, _ in PROVINCE_USERS])
@@ -147,6 +186,27 @@ def test_each_office_publishes_its_own_report_and_the_province_its_summary(provi
     assert '"counties"' in summary.get_data(as_text=True)
     other = province.get("leader_a", f"/api/dispatch/weekly/{PERIOD}/published?county={XINGAN}")
     assert other.status_code == 404
+
+
+def test_the_province_summary_published_is_its_recomputation_after_a_county_is_added(
+        province, banban):
+    """A county listed after the publication was not in the summary then: recomputed as
+    known at the publication, the summary is the text published, byte for byte."""
+    record = province.post("office_p", f"/api/dispatch/weekly/{PERIOD}/publish")
+    assert record.status_code == 201, record.get_json()
+    published = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}/published")
+    banban.add_county("360826", "泰和县", "吉安市", actor="test")
+    moment = quote(record.get_json()["published_at"])
+    then = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}?as_known_at={moment}")
+    assert then.status_code == 200, then.get_json()
+    assert then.get_data(as_text=True).rstrip("\n") == published.get_data(as_text=True)
+    assert {c["code"] for c in then.get_json()["counties"]} == {ANFU, XINGAN}
+    now = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}").get_json()
+    assert {c["code"] for c in now["counties"]} == {ANFU, XINGAN, "360826"}
+    # Before the first county was listed (this test lists them as it runs) there was none.
+    before = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}?as_known_at="
+                                      f"{quote('2026-11-30T12:00:00+08:00')}").get_json()
+    assert before.get("counties") == [], before
 
 
 def test_a_county_report_reads_only_that_county_s_projects(app, banban, province, monkeypatch):

@@ -109,6 +109,8 @@ def test_reports_from_kept_parts_equal_the_reference_on_every_day(backend, monke
             days = [(day, CADENCES[n % len(CADENCES)]) for n, day in enumerate(DAYS[::3])]
             for day, cadence in days:
                 compare(service, day, cadence)
+            # Every period of every cadence the days cover, judged after it ended.
+            every_period(service, DAYS[-1], checked)
             # More is recorded: the next report makes that project's part again, only it.
             last, cadence = days[-1]
             service.clock = lambda: last
@@ -120,10 +122,31 @@ def test_reports_from_kept_parts_equal_the_reference_on_every_day(backend, monke
                 checked["made again"] += 1
                 for day, cadence in days:
                     compare(service, day, cadence)
+            # With counties listed (the projects are the first's, the home county's), the
+            # province summary of every period.
+            service.add_county("360829", "安福县", "吉安市", actor="test")
+            service.add_county("360824", "新干县", "吉安市", actor="test")
+            every_period(service, DAYS[-1], checked, "summaries")
             service.clock = lambda: TODAY
 
     check()
     assert checked["reports"] > 100 and checked["made again"] > 3, checked
+    assert checked["periods"] > 12 * 25 and checked["summaries"] > 12 * 25, checked
+
+
+def every_period(service, today: date, checked: Counter, counted: str = "periods") -> None:
+    """Every period of every cadence from DAYS' first to today, judged on today: assembled
+    from kept parts, the reference."""
+    service.clock = lambda: today
+    for cadence in CADENCES:
+        period = Period.containing(cadence, DAYS[0])
+        while period.start <= today:
+            assembled, reference = both(service, cadence, period.id)
+            assert assembled == reference, (cadence, period.id)
+            if counted == "summaries":
+                assert '"counties"' in assembled
+            checked[counted] += 1
+            period = period.next()
 
 
 def more_recorded(service, ids, day: date):

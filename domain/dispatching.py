@@ -104,6 +104,9 @@ class Dispatching:
     # What was assembled of the same parts (reports, trend points), by the parts' identity.
     ASSEMBLED = 32
     _assembled_of: LRUCache | None = None
+    # Assemblies of a report to publish, each overtaken by a write made before its moment,
+    # before the office is asked to publish again (a conflict).
+    PUBLISH_ATTEMPTS = 5
     # Each county's last listing and its fingerprint, by code (see `_fingerprint`).
     _fingerprints: dict[str, tuple[Sequence[Any], int]] | None = None
 
@@ -344,16 +347,48 @@ class Dispatching:
             publication = self.repository.get(publication_id(cadence, period.id, of))
         except AggregateNotFoundError:
             publication = Publication.open(cadence, period.id, actor=actor, of=of)
-        # The report is the record as known at the publication's own recorded time, so that
-        # `dispatch(..., as_known_at=published_at)` recomputes it byte for byte.
-        moment = Publication.Published.create_timestamp()
-        text = to_json(self._report(period, business_date(moment), moment, target))
+        text, moment = self._to_publish(period, target, publication.version)
         publication.publish(text, actor=actor, published_at=moment)
         try:
             self.save(publication)
         except IntegrityError:
             raise ConcurrentUpdate(publication.version, None) from None
         return self._publication_record(publication.revisions[-1], publication, period)
+
+    def _to_publish(self, period: Period, target: str | None, version: int
+                    ) -> tuple[str, datetime]:
+        """The text of a target's report as the record stands, and the moment it is the
+        record as known at: `dispatch(..., as_known_at=moment)` recomputes it byte for byte.
+
+        Where the app keeps report parts it is assembled from them, as leaders read it (the
+        reference reads every history: minutes for a province). The moment is taken once the
+        listing of the target's projects is caught up; an event recorded by then is in the
+        report. If one of those projects was written while the report was assembled by an
+        event made before the moment, the report is assembled again.
+        """
+        if not self._keeps_parts():
+            moment = Publication.Published.create_timestamp()
+            return to_json(self._report(period, business_date(moment), moment, target)), moment
+        for _ in range(self.PUBLISH_ATTEMPTS):
+            listed = self._listed(target)
+            moment = Publication.Published.create_timestamp()
+            text = to_json(self._report(period, business_date(moment), None, target, True))
+            if not self._written_by(listed, self._listed(target), moment):
+                return text, moment
+        raise ConcurrentUpdate(version, None)
+
+    def _written_by(self, before: Sequence[Listing], after: Sequence[Listing],
+                    moment: datetime) -> bool:
+        """Whether a project listed after (and not so before) has an event made by the moment
+        among those it gained since."""
+        if after is before:
+            return False
+        was = {each.project_id: each.version for each in before}
+        for each in set(after) - set(before):
+            for event in self.events.get(each.project_id, gt=was.get(each.project_id, 0)):
+                if event.timestamp <= moment:
+                    return True
+        return False
 
     def published_dispatch(self, cadence: str, period_id: str, revision: int | None = None, *,
                            county: str | None = None,

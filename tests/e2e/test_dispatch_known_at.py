@@ -54,6 +54,54 @@ def test_a_published_report_is_its_recomputation_as_known_at_its_publication(
         assert report["signed"]["count"] == count, moment
 
 
+def test_a_publication_is_assembled_as_leaders_read_it_not_recomputed_from_histories(
+        api, project, banban, monkeypatch):
+    """The reference (every history read, minutes for a province) is for `as_known_at`; a
+    publication is assembled from the kept parts, and is that recomputation all the same."""
+    _record(api, project, "zhang", {"type": "milestone_reached", "occurred_on": "2026-11-23",
+                                    "milestone": "land_approved"}, 1)
+    read = []
+    histories = banban._projects_known_at
+    monkeypatch.setattr(banban, "_projects_known_at", lambda *args: read.append(args) or
+                        histories(*args))
+    record = api("office").post(f"{WEEK}/publish").get_json()
+    assert read == []
+    published = api("auditor").get(f"{WEEK}/published").get_data(as_text=True)
+    assert known_at(api, record["published_at"]).get_data(as_text=True).rstrip("\n") == \
+        published and read
+
+
+def test_a_write_made_before_the_publication_s_moment_and_saved_while_it_is_assembled_is_in_it(
+        api, project, banban, monkeypatch):
+    """A write in flight (its event made before the publication's moment, saved after the
+    projects were listed) would be in the recomputation and not in the report: the report is
+    assembled again, with it."""
+    from domain import dispatching
+    from domain.publications import Publication
+
+    moments = Publication.Published.create_timestamp
+    # The publication's moment a second late: the write below is made before it.
+    monkeypatch.setattr(Publication.Published, "create_timestamp",
+                        classmethod(lambda cls: moments() + timedelta(seconds=1)))
+    assemble, writes = dispatching.assemble, []
+
+    def write_once(*args, **kwargs):
+        if not writes:
+            writes.append(_record(api, project, "zhang", {
+                "type": "milestone_reached", "occurred_on": "2026-11-24",
+                "milestone": "land_approved"}, 1))
+        return assemble(*args, **kwargs)
+
+    monkeypatch.setattr(dispatching, "assemble", write_once)
+    monkeypatch.setattr(banban, "REUSED", 0)
+    record = api("office").post(f"{WEEK}/publish").get_json()
+    assert writes == [2]
+    published = api("auditor").get(f"{WEEK}/published").get_data(as_text=True)
+    assert '"milestones_reached":{"count":1' in published.replace(" ", "")
+    assert known_at(api, record["published_at"]).get_data(as_text=True).rstrip("\n") == \
+        published
+
+
 def test_as_known_at_must_be_a_date_and_time(api, project):
     assert_error(known_at(api, "yesterday"), 422, "invalid_field", "as_known_at")
     assert_error(api("auditor").get(f"{WEEK}?as_of=2026-11-01"), 422, "invalid_field", "as_of")

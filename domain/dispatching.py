@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -43,6 +43,7 @@ from domain.calendar import WorkingCalendar
 from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.periods import CADENCES, Period, business_date
+from domain.project import PROJECT_TOPICS
 from domain.publications import Publication, publication_id
 
 # The headline figures compared between a published report and the same period now.
@@ -107,6 +108,9 @@ class Dispatching:
     # Assemblies of a report to publish, each overtaken by a write made before its moment,
     # before the office is asked to publish again (a conflict).
     PUBLISH_ATTEMPTS = 5
+    # How much earlier than a later event's an event's time may be (writes in flight at
+    # once), many times over: the changes since a publication are read from this before it.
+    WRITES_IN_FLIGHT = timedelta(minutes=10)
     # Each county's last listing and its fingerprint, by code (see `_fingerprint`).
     _fingerprints: dict[str, tuple[Sequence[Any], int]] | None = None
 
@@ -447,7 +451,10 @@ class Dispatching:
         """Events recorded after `moment` about the period's days, on the target's projects:
         late entries, and corrections of what those days held."""
         found = []
+        written = self._written_since(moment)
         for project_id in self.project_ids(None if target == PROVINCE else target):
+            if project_id not in written:
+                continue
             project = self._project(project_id, for_reading=True)
             if not self.in_target(project, target):
                 continue
@@ -468,6 +475,35 @@ class Dispatching:
                         "occurred_on": event.occurred_on, "recorded_at": event.timestamp,
                     })
         return sorted(found, key=lambda e: e["recorded_at"])
+
+    def _written_since(self, moment: datetime) -> set[UUID]:
+        """The projects with an event recorded after a moment (and perhaps a few more), from
+        the notifications since a little before it: what a publication's changes read, where
+        every project's history would be minutes for a province.
+
+        The first of those notifications is found by bisection of the log's ids: an event's
+        time is taken just before it is stored, so times follow ids but for writes in flight
+        together, which WRITES_IN_FLIGHT covers many times over.
+        """
+        since = moment - self.WRITES_IN_FLIGHT
+        recorder = self.recorder
+
+        def after_since(start: int) -> bool:  # the first project event from start on
+            first = recorder.select_notifications(start, 1, topics=PROJECT_TOPICS)
+            return not first or self.mapper.to_domain_event(first[0]).timestamp > since
+
+        low, high = 1, (recorder.max_notification_id() or 0) + 1
+        while low < high:  # after_since is false below the answer and true from it on
+            middle = (low + high) // 2
+            if after_since(middle):
+                high = middle
+            else:
+                low = middle + 1
+        written = set()
+        while batch := recorder.select_notifications(low, 5_000, topics=PROJECT_TOPICS):
+            written.update(notification.originator_id for notification in batch)
+            low = batch[-1].id + 1
+        return written
 
     def _publication_record(self, record: dict[str, Any], publication: Publication,
                             period: Period) -> dict[str, Any]:

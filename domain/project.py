@@ -19,6 +19,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from domain import sense
 from domain.catalogues import listed
@@ -536,3 +537,9 @@ def _coerce_changes(event_type: str, changes: dict[str, Any], today: date) -> di
 
 _DATE = fields_of("milestone_planned")["planned_on"]
 
+# Every stored Project event class: what the notification log is filtered by, in the
+# database, to read the projects' events alone.
+PROJECT_TOPICS = tuple(sorted(
+    get_topic(cls) for cls in vars(Project).values()
+    if isinstance(cls, type) and issubclass(cls, Project.Event) and cls is not Project.Event
+))

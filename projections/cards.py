@@ -10,20 +10,14 @@ from uuid import UUID
 from eventsourcing.application import Repository
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
 from domain.application import Banban
 from domain.canonical import to_json
-from domain.project import Project
+from domain.project import PROJECT_TOPICS, Project
 from domain.views import project_summary
 from projections.folded import FOLDED, Folded, FoldingProjection
 from projections.views import View, open_view
 
-# Every stored Project event class: the notification log is filtered by these in the database.
-PROJECT_TOPICS = tuple(sorted(
-    get_topic(cls) for cls in vars(Project).values()
-    if isinstance(cls, type) and issubclass(cls, Project.Event) and cls is not Project.Event
-))
 # The live cards' tables. The number moves when what a card holds changes (v3: next milestones
 # and open problems by domain.obligations, and the county; v4: whom it waits on; v5: the
 # conditions of passed park-entry reviews among its waits), so that a deployment upgraded to

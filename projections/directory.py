@@ -20,7 +20,8 @@ from uuid import UUID
 
 from sortedcontainers import SortedKeyList
 
-from projections.cards import PROJECT_TOPICS, Listed, ProjectCards
+from domain.project import PROJECT_TOPICS
+from projections.cards import Listed, ProjectCards
 
 
 def report_order(listed: Listed) -> tuple[str, str, UUID]:

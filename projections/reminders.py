@@ -20,7 +20,7 @@ from eventsourcing.utils import get_topic
 
 from domain.access import scope_of
 from domain.application import Banban
-from domain.project import Project
+from domain.project import PROJECT_TOPICS, Project
 from domain.reminders import (
     DUE_SOON,
     LATE,
@@ -30,7 +30,6 @@ from domain.reminders import (
     is_news,
     obligation_reminders,
 )
-from projections.cards import PROJECT_TOPICS
 from projections.folded import FOLDED, Folded, FoldingProjection
 from projections.views import View, open_view
 

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 from flask_babel import gettext as _
 
-from app.store import service
+from app.store import cards, service
 from app.web import labels
 from app.web.auth import roles_required
 from app.web.dispatch_view import context_of, province_view, report_view
@@ -27,6 +27,7 @@ from app.web.format import moment as show_moment
 from app.web.moments import OutOfRange, local_input, parse_version
 from app.web.moments import parse_moment as parse_typed_moment
 from app.web.readable import event_label, event_rows, kind_of, person, readable, rows
+from domain.counties import PROVINCE
 from domain.dates import FIRST_YEAR, LAST_YEAR
 from domain.diff import project_diff
 from domain.dispatching import HEADLINES
@@ -69,11 +70,25 @@ def helpers() -> dict[str, Any]:
 
 @bp.get("")
 def index():
-    """Every project and every published dispatch report."""
-    projects = service().list_projects(reader=current_user.username)
-    publications = service().publications(reader=current_user.username)
-    return render_template("audit/index.html", projects=projects, publications=publications,
-                           people=people([*(p["chief_agent"] for p in projects),
+    """The projects of the auditor's county (a province auditor: the counties, each a link to
+    its projects, `?county=`), and every published dispatch report the auditor may see. The
+    projects are read from the project cards: a province's are not loaded one by one."""
+    banban = service()
+    target = banban.report_target(current_user.username, request.args.get("county") or None)
+    counties = projects = None
+    if target == PROVINCE:
+        listed = banban.directory.by_county() if banban.directory is not None else {}
+        counties = [county | {"projects": len(listed.get(county["code"], ()))}
+                    for county in banban.counties()]
+    else:
+        projects = [card["summary"] for card in
+                    cards().view.cards(county=target, home=banban.home_county())]
+    publications = banban.publications(reader=current_user.username)
+    county = request.args.get("county") and next(
+        c for c in banban.counties() if c["code"] == target)
+    return render_template("audit/index.html", projects=projects, counties=counties,
+                           county=county, publications=publications,
+                           people=people([*(p["chief_agent"] for p in projects or ()),
                                           *(r["actor"] for r in publications)]))
 
 

@@ -158,6 +158,29 @@ def test_province_users_read_every_county_on_the_pages(app, province, user):
             assert browser.get(f"{path}?county={county}").status_code == 200, (path, county)
 
 
+def test_the_audit_index_lists_counties_for_the_province_and_projects_for_a_county(
+        app, province, banban, monkeypatch):
+    """A province auditor's index lists the counties, each a link to its projects; a county
+    auditor's, their county's projects. Both read the cards: no project is loaded."""
+    loaded, get = [], banban._reads.get
+    monkeypatch.setattr(banban._reads, "get", lambda aggregate_id, *args, **kwargs: loaded.append(
+        str(aggregate_id)) or get(aggregate_id, *args, **kwargs))
+    browser = app.test_client()
+    sign_in(browser, "auditor_p")
+    index = browser.get("/audit").get_data(as_text=True)
+    assert f'href="/audit?county={XINGAN}"' in index and "新干县" in index
+    assert "新干盐化" not in index and "安福光伏" not in index
+    county = browser.get(f"/audit?county={XINGAN}").get_data(as_text=True)
+    assert "新干县的项目" in county and "新干盐化" in county and "安福光伏" not in county
+    assert f'/audit/projects/{province.b["id"]}/history' in county
+    browser = app.test_client()
+    sign_in(browser, "auditor_a")
+    own = browser.get("/audit").get_data(as_text=True)
+    assert "安福光伏" in own and "新干盐化" not in own and "?county=" not in own
+    assert browser.get(f"/audit?county={XINGAN}").status_code == 404
+    assert not {province.a["id"], province.b["id"]} & set(loaded)
+
+
 @pytest.mark.parametrize("user", [u for u, _ in PROVINCE_USERS])
 def test_province_users_record_on_no_county(province, user):
     assert visit(province, user, province.a).status_code == 403

@@ -1,12 +1,13 @@
 """The order of Chinese names in tables: by their pinyin (as a dictionary orders them), not by
 the code points of their characters, which follow no order a reader knows.
 
-Names read as pypinyin reads them by its dictionary of 47,000 phrases (重庆 is chong2 qing4),
-but pypinyin is not loaded here: its tables take 20 MB in every process, the phrases 44 MB
-more. `domain/pinyin.json`, written from pypinyin by `scripts/pinyin_table.py`, holds what the
-order needs, in TONE3: each character's first reading, and the 9,000 phrases without which
-some phrase of the dictionary would read otherwise than with the whole of it. A text is cut
-into words as pypinyin cuts it with those phrases (its forward maximum match);
+Names read as pypinyin reads them with the phrases of its dictionary that change a reading
+(重庆 is chong2 qing4), so that every phrase of its dictionary of 47,000 reads as with the whole
+of it (a text joining phrases may still be cut otherwise than with the whole). pypinyin is not
+loaded here: its tables take 20 MB in every process, the phrases 44 MB more.
+`domain/pinyin.json`, written from pypinyin by `scripts/pinyin_table.py`, holds what the order
+needs, in TONE3: each character's first reading, and those 9,000 phrases. A text is cut into
+words as pypinyin cuts it with those phrases (its forward maximum match);
 tests/integration/test_collation.py compares the two, for every phrase and character.
 """
 
@@ -33,6 +34,7 @@ class Table:
     def __init__(self, table: dict) -> None:
         self.hans = re.compile(table["hans"])
         # Runs of Chinese characters (those pypinyin reads), and runs of everything else.
+        assert table["hans"].startswith("^(?:[") and table["hans"].endswith("])+$")
         han = table["hans"].removeprefix("^(?:").removesuffix(")+$")
         self.runs = re.compile(f"{han}+|(?:(?!{han}).)+", re.DOTALL)
         self.readings: list[str] = table["readings"]

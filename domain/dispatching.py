@@ -366,33 +366,26 @@ class Dispatching:
 
         Where the app keeps report parts it is assembled from them, as leaders read it (the
         reference reads every history: minutes for a province). The moment is taken once the
-        listing of the target's projects is caught up; an event recorded by then is in the
-        report. If one of those projects was written while the report was assembled by an
-        event made before the moment, the report is assembled again.
+        listing of the target's projects is caught up: every event recorded by then is in the
+        report. If anything the report is made of changed while it was assembled (a project
+        of the target written, a county listed, the calendar loaded), it is assembled again.
         """
         if not self._keeps_parts():
             moment = Publication.Published.create_timestamp()
             return to_json(self._report(period, business_date(moment), moment, target)), moment
         for _ in range(self.PUBLISH_ATTEMPTS):
-            listed = self._listed(target)
+            before = self._made_of(target)
             moment = Publication.Published.create_timestamp()
             text = to_json(self._report(period, business_date(moment), None, target, True))
-            if not self._written_by(listed, self._listed(target), moment):
+            if self._made_of(target) == before:
                 return text, moment
         raise ConcurrentUpdate(version, None)
 
-    def _written_by(self, before: Sequence[Listing], after: Sequence[Listing],
-                    moment: datetime) -> bool:
-        """Whether a project listed after (and not so before) has an event made by the moment
-        among those it gained since."""
-        if after is before:
-            return False
-        was = {each.project_id: each.version for each in before}
-        for each in set(after) - set(before):
-            for event in self.events.get(each.project_id, gt=was.get(each.project_id, 0)):
-                if event.timestamp <= moment:
-                    return True
-        return False
+    def _made_of(self, target: str | None) -> tuple:
+        """What a target's report is made of, as it stands: its projects at their versions
+        (caught up), the counties listed and the calendar."""
+        return (self._listed(target), [c["code"] for c in self.counties()],
+                self.keyed_calendar()[1])
 
     def published_dispatch(self, cadence: str, period_id: str, revision: int | None = None, *,
                            county: str | None = None,

@@ -41,9 +41,11 @@ os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
 from pypinyin import lazy_pinyin, load_phrases_dict  # noqa: E402
 from pypinyin.phrases_dict import phrases_dict  # noqa: E402
 
-load_phrases_dict({phrase: phrases_dict[phrase] for phrase in json.loads(
-    (Path(__file__).resolve().parents[2] / "domain" / "pinyin.json").read_text(
-        encoding="utf-8"))["phrases"]})
+_KEPT = json.loads((Path(__file__).resolve().parents[2] / "domain" / "pinyin.json").read_text(
+    encoding="utf-8"))["phrases"]
+load_phrases_dict({phrase: phrases_dict[phrase] for phrase in _KEPT})
+# Had pypinyin been imported before (with its own phrases), the reading would be another.
+assert len(__import__("pypinyin.constants").constants.PHRASES_DICT) == len(_KEPT)
 
 ONE_DAY = timedelta(days=1)
 

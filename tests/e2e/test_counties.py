@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from domain import dispatching
+from domain.counties import COUNTIES_ID
 
 from tests.e2e.web import PASSWORD, csrf_token, password_hash, sign_in  # noqa: F401
 
@@ -227,10 +228,30 @@ def test_the_province_summary_published_is_its_recomputation_after_a_county_is_a
     assert {c["code"] for c in then.get_json()["counties"]} == {ANFU, XINGAN}
     now = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}").get_json()
     assert {c["code"] for c in now["counties"]} == {ANFU, XINGAN, "360826"}
-    # Before the first county was listed (this test lists them as it runs) there was none.
+    # A second before the first county was listed there was none.
+    listed = next(iter(banban.events.get(COUNTIES_ID))).timestamp - timedelta(seconds=1)
     before = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}?as_known_at="
-                                      f"{quote('2026-11-30T12:00:00+08:00')}").get_json()
+                                      f"{quote(listed.isoformat())}").get_json()
     assert before.get("counties") == [], before
+
+
+def test_a_county_listed_while_the_province_summary_is_assembled_makes_it_assembled_again(
+        province, banban, monkeypatch):
+    assemble, listed = dispatching.assemble, []
+
+    def list_once(*args, **kwargs):
+        if not listed:
+            listed.append(banban.add_county("360826", "泰和县", "吉安市", actor="test"))
+        return assemble(*args, **kwargs)
+
+    monkeypatch.setattr(dispatching, "assemble", list_once)
+    record = province.post("office_p", f"/api/dispatch/weekly/{PERIOD}/publish")
+    assert record.status_code == 201 and listed
+    published = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}/published")
+    assert "泰和县" in published.get_data(as_text=True)
+    moment = quote(record.get_json()["published_at"])
+    then = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}?as_known_at={moment}")
+    assert then.get_data(as_text=True).rstrip("\n") == published.get_data(as_text=True)
 
 
 def test_the_changes_since_a_publication_read_only_the_projects_written_since(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
+import pytest
+
 from domain.canonical import to_json
 from domain.chain import short_code
 from domain.periods import SHANGHAI
@@ -71,18 +73,19 @@ def test_a_publication_is_assembled_as_leaders_read_it_not_recomputed_from_histo
         published and read
 
 
-def test_a_write_made_before_the_publication_s_moment_and_saved_while_it_is_assembled_is_in_it(
-        api, project, banban, monkeypatch):
-    """A write in flight (its event made before the publication's moment, saved after the
-    projects were listed) would be in the recomputation and not in the report: the report is
-    assembled again, with it."""
+@pytest.mark.parametrize("late", [timedelta(0), timedelta(minutes=10)])
+def test_a_write_landing_while_a_publication_is_assembled_makes_it_assembled_again(
+        api, project, banban, monkeypatch, late):
+    """A write saved while the report is assembled, made after the publication's moment
+    (it would be in the report and not in the recomputation) or before it (a write in
+    flight: in the recomputation and not in the report, here with the moment made late):
+    the report is assembled again, and is the recomputation."""
     from domain import dispatching
     from domain.publications import Publication
 
     moments = Publication.Published.create_timestamp
-    # The publication's moment a second late: the write below is made before it.
     monkeypatch.setattr(Publication.Published, "create_timestamp",
-                        classmethod(lambda cls: moments() + timedelta(seconds=1)))
+                        classmethod(lambda cls: moments() + late))
     assemble, writes = dispatching.assemble, []
 
     def write_once(*args, **kwargs):

@@ -105,8 +105,8 @@ class Dispatching:
     # What was assembled of the same parts (reports, trend points), by the parts' identity.
     ASSEMBLED = 32
     _assembled_of: LRUCache | None = None
-    # Assemblies of a report to publish, each overtaken by a write made before its moment,
-    # before the office is asked to publish again (a conflict).
+    # Assemblies of a report to publish, each overtaken by a change to what it is made of
+    # (see `_made_of`), before the office is asked to publish again (a conflict).
     PUBLISH_ATTEMPTS = 5
     # How much earlier than a later event's an event's time may be (writes in flight at
     # once), many times over: the changes since a publication are read from this before it.

@@ -74,18 +74,19 @@ def index():
     its projects, `?county=`), and every published dispatch report the auditor may see. The
     projects are read from the project cards: a province's are not loaded one by one."""
     banban = service()
-    target = banban.report_target(current_user.username, request.args.get("county") or None)
+    asked = request.args.get("county") or None
+    target = banban.report_target(current_user.username, asked)
+    listed_counties = banban.counties()
     counties = projects = None
     if target == PROVINCE:
         listed = banban.directory.by_county() if banban.directory is not None else {}
         counties = [county | {"projects": len(listed.get(county["code"], ()))}
-                    for county in banban.counties()]
+                    for county in listed_counties]
     else:
         projects = [card["summary"] for card in
                     cards().view.cards(county=target, home=banban.home_county())]
     publications = banban.publications(reader=current_user.username)
-    county = request.args.get("county") and next(
-        c for c in banban.counties() if c["code"] == target)
+    county = asked and next(c for c in listed_counties if c["code"] == target)
     return render_template("audit/index.html", projects=projects, counties=counties,
                            county=county, publications=publications,
                            people=people([*(p["chief_agent"] for p in projects or ()),

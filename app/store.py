@@ -19,6 +19,7 @@ from domain.errors import StoreKeyError
 from projections.cards import ProjectCards, open_cards_view
 from projections.directory import Directory
 from projections.dispatch_parts import open_parts_store
+from projections.people import People, open_people_view
 from projections.reminders import ProjectReminders, open_reminders_view
 from projections.runner import catch_up
 
@@ -33,6 +34,7 @@ class Store:
         self._service: Banban | None = None
         self._cards: ProjectCards | None = None
         self._reminders: ProjectReminders | None = None
+        self._people: People | None = None
         self._web: WebState | None = None
         self._pid: int | None = None
 
@@ -49,11 +51,13 @@ class Store:
                         self._service = Banban(env=self.env, clock=self.clock)
                     except StoreKeyError as error:
                         raise ConfigError(str(error)) from None
-                    self._cards = self._reminders = self._web = None
+                    self._cards = self._reminders = self._people = self._web = None
                     self._pid = pid
                     # Reports and lists find a county's projects in the cards, not the log,
                     # and reports are assembled from the projects' kept parts.
                     self._service.directory = Directory(self._service, self.cards)
+                    # The users are listed from the people view (as caught up as the cards).
+                    self._service.people_view = lambda: self.people().view
                     self._service.kept_parts = open_parts_store(self._service)
         return self._service
 
@@ -84,9 +88,20 @@ class Store:
         return self._projection(
             "_reminders", lambda s: ProjectReminders(open_reminders_view(s), s))
 
+    def people(self) -> People:
+        """The people projection (every user), caught up as the cards are."""
+        people = self.people_unsynced()
+        catch_up(self.get(), people)
+        return people
+
+    def people_unsynced(self) -> People:
+        """The people projection as it stands (for rebuilds and status)."""
+        return self._projection("_people", lambda s: People(open_people_view(s), s))
+
     def views(self) -> dict[str, Any]:
         """Every projection the events keep, by what the CLI calls it, as it stands."""
-        return {"project cards": self.cards_unsynced(), "reminders": self.reminders_unsynced()}
+        return {"project cards": self.cards_unsynced(), "reminders": self.reminders_unsynced(),
+                "people": self.people_unsynced()}
 
     def web_state(self) -> WebState:
         """The sessions and sign-in counters every worker shares (app/state.py)."""
@@ -111,7 +126,7 @@ class Store:
     def close(self) -> None:
         """Close the application's connections (tests, CLI)."""
         if self._pid == os.getpid():
-            for projection in (self._cards, self._reminders):
+            for projection in (self._cards, self._reminders, self._people):
                 if projection is not None:
                     projection.view.close()
             if self._web is not None:
@@ -120,7 +135,7 @@ class Store:
                 if self._service.kept_parts is not None:
                     self._service.kept_parts.close()
                 self._service.close()
-        self._service = self._cards = self._reminders = self._web = None
+        self._service = self._cards = self._reminders = self._people = self._web = None
 
 
 def init_app(app: Flask) -> None:

@@ -47,6 +47,7 @@ from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.obligations import counted, standing
 from domain.offering import Offering
+from domain.people import PeopleView
 from domain.project import Project
 from domain.repositories import WRITE_CACHE, Folding, LookedUp, WriteCache
 from domain.scheduling import Scheduling
@@ -122,7 +123,7 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
                                   deepcopy_from_cache=False)
         self._looked_up = LookedUp()
         # Every user as of a position in the log (see `users`).
-        self._people: dict[UUID, dict[str, Any] | None] = {}
+        self._people: dict[UUID, dict[str, Any]] = {}
         self._people_position = 0
         self._people_lock = threading.Lock()
         # Users kept between requests on PostgreSQL, told of changes (see `_user_watch`).
@@ -560,24 +561,38 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
             return None
         return user.as_dict()
 
+    # Every user, from a view the app keeps current (projections.people); while none is set
+    # (the domain alone, its tests) from the log.
+    people_view: Callable[[], PeopleView] | None = None
+
     def users(self) -> list[dict[str, Any]]:
         """Every user, in order of registration.
 
         This process keeps them, with the position in the log they reflect, and reads only
-        the user events recorded since it last looked (none, mostly: every page names people),
-        reloading just the users those events are about.
+        what changed since it last looked (none, mostly: every page names people): the rows
+        of the users changed since, from the people view, or without one the user events
+        recorded since, reloading just the users those events are about.
         """
         with self._people_lock:
-            changed, position = user_events_since(self.recorder, USER_TOPICS,
+            if self.people_view is not None:
+                view = self.people_view()
+                position = view.max_tracking_id(self.name) or 0
+                if position < self._people_position:  # the store was replaced
+                    self._people.clear()
+                    self._people_position = 0
+                changed = view.people(self._people_position) \
+                    if position != self._people_position else []
+                users = {person.user_id: person.user for person in changed}
+            else:
+                ids, position = user_events_since(self.recorder, USER_TOPICS,
                                                   self._people_position)
-            if position < self._people_position:  # the store was replaced: start again
-                self._people.clear()
+                if position < self._people_position:  # the store was replaced
+                    self._people.clear()
+                users = {user: self._reads.get(user).as_dict() for user in ids}
             self._people_position = position
-            for user in changed:
-                # A user's first event is its registration: first seen, first listed.
-                self._people.setdefault(user, None)
-            for user in changed:
-                self._people[user] = self._reads.get(user).as_dict()
+            # Listed in order of registration: a user first heard of now registered after
+            # every user kept.
+            self._people.update(users)
             return deepcopy(list(self._people.values()))
 
     def _user(self, username: str, *, for_reading: bool = False) -> User:

@@ -158,6 +158,11 @@ class Territory:
         home = self.home_county()
 
         def names() -> Iterator[str]:
+            directory = getattr(self, "directory", None)
+            if directory is not None:  # the county's listing, kept by the cards
+                yield from (listed.name for listed in directory.listed(county or home)
+                            if listed.project_id != project_id)
+                return
             for other, (its_county, name) in self.project_names().items():
                 if other != project_id and (its_county or home) == (county or home):
                     yield name
@@ -171,9 +176,10 @@ class Territory:
     _names_position = 0
 
     def project_names(self) -> dict[Any, tuple[str | None, str]]:
-        """Every project's county and name, kept in the process and brought up to date from
-        the signings and the corrections of a signing recorded since it last looked (so a
-        check of a name reads only what is new, not every project)."""
+        """Every project's county and name (what the checks read while the app sets no
+        directory: the domain alone, its tests), kept in the process and brought up to date
+        from the signings and the corrections of a signing recorded since it last looked (so
+        a check of a name reads only what is new, not every project)."""
         with _NAMES_LOCK:
             if self._names is None:
                 self._names, self._names_position = {}, 0

@@ -117,9 +117,10 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
     for each project's last version (one query), loads each project once at that version
     (from its snapshot, as any read does) and tells every view's batch the project as it
     stands; only the events a view `tells` (the few that are news) are read and decoded, and
-    told with their project as of each. At most `projects` projects a batch. Other views are
-    rebuilt on their own first. Returns how many events each view applied (for the shared
-    ones: the project events up to that notification).
+    told with their project as of each. At most `projects` projects a batch. The other views
+    are rebuilt on their own after those (a failure of the shared pass leaves them as they
+    were). Returns how many events each view applied (for the shared ones: the project events
+    up to that notification).
 
     With `processes` above 1 and an `opener`, forked processes (each with its own application,
     from `opener`) load the projects and make the batches' rows; this process writes them, in
@@ -129,9 +130,17 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
     shared = [p for p in projections if isinstance(p, FoldingProjection)
               and p.folded.repository is app.repository
               and p.topics == projections[0].topics]
-    alone = {id(p): rebuild(app, p, progress, batch) for p in projections if p not in shared}
-    if not shared:
-        return [alone[id(p)] for p in projections]
+    alone = [p for p in projections if p not in shared]
+    processed = _rebuild_shared(app, shared, progress, batch, projects, processes, opener,
+                                projections) if shared else 0
+    done = {id(p): rebuild(app, p, progress, batch) for p in alone}
+    return [done.get(id(p), processed) for p in projections]
+
+
+def _rebuild_shared(app: Banban, shared: Sequence[FoldingProjection],
+                    progress: Progress | None, batch: int, projects: int, processes: int,
+                    opener: Opener | None, projections: Sequence[BatchProjection]) -> int:
+    """`rebuild_all` of the views that share one pass; how many project events they applied."""
     for projection in shared:
         projection.view.drop_all()
     stop = app.recorder.max_notification_id() or 0
@@ -160,7 +169,7 @@ def rebuild_all(app: Banban, projections: Sequence[BatchProjection],
             # Another process caught the emptied view up meanwhile, from the start: it goes on
             # from where that one is (its rows and ours are each a project as of a position).
             catch_up(app, projection)
-    return [alone.get(id(p), processed) for p in projections]
+    return processed
 
 
 def _rows(app: Banban, shared: Sequence[FoldingProjection], latest: dict[UUID, int],

@@ -101,6 +101,8 @@ _CLASSES = {
     ("cards", "PostgresDatastore"): "projections.cards_postgres:PostgresCardsView",
     ("reminders", "SQLiteDatastore"): "projections.reminders_sqlite:SQLiteRemindersView",
     ("reminders", "PostgresDatastore"): "projections.reminders_postgres:PostgresRemindersView",
+    ("people", "SQLiteDatastore"): "projections.people_sqlite:SQLitePeopleView",
+    ("people", "PostgresDatastore"): "projections.people_postgres:PostgresPeopleView",
 }
 
 

@@ -25,6 +25,7 @@ from eventsourcing.application import Repository
 from domain.application import Banban
 from projections import reminders
 from projections.cards import CARDS_PREFIX, ProjectCards
+from projections.people import PEOPLE_PREFIX, People
 from projections.runner import BULK, catch_up
 from projections.views import View, open_view
 
@@ -61,7 +62,7 @@ class Replay:
 
 def replay(app: Banban, live: dict[str, Any],
            progress: Callable[[str, int, int], None] | None = None) -> Replay:
-    """Rebuild each live view (by name: "cards", "reminders") from the events into a scratch
+    """Rebuild each live view (by name: "cards", "reminders", "people") from the events into a scratch
     store and compare what the events derive of it."""
     for projection in live.values():
         catch_up(app, projection)
@@ -105,6 +106,9 @@ def _scratch(app: Banban, datastore: Any, live: dict[str, Any]) -> dict[str, Any
         made["reminders"] = reminders.ProjectReminders(
             open_view(app, "reminders", reminders.REMINDERS_PREFIX, datastore), app,
             repository=repository, owed_with_events=False)
+    if "people" in live:
+        made["people"] = People(open_view(app, "people", PEOPLE_PREFIX, datastore), app,
+                                repository=repository)
     return made
 
 

@@ -27,7 +27,7 @@ from app.web.forms import (
 )
 from app.web.labels import EVENT_LABELS, PHASE_LABELS, STATUS_LABELS
 from app.web.redirects import local_path
-from app.web.scope import county_filter
+from app.web.scope import asked_county, counties_first, county_filter
 from domain.catalogues import FIELD_CATALOGUE
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed
 from domain.fields import EVENT_TYPES
@@ -87,11 +87,15 @@ def projects():
     if (phase and phase not in PHASES) or (status and status not in STATUSES) or \
             column not in project_list.SORTS:
         abort(404)
+    counties = counties_first()
+    if counties is not None:
+        return render_template("agents/projects.html", counties=counties)
     chosen = "mine" if mine and current_user.role == "agent" else "supervised" if led else None
     found = project_list.projects(current_user.username, **county_filter(), phase=phase,
                                   status=status, chosen=chosen, words=words, column=column,
                                   descending=descending, judged=True)
-    return render_template("agents/projects.html", projects=found, phase=phase, status=status,
+    return render_template("agents/projects.html", projects=found, county=asked_county(),
+                           counties=None, phase=phase, status=status,
                            mine=mine, led=led, q=words, sort=column, desc=descending,
                            totals=project_list.totals(found, judged=True), PHASES=PHASES,
                            STATUSES=STATUSES, PHASE_LABELS=PHASE_LABELS,

@@ -27,6 +27,7 @@ from app.web.format import moment as show_moment
 from app.web.moments import OutOfRange, local_input, parse_version
 from app.web.moments import parse_moment as parse_typed_moment
 from app.web.readable import event_label, event_rows, kind_of, person, readable, rows
+from app.web.scope import counties_with_projects
 from domain.counties import PROVINCE
 from domain.dates import FIRST_YEAR, LAST_YEAR
 from domain.diff import project_diff
@@ -79,9 +80,7 @@ def index():
     listed_counties = banban.counties()
     counties = projects = None
     if target == PROVINCE:
-        listed = banban.directory.by_county() if banban.directory is not None else {}
-        counties = [county | {"projects": len(listed.get(county["code"], ()))}
-                    for county in listed_counties]
+        counties = counties_with_projects(banban)
     else:
         projects = [card["summary"] for card in
                     cards().view.cards(county=target, home=banban.home_county())]

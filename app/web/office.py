@@ -24,7 +24,7 @@ from app.web.agents import nameable_people
 from app.web.auth import roles_required
 from app.web.forms import error_message, fill_choices, form_class, preset
 from app.web.labels import ROLE_LABELS
-from app.web.scope import county_filter
+from app.web.scope import asked_county, counties_first, county_filter
 from domain.catalogues import KINDS
 from domain.counties import PROVINCE
 from domain.errors import DomainError, NotAllowed, UserNotFound
@@ -207,6 +207,9 @@ def _scopes(banban) -> list[tuple[str, str]]:
 def teams():
     """The county's projects with their teams, each with a form to change it (团队调整), which
     records through the project's own form (its rules, refusals and overtaking)."""
+    counties = counties_first()
+    if counties is not None:
+        return render_template("office/teams.html", counties=counties)
     banban, me = service(), current_user.username
     people, today = nameable_people(), banban.clock()
     rows = []
@@ -216,7 +219,8 @@ def teams():
         rows.append({"card": card, "summary": summary, "why_not": why_not,
                      "form": None if why_not is not None else
                      _team_form(n, summary, people, today)})
-    return render_template("office/teams.html", rows=rows)
+    return render_template("office/teams.html", rows=rows, counties=None,
+                           county=asked_county())
 
 
 def _team_form(n: int, summary: dict, people: dict, today) -> FlaskForm:

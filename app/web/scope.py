@@ -1,5 +1,6 @@
 """Which county a page shows to the signed-in user: their own, or for a province user the one
-asked for (`?county=`), or every county."""
+asked for (`?county=`), or every county; and for a province user who asked for none, the
+counties to choose one from."""
 
 from __future__ import annotations
 
@@ -18,3 +19,29 @@ def county_filter() -> dict[str, Any]:
     scope = banban.scope_of_user(banban.user(current_user.username))
     county = (request.args.get("county") or None) if scope == PROVINCE else scope
     return {"county": county, "home": banban.home_county()}
+
+
+def counties_with_projects(banban: Any) -> list[dict[str, Any]]:
+    """Every listed county with how many projects it has (from the directory: no project is
+    loaded)."""
+    listed = banban.directory.by_county() if banban.directory is not None else {}
+    return [county | {"projects": len(listed.get(county["code"], ()))}
+            for county in banban.counties()]
+
+
+def counties_first() -> list[dict[str, Any]] | None:
+    """For a province user who asked for no county while several are listed: the counties to
+    choose one from (a page of each of a province's 50,000 projects would load every one and
+    help no one); else None, and the page shows the projects `county_filter` keeps."""
+    banban = service()
+    if request.args.get("county") or \
+            banban.scope_of_user(banban.user(current_user.username)) != PROVINCE:
+        return None
+    counties = counties_with_projects(banban)
+    return counties if len(counties) > 1 else None
+
+
+def asked_county() -> dict[str, Any] | None:
+    """The listed county a province user asked for (`?county=`), or None."""
+    code = request.args.get("county")
+    return next((c for c in service().counties() if c["code"] == code), None) if code else None

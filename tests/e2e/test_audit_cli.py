@@ -125,6 +125,22 @@ def test_replay_compares_the_reminders_the_events_derive_but_not_what_was_read(
     assert "missing from the live view" in differs
 
 
+def test_replay_finds_a_user_changed_in_the_people_view_behind_the_events_back(
+        runner, api, project, store_env):
+    replayed = run(runner, "audit", "replay")
+    assert "identical" in replayed and "people: main " in replayed, replayed
+    # A row says the office user is the province's, and a user no event registered appears.
+    _tamper(store_env, "UPDATE {s}banban_people_v1 SET person = "
+                       "replace(person, '\"role\":\"agent\"', '\"role\":\"office\"') "
+                       "WHERE username = 'zhang'")
+    _tamper(store_env, "INSERT INTO {s}banban_people_v1 SELECT "
+                       "'00000000-0000-4000-8000-000000000001', 'ghost', registered, changed, "
+                       "person FROM {s}banban_people_v1 WHERE username = 'li'")
+    differs = run(runner, "audit", "replay", code=1)
+    assert "live '{" in differs and "\"role\":\"office\"" in differs, differs
+    assert "('00000000-0000-4000-8000-000000000001',): not in the replay" in differs, differs
+
+
 def test_an_offline_verification_touches_no_store(tmp_path, runner, project):
     export = str(tmp_path / "county.jsonl")
     run(runner, "audit", "export", export)

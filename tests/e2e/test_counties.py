@@ -159,6 +159,35 @@ def test_province_users_read_every_county_on_the_pages(app, province, user):
             assert browser.get(f"{path}?county={county}").status_code == 200, (path, county)
 
 
+@pytest.mark.parametrize(("user", "path"), [(u, "/projects") for u, _ in PROVINCE_USERS]
+                         + [("office_p", "/office/teams")])
+def test_a_province_users_project_pages_offer_the_counties_first(
+        app, province, banban, monkeypatch, user, path):
+    """Without `?county=` a province user's project list (and the province office's teams)
+    lists the counties, each a link to its projects, reading no project; with it, that
+    county's projects, the county named and a way back to them all."""
+    loaded, get = [], banban._reads.get
+    monkeypatch.setattr(banban._reads, "get", lambda aggregate_id, *args, **kwargs: loaded.append(
+        str(aggregate_id)) or get(aggregate_id, *args, **kwargs))
+    browser = app.test_client()
+    sign_in(browser, user)
+    first = browser.get(path)
+    assert first.status_code == 200
+    page = first.get_data(as_text=True)
+    for code, name in ((ANFU, "安福县"), (XINGAN, "新干县")):
+        assert f'href="{path}?county={code}">{name}</a>' in page
+    assert "新干盐化" not in page and "安福光伏" not in page
+    assert not {province.a["id"], province.b["id"]} & set(loaded)
+    county = browser.get(f"{path}?county={XINGAN}").get_data(as_text=True)
+    assert "新干县（吉安市）" in county and f'href="{path}">所有县</a>' in county
+    assert "新干盐化" in county and "安福光伏" not in county
+    # A county user's page is their county's projects, as before.
+    browser = app.test_client()
+    sign_in(browser, "agent_a" if path == "/projects" else "office_a")
+    own = browser.get(path).get_data(as_text=True)
+    assert "安福光伏" in own and "新干盐化" not in own and "?county=" not in own
+
+
 def test_the_audit_index_lists_counties_for_the_province_and_projects_for_a_county(
         app, province, banban, monkeypatch):
     """A province auditor's index lists the counties, each a link to its projects; a county

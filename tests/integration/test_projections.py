@@ -17,6 +17,7 @@ from app.store import Store
 from domain.application import Banban
 from domain.reminders import DUE_SOON, LATE, NEWS_DAYS, NEWS_EVENTS
 from projections.cards import ProjectCards, open_cards_view
+from projections.people import People, open_people_view
 from projections.reminders import ProjectReminders, open_reminders_view
 from projections import runner
 from projections.runner import catch_up, rebuild, rebuild_all, status
@@ -51,6 +52,10 @@ def _reach(record, project_id, milestone="land_approved", on=date(2026, 2, 1)):
 def _project_events(service) -> int:
     return sum(1 for _ in service.recorder.select_notifications(
         1, 1_000_000, topics=ProjectCards.topics))
+
+
+def _user_events(service) -> int:
+    return sum(1 for _ in service.recorder.select_notifications(1, 1_000_000, topics=People.topics))
 
 
 def _everything(view) -> dict:
@@ -316,14 +321,15 @@ def test_views_rebuilt_by_several_processes_equal_those_rebuilt_by_one(
         service, sign, record, store, tmp_path):
     _history_with_news(service, sign, record)
     one = [ProjectCards(open_cards_view(service, prefix="one_cards"), service),
-           ProjectReminders(open_reminders_view(service, prefix="one_reminders"), service)]
+           ProjectReminders(open_reminders_view(service, prefix="one_reminders"), service),
+           People(open_people_view(service, prefix="one_people"), service)]
     apart = list(store.views().values())
     noting, made = _made_in(tmp_path)
     try:
         counts = rebuild_all(service, one, projects=1)
         with noting:
-            assert rebuild_all(store.get(), apart, projects=1, processes=2,
-                               opener=store) == counts == [_project_events(service)] * 2
+            assert rebuild_all(store.get(), apart, projects=1, processes=2, opener=store) \
+                == counts == [_project_events(service)] * 2 + [_user_events(service)]
         # Four batches of one project, none made here.
         pids = made.read_text().split()
         assert len(pids) == 4 and str(os.getpid()) not in pids
@@ -532,3 +538,52 @@ def test_processing_one_event_twice_is_refused_by_the_tracking_row(service, sign
     with pytest.raises(IntegrityError):
         cards.process_event(event, Tracking(service.name, notification.id))
     assert cards.view.card(project["id"])["version"] == 1
+
+
+def test_the_app_lists_its_users_from_the_people_view_as_the_log_gives_them(
+        service, sign, store, monkeypatch):
+    app = store.get()
+    service.rename_user("zhang", "张三", actor="test")
+    service.sign_out_everywhere("li", actor="test")
+    service.disable_user("wang", actor="test")
+    sign(name="光伏组件项目", chief_agent="zhang")
+
+    def scanned(*_args, **_kwargs):
+        raise AssertionError("the user list read the log")
+
+    monkeypatch.setattr("domain.application.user_events_since", scanned)
+    listed = app.users()
+    monkeypatch.undo()
+    # Equal, types and order too, to the users read from the log (no view: the domain alone).
+    assert listed == service.users()
+    assert next(u for u in listed if u["username"] == "li")["sessions_ended_at"] is not None
+    view = store.people_unsynced().view
+    read, original = [], view.people
+    monkeypatch.setattr(view, "people", lambda since=0: read.append(original(since)) or read[-1])
+    assert app.users() == listed and read == []  # nothing recorded since: nothing read
+    # Another process registers one user and disables another; a project event comes between.
+    other = Banban(env=service.env, clock=lambda: TODAY)
+    try:
+        other.register_user("xu", "agent", actor="test", display_name="许")
+        sign(name="电子信息产业园", chief_agent="zhang", co_agents=["li"])
+        other.disable_user("zhang", actor="test")
+    finally:
+        other.close()
+    after = app.users()
+    assert [person.user["username"] for person in read[-1]] == ["zhang", "xu"]
+    assert after == service.users()
+    assert [u["username"] for u in after] == [u["username"] for u in listed] + ["xu"]
+
+
+def test_the_people_view_rebuilt_equals_the_one_kept_row_by_row(service, store):
+    service.rename_user("zhang", "张三", actor="test")
+    service.register_user("xu", "agent", actor="test", display_name="许", password_hash="x")
+    service.disable_user("xu", actor="test")
+    live = store.people()
+    rebuilt = People(open_people_view(service, prefix="rebuilt_people"), service)
+    try:
+        assert rebuild(service, rebuilt, batch=2) == _user_events(service)
+        assert rebuilt.view.dump() == live.view.dump()
+        assert len(live.view.dump()["main"]) == len(service.users()) == 7
+    finally:
+        rebuilt.view.close()

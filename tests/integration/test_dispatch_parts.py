@@ -32,10 +32,13 @@ from tests.integration.test_rules_property import DAYS
 from tests.integration.test_views_property import (
     BACKENDS,
     HISTORY,
+    HOME,
+    SECOND,
     examples,
     fresh_service,
     fresh_store,
     record_history,
+    spread_over_two_counties,
 )
 
 
@@ -137,14 +140,43 @@ def test_reports_from_kept_parts_equal_the_reference_on_every_day(backend, monke
     assert checked["summaries"] == checked["periods"] >= 25 * checked["examples"] > 0, checked
 
 
-def every_period(service, today: date, checked: Counter, counted: str = "periods") -> None:
+@BACKENDS
+def test_two_counties_reports_and_summary_from_kept_parts_equal_the_reference(backend):
+    """Projects spread over two counties, each signed and served by its county's users: each
+    county's report and the province summary of every period of every cadence, judged on days
+    through the histories, assembled from kept parts equal the reference."""
+    require_store(backend)
+    checked = Counter()
+
+    @examples(5)
+    @given(HISTORY)
+    def check(history):
+        projects, commands = history
+        with fresh_service(backend) as service, keeping(service) as (live, _):
+            spread_over_two_counties(service)
+            record_history(service, live, projects, commands, checked, spread=True)
+            for today in (*DAYS[40::40], DAYS[-1]):
+                for county in (HOME, SECOND, None):
+                    every_period(service, today, checked, county or "summaries", county=county)
+            checked["examples"] += 1
+            service.clock = lambda: TODAY
+
+    check()
+    assert checked[f"signed in {SECOND}"] > 0 and checked["signed in the home county"] > 0
+    assert checked["summaries"] == checked[HOME] == checked[SECOND] \
+        >= 25 * checked["examples"] > 0, checked
+
+
+def every_period(service, today: date, checked: Counter, counted: str = "periods",
+                 county: str | None = None) -> None:
     """Every period of every cadence from DAYS' first to today, judged on today: assembled
-    from kept parts, the reference."""
+    from kept parts, the reference (of the county given, else as the service reports)."""
     service.clock = lambda: today
+    asked = {} if county is None else {"county": county}
     for cadence in CADENCES:
         period = Period.containing(cadence, DAYS[0])
         while period.start <= today:
-            assembled, reference = both(service, cadence, period.id)
+            assembled, reference = both(service, cadence, period.id, **asked)
             assert assembled == reference, (cadence, period.id)
             if counted == "summaries":
                 assert '"counties"' in assembled

@@ -194,38 +194,80 @@ def fresh_service(backend: str) -> Iterator[Banban]:
 # ---- recording a history -----------------------------------------------------------------------
 
 
-def record_history(service: Banban, live: ProjectCards, projects, commands, accepted: Counter
-                   ) -> list:
+# Two counties of one city: the home county, whose users are those of `fresh_service`, and a
+# second one, whose users are theirs with SECOND_SUFFIX (see `spread_over_two_counties`).
+HOME, SECOND, SECOND_SUFFIX = "360829", "360824", "_b"
+PEOPLE = ("office", "zhang", "li", "wang", "leader")
+
+
+def spread_over_two_counties(service: Banban) -> None:
+    """List the home county and a second one, and register the second's users: each user of
+    the home county's again, named with SECOND_SUFFIX."""
+    service.add_county(HOME, "安福县", "吉安市", actor="test")
+    service.add_county(SECOND, "新干县", "吉安市", actor="test")
+    for username, role in [("office", "office"), ("zhang", "agent"), ("li", "agent"),
+                           ("wang", "agent"), ("leader", "leader")]:
+        service.register_user(username + SECOND_SUFFIX, role, actor="test", password_hash="x",
+                              scope=SECOND)
+
+
+def _theirs(value, suffix: str):
+    """A field's value with every user it names named as the county's (`suffix`)."""
+    if isinstance(value, str) and value in PEOPLE:
+        return value + suffix
+    if isinstance(value, list):
+        return [_theirs(each, suffix) for each in value]
+    if isinstance(value, dict):
+        return {name: _theirs(each, suffix) for name, each in value.items()}
+    return value
+
+
+def county_of(index: int, spread: bool) -> str | None:
+    """The county a history's project is signed in: with `spread`, every other one is the
+    second county's (the others, and without it all, the office's own: the home county)."""
+    return SECOND if spread and index % 2 else None
+
+
+def record_history(service: Banban, live: ProjectCards, projects, commands, accepted: Counter,
+                   spread: bool = False) -> list:
     """Sign each project just before its first command (the rest at the end), record the
     commands as the office, skipping refused ones, and catch the live view up where asked.
-    Return the project ids in signing order."""
+    With `spread` (after `spread_over_two_counties`) every other project is the second
+    county's, signed and recorded on by its office and naming its users. Return the project
+    ids in signing order."""
     ids: dict[int, object] = {}
 
+    def suffix(index: int) -> str:
+        return SECOND_SUFFIX if county_of(index, spread) else ""
+
     def sign(index: int) -> None:
-        spec = projects[index]
+        spec = _theirs(projects[index], suffix(index))
         ids[index] = service.sign_project(
-            "office", name=f"项目{index}", investor=f"投资方{index}", industry="新材料",
-            investment=1_000, **spec)["id"]
+            "office" + suffix(index), name=f"项目{index}", investor=f"投资方{index}",
+            industry="新材料", investment=1_000, **spec)["id"]
         accepted["signed"] += 1
+        accepted[f"signed in {county_of(index, spread) or 'the home county'}"] += 1
         # Items for the random commands to work on (as tests/unit/test_replay.PRELUDE).
         # The second project (and the fifth) passed a review on its signing day, carrying
         # CONDITIONS; the others may convene theirs.
         prelude = PRELUDE + (REVIEW_PRELUDE if index % 3 == 1 else [])
         for version, (event_type, fields) in enumerate(prelude, start=2):
-            service.record(ids[index], "office", event_type, expected_version=version - 1,
-                           occurred_on=spec["signed_on"], fields=fields)
+            service.record(ids[index], "office" + suffix(index), event_type,
+                           expected_version=version - 1, occurred_on=spec["signed_on"],
+                           fields=fields)
 
     for index, (event_type, on, fields), batch in commands:
         if index not in ids:
             sign(index)
         project_id = ids[index]
         version = service.project(project_id)["version"]
+        fields = _theirs(fields, suffix(index))
         if "pick" in fields:
             fields = dict(fields)
             fields["corrects_version"] = version - fields.pop("pick") % version
         try:
-            service.record(project_id, "office", event_type, expected_version=version,
-                           occurred_on=on, fields=fields)
+            service.record(project_id, "office" + suffix(index), event_type,
+                           expected_version=version, occurred_on=on, fields=fields)
         except DomainError as error:
             accepted["refused"] += 1
             accepted[f"refused: {error.code}"] += 1  # shown if the checks at the end fail
@@ -338,10 +380,11 @@ def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backen
     def check(history):
         projects, commands = history
         with fresh_service(backend) as service:
+            spread_over_two_counties(service)
             live = ProjectCards(open_cards_view(service), service)
             rebuilt = ProjectCards(open_cards_view(service, prefix="rebuilt_cards"), service)
             try:
-                ids = record_history(service, live, projects, commands, accepted)
+                ids = record_history(service, live, projects, commands, accepted, spread=True)
                 catch_up(service, live, batch=4)
 
                 # (1) The live view, caught up piecemeal, equals a rebuild into an empty view.
@@ -361,20 +404,27 @@ def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backen
                 assert replay(service, {"cards": live}).differences == []
                 assert verify_store(service).intact
 
-                # (2) Every period of every cadence that the history touches.
-                histories = [corrected_facts(service, i) for i in ids]
+                # (2) Every period of every cadence that the history touches, in each
+                # county's report: its own projects' figures.
+                histories = {i: corrected_facts(service, i) for i in ids}
+                counties = {i: service.project(i)["county"] for i in ids}
                 # Touched: the dates of the facts as corrected, and those every event (voided
                 # ones and corrections included) was recorded with.
-                days = {on for facts in histories for _, _, on, _ in facts} | {
+                days = {on for facts in histories.values() for _, _, on, _ in facts} | {
                     event.occurred_on for i in ids for event in service.events.get(i)}
                 for cadence in CADENCES:
                     for period in sorted({Period.containing(cadence, day) for day in days},
                                          key=lambda p: p.start):
-                        report = service.dispatch(cadence, period.id)
-                        expected = direct_headline(histories, period.start, period.end)
-                        assert report_headline(report) == expected, (cadence, period.id)
-                        assert report["roll_up"]["period"] == expected, (cadence, period.id)
-                        nonzero.update(name for name, n in expected.items() if n)
+                        for county in (HOME, SECOND):
+                            report = service.dispatch(cadence, period.id, county=county)
+                            expected = direct_headline(
+                                [facts for i, facts in histories.items()
+                                 if counties[i] == county], period.start, period.end)
+                            assert report_headline(report) == expected, (cadence, period.id)
+                            assert report["roll_up"]["period"] == expected, (cadence, period.id)
+                            nonzero.update(name for name, n in expected.items() if n)
+                            if expected["signed"]:
+                                nonzero[f"signed in {county}"] += 1
             finally:
                 live.view.close()
                 rebuilt.view.close()
@@ -389,4 +439,5 @@ def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backen
                        "team_assigned", "suspended", "progress_reported"):
         assert accepted[event_type] > 0, (event_type, accepted)
     assert set(nonzero) == {"signed", "milestones_reached", "approvals_granted",
-                            "problems_raised", "problems_solved", "investment_completed"}, nonzero
+                            "problems_raised", "problems_solved", "investment_completed",
+                            f"signed in {HOME}", f"signed in {SECOND}"}, nonzero

@@ -266,8 +266,12 @@ def views_status():
         click.echo(f"{label:<16} {figures['position']:>10} "
                    f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
     if banban.kept_parts is not None:
+        missing, needed = banban.parts_lacking()
         click.echo(f"report parts: {banban.kept_parts.count()} kept (each of a project's "
                    "version: made again when the project changes)")
+        click.echo(f"report parts today: {needed - missing} of the {needed} the current "
+                   f"periods need are made, {missing} lacking (the view runner makes them, else "
+                   "the first report that needs them)")
 
 
 counties_group = AppGroup("counties", help="The counties that use the system.")

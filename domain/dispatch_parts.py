@@ -15,7 +15,7 @@ a report assembled from kept parts is byte for byte the report computed from the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from hashlib import blake2b
 from typing import Any, NamedTuple, Protocol
@@ -161,6 +161,23 @@ class Job(NamedTuple):
     as_of: date
 
 
+def lacking(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], chunk: int = 200
+            ) -> Iterator[tuple[Sequence[Wanted], dict[int, list[int]]]]:
+    """The parts of the jobs these projects (at the versions given) lack: a chunk of projects
+    at a time, with the jobs each project of it lacks (by index in the chunk; those lacking
+    none left out)."""
+    for start in range(0, len(wanted), chunk):
+        group = wanted[start:start + chunk]
+        ids = [str(each.project_id) for each in group]
+        found: dict[int, list[int]] = {}
+        for job in range(len(jobs)):
+            kept_now = kept.get(jobs[job].key, ids)
+            for n, each in enumerate(group):
+                if kept_now.get(ids[n], (None, ""))[0] != each.version:
+                    found.setdefault(n, []).append(job)
+        yield group, found
+
+
 def warm(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job],
          make: Callable[[UUID, list[int]], tuple[int, list[dict[str, Any]]]],
          chunk: int = 200) -> int:
@@ -170,20 +187,13 @@ def warm(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job],
     all the parts it lacks: on a new day that is every part of every project (a province's
     50,000 projects times some thirty periods). A chunk of projects at a time."""
     count = 0
-    for start in range(0, len(wanted), chunk):
-        group = wanted[start:start + chunk]
-        ids = [str(each.project_id) for each in group]
-        lacking: dict[int, list[int]] = {}  # a project of the group -> the jobs it lacks
-        for job in range(len(jobs)):
-            found = kept.get(jobs[job].key, ids)
-            for n, each in enumerate(group):
-                if found.get(ids[n], (None, ""))[0] != each.version:
-                    lacking.setdefault(n, []).append(job)
+    for group, its_lacking in lacking(wanted, kept, jobs, chunk):
         made: dict[int, list[tuple[str, int, str]]] = {}
-        for n, its_jobs in lacking.items():
+        for n, its_jobs in its_lacking.items():
             version, parts = make(group[n].project_id, its_jobs)
             for job, part in zip(its_jobs, parts, strict=True):
-                made.setdefault(job, []).append((ids[n], version, encode(part)))
+                made.setdefault(job, []).append((str(group[n].project_id), version,
+                                                 encode(part)))
         for job, rows in made.items():
             kept.put(jobs[job].key, jobs[job].period_end, jobs[job].as_of, rows)
             count += len(rows)

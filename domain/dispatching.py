@@ -33,6 +33,7 @@ from domain.dispatch_parts import (
     KeptParts,
     Listing,
     fingerprint,
+    lacking,
     part_key,
     parts_of,
     warm,
@@ -295,6 +296,31 @@ class Dispatching:
         any is loaded and read once for all of them (domain.dispatch_parts.warm)."""
         if not self._keeps_parts():
             return
+        specs, jobs, calendar = self._current_parts(trend)
+
+        def make(project_id: UUID, wanted: list[int]) -> tuple[int, list[dict[str, Any]]]:
+            project = self._project(project_id, for_reading=True)
+            history = History(project)
+            return project.version, [_part_of(specs[job][0])(history, *specs[job][1:], calendar)
+                                     for job in wanted]
+
+        warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
+
+    def parts_lacking(self, trend: int = 6) -> tuple[int, int]:
+        """How many parts the current periods' reports and trends lack (what `warm_parts`
+        would make now), and how many they need: every project's, for each period."""
+        if not self._keeps_parts():
+            return 0, 0
+        _, jobs, _ = self._current_parts(trend)
+        listed = self._listed(PROVINCE)
+        missing = sum(len(its_jobs) for _, found in lacking(listed, self.kept_parts, jobs)
+                      for its_jobs in found.values())
+        return missing, len(listed) * len(jobs)
+
+    def _current_parts(self, trend: int) -> tuple[list[tuple[str, Period, date]], list[Job],
+                                                  WorkingCalendar]:
+        """The parts every cadence's current report and trend are made of: (kind, period, day
+        judged on) of each, its job, and the calendar they are judged by."""
         today = self.clock()
         calendar, calendar_key = self.keyed_calendar()
         wanted: dict[str, tuple[str, Period, date]] = {}  # by key: (kind, period, as_of)
@@ -308,16 +334,8 @@ class Dispatching:
             for kind, each in kinds:
                 as_of = judged_on(each, today)
                 wanted[part_key(kind, each, as_of, calendar_key)] = (kind, each, as_of)
-        specs = list(wanted.values())
-
-        def make(project_id: UUID, jobs: list[int]) -> tuple[int, list[dict[str, Any]]]:
-            project = self._project(project_id, for_reading=True)
-            history = History(project)
-            return project.version, [_part_of(specs[job][0])(history, *specs[job][1:], calendar)
-                                     for job in jobs]
-
-        warm(self._listed(PROVINCE), self.kept_parts,
-             [Job(key, period.end, as_of) for key, (_, period, as_of) in wanted.items()], make)
+        jobs = [Job(key, period.end, as_of) for key, (_, period, as_of) in wanted.items()]
+        return list(wanted.values()), jobs, calendar
 
     def _projects_known_at(self, moment: datetime | None, target: str | None) -> list:
         """The target's projects as recorded by a moment (signed by then), or now; by date

@@ -48,9 +48,15 @@ def test_status_counts_the_kept_report_parts_and_rebuild_empties_them(runner, ap
 
 def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, project, banban,
                                                                  monkeypatch):
+    before = runner.invoke(args=["projections", "status"]).output
+    assert "report parts today: 0 of the 32 the current periods need are made, 32 lacking" \
+        in before, before
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
     # Each cadence's current and previous reports (compared), and its six trend periods.
-    assert "report parts: 32 kept" in runner.invoke(args=["projections", "status"]).output
+    after = runner.invoke(args=["projections", "status"]).output
+    assert "report parts: 32 kept" in after
+    assert "report parts today: 32 of the 32 the current periods need are made, 0 lacking" \
+        in after, after
     loaded = []
     original = banban._project
     monkeypatch.setattr(banban, "_project",
@@ -61,6 +67,7 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
     # A write: the runner makes the written project's parts again.
     api("zhang").post(f"/api/projects/{project['id']}/events", json={
         "type": "visit_logged", "expected_version": 1, "purpose": "走访"})
+    assert "32 lacking" in runner.invoke(args=["projections", "status"]).output
     loaded.clear()
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
     # The runner made the written project's 32 parts again, reading it once for all of them.

@@ -191,5 +191,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ConcurrentUpdate)
     def _conflict(error: ConcurrentUpdate):
         extra = {} if error.actual_version is None else {"current_version": error.actual_version}
-        return ApiError(409, "version_conflict", f"{error}; reload the project and retry",
-                        "expected_version", **extra).response()
+        return ApiError(409, "version_conflict", str(error), error.field, **extra).response()

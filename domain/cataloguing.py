@@ -57,7 +57,9 @@ class Cataloguing:
         try:
             self.save(catalogues)
         except IntegrityError:
-            raise ConcurrentUpdate(catalogues.version - 1, None) from None
+            raise ConcurrentUpdate(catalogues.version - 1, None, message=(
+                "the catalogues were changed by someone else at the same moment: nothing "
+                "was recorded; reload them and retry")) from None
         return result
 
     def _catalogue_county(self, county: str | None) -> str | None:

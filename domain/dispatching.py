@@ -374,7 +374,9 @@ class Dispatching:
         try:
             self.save(publication)
         except IntegrityError:
-            raise ConcurrentUpdate(publication.version, None) from None
+            raise ConcurrentUpdate(publication.version, None, message=(
+                f"{period.id} was published by someone else at the same moment: read the "
+                "report and publish again if needed")) from None
         return self._publication_record(publication.revisions[-1], publication, period)
 
     def _to_publish(self, period: Period, target: str | None, version: int
@@ -397,7 +399,9 @@ class Dispatching:
             text = to_json(self._report(period, business_date(moment), None, target, True))
             if self._made_of(target) == before:
                 return text, moment
-        raise ConcurrentUpdate(version, None)
+        raise ConcurrentUpdate(version, None, message=(
+            f"{period.id}'s report changed each time it was assembled (projects written "
+            "meanwhile): nothing was published; publish again"))
 
     def _made_of(self, target: str | None) -> tuple:
         """What a target's report is made of, as it stands: its projects at their versions

@@ -47,15 +47,19 @@ class UserNotFound(Exception):
 
 
 class ConcurrentUpdate(Exception):
-    """The project moved on since the version the client saw; reload and retry."""
+    """The project moved on since the version the client saw; reload and retry. Or what a
+    command made was overtaken as it was saved (`message` says what; no field of the request
+    is to blame)."""
 
-    def __init__(self, expected_version: int, actual_version: int | None):
-        super().__init__(
+    def __init__(self, expected_version: int, actual_version: int | None, *,
+                 message: str | None = None):
+        super().__init__(message or (
             f"expected_version {expected_version} is stale"
             + (f": the project is at version {actual_version}" if actual_version else "")
-        )
+            + "; reload the project and retry"))
         self.expected_version = expected_version
         self.actual_version = actual_version
+        self.field = None if message else "expected_version"
 
 
 class NotAllowed(Exception):

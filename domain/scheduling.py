@@ -113,7 +113,9 @@ class Scheduling:
         try:
             self.save(schedule)
         except IntegrityError:
-            raise ConcurrentUpdate(schedule.version - 1, None) from None
+            raise ConcurrentUpdate(schedule.version - 1, None, message=(
+                "a calendar was loaded by someone else at the same moment: nothing was "
+                "recorded; retry")) from None
         return {"file": file, "sha256": sha256, "years": [
             {"year": s.year, "holidays": len(s.holidays), "workdays": len(s.workdays)}
             for s in years]}

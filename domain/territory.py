@@ -71,7 +71,9 @@ class Territory:
         try:
             self.save(counties)
         except IntegrityError:
-            raise ConcurrentUpdate(counties.version - 1, None) from None
+            raise ConcurrentUpdate(counties.version - 1, None, message=(
+                "the counties were changed by someone else at the same moment: nothing was "
+                "recorded; retry")) from None
         return counties.counties[code]
 
     def county_named(self, code: str | None) -> str | None:

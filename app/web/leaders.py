@@ -287,8 +287,9 @@ def publish(cadence: str, period: str):
     try:
         record = service().publish_dispatch(cadence, shown.id, current_user.username)
     except ConcurrentUpdate:
-        flash(_l("Someone else published this period at the same moment. Look at the page and "
-                 "publish again if needed."), "error")
+        flash(_l("Nothing was published: the report was published by someone else, or "
+                 "changed, at the same moment. Look at the page and publish again if needed."),
+              "error")
     except DomainError as error:
         flash(REFUSALS.get(error.code, _l("This cannot be done as asked.")), "error")
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from tests.e2e.helpers import event_path
 from tests.e2e.test_api_errors import assert_error
@@ -70,6 +71,27 @@ def test_only_the_office_publishes_and_not_a_period_to_come(api, project):
                      "forbidden", None)
     assert_error(api("office").post("/api/dispatch/weekly/2026-W52/publish"), 422,
                  "future_period", "period")
+    assert_error(api("office").get("/api/dispatch/weekly/2026-W48/published"), 422,
+                 "not_published", "period")
+
+
+@pytest.mark.parametrize("overtaken", ["published by another office", "its projects written"])
+def test_a_publication_overtaken_is_409_saying_why_and_publishes_nothing(
+        api, project, banban, monkeypatch, overtaken):
+    if overtaken == "published by another office":
+        def save(*aggregates, **kwargs):
+            raise IntegrityError("another publication took this version")
+
+        monkeypatch.setattr(banban, "save", save)
+        said = "published by someone else at the same moment"
+    else:
+        moments = iter(range(1_000))  # what the report is made of changes at every look
+        monkeypatch.setattr(banban, "_made_of", lambda target: next(moments))
+        said = "changed each time it was assembled"
+    body = assert_error(api("office").post("/api/dispatch/weekly/2026-W48/publish"), 409,
+                        "version_conflict", None)
+    assert said in body["message"] and "2026-W48" in body["message"], body
+    monkeypatch.undo()
     assert_error(api("office").get("/api/dispatch/weekly/2026-W48/published"), 422,
                  "not_published", "period")
 

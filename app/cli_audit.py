@@ -189,7 +189,7 @@ def replay_command(progress: bool | None):
     banban = service()
     total = banban.recorder.max_notification_id() or 0
     live = {"cards": store.cards_unsynced(), "reminders": store.reminders_unsynced(),
-            "people": store.people_unsynced()}
+            "people": store.people_unsynced(), "publications": store.publications_unsynced()}
     with _progress(progress, total * len(live), "replaying") as update:
         offsets = {name: n * total for n, name in enumerate(live)}
         result = replay(banban, live, progress=lambda name, done, _: update(offsets[name] + done))

@@ -20,6 +20,7 @@ from projections.cards import ProjectCards, open_cards_view
 from projections.directory import Directory
 from projections.dispatch_parts import open_parts_store
 from projections.people import People, open_people_view
+from projections.publications import Publications, open_publications_view
 from projections.reminders import ProjectReminders, open_reminders_view
 from projections.runner import catch_up
 
@@ -35,6 +36,7 @@ class Store:
         self._cards: ProjectCards | None = None
         self._reminders: ProjectReminders | None = None
         self._people: People | None = None
+        self._publications: Publications | None = None
         self._web: WebState | None = None
         self._pid: int | None = None
 
@@ -52,12 +54,14 @@ class Store:
                     except StoreKeyError as error:
                         raise ConfigError(str(error)) from None
                     self._cards = self._reminders = self._people = self._web = None
+                    self._publications = None
                     self._pid = pid
                     # Reports and lists find a county's projects in the cards, not the log,
                     # and reports are assembled from the projects' kept parts.
                     self._service.directory = Directory(self._service, self.cards)
                     # The users are listed from the people view (as caught up as the cards).
                     self._service.people_view = lambda: self.people().view
+                    self._service.publications_view = lambda: self.publications().view
                     self._service.kept_parts = open_parts_store(self._service)
         return self._service
 
@@ -98,10 +102,22 @@ class Store:
         """The people projection as it stands (for rebuilds and status)."""
         return self._projection("_people", lambda s: People(open_people_view(s), s))
 
+    def publications(self) -> Publications:
+        """The publications projection (every revision published), caught up as the cards
+        are."""
+        publications = self.publications_unsynced()
+        catch_up(self.get(), publications)
+        return publications
+
+    def publications_unsynced(self) -> Publications:
+        """The publications projection as it stands (for rebuilds and status)."""
+        return self._projection(
+            "_publications", lambda s: Publications(open_publications_view(s), s))
+
     def views(self) -> dict[str, Any]:
         """Every projection the events keep, by what the CLI calls it, as it stands."""
         return {"project cards": self.cards_unsynced(), "reminders": self.reminders_unsynced(),
-                "people": self.people_unsynced()}
+                "people": self.people_unsynced(), "publications": self.publications_unsynced()}
 
     def web_state(self) -> WebState:
         """The sessions and sign-in counters every worker shares (app/state.py)."""
@@ -126,7 +142,7 @@ class Store:
     def close(self) -> None:
         """Close the application's connections (tests, CLI)."""
         if self._pid == os.getpid():
-            for projection in (self._cards, self._reminders, self._people):
+            for projection in (self._cards, self._reminders, self._people, self._publications):
                 if projection is not None:
                     projection.view.close()
             if self._web is not None:
@@ -136,6 +152,7 @@ class Store:
                     self._service.kept_parts.close()
                 self._service.close()
         self._service = self._cards = self._reminders = self._people = self._web = None
+        self._publications = None
 
 
 def init_app(app: Flask) -> None:

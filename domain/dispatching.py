@@ -45,7 +45,7 @@ from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.periods import CADENCES, Period, business_date
 from domain.project import PROJECT_TOPICS
-from domain.publications import Publication, publication_id
+from domain.publications import Publication, Published, PublicationsView, publication_id
 
 # The headline figures compared between a published report and the same period now.
 HEADLINES = {
@@ -529,10 +529,21 @@ class Dispatching:
                 "actor": record["actor"], "published_at": record["published_at"],
                 "seal": self.seal_of(publication.id, record["version"])}
 
+    # Every revision published, from a view the app keeps current (projections.publications);
+    # while none is set (the domain alone, its tests) from the log.
+    publications_view: Callable[[], PublicationsView] | None = None
+
     def publications(self, cadence: str | None = None, period_id: str | None = None, *,
                      reader: str | dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Every publication of every period's report (or of the one period named) the reader
         may see, most recently published first."""
+        if self.publications_view is not None:
+            if cadence is not None and period_id is not None:
+                period_id = self.period(cadence, period_id).id
+            found = [self._published_record(each) for each in
+                     self.publications_view().published(cadence, period_id)
+                     if self._reads_publication(reader, each.of)]
+            return sorted(found, key=lambda record: record["published_at"], reverse=True)
         found = []
         for aggregate_id in self._notified_ids(get_topic(Publication.Opened)):
             publication = self.repository.get(aggregate_id)
@@ -540,13 +551,25 @@ class Dispatching:
                     publication.cadence, publication.period_id) != (
                     cadence, self.period(cadence, period_id).id):
                 continue
-            of = publication.of or self.home_county()
-            if of is not None and not self.reader_sees(reader, of):
+            if not self._reads_publication(reader, publication.of):
                 continue
             period = self.period(publication.cadence, publication.period_id)
             found += [self._publication_record(record, publication, period)
                       for record in publication.revisions]
         return sorted(found, key=lambda record: record["published_at"], reverse=True)
+
+    def _reads_publication(self, reader: str | dict[str, Any] | None, of: str | None) -> bool:
+        """Whether the reader may see a publication of `of`'s report (None: the home
+        county's)."""
+        of = of or self.home_county()
+        return of is None or self.reader_sees(reader, of)
+
+    def _published_record(self, published: Published) -> dict[str, Any]:
+        """A revision as the view keeps it, handed out as `_publication_record` does."""
+        return {"cadence": published.cadence, "period": published.period_id,
+                "of": published.of or self.home_county(), "revision": published.revision,
+                "actor": published.actor, "published_at": published.published_at,
+                "seal": self.seal_of(published.publication_id, published.version)}
 
     def _notified_ids(self, topic: str) -> Iterator[UUID]:
         """Ids of the aggregates whose events of this topic were recorded, in order."""

@@ -9,6 +9,7 @@ recorded later (late entries, corrections): those show as changes since, never a
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -71,3 +72,26 @@ class Publication(Aggregate):
         (now by default): the moment the report was computed as of."""
         self.trigger_event(self.Published, actor=actor, report=report_json,
                            timestamp=published_at)
+
+
+class Published(NamedTuple):
+    """A revision published, as a view of every publication keeps it."""
+
+    publication_id: UUID
+    revision: int
+    version: int  # the publication's version that recorded it (its seal's label)
+    cadence: str
+    period_id: str
+    of: str | None
+    actor: str
+    published_at: datetime
+
+
+class PublicationsView(Protocol):
+    """Every revision published, kept current by the publication events
+    (projections.publications keeps one)."""
+
+    def published(self, cadence: str | None = None, period_id: str | None = None
+                  ) -> list[Published]:
+        """Every revision published (of one period's reports, if named), in the order they
+        were recorded."""

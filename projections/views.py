@@ -103,6 +103,10 @@ _CLASSES = {
     ("reminders", "PostgresDatastore"): "projections.reminders_postgres:PostgresRemindersView",
     ("people", "SQLiteDatastore"): "projections.people_sqlite:SQLitePeopleView",
     ("people", "PostgresDatastore"): "projections.people_postgres:PostgresPeopleView",
+    ("publications", "SQLiteDatastore"):
+        "projections.publications_sqlite:SQLitePublicationsView",
+    ("publications", "PostgresDatastore"):
+        "projections.publications_postgres:PostgresPublicationsView",
 }
 
 

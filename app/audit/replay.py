@@ -26,6 +26,7 @@ from domain.application import Banban
 from projections import reminders
 from projections.cards import CARDS_PREFIX, ProjectCards
 from projections.people import PEOPLE_PREFIX, People
+from projections.publications import PUBLICATIONS_PREFIX, Publications
 from projections.runner import BULK, catch_up
 from projections.views import View, open_view
 
@@ -62,7 +63,8 @@ class Replay:
 
 def replay(app: Banban, live: dict[str, Any],
            progress: Callable[[str, int, int], None] | None = None) -> Replay:
-    """Rebuild each live view (by name: "cards", "reminders", "people") from the events into a scratch
+    """Rebuild each live view (by name: "cards", "reminders", "people",
+    "publications") from the events into a scratch
     store and compare what the events derive of it."""
     for projection in live.values():
         catch_up(app, projection)
@@ -109,6 +111,10 @@ def _scratch(app: Banban, datastore: Any, live: dict[str, Any]) -> dict[str, Any
     if "people" in live:
         made["people"] = People(open_view(app, "people", PEOPLE_PREFIX, datastore), app,
                                 repository=repository)
+    if "publications" in live:
+        made["publications"] = Publications(
+            open_view(app, "publications", PUBLICATIONS_PREFIX, datastore), app,
+            repository=repository)
     return made
 
 

@@ -141,6 +141,16 @@ def test_replay_finds_a_user_changed_in_the_people_view_behind_the_events_back(
     assert "('00000000-0000-4000-8000-000000000001',): not in the replay" in differs, differs
 
 
+def test_replay_finds_a_publication_changed_in_its_view_behind_the_events_back(
+        runner, api, project, store_env):
+    assert api("office").post("/api/dispatch/weekly/2026-W48/publish").status_code == 201
+    replayed = run(runner, "audit", "replay")
+    assert "identical" in replayed and "publications: main 1 rows" in replayed, replayed
+    _tamper(store_env, "UPDATE {s}banban_publications_v1 SET actor = 'leader'")
+    differs = run(runner, "audit", "replay", code=1)
+    assert "actor: live 'leader', replayed 'office'" in differs, differs
+
+
 def test_an_offline_verification_touches_no_store(tmp_path, runner, project):
     export = str(tmp_path / "county.jsonl")
     run(runner, "audit", "export", export)

@@ -18,6 +18,7 @@ from domain.application import Banban
 from domain.reminders import DUE_SOON, LATE, NEWS_DAYS, NEWS_EVENTS
 from projections.cards import ProjectCards, open_cards_view
 from projections.people import People, open_people_view
+from projections.publications import Publications, open_publications_view
 from projections.reminders import ProjectReminders, open_reminders_view
 from projections import runner
 from projections.runner import catch_up, rebuild, rebuild_all, status
@@ -320,16 +321,18 @@ def _made_in(tmp_path):
 def test_views_rebuilt_by_several_processes_equal_those_rebuilt_by_one(
         service, sign, record, store, tmp_path):
     _history_with_news(service, sign, record)
+    service.publish_dispatch("weekly", None, "office")
     one = [ProjectCards(open_cards_view(service, prefix="one_cards"), service),
            ProjectReminders(open_reminders_view(service, prefix="one_reminders"), service),
-           People(open_people_view(service, prefix="one_people"), service)]
+           People(open_people_view(service, prefix="one_people"), service),
+           Publications(open_publications_view(service, prefix="one_publications"), service)]
     apart = list(store.views().values())
     noting, made = _made_in(tmp_path)
     try:
         counts = rebuild_all(service, one, projects=1)
         with noting:
             assert rebuild_all(store.get(), apart, projects=1, processes=2, opener=store) \
-                == counts == [_project_events(service)] * 2 + [_user_events(service)]
+                == counts == [_project_events(service)] * 2 + [_user_events(service), 1]
         # Four batches of one project, none made here.
         pids = made.read_text().split()
         assert len(pids) == 4 and str(os.getpid()) not in pids
@@ -587,3 +590,25 @@ def test_the_people_view_rebuilt_equals_the_one_kept_row_by_row(service, store):
         assert len(live.view.dump()["main"]) == len(service.users()) == 7
     finally:
         rebuilt.view.close()
+
+
+def test_the_app_lists_publications_from_their_view_as_the_log_gives_them(
+        service, sign, store, monkeypatch):
+    app = store.get()
+    sign(name="光伏组件项目", chief_agent="zhang")
+    week = service.publish_dispatch("weekly", None, "office")["period"]
+    service.publish_dispatch("weekly", None, "office")
+    service.publish_dispatch("monthly", None, "office")
+
+    def scanned(*_args, **_kwargs):
+        raise AssertionError("the publications were read from the log")
+
+    monkeypatch.setattr(app, "_notified_ids", scanned)
+    listed = app.publications(reader="auditor")
+    revisions = app.publications("weekly", week, reader="auditor")
+    monkeypatch.undo()
+    # Equal, types and order too, to the publications read from the log (the domain alone).
+    assert listed == service.publications(reader="auditor") and len(listed) == 3
+    assert revisions == service.publications("weekly", week, reader="auditor")
+    assert [r["revision"] for r in revisions] == [2, 1]
+    assert {r["cadence"] for r in listed} == {"weekly", "monthly"}

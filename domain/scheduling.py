@@ -143,7 +143,12 @@ class Scheduling:
         return rows
 
     def _signing_dates(self) -> Iterator[date]:
-        """The business date of every signing, read from the log's signing events only."""
+        """The business date of every signing: from the directory the app keeps (the cards),
+        else (the domain alone) read from the log's signing events only."""
+        directory = getattr(self, "directory", None)
+        if directory is not None:
+            yield from (date.fromisoformat(listed.signed_on) for listed in directory.listed())
+            return
         start = 1
         topic = get_topic(Project.Signed)
         while batch := self.recorder.select_notifications(start, 500, topics=[topic]):

@@ -73,6 +73,17 @@ def test_status_lists_each_year_from_the_first_signing_to_next_year_with_its_sou
     assert len(lines) == 3
 
 
+def test_status_begins_with_the_year_of_the_earliest_signing_whenever_it_was_recorded(
+        year_end):
+    flask_app, banban, tokens = year_end
+    sign_with_a_plan_in_2027(flask_app, tokens)
+    earlier = post(flask_app, tokens, "/api/projects",
+                   SIGNING | {"name": "补录的项目", "signed_on": "2024-06-03"})
+    assert earlier.status_code == 201, earlier.get_json()
+    lines = flask_app.test_cli_runner().invoke(args=["calendar", "status"]).output.splitlines()
+    assert [line.split()[0] for line in lines[1:]] == ["2024", "2025", "2026", "2027"]
+
+
 def test_a_count_across_an_unknown_year_says_so_until_the_office_loads_it(year_end, tmp_path):
     flask_app, banban, tokens = year_end
     sign_with_a_plan_in_2027(flask_app, tokens)

@@ -29,6 +29,8 @@ def post_worker_init(worker):
     try:
         store.cards()
         store.reminders()
+        store.people()
+        store.publications()
     except ConfigError as error:
         worker.log.error("cannot start: %s", error.message)
         sys.exit(Arbiter.WORKER_BOOT_ERROR)

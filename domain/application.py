@@ -576,12 +576,13 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         with self._people_lock:
             if self.people_view is not None:
                 view = self.people_view()
-                position = view.max_tracking_id(self.name) or 0
+                position, changed = view.people(self.name, self._people_position)
+                if not position and self._people_position:
+                    # Emptied for a rebuild: what was read stands until it is made again.
+                    return deepcopy(list(self._people.values()))
                 if position < self._people_position:  # the store was replaced
                     self._people.clear()
-                    self._people_position = 0
-                changed = view.people(self._people_position) \
-                    if position != self._people_position else []
+                    position, changed = view.people(self.name, 0)
                 users = {person.user_id: person.user for person in changed}
             else:
                 ids, position = user_events_since(self.recorder, USER_TOPICS,

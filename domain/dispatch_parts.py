@@ -72,6 +72,9 @@ class KeptParts(Protocol):
     def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
         """The kept (version, text) of each of these ids that has one under the key."""
 
+    def versions(self, key: str, ids: list[str]) -> dict[str, int]:
+        """The version of the part kept of each of these ids that has one under the key."""
+
     def put(self, key: str, period_end: date, as_of: date,
             parts: list[tuple[str, int, str]]) -> None:
         """Keep (id, version, text) parts under the key, replacing older ones."""
@@ -171,9 +174,9 @@ def lacking(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], chun
         ids = [str(each.project_id) for each in group]
         found: dict[int, list[int]] = {}
         for job in range(len(jobs)):
-            kept_now = kept.get(jobs[job].key, ids)
+            kept_now = kept.versions(jobs[job].key, ids)
             for n, each in enumerate(group):
-                if kept_now.get(ids[n], (None, ""))[0] != each.version:
+                if kept_now.get(ids[n]) != each.version:
                     found.setdefault(n, []).append(job)
         yield group, found
 

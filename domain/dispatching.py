@@ -306,13 +306,13 @@ class Dispatching:
 
         warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
 
-    def parts_lacking(self, trend: int = 6) -> tuple[int, int]:
-        """How many parts the current periods' reports and trends lack (what `warm_parts`
-        would make now), and how many they need: every project's, for each period."""
+    def parts_lacking(self, listed: Sequence[Listing], trend: int = 6) -> tuple[int, int]:
+        """How many parts the current periods' reports and trends lack of these projects (at
+        their versions: what `warm_parts` would make of them now), and how many they need:
+        every project's, for each period."""
         if not self._keeps_parts():
             return 0, 0
         _, jobs, _ = self._current_parts(trend)
-        listed = self._listed(PROVINCE)
         missing = sum(len(its_jobs) for _, found in lacking(listed, self.kept_parts, jobs)
                       for its_jobs in found.values())
         return missing, len(listed) * len(jobs)

@@ -18,9 +18,8 @@ class Person(NamedTuple):
 class PeopleView(Protocol):
     """Every user, kept current by the user events."""
 
-    def max_tracking_id(self, application_name: str) -> int | None:
-        """The position in the log the view reflects."""
-
-    def people(self, since: int = 0) -> list[Person]:
-        """The users whose last event is after notification `since` (0: every user), in
-        order of registration."""
+    def people(self, application_name: str, since: int = 0) -> tuple[int, list[Person]]:
+        """The position in the log the view reflects, and the users whose last event is
+        after notification `since` (0: every user) in order of registration: read together,
+        as of one moment (a rebuild emptying the view between two reads cannot pass a
+        change over)."""

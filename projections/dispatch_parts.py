@@ -53,15 +53,23 @@ class PartsStore:
         return sql.replace("?", self.p)
 
     def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
-        found: dict[str, tuple[int, str]] = {}
+        return {row["project_id"]: (row["version"], row["body"])
+                for row in self._rows("project_id, version, body", key, ids)}
+
+    def versions(self, key: str, ids: list[str]) -> dict[str, int]:
+        return {row["project_id"]: row["version"]
+                for row in self._rows("project_id, version", key, ids)}
+
+    def _rows(self, columns: str, key: str, ids: list[str]) -> list[Any]:
+        """These columns of the rows of these ids under the key."""
+        found: list[Any] = []
         with self.datastore.transaction(commit=False) as cursor:
             for chunk in chunked(ids):
                 marks = ", ".join("?" * len(chunk))
                 cursor.execute(self._sql(
-                    f"SELECT project_id, version, body FROM {self.table} WHERE key = ? AND "
+                    f"SELECT {columns} FROM {self.table} WHERE key = ? AND "
                     f"project_id IN ({marks})"), (key, *chunk))
-                for row in cursor.fetchall():
-                    found[row["project_id"]] = (row["version"], row["body"])
+                found += cursor.fetchall()
         return found
 
     def put(self, key: str, period_end: date, as_of: date,

@@ -40,9 +40,10 @@ class PeopleView(View, ABC):
     """Stores one row per user together with the position they reflect."""
 
     @abstractmethod
-    def people(self, since: int = 0) -> list[Person]:
-        """The users whose last event is after notification `since` (0: every user), in
-        order of registration."""
+    def people(self, application_name: str, since: int = 0) -> tuple[int, list[Person]]:
+        """The position in the log the view reflects, and the users whose last event is
+        after notification `since` (0: every user) in order of registration, read in one
+        statement."""
 
 
 class People:

@@ -35,9 +35,15 @@ class PostgresPeopleView(PostgresView, PeopleView):
             [(row["user_id"], row["username"], row["registered"], row["changed"],
               row["person"]) for row in rows])
 
-    def people(self, since: int = 0) -> list[Person]:
+    def people(self, application_name: str, since: int = 0) -> tuple[int, list[Person]]:
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self._sql("SELECT user_id, registered, changed, person FROM {s}.{main} "
-                                   "WHERE changed > %s ORDER BY registered"), (since,))
-            return [person_out(row["user_id"], row["registered"], row["changed"],
-                               row["person"]) for row in curs.fetchall()]
+            # One statement: one snapshot of the position and the rows.
+            curs.execute(self._sql(
+                "SELECT t.position, p.user_id, p.registered, p.changed, p.person FROM "
+                "(SELECT MAX(notification_id) AS position FROM {s}.{tracking} "
+                "WHERE application_name = %s) t LEFT JOIN {s}.{main} p ON p.changed > %s "
+                "ORDER BY p.registered"), (application_name, since))
+            rows = curs.fetchall()
+        return rows[0]["position"] or 0, [
+            person_out(row["user_id"], row["registered"], row["changed"], row["person"])
+            for row in rows if row["user_id"] is not None]

@@ -34,8 +34,12 @@ class SQLitePeopleView(SQLiteView, PeopleView):
             [(str(row["user_id"]), row["username"], row["registered"], row["changed"],
               row["person"]) for row in rows])
 
-    def people(self, since: int = 0) -> list[Person]:
+    def people(self, application_name: str, since: int = 0) -> tuple[int, list[Person]]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT user_id, registered, changed, person FROM {self.table()} "
-                      "WHERE changed > ? ORDER BY registered", (since,))
-            return [person_out(*row) for row in c.fetchall()]
+            c.execute(f"SELECT t.position, p.user_id, p.registered, p.changed, p.person FROM "
+                      f"(SELECT MAX(notification_id) AS position FROM {self.tracking_table} "
+                      f"WHERE application_name = ?) t LEFT JOIN {self.table()} p "
+                      "ON p.changed > ? ORDER BY p.registered", (application_name, since))
+            rows = c.fetchall()
+        return rows[0]["position"] or 0, [person_out(*tuple(row)[1:]) for row in rows
+                                          if row["user_id"] is not None]

@@ -50,18 +50,20 @@ class Publications:
 
     def rows_for_notifications(self, notifications: Sequence[Notification]
                                ) -> list[dict[str, Any]]:
-        """A row per revision published: the publication as of its event says which report
-        of which period it is, and the revision's number, author and moment."""
+        """A row per revision published: the event says its author and moment, and the
+        publication's opening (its first version: the report texts of earlier revisions are
+        not read) which report of which period it is. A publication holds its opening, then
+        its revisions only: revision n is version n + 1."""
         rows = []
         for notification in notifications:
-            publication: Publication = self.repository.get(
-                notification.originator_id, version=notification.originator_version)
-            revision = publication.revisions[-1]
-            rows.append({"publication_id": publication.id, "revision": revision["revision"],
-                         "version": revision["version"], "position": notification.id,
-                         "cadence": publication.cadence, "period_id": publication.period_id,
-                         "whose": publication.of, "actor": revision["actor"],
-                         "published_at": revision["published_at"].isoformat()})
+            event = self.app.mapper.to_domain_event(notification)
+            opened: Publication = self.repository.get(event.originator_id, version=1)
+            rows.append({"publication_id": event.originator_id,
+                         "revision": event.originator_version - 1,
+                         "version": event.originator_version, "position": notification.id,
+                         "cadence": opened.cadence, "period_id": opened.period_id,
+                         "whose": opened.of, "actor": event.actor,
+                         "published_at": event.timestamp.isoformat()})
         return rows
 
 

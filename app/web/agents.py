@@ -87,14 +87,14 @@ def projects():
     if (phase and phase not in PHASES) or (status and status not in STATUSES) or \
             column not in project_list.SORTS:
         abort(404)
-    counties = counties_first()
+    counties, county = counties_first(), asked_county()
     if counties is not None:
         return render_template("agents/projects.html", counties=counties)
     chosen = "mine" if mine and current_user.role == "agent" else "supervised" if led else None
     found = project_list.projects(current_user.username, **county_filter(), phase=phase,
                                   status=status, chosen=chosen, words=words, column=column,
                                   descending=descending, judged=True)
-    return render_template("agents/projects.html", projects=found, county=asked_county(),
+    return render_template("agents/projects.html", projects=found, county=county,
                            counties=None, phase=phase, status=status,
                            mine=mine, led=led, q=words, sort=column, desc=descending,
                            totals=project_list.totals(found, judged=True), PHASES=PHASES,

@@ -207,7 +207,7 @@ def _scopes(banban) -> list[tuple[str, str]]:
 def teams():
     """The county's projects with their teams, each with a form to change it (团队调整), which
     records through the project's own form (its rules, refusals and overtaking)."""
-    counties = counties_first()
+    counties, county = counties_first(), asked_county()
     if counties is not None:
         return render_template("office/teams.html", counties=counties)
     banban, me = service(), current_user.username
@@ -219,8 +219,7 @@ def teams():
         rows.append({"card": card, "summary": summary, "why_not": why_not,
                      "form": None if why_not is not None else
                      _team_form(n, summary, people, today)})
-    return render_template("office/teams.html", rows=rows, counties=None,
-                           county=asked_county())
+    return render_template("office/teams.html", rows=rows, counties=None, county=county)
 
 
 def _team_form(n: int, summary: dict, people: dict, today) -> FlaskForm:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import abort, request
 from flask_login import current_user
 
 from app.store import service
@@ -29,12 +29,18 @@ def counties_with_projects(banban: Any) -> list[dict[str, Any]]:
             for county in banban.counties()]
 
 
+# What narrows a project list without naming a county: asked for, the province's projects
+# are listed (those the reader leads, or a search), not the counties.
+NARROWING = ("q", "mine", "led", "phase", "status")
+
+
 def counties_first() -> list[dict[str, Any]] | None:
-    """For a province user who asked for no county while several are listed: the counties to
-    choose one from (a page of each of a province's 50,000 projects would load every one and
-    help no one); else None, and the page shows the projects `county_filter` keeps."""
+    """For a province user who asked for no county and nothing that narrows the list, while
+    several counties are listed: the counties to choose one from (a page of each of a
+    province's 50,000 projects would load every one and help no one); else None, and the
+    page shows the projects `county_filter` keeps."""
     banban = service()
-    if request.args.get("county") or \
+    if request.args.get("county") or any(request.args.get(name) for name in NARROWING) or \
             banban.scope_of_user(banban.user(current_user.username)) != PROVINCE:
         return None
     counties = counties_with_projects(banban)
@@ -42,6 +48,13 @@ def counties_first() -> list[dict[str, Any]] | None:
 
 
 def asked_county() -> dict[str, Any] | None:
-    """The listed county a province user asked for (`?county=`), or None."""
+    """The county a province user asked for (`?county=`; 404 if it is not listed), or None
+    (a county user's pages are their own county's, whatever they ask)."""
     code = request.args.get("county")
-    return next((c for c in service().counties() if c["code"] == code), None) if code else None
+    banban = service()
+    if not code or banban.scope_of_user(banban.user(current_user.username)) != PROVINCE:
+        return None
+    found = next((c for c in banban.counties() if c["code"] == code), None)
+    if found is None:
+        abort(404)
+    return found

@@ -181,11 +181,21 @@ def test_a_province_users_project_pages_offer_the_counties_first(
     county = browser.get(f"{path}?county={XINGAN}").get_data(as_text=True)
     assert "新干县（吉安市）" in county and f'href="{path}">所有县</a>' in county
     assert "新干盐化" in county and "安福光伏" not in county
-    # A county user's page is their county's projects, as before.
+    assert browser.get(f"{path}?county=999999").status_code == 404  # no such county listed
+    if path == "/projects":
+        # A search, or any filter, narrows the province's projects: they are listed.
+        found = browser.get(f"{path}?q=盐化").get_data(as_text=True)
+        assert "新干盐化" in found and "安福光伏" not in found and "所有县" not in found
+        # A county chosen keeps the order asked for.
+        sorted_by = browser.get(f"{path}?sort=name").get_data(as_text=True)
+        assert f'href="{path}?sort=name&amp;county={XINGAN}"' in sorted_by, sorted_by
+    # A county user's page is their county's projects, as before, whatever county is asked.
     browser = app.test_client()
     sign_in(browser, "agent_a" if path == "/projects" else "office_a")
     own = browser.get(path).get_data(as_text=True)
     assert "安福光伏" in own and "新干盐化" not in own and "?county=" not in own
+    other = browser.get(f"{path}?county={XINGAN}").get_data(as_text=True)
+    assert "安福光伏" in other and "新干县" not in other and "新干盐化" not in other
 
 
 def test_the_audit_index_lists_counties_for_the_province_and_projects_for_a_county(

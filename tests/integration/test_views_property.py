@@ -211,15 +211,18 @@ def spread_over_two_counties(service: Banban) -> None:
                               scope=SECOND)
 
 
-def _theirs(value, suffix: str):
-    """A field's value with every user it names named as the county's (`suffix`)."""
-    if isinstance(value, str) and value in PEOPLE:
-        return value + suffix
-    if isinstance(value, list):
-        return [_theirs(each, suffix) for each in value]
-    if isinstance(value, dict):
-        return {name: _theirs(each, suffix) for name, each in value.items()}
-    return value
+# The fields that name users (`escalated_to` names a role: "office" or "leader").
+USER_FIELDS = ("chief_agent", "co_agents", "leader", "agent")
+
+
+def _theirs(fields: dict, suffix: str) -> dict:
+    """The fields with every user they name named as the county's (`suffix`)."""
+    def named(value):
+        return [named(each) for each in value] if isinstance(value, list) else \
+            value + suffix if value in PEOPLE else value
+
+    return {name: named(value) if name in USER_FIELDS else value
+            for name, value in fields.items()}
 
 
 def county_of(index: int, spread: bool) -> str | None:
@@ -274,6 +277,7 @@ def record_history(service: Banban, live: ProjectCards, projects, commands, acce
             assert service.project(project_id)["version"] == version  # a refusal records nothing
         else:
             accepted[event_type] += 1
+            accepted[f"{event_type} in {county_of(index, spread) or 'the home county'}"] += 1
         if batch is not None:
             catch_up(service, live, batch=batch)
     for index in range(len(projects)):
@@ -438,6 +442,10 @@ def test_live_views_equal_a_rebuild_and_dispatch_figures_equal_the_events(backen
     for event_type in ("corrected", "milestone_reached", "approval_granted", "problem_resolved",
                        "team_assigned", "suspended", "progress_reported"):
         assert accepted[event_type] > 0, (event_type, accepted)
+    # ... in the second county too, those that name people among them.
+    for event_type in ("milestone_reached", "problem_escalated", "instruction_given",
+                       "team_assigned", "service_rated"):
+        assert accepted[f"{event_type} in {SECOND}"] > 0, (event_type, accepted)
     assert set(nonzero) == {"signed", "milestones_reached", "approvals_granted",
                             "problems_raised", "problems_solved", "investment_completed",
                             f"signed in {HOME}", f"signed in {SECOND}"}, nonzero

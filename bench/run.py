@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,8 @@ WRITE_P99_MS = 60
 # province summary decodes the parts of all 50,000 projects once (seconds): one sample of the
 # nine, which the p50 passes over and the slowest shows.
 DISPATCH_REPEAT = {"county": 9, "province": 9}
+# Publications measured after a write each (each one a revision more of the week's).
+PUBLISH_REPEAT = {"county": 5, "province": 5}
 SECTIONS = ("dispatch", "rebuild", "latency", "time_travel", "writes")
 # The write-throughput figures are for the county store; the province adds nothing to them
 # that the latency figure does not show.
@@ -445,8 +447,48 @@ class Bench:
                         worker_mb(server), "MB", "<=", RSS_TARGET_MB[self.scale]))
             note(f"held after the pages: {worker_mb(server, 'VmRSS'):.0f} MB; the peak "
                  "includes signing in, whose argon2id hash takes 64 MiB while it runs")
+            # After the memory figure: its baseline reads every history, as the reference does.
+            self._publishing(server, write)
         finally:
             server.stop()
+
+    def _publishing(self, server: Gunicorn, write: Callable[[], None]) -> None:
+        """The office publishing the home county's weekly report, and what was recorded since
+        its publication, each first after a write, beside the reference a publication must
+        equal: the same report recomputed from every history as known at a moment
+        (`?as_known_at=`, what auditors and the tests check a publication against)."""
+        office = self.tokens[OFFICE]
+        status, report = call(server.url, "GET", "/api/dispatch/weekly", office)
+        assert status == 200, report
+        period = report["period"]["id"]
+
+        def publish() -> None:
+            status, body = call(server.url, "POST", f"/api/dispatch/weekly/{period}/publish",
+                                office)
+            assert status == 201, body
+
+        def changes() -> None:
+            status, body = call(server.url, "GET", f"/api/dispatch/weekly/{period}/changes",
+                                office)
+            assert status == 200, body
+
+        def recomputed() -> None:
+            moment = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+            status, body = call(server.url, "GET", "/api/dispatch/weekly/"
+                                f"{period}?as_known_at={urllib.parse.quote(moment)}", office)
+            assert status == 200, body
+
+        repeat = PUBLISH_REPEAT[self.scale]
+        reference = statistics.median(samples_ms(recomputed, 3))
+        for name, request in (("publish the weekly report", publish),
+                              ("what was recorded since its publication", changes)):
+            taken = []
+            for _ in range(repeat):
+                write()
+                taken += samples_ms(request, 1)
+            show(Figure(f"{name}, {self.label}, the home county's, first after a write (p50 of "
+                        f"{repeat}) [baseline = the report recomputed as known at a moment]",
+                        statistics.median(taken), "ms", "<=", 1.0, reference))
 
     def rebuild(self) -> None:
         """`flask projections rebuild` of the store's cards, against reading and decoding the

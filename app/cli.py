@@ -19,7 +19,7 @@ from app.store import service
 from app.user_admin import end_sessions, new_password
 from domain.application import COUNTY_TZ
 from domain.counties import PROVINCE
-from domain.errors import DomainError, NotAllowed, UserNotFound
+from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
 from projections.runner import BULK, catch_up, rebuild_all, status
 
@@ -82,7 +82,7 @@ def disable_user(username: str, reason: str | None):
     """Refuse a user from now on (their tokens stop working)."""
     try:
         service().disable_user(username, actor=_actor(), reason=reason)
-    except (DomainError, UserNotFound) as error:
+    except (DomainError, UserNotFound, ConcurrentUpdate) as error:
         _fail(error)
     end_sessions(username)
     click.echo(f"disabled {username}")
@@ -98,7 +98,10 @@ def set_password(username: str, password: str):
     except UserNotFound as error:
         _fail(error)
     _check_password(password, username, user["display_name"])
-    service().set_password(username, hash_password(password), actor=_actor())
+    try:
+        service().set_password(username, hash_password(password), actor=_actor())
+    except ConcurrentUpdate as error:
+        _fail(error)
     end_sessions(username)
     click.echo(f"password set for {username}")
 
@@ -115,7 +118,7 @@ def sign_out(username: str):
     """End every web session of a user at once (signing in again works as usual)."""
     try:
         service().sign_out_everywhere(username, actor=_actor())
-    except UserNotFound as error:
+    except (UserNotFound, ConcurrentUpdate) as error:
         _fail(error)
     ended = end_sessions(username)
     click.echo(f"signed {username} out everywhere ({ended} sessions ended)")
@@ -127,7 +130,7 @@ def issue_token(username: str):
     """Issue an API token; it is printed alone on the last line."""
     try:
         token = service().issue_token(username, actor=_actor())
-    except (UserNotFound, NotAllowed) as error:
+    except (UserNotFound, NotAllowed, ConcurrentUpdate) as error:
         _fail(error)
     click.echo(f"API token for {username} (shown once; send it as 'Authorization: Bearer ...'):")
     click.echo(token)
@@ -289,7 +292,7 @@ def add_county(code: str, name: str, city: str):
     and users that name no county are its."""
     try:
         county = service().add_county(code, name, city, actor=_actor())
-    except DomainError as error:
+    except (DomainError, ConcurrentUpdate) as error:
         _fail(error)
     click.echo(f"added {county['code']} {county['name']} ({county['city']})")
 
@@ -330,7 +333,7 @@ def calendar_load(file: str):
         content = handle.read()
     try:
         loaded = service().load_calendar(content, file=os.path.basename(file), actor=_actor())
-    except DomainError as error:
+    except (DomainError, ConcurrentUpdate) as error:
         _fail(error)
     for year in loaded["years"]:
         click.echo(f"{year['year']}: {year['holidays']} holidays, {year['workdays']} make-up "

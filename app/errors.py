@@ -43,8 +43,9 @@ _REFUSALS: dict[int, tuple[str, tuple[str, ...]]] = {
     401: ("no or bad credentials: send Authorization: Bearer <token>", ("unauthenticated",)),
     403: ("the user's role or team does not allow this", ("forbidden",)),
     404: ("it does not exist", ()),
-    409: ("expected_version is stale: nothing was recorded; current_version says where the "
-          "project is, reload and retry", ("version_conflict",)),
+    409: ("overtaken, nothing was recorded: on a project, expected_version is stale and "
+          "current_version says where the project is; elsewhere another change was saved at "
+          "the same moment (the message says which); reload and retry", ("version_conflict",)),
     413: ("the body is larger than 1 MB", ("too_large",)),
     422: ("a field is invalid (invalid_field, naming it), or a rule is broken (its code, "
           "naming the field)", ("invalid_field",)),

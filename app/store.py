@@ -66,14 +66,17 @@ class Store:
         return self._service
 
     def cards(self) -> ProjectCards:
-        """The project cards projection, caught up with every event recorded so far.
+        """The project cards projection, caught up with every event recorded so far."""
+        return self._caught_up(self.cards_unsynced())
+
+    def _caught_up(self, projection: Any) -> Any:
+        """A projection, caught up with every event recorded so far.
 
         Catching up in the reading request is what makes the views read-your-writes with any
         number of workers: whichever process reads first applies what is new, exactly once.
         """
-        cards = self.cards_unsynced()
-        catch_up(self.get(), cards)
-        return cards
+        catch_up(self.get(), projection)
+        return projection
 
     def cards_unsynced(self) -> ProjectCards:
         """The project cards projection as it stands (for rebuilds and status)."""
@@ -82,8 +85,7 @@ class Store:
     def reminders(self) -> ProjectReminders:
         """The reminders projection, caught up with every event and swept today (as the
         cards are: whichever process reads first applies what is new, exactly once)."""
-        reminders = self.reminders_unsynced()
-        catch_up(self.get(), reminders)
+        reminders = self._caught_up(self.reminders_unsynced())
         reminders.sweep()
         return reminders
 
@@ -94,9 +96,7 @@ class Store:
 
     def people(self) -> People:
         """The people projection (every user), caught up as the cards are."""
-        people = self.people_unsynced()
-        catch_up(self.get(), people)
-        return people
+        return self._caught_up(self.people_unsynced())
 
     def people_unsynced(self) -> People:
         """The people projection as it stands (for rebuilds and status)."""
@@ -105,9 +105,7 @@ class Store:
     def publications(self) -> Publications:
         """The publications projection (every revision published), caught up as the cards
         are."""
-        publications = self.publications_unsynced()
-        catch_up(self.get(), publications)
-        return publications
+        return self._caught_up(self.publications_unsynced())
 
     def publications_unsynced(self) -> Publications:
         """The publications projection as it stands (for rebuilds and status)."""

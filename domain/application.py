@@ -517,7 +517,7 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         """Replace a user's password hash."""
         user = self._user(username)
         user.set_password(password_hash, actor=actor)
-        self.save(user)
+        self._save_user(user)
 
     def issue_token(self, username: str, *, actor: str) -> str:
         """A new API token for the user, shown once."""
@@ -525,20 +525,20 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
         if user.disabled:
             raise NotAllowed(f"{username} is disabled")
         token = user.issue_token(actor=actor)
-        self.save(user)
+        self._save_user(user)
         return token
 
     def disable_user(self, username: str, *, actor: str, reason: str | None = None) -> None:
         """Refuse the user from now on."""
         user = self._user(username)
         user.disable(actor=actor, reason=reason)
-        self.save(user)
+        self._save_user(user)
 
     def sign_out_everywhere(self, username: str, *, actor: str) -> None:
         """End every session the user has (web sessions check this on every request)."""
         user = self._user(username)
         user.sign_out_everywhere(actor=actor)
-        self.save(user)
+        self._save_user(user)
 
     def user(self, username: str) -> dict[str, Any]:
         """A user's plain data."""
@@ -595,6 +595,16 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
             # every user kept.
             self._people.update(users)
             return deepcopy(list(self._people.values()))
+
+    def _save_user(self, user: User) -> None:
+        """Save a change to a user; one overtaken by another change to the same user saved at
+        the same moment (two offices, or an office and the user) records nothing."""
+        try:
+            self.save(user)
+        except IntegrityError:
+            raise ConcurrentUpdate(user.version - 1, None, message=(
+                f"user {user.username!r} was changed by someone else at the same moment: "
+                "nothing was recorded; reload and retry")) from None
 
     def _user(self, username: str, *, for_reading: bool = False) -> User:
         """A user loaded to change (a copy of its own), or to read (the read cache's, which

@@ -47,13 +47,13 @@ class Staffing:
         """Change the name a user is shown by."""
         user = self._user(username)
         user.rename(display_name, actor=actor)
-        self.save(user)
+        self._save_user(user)
 
     def enable_user(self, username: str, *, actor: str) -> None:
         """Let a disabled user sign in again."""
         user = self._user(username)
         user.enable(actor=actor)
-        self.save(user)
+        self._save_user(user)
 
     def _manager(self, actor: str) -> dict[str, Any]:
         office = self.user(actor)

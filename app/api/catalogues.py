@@ -75,7 +75,8 @@ class History(MethodView):
 class Values(MethodView):
     @blp.arguments(CatalogueValueSchema)
     @blp.response(201, CataloguesSchema)
-    @refusals(blp, 400, 403, 404, 413, 422, codes={404: ["not_found"], 422: ["duplicate_value"]})
+    @refusals(blp, 400, 403, 404, 409, 413, 422,
+              codes={404: ["not_found"], 422: ["duplicate_value"]})
     def post(self, body, kind: str):
         """Add a value to one of my county's catalogues (office only)."""
         _known(kind)
@@ -87,7 +88,8 @@ class Values(MethodView):
 class Retire(MethodView):
     @blp.arguments(CatalogueRetireSchema)
     @blp.response(200, CataloguesSchema)
-    @refusals(blp, 400, 403, 404, 413, 422, codes={404: ["not_found"], 422: ["unknown_value"]})
+    @refusals(blp, 400, 403, 404, 409, 413, 422,
+              codes={404: ["not_found"], 422: ["unknown_value"]})
     def post(self, body, kind: str):
         """Offer a value no more (office only); what was recorded with it stays."""
         _known(kind)

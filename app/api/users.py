@@ -154,7 +154,7 @@ class ManagedUser(MethodView):
 class Rename(MethodView):
     @users_blp.arguments(RenameSchema)
     @users_blp.response(200, ManagedUserSchema)
-    @refusals(users_blp, 400, 403, 404, 413, 422, codes={**_NOT_FOUND, 422: ("no_change",)})
+    @refusals(users_blp, 400, 403, 404, 409, 413, 422, codes={**_NOT_FOUND, 422: ("no_change",)})
     def post(self, body: dict[str, Any], username: str):
         """Change the name a user is shown by."""
         return _done(username, "rename", display_name=body["display_name"])
@@ -163,7 +163,7 @@ class Rename(MethodView):
 @users_blp.route("/<username>/password", parameters=[_USERNAME])
 class ResetPassword(MethodView):
     @users_blp.response(200, NewPasswordSchema)
-    @refusals(users_blp, 403, 404, codes=_NOT_FOUND)
+    @refusals(users_blp, 403, 404, 409, codes=_NOT_FOUND)
     def post(self, username: str):
         """Reset a user's password to a new one, answered this once; their web sessions end
         (the user changes it at /account/password)."""
@@ -180,7 +180,7 @@ class NewTokenSchema(ma.Schema):
 @users_blp.route("/<username>/token", parameters=[_USERNAME])
 class IssueToken(MethodView):
     @users_blp.response(201, NewTokenSchema)
-    @refusals(users_blp, 403, 404, codes=_NOT_FOUND)
+    @refusals(users_blp, 403, 404, 409, codes=_NOT_FOUND)
     def post(self, username: str):
         """Issue a new API token for a user, answered this once (as `flask users token`);
         the user's other tokens keep working."""
@@ -192,7 +192,7 @@ class IssueToken(MethodView):
 class Disable(MethodView):
     @users_blp.arguments(DisableSchema)
     @users_blp.response(200, ManagedUserSchema)
-    @refusals(users_blp, 400, 403, 404, 413, 422, codes={**_NOT_FOUND, 422: ("no_change",)})
+    @refusals(users_blp, 400, 403, 404, 409, 413, 422, codes={**_NOT_FOUND, 422: ("no_change",)})
     def post(self, body: dict[str, Any], username: str):
         """Disable a user: they cannot sign in, their tokens stop working and their web
         sessions end at once."""
@@ -202,7 +202,7 @@ class Disable(MethodView):
 @users_blp.route("/<username>/enable", parameters=[_USERNAME])
 class Enable(MethodView):
     @users_blp.response(200, ManagedUserSchema)
-    @refusals(users_blp, 403, 404, 422, codes={**_NOT_FOUND, 422: ("no_change",)})
+    @refusals(users_blp, 403, 404, 409, 422, codes={**_NOT_FOUND, 422: ("no_change",)})
     def post(self, username: str):
         """Let a disabled user sign in again (with the password they had)."""
         return _done(username, "enable")
@@ -211,7 +211,7 @@ class Enable(MethodView):
 @users_blp.route("/<username>/sign-out", parameters=[_USERNAME])
 class SignOut(MethodView):
     @users_blp.response(204)
-    @refusals(users_blp, 403, 404, codes=_NOT_FOUND)
+    @refusals(users_blp, 403, 404, 409, codes=_NOT_FOUND)
     def post(self, username: str):
         """End every web session of a user at once (the office for a user it manages, a user
         for themselves); their API tokens are not affected."""

@@ -8,15 +8,26 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app.errors import with_headers_of
-from domain.errors import CountyNotFound, DomainError, NotAllowed, ProjectNotFound, UserNotFound
+from domain.errors import (
+    ConcurrentUpdate,
+    CountyNotFound,
+    DomainError,
+    NotAllowed,
+    ProjectNotFound,
+    UserNotFound,
+)
 
 
+# What a form says when its change was overtaken by another saved at the same moment.
+SAME_MOMENT = _l("Someone else changed this at the same moment, so nothing was recorded. "
+                 "Reload the page and try again.")
 # Status -> (title, what to tell the user).
 PAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Reload the page and try again.")),
     403: (_l("Not allowed"), _l("Your role does not allow this page or action.")),
     404: (_l("Not found"), _l("There is no such page, project or record.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    409: (_l("Changed at the same moment"), SAME_MOMENT),
     413: (_l("Too large"), _l("What was sent is too large.")),
     422: (_l("Not possible"), _l("This cannot be done as asked.")),
     429: (_l("Too many attempts"), _l("Too many attempts from your address. Wait a minute and try again.")),
@@ -38,7 +49,7 @@ def init_app(app: Flask) -> None:
     """Answer HTML outside /api for the errors the API answers in JSON."""
     statuses = {HTTPException: None, ProjectNotFound: 404, UserNotFound: 404,
                 CountyNotFound: 404, NotAllowed: 403,
-                PersistenceError: 503, DomainError: 422}
+                PersistenceError: 503, DomainError: 422, ConcurrentUpdate: 409}
     for exception, status in statuses.items():
         json_handler = app.error_handler_spec[None][None].get(exception)
 

@@ -22,12 +22,13 @@ from app import project_list, user_admin
 from app.store import service
 from app.web.agents import nameable_people
 from app.web.auth import roles_required
+from app.web.errors import SAME_MOMENT
 from app.web.forms import error_message, fill_choices, form_class, preset
 from app.web.labels import ROLE_LABELS
 from app.web.scope import asked_county, counties_first, county_filter
 from domain.catalogues import KINDS
 from domain.counties import PROVINCE
-from domain.errors import DomainError, NotAllowed, UserNotFound
+from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
 
 bp = Blueprint("office", __name__, url_prefix="/office")
@@ -52,6 +53,7 @@ def catalogues():
     """The county's catalogues: add a value, retire one, and their history."""
     banban = service()
     kind = request.args.get("kind")
+    conflict = False
     retiring = request.args.get("retire") == "1"
     form = RetireForm() if retiring else ValueForm()
     if request.method == "POST":
@@ -68,6 +70,9 @@ def catalogues():
                                                     form.value.data)
                     flash(gettext("Added: %(value)s", value=value))
                 return redirect(url_for("office.catalogues"))
+            except ConcurrentUpdate:
+                form.value.errors = [str(SAME_MOMENT)]
+                conflict = True
             except DomainError as error:
                 form.value.errors = [error_message(error.code)]
     scope = banban.user(current_user.username)["scope"]
@@ -76,7 +81,7 @@ def catalogues():
         history=list(reversed(banban.catalogue_history(scope)))[:50], labels=CATALOGUE_LABELS,
         form=form, failed_kind=kind if request.method == "POST" else None,
         add_form=ValueForm(formdata=None), retire_form=RetireForm(formdata=None),
-    ), 422 if form.errors else 200
+    ), 409 if conflict else 422 if form.errors else 200
 
 
 # ---- users ------------------------------------------------------------------------------
@@ -144,18 +149,21 @@ def user(username: str):
     except NotAllowed:
         abort(403)
     action = request.args.get("action")
+    conflict = False
     rename, reason = RenameForm(prefix="rename"), ReasonForm(prefix="why")
     if request.method == "POST":
         if action not in user_admin.ACTIONS:
             abort(404)
         form = rename if action == "rename" else reason
         if form.validate_on_submit():
+            shown_on = rename.display_name if action == "rename" else reason.reason
             try:
                 _act(action, username, rename, reason)
                 return redirect(url_for("office.user", username=username))
+            except ConcurrentUpdate:
+                shown_on.errors, conflict = [str(SAME_MOMENT)], True
             except DomainError as error:
-                form_errors = rename.display_name if action == "rename" else reason.reason
-                form_errors.errors = [error_message(error.code)]
+                shown_on.errors = [error_message(error.code)]
     found = banban.user(username)
     if request.method == "GET" or not rename.display_name.data:
         rename.display_name.data = found["display_name"]
@@ -163,7 +171,7 @@ def user(username: str):
                            scope=banban.scope_of_user(found),
                            history=banban.user_history(username),
                            user_change_labels=USER_CHANGE_LABELS), \
-        422 if rename.errors or reason.errors else 200
+        409 if conflict else 422 if rename.errors or reason.errors else 200
 
 
 # What the page says once an action is done (a new password is shown in its own words).

@@ -12,7 +12,12 @@ from tests.e2e.test_counties import (
     XINGAN,
     province,  # noqa: F401 - a fixture
 )
-from tests.e2e.web import PASSWORD, password_hash, sign_in  # noqa: F401 - a fixture
+from tests.e2e.web import (  # noqa: F401 - a fixture
+    PASSWORD,
+    overtaken,
+    password_hash,
+    sign_in,
+)
 from tests.e2e.web import web_tokens as tokens  # noqa: F401 - a fixture
 
 NEWCOMER = {"username": "sunli", "display_name": "孙丽", "role": "agent"}
@@ -116,6 +121,23 @@ def test_a_refused_change_names_the_field_and_records_nothing(api, path, body, c
     assert answer.status_code == 422
     assert (answer.get_json()["code"], answer.get_json()["field"]) == (code, field)
     assert history(api, "li") == before
+
+
+def test_a_change_overtaken_at_the_same_moment_is_409_and_records_nothing(
+        api, banban, monkeypatch):
+    before = history(api, "li")
+    overtaken(banban, monkeypatch,
+              lambda: banban.rename_user("li", "李娜", actor="office"))
+    answer = api("office").post("/api/users/li/disable", json={"reason": "调离"})
+    assert answer.status_code == 409
+    body = answer.get_json()
+    assert (body["code"], body["field"]) == ("version_conflict", None)
+    assert "'li' was changed by someone else at the same moment" in body["message"]
+    assert "current_version" not in body
+    after = history(api, "li")
+    assert after[:len(before)] == before
+    assert [kind for kind, _ in after[len(before):]] == ["Renamed"]
+    assert not api("office").get("/api/users/li").get_json()["disabled"]
 
 
 def test_the_office_issues_an_api_token_answered_once_that_works_until_disabled(app, api):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.security import verify_password
+from tests.e2e.web import overtaken
 
 
 @pytest.fixture
@@ -95,3 +96,17 @@ def test_setting_a_guessable_password_is_refused(runner, banban):
 def test_a_username_with_a_trailing_newline_is_refused(runner):
     result = runner.invoke(args=["users", "create", "bob\n", "--role", "agent"])
     assert result.exit_code != 0 and "username" in result.output
+
+
+def test_a_change_overtaken_by_another_at_the_same_moment_fails_saying_so(
+        runner, banban, monkeypatch):
+    assert runner.invoke(args=["users", "create", "wangfang", "--role", "agent",
+                               "--display-name", "王芳"]).exit_code == 0
+    overtaken(banban, monkeypatch,
+              lambda: banban.rename_user("wangfang", "王芳芳", actor="office"))
+    result = runner.invoke(args=["users", "disable", "wangfang", "--reason", "调岗"])
+    assert result.exit_code == 1
+    assert "changed by someone else at the same moment" in result.output
+    assert "Traceback" not in result.output
+    assert not banban.user("wangfang")["disabled"]
+    assert banban.user("wangfang")["display_name"] == "王芳芳"

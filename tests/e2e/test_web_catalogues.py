@@ -10,6 +10,7 @@ import pytest
 from tests.e2e.web import (  # noqa: F401 - fixtures
     csrf_token,
     errors_of,
+    overtaken,
     password_hash,
     sign_form,
     sign_in,
@@ -55,6 +56,28 @@ def test_an_approvals_department_is_offered_from_the_units_catalogue(client):
     assert refused.status_code == 422
     assert errors_of(refused.get_data(as_text=True), "department") == [
         "请从目录中选择（目录由代办服务中心维护）。"]
+
+
+@pytest.mark.usefixtures("tokens")
+def test_a_value_added_as_another_change_is_saved_is_refused_and_nothing_recorded(
+        client, banban, monkeypatch):
+    sign_in(client, "office")
+    page = client.get("/office/catalogues").get_data(as_text=True)
+    said = overtaken(banban, monkeypatch,
+                     lambda: banban.add_to_catalogue("office", "industries", "新能源"))
+    answer = client.post("/office/catalogues?kind=industries",
+                         data={"csrf_token": csrf_token(page), "value": "新材料"})
+    assert said == ["meanwhile saved"]
+    assert answer.status_code == 409
+    shown = answer.get_data(as_text=True)
+    assert "新材料" in shown  # the input is kept, to send again
+    assert errors_of(shown, "value") == ["有人同时修改了这里，本次未记录任何内容。请刷新页面后重试。"]
+    offered = banban.catalogues(None)["industries"]
+    assert "新能源" in offered and "新材料" not in offered
+    again = client.post("/office/catalogues?kind=industries",
+                        data={"csrf_token": csrf_token(shown), "value": "新材料"})
+    assert again.status_code == 302
+    assert "新材料" in banban.catalogues(None)["industries"]
 
 
 def today(form: str) -> str:

@@ -8,10 +8,12 @@ import re
 
 import pytest
 
+from app.security import verify_password
 from tests.e2e.web import (  # noqa: F401 - fixtures
     PASSWORD,
     csrf_token,
     errors_of,
+    overtaken,
     password_hash,
     sign_in,
 )
@@ -73,6 +75,37 @@ def test_the_office_disables_renames_and_resets_with_history(app, client):
     assert "李娜娜" in history and "调离" in history
     for change in ("改名", "停用", "启用", "设置密码"):
         assert change in history, change
+
+
+def test_a_rename_overtaken_by_another_change_is_409_and_records_nothing(
+        client, banban, monkeypatch):
+    sign_in(client, "office")
+    page = client.get("/office/users/li").get_data(as_text=True)
+    overtaken(banban, monkeypatch,
+              lambda: banban.rename_user("li", "李娜（另一位同事改的）", actor="office"))
+    answer = client.post("/office/users/li?action=rename", data={
+        "csrf_token": csrf_token(page), "rename-display_name": "李娜娜"})
+    assert answer.status_code == 409
+    assert errors_of(answer.get_data(as_text=True), "rename-display_name") == [
+        "有人同时修改了这里，本次未记录任何内容。请刷新页面后重试。"]
+    assert banban.user("li")["display_name"] == "李娜（另一位同事改的）"
+    assert [change["display_name"] for change in banban.user_history("li")
+            if change["type"] == "Renamed"] == ["李娜（另一位同事改的）"]
+
+
+def test_a_password_change_overtaken_is_the_409_page_and_the_old_password_holds(
+        app, client, banban, monkeypatch):
+    sign_in(client, "li")
+    page = client.get("/account/password").get_data(as_text=True)
+    overtaken(banban, monkeypatch,
+              lambda: banban.disable_user("li", actor="office", reason="调岗"))
+    answer = client.post("/account/password", data={
+        "csrf_token": csrf_token(page), "current": PASSWORD,
+        "new": "a-new-pass-phrase-9", "again": "a-new-pass-phrase-9"})
+    assert answer.status_code == 409
+    assert "同时修改" in answer.get_data(as_text=True)
+    assert banban.user("li")["disabled"]
+    assert verify_password(banban.password_hash("li"), PASSWORD)
 
 
 def test_the_office_issues_an_api_token_shown_once(app, client):

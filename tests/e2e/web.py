@@ -66,3 +66,19 @@ def errors_of(html: str, name: str) -> list[str]:
                       + r'".*?</div>', html, re.S)
     return re.findall(r'<small class="error" role="alert">(.*?)</small>',
                       found.group(0)) if found else []
+
+
+def overtaken(banban, monkeypatch, meanwhile) -> list[str]:
+    """Make the next save race another change: just before it, `meanwhile()` is done and
+    saved by the real store (another office, another request), so the save that follows meets
+    a real conflict in the store. Returns what was said to happen, in order."""
+    save, said = banban.save, []
+
+    def racing(*aggregates, **kwargs):
+        monkeypatch.setattr(banban, "save", save)
+        meanwhile()
+        said.append("meanwhile saved")
+        return save(*aggregates, **kwargs)
+
+    monkeypatch.setattr(banban, "save", racing)
+    return said

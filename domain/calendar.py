@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import count
 from typing import Any
 
 import chinese_calendar
@@ -37,6 +38,7 @@ PARALLEL_APPROVAL_WEEKDAY = 2
 OPINION_WORKING_DAYS = 3
 
 _Table = tuple[int, bytes, tuple[int, ...]]
+_IDENTITIES = count(1)  # one per calendar made (not per copy): see `counts_alike`
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class WorkingCalendar:
         self.office: Mapping[int, YearSchedule] = {s.year: s for s in office}
         self._tables: dict[int, _Table] = {}
         self._sources: dict[int, str] = {}
+        self._identity = next(_IDENTITIES)
         self.touched: set[int] | None = None
         # The county's week as well as its days: what a report counts the parallel-approval
         # day by travels with what it counts working days by.
@@ -93,9 +96,16 @@ class WorkingCalendar:
         copy.parallel_weekday, copy.opinion_working_days = parallel_weekday, opinion_working_days
         return copy
 
+    def counts_alike(self) -> tuple[int, int, int]:
+        """The same for two calendars exactly when they count every day, clock and
+        parallel-approval day alike: the copies of one calendar (`watch`, `with_county`) with
+        the same county settings. What they have touched is not part of it."""
+        return self._identity, self.parallel_weekday, self.opinion_working_days
+
     def _sharing(self) -> WorkingCalendar:
         copy = WorkingCalendar.__new__(WorkingCalendar)
         copy.office, copy._tables, copy._sources = self.office, self._tables, self._sources
+        copy._identity = self._identity
         copy.touched, copy.parallel_weekday = self.touched, self.parallel_weekday
         copy.opinion_working_days = self.opinion_working_days
         return copy

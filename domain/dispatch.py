@@ -176,7 +176,14 @@ def found_at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
 def headline_of(history: History, start: date, end: date, calendar: WorkingCalendar
                 ) -> dict[str, int]:
     """A project's headline figures of the days from start to end (end no later than the
-    day judged on), by the same sections as the report: a report's are their sums."""
+    day judged on), by the same sections as the report: a report's are their sums. Worked
+    out once per history, span and calendar (the roll-ups of a day's reports share spans)."""
+    return dict(history.judged("headline", (start, end), calendar,
+                               lambda counted: _headline_of(history, start, end, counted)))
+
+
+def _headline_of(history: History, start: date, end: date, calendar: WorkingCalendar
+                 ) -> dict[str, int]:
     problems = sections.problems_rows((history, problems_on(history, end, calendar)), start,
                                       end, calendar)
     return {

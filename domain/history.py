@@ -11,12 +11,18 @@ It states facts, not judgements: what is due, late or open is decided in domain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.fields import as_condition
 from domain.lifecycle import MILESTONE_ORDER, PARK_REVIEW, PHASE_ORDER, PHASES, phase_of
 from domain.project import Project
+
+if TYPE_CHECKING:
+    from domain.calendar import WorkingCalendar
+
+T = TypeVar("T")
 
 # The event types a History keeps. Visits, ratings and the rest never count in a rule or a
 # report, so a history holds a fraction of a long-lived project's facts.
@@ -52,6 +58,7 @@ class History:
         for fact in self.facts:
             self._by_type[fact["type"]].append(fact)
         self._merged: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        self._judged: dict[tuple[Any, ...], tuple[Any, frozenset[int]]] = {}
         signing = project.fact(1)  # a signing can be amended, never voided
         self.signed_on: date = signing["occurred_on"]
         data = signing["data"]
@@ -65,6 +72,27 @@ class History:
     def ref(self) -> dict[str, Any]:
         """The project's id and name, the head of every row about it."""
         return {"project_id": self.project.id, "project": self.name}
+
+    def judged(self, what: str, args: tuple[Any, ...], calendar: WorkingCalendar,
+               judge: Callable[[WorkingCalendar], T]) -> T:
+        """What `judge(calendar)` finds of this history (`what` of `args`: a rule's name and
+        the days it is asked of), worked out once per history and calendar and remembered.
+
+        A history's facts never change, and a judgement is a pure function of them, the days
+        and the calendar's counts: a project's parts of every report judged on one day (each
+        cadence's, each roll-up span's) ask the same questions, and are answered once. The
+        unknown years the counts touched are added to `calendar`'s as if it had counted them
+        again, so a report says the same whether or not the answer was remembered. What is
+        returned is shared: callers must not change it."""
+        key = (what, args, calendar.counts_alike())
+        found = self._judged.get(key)
+        if found is None:
+            watching = calendar.watch()
+            result = judge(watching)
+            found = self._judged[key] = (result, frozenset(watching.touched or ()))
+        if calendar.touched is not None:
+            calendar.touched |= found[1]
+        return found[0]
 
     def upto(self, day: date, *types: str) -> list[dict[str, Any]]:
         """Facts of these types dated on or before day, in version order."""

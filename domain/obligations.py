@@ -242,7 +242,13 @@ def skipped(code: str, reached: Sequence[str]) -> bool:
 
 
 def standing(history: History, day: date, calendar: WorkingCalendar) -> Standing:
-    """What the project owed on day, by the rules; nothing dated after day counts."""
+    """What the project owed on day, by the rules; nothing dated after day counts (judged
+    once per history, day and calendar: History.judged)."""
+    return history.judged("standing", (day,), calendar,
+                          lambda counted: _standing(history, day, counted))
+
+
+def _standing(history: History, day: date, calendar: WorkingCalendar) -> Standing:
     status = history.status_on(day)
     if status == "unsigned":
         return Standing(day, status, None, None, None, (), (), ())
@@ -294,7 +300,14 @@ def open_problems_now(project: Any) -> list[dict[str, Any]]:
 
 
 def problems_on(history: History, day: date, calendar: WorkingCalendar) -> list[ProblemState]:
-    """Each problem raised by day as it stood then: open, solved or closed by termination."""
+    """Each problem raised by day as it stood then: open, solved or closed by termination
+    (judged once per history, day and calendar)."""
+    return list(history.judged("problems_on", (day,), calendar,
+                               lambda counted: tuple(_problems_on(history, day, counted))))
+
+
+def _problems_on(history: History, day: date, calendar: WorkingCalendar
+                 ) -> list[ProblemState]:
     if not history.has("problem_raised"):
         return []
     status = history.status_on(day)
@@ -319,6 +332,14 @@ class FirstClock:
 
 
 def first_clocks(history: History, day: date, calendar: WorkingCalendar) -> list[FirstClock]:
+    """The first clock of each problem raised by day, judged on day (see `_first_clocks`;
+    once per history, day and calendar)."""
+    return list(history.judged("first_clocks", (day,), calendar,
+                               lambda counted: tuple(_first_clocks(history, day, counted))))
+
+
+def _first_clocks(history: History, day: date, calendar: WorkingCalendar
+                  ) -> list[FirstClock]:
     """The first clock of each problem raised by day, judged on day (rules 1-4 and 7).
 
     The clock stops at the first step that ends it: a same-day problem's first resolution; any
@@ -355,7 +376,14 @@ def first_clocks(history: History, day: date, calendar: WorkingCalendar) -> list
 def milestones_due_on(history: History, day: date, calendar: WorkingCalendar
                       ) -> dict[str, date]:
     """The date each milestone planned and not skipped is due by, by the plans in force on day
-    and as judged then (rules 2, 6); reached ones included."""
+    and as judged then (rules 2, 6); reached ones included (once per history, day and
+    calendar)."""
+    return dict(history.judged("milestones_due_on", (day,), calendar,
+                               lambda counted: _milestones_due_on(history, day, counted)))
+
+
+def _milestones_due_on(history: History, day: date, calendar: WorkingCalendar
+                       ) -> dict[str, date]:
     reached = list(history.reached_by(day))
     days = ActiveDays(calendar, history, day)
     return {code: days.on_or_after(plan["planned_on"])
@@ -600,6 +628,11 @@ def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[W
     the latest reached is planned. A suspended or terminated project waits on no one (rules 4,
     5): its waits stop with it, and after its resumption they go on from where they were.
     """
+    return list(history.judged("waiting_on", (day,), calendar,
+                               lambda counted: tuple(_waiting_on(history, day, counted))))
+
+
+def _waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[Wait]:
     days = ActiveDays(calendar, history, day)
     waits = [Wait(party, name, _clocked(what, calendar, since, day, days), since,
                   days.between(since, day), tuple(sorted({v for v in versions if v})))

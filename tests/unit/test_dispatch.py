@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from domain import dispatch
 from domain.calendar import PACKAGE_CALENDAR
 from domain.dispatch import HEADLINE
+from domain.dispatch_trend import trend_part
 from domain.errors import DomainError
+from domain.history import History
 from domain.periods import Period
 from tests.unit.test_replay import COMMANDS, PRELUDE
 from tests.unit.test_replay import SIGNED_ON as RANDOM_START
@@ -618,3 +620,23 @@ def test_headline_figures_equal_the_events_and_add_up_across_cadences(
         for name in additive:
             in_month[name] += into["contribution"][name]
     assert in_month == {name: whole[name] for name in additive}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(RANDOM_PROJECT, min_size=1, max_size=2), st.randoms(use_true_random=False))
+def test_a_history_asked_for_many_parts_answers_as_fresh_ones_do(make_project, specs, order):
+    """A project's parts of every cadence's periods, judged on several days, made from one
+    history (its judgements remembered: History.judged), in any order, equal those made each
+    from a history of its own (nothing remembered)."""
+    wanted = [(kind, Period.containing(cadence, day), as_of)
+              for cadence in ("weekly", "half-monthly", "monthly", "quarterly")
+              for day in (date(2024, 3, 14), date(2024, 4, 30))
+              for as_of in (day, day + timedelta(days=9))
+              for kind in (dispatch.report_part, trend_part)]
+    order.shuffle(wanted)
+    for project in build(make_project, specs):
+        shared = History(project)
+        for make, period, as_of in wanted:
+            as_of = dispatch.judged_on(period, as_of)
+            assert make(shared, period, as_of, PACKAGE_CALENDAR) == \
+                make(History(project), period, as_of, PACKAGE_CALENDAR)

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+import domain.obligations as rules
 from domain.calendar import PACKAGE_CALENDAR, WorkingCalendar, YearSchedule
 from domain.history import History
 from domain.obligations import (
@@ -298,3 +299,39 @@ def test_a_milestone_is_judged_by_the_plan_in_force_when_it_was_reached(project,
                                               PACKAGE_CALENDAR)
     assert (plan_then["planned_on"], due, on_time) == (date(2026, 3, 2), date(2026, 3, 2), False)
     assert reached_on_time(history, "land_approved", date(2026, 3, 20), PACKAGE_CALENDAR)[2]
+
+
+def test_a_judgement_is_worked_out_once_per_history_day_and_calendar_and_warns_each_time(
+        project, at, monkeypatch):
+    """A history answers the same question (the rule, the day, a calendar counting alike) once:
+    a project's parts of every report judged on a day ask it many times. A remembered answer
+    still adds the unknown years its counts touched to the calendar asking, as counting
+    again would; another calendar, or another day, is judged afresh."""
+    plan(at, project, "land_approved", date(2027, 1, 2))  # due in a year no calendar knows
+    history, day = History(project), date(2026, 12, 20)
+    judged_days = []
+    judge = rules._standing
+
+    def counted(history, day, calendar):
+        judged_days.append(day)
+        return judge(history, day, calendar)
+
+    monkeypatch.setattr(rules, "_standing", counted)
+
+    first, again = PACKAGE_CALENDAR.watch(), PACKAGE_CALENDAR.watch()
+    found = standing(history, day, first)
+    assert standing(history, day, again) is found
+    assert judged_days == [day]
+    assert first.touched == again.touched == {2027}  # the remembered answer still warns
+    assert [(o.subject["id"], o.due_on) for o in found.obligations] == [
+        ("land_approved", date(2027, 1, 4))]
+
+    standing(history, day, PACKAGE_CALENDAR)  # not watching: counts alike, nothing to note
+    assert judged_days == [day]
+    office = WorkingCalendar([YearSchedule(2027, frozenset({date(2027, 1, 4)}), frozenset())])
+    by_office = standing(history, day, office.watch())
+    assert by_office.obligations[0].due_on == date(2027, 1, 5)  # its own days, judged again
+    standing(history, date(2026, 12, 21), PACKAGE_CALENDAR)
+    assert judged_days == [day, day, date(2026, 12, 21)]
+    assert standing(History(project), day, PACKAGE_CALENDAR) == found  # a new history too
+    assert len(judged_days) == 4

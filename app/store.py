@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 
@@ -23,6 +23,8 @@ from projections.people import People, open_people_view
 from projections.publications import Publications, open_publications_view
 from projections.reminders import ProjectReminders, open_reminders_view
 from projections.runner import catch_up
+
+_Projection = TypeVar("_Projection")
 
 
 class Store:
@@ -69,7 +71,7 @@ class Store:
         """The project cards projection, caught up with every event recorded so far."""
         return self._caught_up(self.cards_unsynced())
 
-    def _caught_up(self, projection: Any) -> Any:
+    def _caught_up(self, projection: _Projection) -> _Projection:
         """A projection, caught up with every event recorded so far.
 
         Catching up in the reading request is what makes the views read-your-writes with any

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, contextmanager
 from copy import deepcopy
 from dataclasses import asdict
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -60,6 +60,7 @@ from domain.user_watch import UserWatch, postgres_user_watch, user_events_since
 from domain.views import project_summary, project_view
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
+_T = TypeVar("_T")
 READ_CACHE = 1_024  # projects and users a process keeps for reads (BANBAN_READ_CACHE)
 # Attributes every stored event has; the rest is the event's own data.
 _ENVELOPE = {"originator_id", "originator_version", "originator_topic", "timestamp", "actor",
@@ -515,30 +516,26 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
 
     def set_password(self, username: str, password_hash: str, *, actor: str) -> None:
         """Replace a user's password hash."""
-        user = self._user(username)
-        user.set_password(password_hash, actor=actor)
-        self._save_user(user)
+        self._change_user(username, lambda user: user.set_password(password_hash, actor=actor),
+                          again=True)
 
     def issue_token(self, username: str, *, actor: str) -> str:
         """A new API token for the user, shown once."""
-        user = self._user(username)
-        if user.disabled:
-            raise NotAllowed(f"{username} is disabled")
-        token = user.issue_token(actor=actor)
-        self._save_user(user)
-        return token
+        def issue(user: User) -> str:
+            if user.disabled:
+                raise NotAllowed(f"{username} is disabled")
+            return user.issue_token(actor=actor)
+
+        return self._change_user(username, issue, again=True)
 
     def disable_user(self, username: str, *, actor: str, reason: str | None = None) -> None:
         """Refuse the user from now on."""
-        user = self._user(username)
-        user.disable(actor=actor, reason=reason)
-        self._save_user(user)
+        self._change_user(username, lambda user: user.disable(actor=actor, reason=reason))
 
     def sign_out_everywhere(self, username: str, *, actor: str) -> None:
         """End every session the user has (web sessions check this on every request)."""
-        user = self._user(username)
-        user.sign_out_everywhere(actor=actor)
-        self._save_user(user)
+        self._change_user(username, lambda user: user.sign_out_everywhere(actor=actor),
+                          again=True)
 
     def user(self, username: str) -> dict[str, Any]:
         """A user's plain data."""
@@ -596,15 +593,26 @@ class Banban(Auditing, Cataloguing, Dispatching, Scheduling, Staffing, Territory
             self._people.update(users)
             return deepcopy(list(self._people.values()))
 
-    def _save_user(self, user: User) -> None:
-        """Save a change to a user; one overtaken by another change to the same user saved at
-        the same moment (two offices, or an office and the user) records nothing."""
-        try:
-            self.save(user)
-        except IntegrityError:
-            raise ConcurrentUpdate(user.version - 1, None, message=(
-                f"user {user.username!r} was changed by someone else at the same moment: "
-                "nothing was recorded; reload and retry")) from None
+    def _change_user(self, username: str, change: Callable[[User], _T], *,
+                     again: bool = False) -> _T:
+        """Change a user (`change` applies the command to it) and save it. A change overtaken
+        by another saved at the same moment (two offices, or an office and the user) records
+        nothing and is a ConcurrentUpdate; one that depends on nothing its actor saw (`again`:
+        a password, a token, signing out everywhere) is first made once more on the user as
+        it is now, so that a security action is not lost to an unrelated rename."""
+        attempts = 2 if again else 1
+        while True:
+            attempts -= 1
+            user = self._user(username)
+            result = change(user)
+            try:
+                self.save(user)
+                return result
+            except IntegrityError:
+                if not attempts:
+                    raise ConcurrentUpdate(user.version - 1, None, message=(
+                        f"user {username!r} was changed by someone else at the same moment: "
+                        "nothing was recorded; reload and retry")) from None
 
     def _user(self, username: str, *, for_reading: bool = False) -> User:
         """A user loaded to change (a copy of its own), or to read (the read cache's, which

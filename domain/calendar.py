@@ -97,9 +97,10 @@ class WorkingCalendar:
         return copy
 
     def counts_alike(self) -> tuple[int, int, int]:
-        """The same for two calendars exactly when they count every day, clock and
+        """The same for two calendars only when they count every day, clock and
         parallel-approval day alike: the copies of one calendar (`watch`, `with_county`) with
-        the same county settings. What they have touched is not part of it."""
+        the same county settings. (Two calendars made from the same schedules count alike but
+        differ here.) What they have touched is not part of it."""
         return self._identity, self.parallel_weekday, self.opinion_working_days
 
     def _sharing(self) -> WorkingCalendar:

@@ -97,7 +97,7 @@ def flags_of(history: History, found: Standing, calendar: WorkingCalendar) -> li
 def _flag(history: History, found: Standing, o: Obligation, colour: str, rule: str,
           calendar: WorkingCalendar) -> Flag:
     paused, unknown = _admitted(history, o, found.day, calendar)
-    return Flag(rule, colour, o.subject, o.owner, o.due_on, o.working_days_late,
+    return Flag(rule, colour, dict(o.subject), o.owner, o.due_on, o.working_days_late,
                 o.working_days_left, _explain(o, rule, found.day) + _notes(paused, unknown),
                 dict(o.thresholds), _cite(history.project, o.versions),
                 _reason(o, rule, found.day, paused, unknown))

@@ -22,7 +22,7 @@ from domain.project import Project
 if TYPE_CHECKING:
     from domain.calendar import WorkingCalendar
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 # The event types a History keeps. Visits, ratings and the rest never count in a rule or a
 # report, so a history holds a fraction of a long-lived project's facts.
@@ -74,7 +74,7 @@ class History:
         return {"project_id": self.project.id, "project": self.name}
 
     def judged(self, what: str, args: tuple[Any, ...], calendar: WorkingCalendar,
-               judge: Callable[[WorkingCalendar], T]) -> T:
+               judge: Callable[[WorkingCalendar], _T]) -> _T:
         """What `judge(calendar)` finds of this history (`what` of `args`: a rule's name and
         the days it is asked of), worked out once per history and calendar and remembered.
 

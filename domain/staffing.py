@@ -45,15 +45,11 @@ class Staffing:
 
     def rename_user(self, username: str, display_name: str, *, actor: str) -> None:
         """Change the name a user is shown by."""
-        user = self._user(username)
-        user.rename(display_name, actor=actor)
-        self._save_user(user)
+        self._change_user(username, lambda user: user.rename(display_name, actor=actor))
 
     def enable_user(self, username: str, *, actor: str) -> None:
         """Let a disabled user sign in again."""
-        user = self._user(username)
-        user.enable(actor=actor)
-        self._save_user(user)
+        self._change_user(username, lambda user: user.enable(actor=actor))
 
     def _manager(self, actor: str) -> dict[str, Any]:
         office = self.user(actor)

@@ -18,16 +18,19 @@ from domain.errors import (
 )
 
 
-# What a form says when its change was overtaken by another saved at the same moment.
+# What a form says when its change was overtaken by another saved at the same moment (what
+# was sent is kept on the page), and what a page of its own says.
 SAME_MOMENT = _l("Someone else changed this at the same moment, so nothing was recorded. "
-                 "Reload the page and try again.")
+                 "Check what the page shows now and send again.")
+SAME_MOMENT_PAGE = _l("Someone else changed this at the same moment, so nothing was "
+                      "recorded. Reload the page and try again.")
 # Status -> (title, what to tell the user).
 PAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Reload the page and try again.")),
     403: (_l("Not allowed"), _l("Your role does not allow this page or action.")),
     404: (_l("Not found"), _l("There is no such page, project or record.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
-    409: (_l("Changed at the same moment"), SAME_MOMENT),
+    409: (_l("Changed at the same moment"), SAME_MOMENT_PAGE),
     413: (_l("Too large"), _l("What was sent is too large.")),
     422: (_l("Not possible"), _l("This cannot be done as asked.")),
     429: (_l("Too many attempts"), _l("Too many attempts from your address. Wait a minute and try again.")),

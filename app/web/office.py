@@ -53,9 +53,9 @@ def catalogues():
     """The county's catalogues: add a value, retire one, and their history."""
     banban = service()
     kind = request.args.get("kind")
-    conflict = False
     retiring = request.args.get("retire") == "1"
     form = RetireForm() if retiring else ValueForm()
+    refusal, conflict = None, False
     if request.method == "POST":
         if kind not in KINDS:
             abort(404)
@@ -71,17 +71,28 @@ def catalogues():
                     flash(gettext("Added: %(value)s", value=value))
                 return redirect(url_for("office.catalogues"))
             except ConcurrentUpdate:
-                form.value.errors = [str(SAME_MOMENT)]
-                conflict = True
+                refusal, conflict = str(SAME_MOMENT), True
             except DomainError as error:
-                form.value.errors = [error_message(error.code)]
+                refusal = str(error_message(error.code))
     scope = banban.user(current_user.username)["scope"]
+    offered = banban.catalogues(scope)
+    # A refused retirement is shown in its value's fold, the reason kept; if the value is no
+    # longer offered (someone retired it meanwhile), at the top of the page.
+    retire_failed = retiring and kind in offered and (refusal is not None or bool(form.errors))
+    if refusal is not None:
+        if not retiring:
+            form.value.errors = [refusal]
+        elif form.value.data in offered[kind]:
+            form.reason.errors = [refusal]
+        else:
+            flash(refusal, "error")
     return render_template(
-        "office/catalogues.html", catalogues=banban.catalogues(scope),
+        "office/catalogues.html", catalogues=offered,
         history=list(reversed(banban.catalogue_history(scope)))[:50], labels=CATALOGUE_LABELS,
-        form=form, failed_kind=kind if request.method == "POST" else None,
+        form=form, failed_kind=kind if request.method == "POST" and not retiring else None,
+        retire_failed=(kind, form.value.data) if retire_failed else None,
         add_form=ValueForm(formdata=None), retire_form=RetireForm(formdata=None),
-    ), 409 if conflict else 422 if form.errors else 200
+    ), 409 if conflict else 422 if refusal is not None or form.errors else 200
 
 
 # ---- users ------------------------------------------------------------------------------
@@ -149,29 +160,37 @@ def user(username: str):
     except NotAllowed:
         abort(403)
     action = request.args.get("action")
-    conflict = False
     rename, reason = RenameForm(prefix="rename"), ReasonForm(prefix="why")
+    refusal, conflict = None, False
     if request.method == "POST":
         if action not in user_admin.ACTIONS:
             abort(404)
         form = rename if action == "rename" else reason
         if form.validate_on_submit():
-            shown_on = rename.display_name if action == "rename" else reason.reason
             try:
                 _act(action, username, rename, reason)
                 return redirect(url_for("office.user", username=username))
             except ConcurrentUpdate:
-                shown_on.errors, conflict = [str(SAME_MOMENT)], True
+                refusal, conflict = str(SAME_MOMENT), True
             except DomainError as error:
-                shown_on.errors = [error_message(error.code)]
+                refusal = str(error_message(error.code))
     found = banban.user(username)
+    if refusal is not None:
+        # Next to the field sent, if the page still shows it (the name; the reason while the
+        # user can still be disabled); else at the top of the page.
+        shown_on = rename.display_name if action == "rename" else \
+            reason.reason if action == "disable" and not found["disabled"] else None
+        if shown_on is None:
+            flash(refusal, "error")
+        else:
+            shown_on.errors = [refusal]
     if request.method == "GET" or not rename.display_name.data:
         rename.display_name.data = found["display_name"]
     return render_template("office/user.html", user=found, rename=rename, reason=reason,
                            scope=banban.scope_of_user(found),
                            history=banban.user_history(username),
                            user_change_labels=USER_CHANGE_LABELS), \
-        409 if conflict else 422 if rename.errors or reason.errors else 200
+        409 if conflict else 422 if refusal or rename.errors or reason.errors else 200
 
 
 # What the page says once an action is done (a new password is shown in its own words).

@@ -71,13 +71,33 @@ def test_a_value_added_as_another_change_is_saved_is_refused_and_nothing_recorde
     assert answer.status_code == 409
     shown = answer.get_data(as_text=True)
     assert "新材料" in shown  # the input is kept, to send again
-    assert errors_of(shown, "value") == ["有人同时修改了这里，本次未记录任何内容。请刷新页面后重试。"]
+    assert errors_of(shown, "value-industries") == [
+        "有人同时修改了这里，本次未记录任何内容。请核对页面上的内容后再提交。"]
     offered = banban.catalogues(None)["industries"]
     assert "新能源" in offered and "新材料" not in offered
     again = client.post("/office/catalogues?kind=industries",
                         data={"csrf_token": csrf_token(shown), "value": "新材料"})
     assert again.status_code == 302
     assert "新材料" in banban.catalogues(None)["industries"]
+
+
+@pytest.mark.usefixtures("tokens")
+def test_a_retirement_overtaken_keeps_its_reason_in_the_values_fold(client, banban, monkeypatch):
+    banban.add_to_catalogue("office", "industries", "新材料")
+    sign_in(client, "office")
+    page = client.get("/office/catalogues").get_data(as_text=True)
+    overtaken(banban, monkeypatch,
+              lambda: banban.add_to_catalogue("office", "industries", "新能源"))
+    answer = client.post("/office/catalogues?kind=industries&retire=1", data={
+        "csrf_token": csrf_token(page), "value": "新材料", "reason": "已并入新能源"})
+    assert answer.status_code == 409
+    shown = answer.get_data(as_text=True)
+    assert re.search(r'<details class="inline" open>', shown)
+    assert errors_of(shown, "reason-industries-1") == [
+        "有人同时修改了这里，本次未记录任何内容。请核对页面上的内容后再提交。"]
+    assert 'value="已并入新能源"' in shown  # the reason typed is kept
+    assert errors_of(shown, "value-industries") == []  # not shown as an error of adding
+    assert banban.catalogues(None)["industries"] == ["新材料", "新能源"]
 
 
 def today(form: str) -> str:

@@ -87,25 +87,64 @@ def test_a_rename_overtaken_by_another_change_is_409_and_records_nothing(
         "csrf_token": csrf_token(page), "rename-display_name": "李娜娜"})
     assert answer.status_code == 409
     assert errors_of(answer.get_data(as_text=True), "rename-display_name") == [
-        "有人同时修改了这里，本次未记录任何内容。请刷新页面后重试。"]
+        "有人同时修改了这里，本次未记录任何内容。请核对页面上的内容后再提交。"]
     assert banban.user("li")["display_name"] == "李娜（另一位同事改的）"
     assert [change["display_name"] for change in banban.user_history("li")
             if change["type"] == "Renamed"] == ["李娜（另一位同事改的）"]
 
 
-def test_a_password_change_overtaken_is_the_409_page_and_the_old_password_holds(
-        app, client, banban, monkeypatch):
+def test_a_disable_overtaken_by_another_disable_says_so_at_the_top_and_records_nothing(
+        client, banban, monkeypatch):
+    sign_in(client, "office")
+    page = client.get("/office/users/li").get_data(as_text=True)
+    overtaken(banban, monkeypatch,
+              lambda: banban.disable_user("li", actor="office", reason="另一位同事停用"))
+    answer = client.post("/office/users/li?action=disable", data={
+        "csrf_token": csrf_token(page), "why-reason": "调岗"})
+    assert answer.status_code == 409
+    shown = answer.get_data(as_text=True)
+    # The user is disabled now: the page offers to enable, and says why nothing was done.
+    assert re.search(r'class="flash flash-error" role="status">有人同时修改了这里', shown)
+    assert "action=enable" in shown and 'name="why-reason"' not in shown
+    assert [(change["type"], change["reason"]) for change in banban.user_history("li")
+            if change["type"] == "Disabled"] == [("Disabled", "另一位同事停用")]
+
+
+@pytest.mark.parametrize("times, status", [(1, 302), (2, 409)])
+def test_a_password_change_overtaken_once_is_made_on_the_user_as_it_now_is(
+        client, banban, monkeypatch, times, status):
     sign_in(client, "li")
     page = client.get("/account/password").get_data(as_text=True)
+    renames = iter(["李娜", "李娜娜"])
     overtaken(banban, monkeypatch,
-              lambda: banban.disable_user("li", actor="office", reason="调岗"))
+              lambda: banban.rename_user("li", next(renames), actor="office"), times=times)
     answer = client.post("/account/password", data={
         "csrf_token": csrf_token(page), "current": PASSWORD,
         "new": "a-new-pass-phrase-9", "again": "a-new-pass-phrase-9"})
-    assert answer.status_code == 409
-    assert "同时修改" in answer.get_data(as_text=True)
-    assert banban.user("li")["disabled"]
-    assert verify_password(banban.password_hash("li"), PASSWORD)
+    assert answer.status_code == status
+    changed = verify_password(banban.password_hash("li"), "a-new-pass-phrase-9")
+    assert changed == (status == 302)
+    assert verify_password(banban.password_hash("li"), PASSWORD) == (not changed)
+    if not changed:
+        assert "有人同时修改了这里" in answer.get_data(as_text=True)
+    assert [change["type"] for change in banban.user_history("li")][-times - changed:] == \
+        ["Renamed"] * times + ["PasswordSet"] * changed
+
+
+def test_signing_out_everywhere_overtaken_once_still_ends_every_session(
+        app, client, banban, monkeypatch):
+    other = app.test_client()
+    sign_in(other, "li")
+    assert other.get("/board").status_code == 200
+    sign_in(client, "office")
+    page = client.get("/office/users/li").get_data(as_text=True)
+    overtaken(banban, monkeypatch, lambda: banban.rename_user("li", "李娜", actor="office"))
+    answer = client.post("/office/users/li?action=sign_out",
+                         data={"csrf_token": csrf_token(page)})
+    assert answer.status_code == 302
+    assert other.get("/board").status_code == 302  # signed out
+    assert [change["type"] for change in banban.user_history("li")][-2:] == [
+        "Renamed", "SignedOutEverywhere"]
 
 
 def test_the_office_issues_an_api_token_shown_once(app, client):

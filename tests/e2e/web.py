@@ -68,16 +68,19 @@ def errors_of(html: str, name: str) -> list[str]:
                       found.group(0)) if found else []
 
 
-def overtaken(banban, monkeypatch, meanwhile) -> list[str]:
-    """Make the next save race another change: just before it, `meanwhile()` is done and
-    saved by the real store (another office, another request), so the save that follows meets
-    a real conflict in the store. Returns what was said to happen, in order."""
+def overtaken(banban, monkeypatch, meanwhile, times: int = 1) -> list[str]:
+    """Make the next saves race another change: just before each of the next `times` saves,
+    `meanwhile()` is done and saved by the real store (another office, another request), so
+    the save that follows meets a real conflict in the store. Returns what was said to
+    happen, in order."""
     save, said = banban.save, []
 
     def racing(*aggregates, **kwargs):
         monkeypatch.setattr(banban, "save", save)
         meanwhile()
         said.append("meanwhile saved")
+        if len(said) < times:
+            monkeypatch.setattr(banban, "save", racing)
         return save(*aggregates, **kwargs)
 
     monkeypatch.setattr(banban, "save", racing)

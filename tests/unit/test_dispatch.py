@@ -622,21 +622,32 @@ def test_headline_figures_equal_the_events_and_add_up_across_cadences(
     assert in_month == {name: whole[name] for name in additive}
 
 
+class Unremembered(History):
+    """A history that works every judgement out each time it is asked (as before
+    History.judged)."""
+
+    def judged(self, what, args, calendar, judge):
+        return judge(calendar)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.lists(RANDOM_PROJECT, min_size=1, max_size=2), st.randoms(use_true_random=False))
-def test_a_history_asked_for_many_parts_answers_as_fresh_ones_do(make_project, specs, order):
-    """A project's parts of every cadence's periods, judged on several days, made from one
-    history (its judgements remembered: History.judged), in any order, equal those made each
-    from a history of its own (nothing remembered)."""
-    wanted = [(kind, Period.containing(cadence, day), as_of)
+def test_a_history_asked_for_many_parts_answers_as_one_remembering_nothing(
+        make_project, specs, order):
+    """A project's parts of every cadence's periods, judged on several days by two
+    calendars (another county's settings), made from one history (its judgements remembered:
+    History.judged), in any order, equal those made from a history that remembers none."""
+    calendars = (PACKAGE_CALENDAR, PACKAGE_CALENDAR.with_county(4, 5))
+    wanted = [(kind, Period.containing(cadence, day), as_of, calendar)
               for cadence in ("weekly", "half-monthly", "monthly", "quarterly")
               for day in (date(2024, 3, 14), date(2024, 4, 30))
               for as_of in (day, day + timedelta(days=9))
-              for kind in (dispatch.report_part, trend_part)]
+              for kind in (dispatch.report_part, trend_part)
+              for calendar in calendars]
     order.shuffle(wanted)
     for project in build(make_project, specs):
-        shared = History(project)
-        for make, period, as_of in wanted:
+        shared, afresh = History(project), Unremembered(project)
+        for make, period, as_of, calendar in wanted:
             as_of = dispatch.judged_on(period, as_of)
-            assert make(shared, period, as_of, PACKAGE_CALENDAR) == \
-                make(History(project), period, as_of, PACKAGE_CALENDAR)
+            assert make(shared, period, as_of, calendar) == \
+                make(afresh, period, as_of, calendar)

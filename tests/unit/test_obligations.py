@@ -306,8 +306,10 @@ def test_a_judgement_is_worked_out_once_per_history_day_and_calendar_and_warns_e
     """A history answers the same question (the rule, the day, a calendar counting alike) once:
     a project's parts of every report judged on a day ask it many times. A remembered answer
     still adds the unknown years its counts touched to the calendar asking, as counting
-    again would; another calendar, or another day, is judged afresh."""
-    plan(at, project, "land_approved", date(2027, 1, 2))  # due in a year no calendar knows
+    again would; another calendar, county settings or day is judged afresh."""
+    unknown = next(year for year in range(2027, 2200) if not PACKAGE_CALENDAR.known(year))
+    planned_on = date(unknown, 1, 2)
+    plan(at, project, "land_approved", planned_on)  # due in a year no calendar knows
     history, day = History(project), date(2026, 12, 20)
     judged_days = []
     judge = rules._standing
@@ -317,21 +319,24 @@ def test_a_judgement_is_worked_out_once_per_history_day_and_calendar_and_warns_e
         return judge(history, day, calendar)
 
     monkeypatch.setattr(rules, "_standing", counted)
-
     first, again = PACKAGE_CALENDAR.watch(), PACKAGE_CALENDAR.watch()
     found = standing(history, day, first)
     assert standing(history, day, again) is found
     assert judged_days == [day]
-    assert first.touched == again.touched == {2027}  # the remembered answer still warns
+    assert first.touched == again.touched == {unknown}  # the remembered answer still warns
     assert [(o.subject["id"], o.due_on) for o in found.obligations] == [
-        ("land_approved", date(2027, 1, 4))]
+        ("land_approved", PACKAGE_CALENDAR.on_or_after(planned_on))]
 
     standing(history, day, PACKAGE_CALENDAR)  # not watching: counts alike, nothing to note
     assert judged_days == [day]
-    office = WorkingCalendar([YearSchedule(2027, frozenset({date(2027, 1, 4)}), frozenset())])
+    opinions_later = PACKAGE_CALENDAR.with_county(PACKAGE_CALENDAR.parallel_weekday, 5)
+    standing(history, day, opinions_later)  # the same days, another opinion clock: again
+    assert judged_days == [day, day]
+    day_off = PACKAGE_CALENDAR.on_or_after(planned_on)
+    office = WorkingCalendar([YearSchedule(unknown, frozenset({day_off}), frozenset())])
     by_office = standing(history, day, office.watch())
-    assert by_office.obligations[0].due_on == date(2027, 1, 5)  # its own days, judged again
+    assert by_office.obligations[0].due_on > day_off  # its own days, judged again
     standing(history, date(2026, 12, 21), PACKAGE_CALENDAR)
-    assert judged_days == [day, day, date(2026, 12, 21)]
+    assert judged_days == [day, day, day, date(2026, 12, 21)]
     assert standing(History(project), day, PACKAGE_CALENDAR) == found  # a new history too
-    assert len(judged_days) == 4
+    assert len(judged_days) == 5

@@ -36,6 +36,7 @@ bench: $(VENV)/.test-deps $(MO)
 	$(BIN)/python -m bench.load_project
 	$(BIN)/python -m bench.list_projects
 	$(BIN)/python -m bench.dispatch_page
+	$(BIN)/python -m bench.new_day
 
 bench-full: bench
 	$(BIN)/python -m bench.run province

@@ -223,7 +223,9 @@ def run_views(interval: float, once: bool):
             if applied or warmed_on != banban.clock():
                 # The report parts the current periods now lack (the written projects', or
                 # every project's on a new day), made here rather than in a leader's request.
-                banban.warm_parts()
+                made = banban.warm_parts()
+                if made:
+                    click.echo(f"report parts: made {made} for the current periods")
                 warmed_on = banban.clock()
             if once or stopping.wait(interval):
                 break

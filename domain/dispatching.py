@@ -289,13 +289,14 @@ class Dispatching:
             self._decoded = LRUCache(maxsize=size)
         return self._decoded
 
-    def warm_parts(self, trend: int = 6) -> None:
+    def warm_parts(self, trend: int = 6) -> int:
         """Make whatever parts the reports and trends of every cadence's current period lack
-        (for every county): what the view runner does after each catch-up and on a new day,
-        so that requests find them kept. Kept parts are not read, and each project lacking
-        any is loaded and read once for all of them (domain.dispatch_parts.warm)."""
+        (for every county), and say how many were made: what the view runner does after each
+        catch-up and on a new day, so that requests find them kept. Kept parts are not read,
+        and each project lacking any is loaded and read once for all of them
+        (domain.dispatch_parts.warm)."""
         if not self._keeps_parts():
-            return
+            return 0
         specs, jobs, calendar = self._current_parts(trend)
 
         def make(project_id: UUID, wanted: list[int]) -> tuple[int, list[dict[str, Any]]]:
@@ -304,7 +305,7 @@ class Dispatching:
             return project.version, [_part_of(specs[job][0])(history, *specs[job][1:], calendar)
                                      for job in wanted]
 
-        warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
+        return warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
 
     def parts_lacking(self, listed: Sequence[Listing], trend: int = 6) -> tuple[int, int]:
         """How many parts the current periods' reports and trends lack of these projects (at

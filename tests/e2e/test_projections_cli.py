@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -121,8 +122,10 @@ def test_the_view_runner_catches_up_once_and_reports_it(runner, api, project):
     result = runner.invoke(args=["projections", "run", "--once"])
     assert result.exit_code == 0, result.output
     assert "applied 1 events" in result.output and "stopped" in result.output
+    assert re.search(r"report parts: made [1-9]\d* for the current periods", result.output)
     again = runner.invoke(args=["projections", "run", "--once"])
     assert "applied" not in again.output
+    assert "report parts" not in again.output  # none lacking
 
 
 def test_concurrent_writers_on_two_workers_are_each_counted_once(store_env):

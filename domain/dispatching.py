@@ -291,10 +291,10 @@ class Dispatching:
 
     def warm_parts(self, trend: int = 6) -> int:
         """Make whatever parts the reports and trends of every cadence's current period lack
-        (for every county), and say how many were made: what the view runner does after each
-        catch-up and on a new day, so that requests find them kept. Kept parts are not read,
-        and each project lacking any is loaded and read once for all of them
-        (domain.dispatch_parts.warm)."""
+        (for every county), and the province summary's county shares of them, and say how many
+        project parts were made: what the view runner does after each catch-up and on a new
+        day, so that requests find them kept. Kept parts are not read, and each project lacking
+        any is loaded and read once for all of them (domain.dispatch_parts.warm)."""
         if not self._keeps_parts():
             return 0
         specs, jobs, calendar = self._current_parts(trend)
@@ -305,7 +305,15 @@ class Dispatching:
             return project.version, [_part_of(specs[job][0])(history, *specs[job][1:], calendar)
                                      for job in wanted]
 
-        return warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
+        made = warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
+        if len(self.counties()) > 1:
+            # The province summary's county shares of each current period too (those whose
+            # projects changed): else the first province reader of a day assembles every
+            # county's from its projects' parts (some 20 s at province scale).
+            today = self.clock()
+            for cadence in CADENCES:
+                self._assembled(Period.containing(cadence, today), today, PROVINCE)
+        return made
 
     def parts_lacking(self, listed: Sequence[Listing], trend: int = 6) -> tuple[int, int]:
         """How many parts the current periods' reports and trends lack of these projects (at

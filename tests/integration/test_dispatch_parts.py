@@ -483,6 +483,52 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
 
 
 @BACKENDS
+def test_the_runner_makes_the_summarys_county_shares_so_no_reader_waits_for_them(
+        backend, monkeypatch):
+    """With more than one county, warming makes the province summary's county shares of every
+    cadence's current period with the projects' parts: the summaries asked for next assemble
+    no county's share, and after a write the runner makes the written county's alone."""
+    require_store(backend)
+    shares = Counter()
+    real = dispatching.county_row
+
+    def counted(report):
+        shares[report["projects_by_phase_and_status"]["totals"]["total"]] += 1
+        return real(report)
+
+    monkeypatch.setattr(dispatching, "county_row", counted)
+    with fresh_store(backend) as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
+            service.add_county(SECOND, "新干县", "吉安市", actor="test")
+            service.register_user("office_b", "office", actor="test", password_hash="x",
+                                  scope=SECOND)
+            service.register_user("zhang_b", "agent", actor="test", password_hash="x",
+                                  scope=SECOND)
+            second = service.sign_project(
+                "office_b", name="新干县测试项目", investor="某公司", investment=10_000_000,
+                chief_agent="zhang_b", co_agents=[], signed_on=TODAY, industry="制造",
+                park=None)["id"]
+            with keeping(service):
+                service.warm_parts()
+                assert sorted(shares.values()) == [len(CADENCES)] * 2  # each county's, each
+                shares.clear()
+                for cadence in CADENCES:
+                    assert '"counties"' in to_json(service.dispatch(cadence))
+                    assert not shares, (cadence, shares)  # none made: all kept
+                    summary, reference = both(service, cadence, None)
+                    assert summary == reference
+                    shares.clear()  # the reference made its own
+                service.record(second, "zhang_b", "visit_logged", expected_version=1,
+                               fields={"purpose": "走访"})
+                service.warm_parts()
+                assert shares == Counter({1: len(CADENCES)})  # the second county's alone
+        finally:
+            service.close()
+
+
+@BACKENDS
 def test_processes_keeping_the_same_parts_at_once_never_deadlock(backend):
     """The view runner warming parts and a worker assembling a report may keep the same
     report's parts at the same moment, each listing its projects in its own order (the

@@ -24,6 +24,7 @@ from domain.errors import (
     ProjectNotFound,
 )
 from domain.project import Project
+from domain.repositories import LookedUp
 from domain.sense import Known
 
 # One process's names of the projects (Territory.project_names) change under a lock.
@@ -38,6 +39,7 @@ class Territory:
     # changes, so a worker keeps it (every read and write checks a scope against it, which
     # would otherwise be a look at the store per request).
     _home: str | None = None
+    _looked_up: LookedUp  # what a request has looked up (domain.application.Banban)
 
     def counties(self, as_known_at: datetime | None = None) -> list[dict[str, str]]:
         """The counties listed (by a moment, or now), in the order they were added (the first
@@ -46,9 +48,10 @@ class Territory:
         return [] if found is None else list(found.counties.values())
 
     def home_county(self) -> str | None:
-        """The county of projects and users that name none (None while none is listed)."""
+        """The county of projects and users that name none (None while none is listed: then
+        looked up once per request, as users are, `looking_up_once`)."""
         if self._home is None:
-            found = self._counties()
+            found = self._looked_up.get(("counties",), self._counties)
             self._home = None if found is None else found.home
         return self._home
 

@@ -61,6 +61,23 @@ def test_a_county_another_worker_lists_is_home_at_once(service, other):
     assert service.home_county() == "360829"
 
 
+def test_with_no_county_listed_a_request_looks_at_the_counties_once(service, other,
+                                                                    monkeypatch):
+    """A single county that never listed itself: each request checking scopes (twice in a
+    write) reads the counties once; the next request looks afresh."""
+    reads = []
+    select = service.recorder.select_events
+    monkeypatch.setattr(service.recorder, "select_events",
+                        lambda *a, **k: reads.append(a) or select(*a, **k))
+    with service.looking_up_once():
+        assert service.home_county() is None
+        assert service.home_county() is None
+    assert len(reads) == 1
+    other.add_county("360829", "安福县", "吉安市", actor="test")
+    with service.looking_up_once():
+        assert service.home_county() == "360829"
+
+
 def test_the_home_county_once_known_is_not_looked_up_again(service, other, monkeypatch):
     """Counties are only added, the home county is the first: it never changes once listed."""
     service.add_county("360829", "安福县", "吉安市", actor="test")

@@ -23,7 +23,7 @@ from domain import dispatch_sections as sections
 from domain.calendar import WorkingCalendar, warnings_of
 from domain.collation import pinyin_key
 from domain.dispatch_sections import Judged, ratio
-from domain.history import History
+from domain.history import History, judged_once
 from domain.obligations import problems_on, standing
 from domain.periods import Period, judged_on
 from domain.project import Project
@@ -75,35 +75,69 @@ def report_part(history: History, period: Period, as_of: date, calendar: Working
                 ) -> dict[str, Any]:
     """One project's part of a period's report judged on as_of: its rows of every section,
     its headline figures over each span of the roll-up, and the years of unknown calendar its
-    counts crossed. Plain data (dates, ids, numbers, text), the same whoever computes it."""
+    counts crossed. Plain data (dates, ids, numbers, text), the same whoever computes it.
+
+    It is two halves: what stands on the day (`day_part`, the same in every period's report
+    judged on that day) and what the period holds (`period_part`), kept apart by a view that
+    keeps parts (domain.dispatch_parts) and `joined` when a report is assembled."""
+    return joined(day_part(history, as_of, calendar),
+                  period_part(history, period, as_of, calendar))
+
+
+# The sections of a part that depend on the day judged only, not on the period: what stands.
+DAY_SECTIONS = ("projects_by_phase_and_status", "milestones_overdue", "conditions_overdue",
+                "opinions_overdue", "suspensions", "red_flags", "due_next_7_days", "waiting_on")
+
+
+def day_part(history: History, as_of: date, calendar: WorkingCalendar) -> dict[str, Any]:
+    """The project's rows of the sections that say what stands on as_of (DAY_SECTIONS): its
+    phase and status, what is overdue, suspended, flagged, due next and waited on."""
+    watched = calendar.watch()
+    judged = Judged(history, standing(history, as_of, watched))
+    return {
+        "projects_by_phase_and_status": sections.projects_by_phase_and_status_rows(history,
+                                                                                   as_of),
+        "milestones_overdue": sections.milestones_overdue_rows(judged),
+        "conditions_overdue": sections.conditions_overdue_rows(judged),
+        "opinions_overdue": sections.opinions_overdue_rows(judged),
+        "suspensions": sections.suspensions_rows(judged),
+        "red_flags": red_flag_rows(judged, watched),
+        "due_next_7_days": sections.due_next_rows(judged, as_of),
+        "waiting_on": sections.waiting_on_rows(history, as_of, watched),
+        "unknown_years": sorted(watched.touched or ()),
+    }
+
+
+def period_part(history: History, period: Period, as_of: date, calendar: WorkingCalendar
+                ) -> dict[str, Any]:
+    """The project's rows of the sections that count the period's days (judged on as_of):
+    signed, reached, granted, committed, problems, escalations, investment, measures, and its
+    headline figures over each span of the roll-up."""
     watched = calendar.watch()
     judged = Judged(history, standing(history, as_of, watched))
     start, end = period.start, period.end
     return {
-        "projects_by_phase_and_status": sections.projects_by_phase_and_status_rows(history,
-                                                                                   as_of),
         "signed": sections.signed_rows(history, start, end),
         "milestones_reached": sections.milestones_reached_rows(history, start, end, watched),
-        "milestones_overdue": sections.milestones_overdue_rows(judged),
         "approvals_granted": sections.approvals_granted_rows(history, start, end, watched),
         "commitments": sections.commitments_rows(judged, start, end),
-        "conditions_overdue": sections.conditions_overdue_rows(judged),
-        "opinions_overdue": sections.opinions_overdue_rows(judged),
         "problems": sections.problems_rows((history, judged.standing.problems), start, end,
                                            watched),
-        "suspensions": sections.suspensions_rows(judged),
         "escalations_and_instructions": sections.escalations_and_instructions_rows(
             history, start, end),
         "investment": sections.investment_rows(history, start, end),
-        "red_flags": red_flag_rows(judged, watched),
-        "due_next_7_days": sections.due_next_rows(judged, as_of),
-        "waiting_on": sections.waiting_on_rows(history, as_of, watched),
         "measures": dispatch_measures.measures_rows(history, start, as_of, watched),
         "roll_up": [[figures[name] for name in HEADLINE]
                     for figures in (headline_of(history, first, last, watched)
                                     for first, last in roll_up_spans(period, as_of))],
         "unknown_years": sorted(watched.touched or ()),
     }
+
+
+def joined(day: dict[str, Any], period: dict[str, Any]) -> dict[str, Any]:
+    """A project's report part from its day's half and its period's (judged on that day)."""
+    return day | period | {"unknown_years": sorted({*day["unknown_years"],
+                                                    *period["unknown_years"]})}
 
 
 def assemble(period: Period, as_of: date, parts: list[dict[str, Any]], *,
@@ -173,17 +207,12 @@ def found_at(report: dict[str, Any], path: tuple[str, ...]) -> Any:
     return report
 
 
+@judged_once(handed=dict)
 def headline_of(history: History, start: date, end: date, calendar: WorkingCalendar
                 ) -> dict[str, int]:
     """A project's headline figures of the days from start to end (end no later than the
     day judged on), by the same sections as the report: a report's are their sums. Worked
     out once per history, span and calendar (the roll-ups of a day's reports share spans)."""
-    return dict(history.judged("headline", (start, end), calendar,
-                               lambda counted: _headline_of(history, start, end, counted)))
-
-
-def _headline_of(history: History, start: date, end: date, calendar: WorkingCalendar
-                 ) -> dict[str, int]:
     problems = sections.problems_rows((history, problems_on(history, end, calendar)), start,
                                       end, calendar)
     return {

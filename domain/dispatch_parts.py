@@ -8,6 +8,11 @@ the project they were made from: a report assembles the kept parts of the projec
 versions and makes (and keeps) only the others. Every worker and process shares what any of
 them kept (projections.dispatch_parts stores them beside the views).
 
+A part is kept in two halves: what stands on the day judged (the project's phase, what it has
+overdue, suspended, flagged, due next and waited on: domain.dispatch.day_part), kept once per
+day and shared by every period judged on it (each cadence's running period, and the periods
+gone by that ended on the day), and what the period holds (domain.dispatch.period_part).
+
 The text is JSON with dates, moments and ids tagged, so a part read back is the part made:
 a report assembled from kept parts is byte for byte the report computed from the histories.
 """
@@ -23,19 +28,32 @@ from uuid import UUID
 
 from eventsourcing.application import LRUCache
 
-from domain.periods import Period
+from domain.periods import CADENCES, Period
 
 # Moves when what a part holds changes, so parts made by older code are never assembled.
-PARTS_FORMAT = 5  # 4: review conditions are waited on and owed; 5: review opinions owed
+PARTS_FORMAT = 6  # 5: review opinions owed; 6: a report's part in a day's half and a period's
 
 _TAGS = {"$date": date.fromisoformat, "$moment": datetime.fromisoformat, "$uuid": UUID}
 
 
-def part_key(kind: str, period: Period, as_of: date, calendar: str) -> str:
-    """The key of the parts of a kind ("report", or "trend": the few figures a trend needs)
-    of a period judged on as_of, by a calendar's key."""
-    return (f"{kind}.{PARTS_FORMAT}/{period.cadence}/{period.id}/{as_of.isoformat()}/"
-            f"{calendar}")
+def part_key(kind: str, period: Period | None, as_of: date, calendar: str) -> str:
+    """The key of the parts of a kind of a period judged on as_of, by a calendar's key: of a
+    report, its "day" half (no period: every period judged on the day shares it) and its
+    "period" half; a "trend" (the few figures a trend needs); a "county"'s share of the
+    province summary."""
+    of = "" if period is None else f"{period.cadence}/{period.id}/"
+    return f"{kind}.{PARTS_FORMAT}/{of}{as_of.isoformat()}/{calendar}"
+
+
+def kept_until(period: Period | None, as_of: date) -> date:
+    """The day from which parts judged on as_of may be pruned once it is past (as_of is a
+    day gone by and earlier than this: see projections.dispatch_parts): a period's end, or,
+    for a day's half (no period), the end of the shortest period holding the day: a day some
+    period ends on is kept (a period gone by is judged on its last day), any other only while
+    it is today."""
+    if period is not None:
+        return period.end
+    return min(Period.containing(cadence, as_of).end for cadence in CADENCES)
 
 
 def encode(part: dict[str, Any]) -> str:
@@ -107,11 +125,11 @@ class ProjectDirectory(Protocol):
         same object until a project in it changes."""
 
 
-def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Period,
+def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Period | None,
              as_of: date, calendar: str, make: Callable[[UUID], tuple[int, dict[str, Any]]],
              *, decoded: LRUCache | None = None) -> list[dict[str, Any]]:
-    """The parts of a kind of a period judged on as_of by a calendar (its key) of these
-    projects (at the versions given), in their order: the kept ones of those versions, the
+    """The parts of a kind of a period (None: a report's day half) judged on as_of by a
+    calendar (its key) of these projects (at the versions given), in their order: the kept ones of those versions, the
     others made by `make` (the project's version and part) and kept.
 
     `decoded` is this process's memory of parts it has read ((key, id) -> (version, digest
@@ -152,7 +170,7 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Perio
         parts.append(part if was == digest else decode(text))
         decoded.put((key, project_id), (version, digest, parts[-1]))
     if made:
-        kept.put(key, period.end, as_of, made)
+        kept.put(key, kept_until(period, as_of), as_of, made)
     return parts
 
 

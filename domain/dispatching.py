@@ -22,17 +22,20 @@ from domain.dispatch import (
     compared,
     counties_summary,
     county_row,
+    day_part,
     dispatch_report,
     found_at,
+    joined,
     judged_on,
+    period_part,
     province_summary,
-    report_part,
 )
 from domain.dispatch_parts import (
     Job,
     KeptParts,
     Listing,
     fingerprint,
+    kept_until,
     lacking,
     part_key,
     parts_of,
@@ -75,8 +78,12 @@ def copied(report: Any) -> Any:
 
 
 def _part_of(kind: str) -> Callable[..., dict[str, Any]]:
-    """What makes a project's part of a kind: "report" or "trend" (looked up when called)."""
-    return report_part if kind == "report" else trend_part
+    """What makes a project's part of a kind, given its history, the period (ignored by a
+    day's half), the day judged on and the calendar: a report's "day" half or its "period"
+    half, or a "trend" part (looked up when called)."""
+    if kind == "day":
+        return lambda history, _, as_of, calendar: day_part(history, as_of, calendar)
+    return period_part if kind == "period" else trend_part
 
 
 class Share(NamedTuple):
@@ -202,12 +209,9 @@ class Dispatching:
             listed = self._listed(target)
             # With the previous period's report to compare with (its parts kept as well).
             previous = period.previous()
-            return compared(*(self._of_parts(
-                ("report", target, each, day),
-                self._parts("report", each, day, listed, calendar, key),
-                lambda parts, each=each, day=day: assemble(
-                    each, day, parts, parallel_weekday=calendar.parallel_weekday))
-                for each, day in ((period, as_of), (previous, judged_on(previous, today)))))
+            return compared(*(self._report_of_parts(target, each, day, listed, calendar, key)
+                              for each, day in ((period, as_of),
+                                                (previous, judged_on(previous, today)))))
         # Each county's share is kept too, by the versions of its projects: only the counties
         # with a project changed since are assembled again.
         groups = self.directory.by_county()
@@ -217,9 +221,10 @@ class Dispatching:
         by_code = {share.project_id: share for share in wanted}
 
         def make(code: str) -> tuple[int, dict[str, Any]]:
-            parts = self._parts("report", period, as_of, groups.get(code, ()), calendar, key)
+            days, periods = self._halves(period, as_of, groups.get(code, ()), calendar, key)
             return by_code[code].version, county_row(assemble(
-                period, as_of, parts, parallel_weekday=calendar.parallel_weekday))
+                period, as_of, list(map(joined, days, periods)),
+                parallel_weekday=calendar.parallel_weekday))
 
         rows = parts_of(wanted, self.kept_parts, "county", period, as_of, key, make,
                         decoded=self._decoded_parts())
@@ -234,6 +239,25 @@ class Dispatching:
                                self._parts("trend", period, as_of, listed, calendar, key),
                                lambda parts, period=period: trend_point(period, parts))
                 for period, as_of in zip(periods, days)]
+
+    def _report_of_parts(self, target: str | None, period: Period, as_of: date,
+                         listed: Sequence[Listing], calendar: WorkingCalendar, key: str
+                         ) -> dict[str, Any]:
+        """A period's report (without the comparison) judged on as_of of the listed projects,
+        assembled from their kept halves, or the one assembled of the very same halves last
+        time. What is returned is shared: the caller must not change it."""
+        days, periods = self._halves(period, as_of, listed, calendar, key)
+        return self._of_parts(("report", target, period, as_of), days + periods,
+                              lambda _: assemble(period, as_of, list(map(joined, days, periods)),
+                                                 parallel_weekday=calendar.parallel_weekday))
+
+    def _halves(self, period: Period, as_of: date, listed: Sequence[Listing],
+                calendar: WorkingCalendar, key: str
+                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The listed projects' report parts of a period judged on as_of, in two halves: each
+        one's part of the day (shared by every period judged on it) and of the period."""
+        return (self._parts("day", None, as_of, listed, calendar, key),
+                self._parts("period", period, as_of, listed, calendar, key))
 
     def _of_parts(self, what: tuple, parts: list[dict[str, Any]],
                   compute: Callable[[list[dict[str, Any]]], Any]) -> Any:
@@ -269,9 +293,9 @@ class Dispatching:
             self._fingerprints[county] = (listed, found)
         return found
 
-    def _parts(self, kind: str, period: Period, as_of: date, listed: list[Any],
+    def _parts(self, kind: str, period: Period | None, as_of: date, listed: Sequence[Any],
                calendar: WorkingCalendar, calendar_key: str) -> list[dict[str, Any]]:
-        """The listed projects' parts of a kind ("report" or "trend") of a period judged on
+        """The listed projects' parts of a kind (see `_part_of`) of a period judged on
         as_of."""
         def make(project_id: UUID) -> tuple[int, dict[str, Any]]:
             project = self._project(project_id, for_reading=True)
@@ -297,7 +321,7 @@ class Dispatching:
         any is loaded and read once for all of them (domain.dispatch_parts.warm)."""
         if not self._keeps_parts():
             return 0
-        specs, jobs, calendar = self._current_parts(trend)
+        today, specs, jobs, calendar = self._current_parts(trend)
 
         def make(project_id: UUID, wanted: list[int]) -> tuple[int, list[dict[str, Any]]]:
             project = self._project(project_id, for_reading=True)
@@ -310,7 +334,6 @@ class Dispatching:
             # The province summary's county shares of each current period too (those whose
             # projects changed): else the first province reader of a day assembles every
             # county's from its projects' parts (some 20 s at province scale).
-            today = self.clock()
             for cadence in CADENCES:
                 self._assembled(Period.containing(cadence, today), today, PROVINCE)
         return made
@@ -321,30 +344,36 @@ class Dispatching:
         every project's, for each period."""
         if not self._keeps_parts():
             return 0, 0
-        _, jobs, _ = self._current_parts(trend)
+        _, _, jobs, _ = self._current_parts(trend)
         missing = sum(len(its_jobs) for _, found in lacking(listed, self.kept_parts, jobs)
                       for its_jobs in found.values())
         return missing, len(listed) * len(jobs)
 
-    def _current_parts(self, trend: int) -> tuple[list[tuple[str, Period, date]], list[Job],
-                                                  WorkingCalendar]:
-        """The parts every cadence's current report and trend are made of: (kind, period, day
-        judged on) of each, its job, and the calendar they are judged by."""
+    def _current_parts(self, trend: int
+                       ) -> tuple[date, list[tuple[str, Period | None, date]], list[Job],
+                                  WorkingCalendar]:
+        """The parts every cadence's current report and trend are made of: today (the day
+        they are current on), (kind, period, day judged on) of each, its job, and the calendar
+        they are judged by."""
         today = self.clock()
         calendar, calendar_key = self.keyed_calendar()
-        wanted: dict[str, tuple[str, Period, date]] = {}  # by key: (kind, period, as_of)
+        # by key: (kind, period, as_of)
+        wanted: dict[str, tuple[str, Period | None, date]] = {}
         for cadence in CADENCES:
             period = Period.containing(cadence, today)
             # A report compares with the previous period's; the trend goes back `trend`.
-            kinds = [("report", period), ("report", period.previous())]
+            kinds = [("period", period), ("period", period.previous())]
             for _ in range(trend):
                 kinds.append(("trend", period))
                 period = period.previous()
             for kind, each in kinds:
                 as_of = judged_on(each, today)
                 wanted[part_key(kind, each, as_of, calendar_key)] = (kind, each, as_of)
-        jobs = [Job(key, period.end, as_of) for key, (_, period, as_of) in wanted.items()]
-        return list(wanted.values()), jobs, calendar
+                if kind == "period":  # and the report's half of the day judged on
+                    wanted[part_key("day", None, as_of, calendar_key)] = ("day", None, as_of)
+        jobs = [Job(key, kept_until(period, as_of), as_of)
+                for key, (_, period, as_of) in wanted.items()]
+        return today, list(wanted.values()), jobs, calendar
 
     def _projects_known_at(self, moment: datetime | None, target: str | None) -> list:
         """The target's projects as recorded by a moment (signed by then), or now; by date

@@ -11,6 +11,7 @@ It states facts, not judgements: what is due, late or open is decided in domain.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -265,3 +266,24 @@ class History:
         keep each one between those dated before and after it)."""
         return max((f["data"]["investment_completed"]
                     for f in self.upto(day, "progress_reported")), default=0)
+
+
+def judged_once(kept: Callable[[Any], Any] | None = None,
+                handed: Callable[[Any], Any] | None = None
+                ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A rule `rule(history, *days, calendar)` worked out once per history, days asked and
+    calendar (History.judged), under the rule's name: what it finds is remembered as
+    `kept(found)` (say a tuple of a list, which no caller can change), and each caller is
+    handed `handed(remembered)` (say a list or dict of its own). Without them it is the very
+    object found, shared: callers must not change it."""
+    def decorate(rule: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(rule)
+        def judged(history: History, *asked: Any) -> Any:
+            *days, calendar = asked
+            found = history.judged(rule.__name__, tuple(days), calendar, lambda counted: (
+                rule(history, *days, counted) if kept is None
+                else kept(rule(history, *days, counted))))
+            return found if handed is None else handed(found)
+        return judged
+    return decorate
+

@@ -41,7 +41,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain.calendar import WorkingCalendar
-from domain.history import History
+from domain.history import History, judged_once
 from domain.lifecycle import MILESTONE_ORDER
 
 DUE_SOON_WORKING_DAYS = 5  # a milestone this near is due soon (a yellow flag)
@@ -241,14 +241,10 @@ def skipped(code: str, reached: Sequence[str]) -> bool:
     return code not in reached and any(MILESTONE_ORDER[r] > order for r in reached)
 
 
+@judged_once()
 def standing(history: History, day: date, calendar: WorkingCalendar) -> Standing:
     """What the project owed on day, by the rules; nothing dated after day counts (judged
     once per history, day and calendar: History.judged)."""
-    return history.judged("standing", (day,), calendar,
-                          lambda counted: _standing(history, day, counted))
-
-
-def _standing(history: History, day: date, calendar: WorkingCalendar) -> Standing:
     status = history.status_on(day)
     if status == "unsigned":
         return Standing(day, status, None, None, None, (), (), ())
@@ -299,15 +295,10 @@ def open_problems_now(project: Any) -> list[dict[str, Any]]:
     return [p for p in project.problems.values() if p["status"] == "open"]
 
 
+@judged_once(tuple, list)
 def problems_on(history: History, day: date, calendar: WorkingCalendar) -> list[ProblemState]:
     """Each problem raised by day as it stood then: open, solved or closed by termination
     (judged once per history, day and calendar)."""
-    return list(history.judged("problems_on", (day,), calendar,
-                               lambda counted: tuple(_problems_on(history, day, counted))))
-
-
-def _problems_on(history: History, day: date, calendar: WorkingCalendar
-                 ) -> list[ProblemState]:
     if not history.has("problem_raised"):
         return []
     status = history.status_on(day)
@@ -331,16 +322,10 @@ class FirstClock:
     kept: bool | None  # done and not late then: True; late: False; not yet due: None
 
 
+@judged_once(tuple, list)
 def first_clocks(history: History, day: date, calendar: WorkingCalendar) -> list[FirstClock]:
-    """The first clock of each problem raised by day, judged on day (see `_first_clocks`;
-    once per history, day and calendar)."""
-    return list(history.judged("first_clocks", (day,), calendar,
-                               lambda counted: tuple(_first_clocks(history, day, counted))))
-
-
-def _first_clocks(history: History, day: date, calendar: WorkingCalendar
-                  ) -> list[FirstClock]:
-    """The first clock of each problem raised by day, judged on day (rules 1-4 and 7).
+    """The first clock of each problem raised by day, judged on day (rules 1-4 and 7; once
+    per history, day and calendar).
 
     The clock stops at the first step that ends it: a same-day problem's first resolution; any
     other problem's first solution plan or its first resolution, whichever came first (one
@@ -373,17 +358,12 @@ def _first_clocks(history: History, day: date, calendar: WorkingCalendar
     return found
 
 
+@judged_once(handed=dict)
 def milestones_due_on(history: History, day: date, calendar: WorkingCalendar
                       ) -> dict[str, date]:
     """The date each milestone planned and not skipped is due by, by the plans in force on day
     and as judged then (rules 2, 6); reached ones included (once per history, day and
     calendar)."""
-    return dict(history.judged("milestones_due_on", (day,), calendar,
-                               lambda counted: _milestones_due_on(history, day, counted)))
-
-
-def _milestones_due_on(history: History, day: date, calendar: WorkingCalendar
-                       ) -> dict[str, date]:
     reached = list(history.reached_by(day))
     days = ActiveDays(calendar, history, day)
     return {code: days.on_or_after(plan["planned_on"])
@@ -613,8 +593,10 @@ class Wait:
                 "since": self.since, "working_days": self.working_days}
 
 
+@judged_once(tuple, list)
 def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[Wait]:
-    """Whom an active project waits on on day (rule 9), the longest wait first.
+    """Whom an active project waits on on day (rule 9), the longest wait first (once per
+    history, day and calendar).
 
     A department for each approval applied for and neither granted nor refused, and for its
     opinion in an open park-entry joint review it was invited to (the item says its clock,
@@ -628,11 +610,6 @@ def waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[W
     the latest reached is planned. A suspended or terminated project waits on no one (rules 4,
     5): its waits stop with it, and after its resumption they go on from where they were.
     """
-    return list(history.judged("waiting_on", (day,), calendar,
-                               lambda counted: tuple(_waiting_on(history, day, counted))))
-
-
-def _waiting_on(history: History, day: date, calendar: WorkingCalendar) -> list[Wait]:
     days = ActiveDays(calendar, history, day)
     waits = [Wait(party, name, _clocked(what, calendar, since, day, days), since,
                   days.between(since, day), tuple(sorted({v for v in versions if v})))

@@ -38,8 +38,9 @@ def test_status_counts_the_kept_report_parts_and_rebuild_empties_them(runner, ap
     assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
     report = api("leader").get("/api/dispatch/weekly")
     assert report.status_code == 200
-    # This week's part and last week's (the report compares with it).
-    assert "report parts: 2 kept" in runner.invoke(args=["projections", "status"]).output
+    # This week's parts and last week's (the report compares with it): each period's half
+    # and the half of the day it is judged on.
+    assert "report parts: 4 kept" in runner.invoke(args=["projections", "status"]).output
     rebuilt = runner.invoke(args=["projections", "rebuild"])
     assert "report parts: emptied" in rebuilt.output
     assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
@@ -51,13 +52,15 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
                                                                  monkeypatch):
     assert api("office").get("/api/projects").status_code == 200  # the cards caught up
     before = runner.invoke(args=["projections", "status"]).output
-    assert "report parts today: 0 of the 32 the current periods need are made, 32 lacking" \
+    assert "report parts today: 0 of the 37 the current periods need are made, 37 lacking" \
         in before, before
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
-    # Each cadence's current and previous reports (compared), and its six trend periods.
+    # Each cadence's current and previous reports (compared: the period's halves, and the
+    # days' judged on, today and the days the previous periods ended), and its six trend
+    # periods.
     after = runner.invoke(args=["projections", "status"]).output
-    assert "report parts: 32 kept" in after
-    assert "report parts today: 32 of the 32 the current periods need are made, 0 lacking" \
+    assert "report parts: 37 kept" in after
+    assert "report parts today: 37 of the 37 the current periods need are made, 0 lacking" \
         in after, after
     loaded = []
     original = banban._project
@@ -73,12 +76,12 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
     # its new version (a list read them).
     assert "0 lacking" in runner.invoke(args=["projections", "status"]).output
     assert api("office").get("/api/projects").status_code == 200
-    assert "32 lacking" in runner.invoke(args=["projections", "status"]).output
+    assert "37 lacking" in runner.invoke(args=["projections", "status"]).output
     loaded.clear()
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
-    # The runner made the written project's 32 parts again, reading it once for all of them.
+    # The runner made the written project's 37 parts again, reading it once for all of them.
     assert len(loaded) == 1
-    assert "report parts: 32 kept" in runner.invoke(args=["projections", "status"]).output
+    assert "report parts: 37 kept" in runner.invoke(args=["projections", "status"]).output
     loaded.clear()
     assert api("leader").get("/api/dispatch/weekly").status_code == 200
     assert loaded == []

@@ -81,13 +81,12 @@ def both(service, cadence, period_id, what: str = "dispatch", *args, **kwargs):
 def test_reports_from_kept_parts_equal_the_reference_on_every_day(backend, monkeypatch):
     require_store(backend)
     made = Counter()
-    real = dispatching.report_part
+    for half in ("day_part", "period_part"):  # a report's part is made in two halves
+        def counted(history, *args, real=getattr(dispatching, half), **kwargs):
+            made[history.project.id] += 1
+            return real(history, *args, **kwargs)
 
-    def counted(history, *args, **kwargs):
-        made[history.project.id] += 1
-        return real(history, *args, **kwargs)
-
-    monkeypatch.setattr(dispatching, "report_part", counted)
+        monkeypatch.setattr(dispatching, half, counted)
     checked = Counter()
 
     def compare(service, day: date, cadence: str) -> None:
@@ -261,20 +260,22 @@ def test_parts_are_made_again_for_a_new_calendar_and_pruned_when_nothing_can_ask
             assembled, reference = both(service, "weekly", period_id)
             assert assembled == reference
         # This week judged on Monday, and last week and the week before (each report compares
-        # with its previous period's) judged on their last days.
-        assert kept.count() == 3
+        # with its previous period's) judged on their last days: each period's half of its
+        # parts and the half of the day it is judged on.
+        assert kept.count() == 6
         # A new calendar (the office loads 2026 with 10-12 a day off): made again, and right.
         lines = ["date,kind"] + [f"{day},holiday" for day in ("2026-10-12",)]
         service.load_calendar(("\n".join(lines) + "\n").encode(), file="2026.csv",
                               actor="office")
         assembled, reference = both(service, "weekly", week)
-        assert assembled == reference and kept.count() == 5  # this week's and last, anew
-        # The next day: the running week's part judged on Monday can never be asked for again,
-        # last week's can (it is judged on its last day, whenever it is read).
+        assert assembled == reference and kept.count() == 10  # this week's and last, anew
+        # The next day: the running week's parts judged on Monday can never be asked for again
+        # (nor Monday's half: no period ends on a Monday), last week's can (it is judged on
+        # its last day, whenever it is read).
         service.clock = lambda: tuesday
         assembled, reference = both(service, "weekly", week)
         assert assembled == reference
-        assert kept.count() == 4  # Monday's two running-week parts gone, Tuesday's added
+        assert kept.count() == 8  # Monday's four (two calendars) gone, Tuesday's two added
         assert both(service, "weekly", last_week)[0] == both(service, "weekly", last_week)[1]
 
 
@@ -436,8 +437,7 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
     equal the reference; after a write it reads that project alone."""
     require_store(backend)
     read, made = Counter(), Counter()
-    real_history, real_report, real_trend = (dispatching.History, dispatching.report_part,
-                                             dispatching.trend_part)
+    real_history = dispatching.History
 
     def history(project):
         read[project.id] += 1
@@ -450,8 +450,8 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
         return part
 
     monkeypatch.setattr(dispatching, "History", history)
-    monkeypatch.setattr(dispatching, "report_part", counted(real_report))
-    monkeypatch.setattr(dispatching, "trend_part", counted(real_trend))
+    for kind in ("day_part", "period_part", "trend_part"):
+        monkeypatch.setattr(dispatching, kind, counted(getattr(dispatching, kind)))
     with fresh_store(backend) as env:
         service = Banban(env=env, clock=lambda: TODAY)
         try:

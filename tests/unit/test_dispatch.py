@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from domain import dispatch
 from domain.calendar import PACKAGE_CALENDAR
 from domain.dispatch import HEADLINE
+from domain.dispatch_parts import kept_until
 from domain.dispatch_trend import trend_part
 from domain.errors import DomainError
 from domain.history import History
-from domain.periods import Period
+from domain.periods import CADENCES, Period
 from tests.unit.test_replay import COMMANDS, PRELUDE
 from tests.unit.test_replay import SIGNED_ON as RANDOM_START
 from tests.unit.test_replay import TODAY as RANDOM_TODAY
@@ -651,3 +652,35 @@ def test_a_history_asked_for_many_parts_answers_as_one_remembering_nothing(
             as_of = dispatch.judged_on(period, as_of)
             assert make(shared, period, as_of, calendar) == \
                 make(afresh, period, as_of, calendar)
+
+
+def test_a_part_is_a_days_half_and_a_periods_half_sharing_only_their_unknown_years(sign):
+    """Every section of a report's part is in exactly one half: the day's (what stands on the
+    day judged, the same in every period judged on it) or the period's."""
+    history, as_of = History(sign("A", d(9, 1))), d(9, 14)
+    period = Period.containing("monthly", as_of)
+    day = dispatch.day_part(history, as_of, PACKAGE_CALENDAR)
+    its = dispatch.period_part(history, period, as_of, PACKAGE_CALENDAR)
+    assert set(day) == {*dispatch.DAY_SECTIONS, "unknown_years"}
+    assert set(day) & set(its) == {"unknown_years"}
+    whole = dispatch.report_part(history, period, as_of, PACKAGE_CALENDAR)
+    assert set(whole) == set(day) | set(its)
+    assert dispatch.joined({"unknown_years": [2031, 2029]}, {"unknown_years": [2030, 2029]}
+                           )["unknown_years"] == [2029, 2030, 2031]
+
+
+@pytest.mark.parametrize(("day", "kept"), [
+    (date(2026, 10, 12), date(2026, 10, 15)),  # a Monday: pruned once gone by
+    (date(2026, 10, 11), date(2026, 10, 11)),  # a Sunday: a week ends on it
+    (date(2026, 10, 15), date(2026, 10, 15)),  # the first half of October ends on it
+    (date(2026, 10, 16), date(2026, 10, 18)),  # a Friday
+    (date(2026, 12, 31), date(2026, 12, 31)),  # a quarter (and month, half) ends on it
+])
+def test_a_days_half_is_kept_while_it_is_today_or_a_period_ends_on_it(day, kept):
+    """Parts judged on a day gone by are pruned if judged before the day `kept_until` says
+    (projections.dispatch_parts): a day's half on the day some period ended is asked for
+    whenever that period's report is read; any other day's only while it is today."""
+    assert kept_until(None, day) == kept
+    assert (kept == day) == any(Period.containing(c, day).end == day for c in CADENCES)
+    period = Period.containing("monthly", day)
+    assert kept_until(period, day) == period.end

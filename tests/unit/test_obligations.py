@@ -312,13 +312,13 @@ def test_a_judgement_is_worked_out_once_per_history_day_and_calendar_and_warns_e
     plan(at, project, "land_approved", planned_on)  # due in a year no calendar knows
     history, day = History(project), date(2026, 12, 20)
     judged_days = []
-    judge = rules._standing
+    active_days = rules.ActiveDays  # what the rule counts with, made once per judgement
 
-    def counted(history, day, calendar):
+    def counted(calendar, history, day):
         judged_days.append(day)
-        return judge(history, day, calendar)
+        return active_days(calendar, history, day)
 
-    monkeypatch.setattr(rules, "_standing", counted)
+    monkeypatch.setattr(rules, "ActiveDays", counted)
     first, again = PACKAGE_CALENDAR.watch(), PACKAGE_CALENDAR.watch()
     found = standing(history, day, first)
     assert standing(history, day, again) is found

@@ -202,7 +202,8 @@ def rebuild_views(processes: int | None):
 @click.option("--once", is_flag=True, help="Catch up once and exit.")
 def run_views(interval: float, once: bool):
     """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C), and
-    the current periods' report parts made (after each catch-up, and on each new day)."""
+    the report parts of the last six periods made (after each catch-up, and on each new
+    day)."""
     banban = service()
     views = current_app.extensions["banban.store"].views()
     stopping = threading.Event()
@@ -221,11 +222,12 @@ def run_views(interval: float, once: bool):
             views["reminders"].sweep()
             _digest_due(current_app)
             if applied or warmed_on != banban.clock():
-                # The report parts the current periods now lack (the written projects', or
-                # every project's on a new day), made here rather than in a leader's request.
+                # The report parts the last six periods of each cadence now lack (the written
+                # projects', or every project's current ones on a new day), made here rather
+                # than in a leader's request.
                 made = banban.warm_parts()
                 if made:
-                    click.echo(f"report parts: made {made} for the current periods")
+                    click.echo(f"report parts: made {made} for the last six periods")
                 warmed_on = banban.clock()
             if once or stopping.wait(interval):
                 break
@@ -276,7 +278,7 @@ def views_status():
             current_app.extensions["banban.store"].cards_unsynced().view.directory())
         click.echo(f"report parts: {banban.kept_parts.count()} kept (each of a project's "
                    "version: made again when the project changes)")
-        click.echo(f"report parts today: {needed - missing} of the {needed} the current "
+        click.echo(f"report parts today: {needed - missing} of the {needed} the last six "
                    f"periods need are made, {missing} lacking (the view runner makes them, else "
                    "the first report that needs them)")
 

@@ -124,13 +124,27 @@ class ProjectDirectory(Protocol):
         """Every county's projects, in the reports' order, by county code; a listing is the
         same object until a project in it changes."""
 
+    def facts(self, project_id: UUID) -> Kept | None:
+        """What is kept of a project for its parts: its version and the text of its facts
+        the rules read (domain.project.Project.facts_text), at least at the version listed."""
 
-def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Period | None,
-             as_of: date, calendar: str, make: Callable[[UUID], tuple[int, dict[str, Any]]],
-             *, decoded: LRUCache | None = None) -> list[dict[str, Any]]:
-    """The parts of a kind of a period (None: a report's day half) judged on as_of by a
-    calendar (its key) of these projects (at the versions given), in their order: the kept ones of those versions, the
-    others made by `make` (the project's version and part) and kept.
+
+class Kept(Protocol):
+    """A project's facts as a directory keeps them (projections.cards.Stored)."""
+
+    version: int
+    facts: str
+
+
+def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[str, Period | None]],
+             as_of: date, calendar: str,
+             make: Callable[[UUID, list[int]], tuple[int, list[dict[str, Any]]]],
+             *, decoded: LRUCache | None = None) -> list[list[dict[str, Any]]]:
+    """The parts of each of these kinds of a period (kind, period; None for a report's day
+    half) judged on as_of by a calendar (its key) of these projects (at the versions given),
+    in their order: the kept ones of those versions, the others made by `make` and kept.
+    `make(project_id, kinds)` gives the project's version and its part of each of those kinds
+    (by index), so that a project lacking several (a report's two halves) is read once.
 
     `decoded` is this process's memory of parts it has read ((key, id) -> (version, digest
     of the text, part)): a part found there at the version wanted is neither read nor decoded
@@ -140,37 +154,50 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kind: str, period: Perio
     (`Dispatching._of_parts`). Parts are shared, never changed: `assemble` only reads them,
     and a report handed out is a copy (domain.dispatching)."""
     wanted = list(wanted)
-    key = part_key(kind, period, as_of, calendar)
     ids = [str(each.project_id) for each in wanted]
-    remembered: dict[str, tuple[int, bytes, dict[str, Any]]] = {}
-    if decoded is not None:
-        for project_id in ids:
-            try:
-                remembered[project_id] = decoded.get((key, project_id))
-            except KeyError:
-                continue
-    current = {project_id for project_id, each in zip(ids, wanted)
-               if project_id in remembered and remembered[project_id][0] == each.version}
-    found = kept.get(key, [project_id for project_id in ids if project_id not in current])
-    parts, made = [], []
+    keys = [part_key(kind, period, as_of, calendar) for kind, period in kinds]
+    remembered: list[dict[str, tuple[int, bytes, dict[str, Any]]]] = []
+    current: list[set[str]] = []
+    found: list[dict[str, tuple[int, str]]] = []
+    for key in keys:
+        its: dict[str, tuple[int, bytes, dict[str, Any]]] = {}
+        if decoded is not None:
+            for project_id in ids:
+                try:
+                    its[project_id] = decoded.get((key, project_id))
+                except KeyError:
+                    continue
+        remembered.append(its)
+        current.append({project_id for project_id, each in zip(ids, wanted)
+                        if project_id in its and its[project_id][0] == each.version})
+        found.append(kept.get(key, [project_id for project_id in ids
+                                    if project_id not in current[-1]]))
+    parts: list[list[dict[str, Any]]] = [[] for _ in keys]
+    made: list[list[tuple[str, int, str]]] = [[] for _ in keys]
     for project_id, each in zip(ids, wanted):
-        if project_id in current:
-            parts.append(remembered[project_id][2])
-            continue
-        version, text = found.get(project_id, (None, ""))
-        if version != each.version:
-            version, part = make(each.project_id)
-            text = encode(part)
-            made.append((project_id, version, text))
-        if decoded is None:
-            parts.append(decode(text))
-            continue
-        digest = blake2b(text.encode(), digest_size=16).digest()
-        _, was, part = remembered.get(project_id, (None, b"", None))
-        parts.append(part if was == digest else decode(text))
-        decoded.put((key, project_id), (version, digest, parts[-1]))
-    if made:
-        kept.put(key, kept_until(period, as_of), as_of, made)
+        texts = {k: found[k].get(project_id, (None, "")) for k in range(len(keys))
+                 if project_id not in current[k]}
+        lacking = [k for k, (version, _) in texts.items() if version != each.version]
+        if lacking:
+            version, its_parts = make(each.project_id, lacking)
+            for k, part in zip(lacking, its_parts, strict=True):
+                texts[k] = (version, encode(part))
+                made[k].append((project_id, *texts[k]))
+        for k, key in enumerate(keys):
+            if k not in texts:
+                parts[k].append(remembered[k][project_id][2])
+                continue
+            version, text = texts[k]
+            if decoded is None:
+                parts[k].append(decode(text))
+                continue
+            digest = blake2b(text.encode(), digest_size=16).digest()
+            _, was, part = remembered[k].get(project_id, (None, b"", None))
+            parts[k].append(part if was == digest else decode(text))
+            decoded.put((key, project_id), (version, digest, parts[k][-1]))
+    for k, key in enumerate(keys):
+        if made[k]:
+            kept.put(key, kept_until(kinds[k][1], as_of), as_of, made[k])
     return parts
 
 

@@ -47,7 +47,7 @@ from domain.calendar import WorkingCalendar
 from domain.fields import TYPE_OF_CLASS
 from domain.history import History
 from domain.periods import CADENCES, Period, business_date
-from domain.project import PROJECT_TOPICS
+from domain.project import PROJECT_TOPICS, FactsOf
 from domain.publications import Publication, Published, PublicationsView, publication_id
 
 # The headline figures compared between a published report and the same period now.
@@ -220,14 +220,14 @@ class Dispatching:
                   for code in (county["code"] for county in counties)]
         by_code = {share.project_id: share for share in wanted}
 
-        def make(code: str) -> tuple[int, dict[str, Any]]:
+        def make(code: str, _: list[int]) -> tuple[int, list[dict[str, Any]]]:
             days, periods = self._halves(period, as_of, groups.get(code, ()), calendar, key)
-            return by_code[code].version, county_row(assemble(
+            return by_code[code].version, [county_row(assemble(
                 period, as_of, list(map(joined, days, periods)),
-                parallel_weekday=calendar.parallel_weekday))
+                parallel_weekday=calendar.parallel_weekday))]
 
-        rows = parts_of(wanted, self.kept_parts, "county", period, as_of, key, make,
-                        decoded=self._decoded_parts())
+        [rows] = parts_of(wanted, self.kept_parts, [("county", period)], as_of, key, make,
+                          decoded=self._decoded_parts())
         return counties_summary(period, as_of, list(zip(counties, rows)))
 
     def _assembled_trend(self, periods: list[Period], today: date, target: str | None
@@ -236,7 +236,7 @@ class Dispatching:
         days = [judged_on(period, today) for period in periods]
         listed, (calendar, key) = self._listed(target), self.keyed_calendar()
         return [self._of_parts(("trend", target, period, as_of),
-                               self._parts("trend", period, as_of, listed, calendar, key),
+                               self._parts([("trend", period)], as_of, listed, calendar, key)[0],
                                lambda parts, period=period: trend_point(period, parts))
                 for period, as_of in zip(periods, days)]
 
@@ -255,9 +255,11 @@ class Dispatching:
                 calendar: WorkingCalendar, key: str
                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The listed projects' report parts of a period judged on as_of, in two halves: each
-        one's part of the day (shared by every period judged on it) and of the period."""
-        return (self._parts("day", None, as_of, listed, calendar, key),
-                self._parts("period", period, as_of, listed, calendar, key))
+        one's part of the day (shared by every period judged on it) and of the period (a
+        project lacking both is read once for both)."""
+        days, periods = self._parts([("day", None), ("period", period)], as_of, listed,
+                                    calendar, key)
+        return days, periods
 
     def _of_parts(self, what: tuple, parts: list[dict[str, Any]],
                   compute: Callable[[list[dict[str, Any]]], Any]) -> Any:
@@ -293,16 +295,27 @@ class Dispatching:
             self._fingerprints[county] = (listed, found)
         return found
 
-    def _parts(self, kind: str, period: Period | None, as_of: date, listed: Sequence[Any],
-               calendar: WorkingCalendar, calendar_key: str) -> list[dict[str, Any]]:
-        """The listed projects' parts of a kind (see `_part_of`) of a period judged on
-        as_of."""
-        def make(project_id: UUID) -> tuple[int, dict[str, Any]]:
-            project = self._project(project_id, for_reading=True)
-            return project.version, _part_of(kind)(History(project), period, as_of, calendar)
+    def _parts(self, kinds: list[tuple[str, Period | None]], as_of: date,
+               listed: Sequence[Any], calendar: WorkingCalendar, calendar_key: str
+               ) -> list[list[dict[str, Any]]]:
+        """The listed projects' parts of each of these kinds (see `_part_of`) of a period
+        judged on as_of."""
+        def make(project_id: UUID, lacking: list[int]) -> tuple[int, list[dict[str, Any]]]:
+            version, history = self._history_for_parts(project_id)
+            return version, [_part_of(kinds[k][0])(history, kinds[k][1], as_of, calendar)
+                             for k in lacking]
 
-        return parts_of(listed, self.kept_parts, kind, period, as_of, calendar_key, make,
+        return parts_of(listed, self.kept_parts, kinds, as_of, calendar_key, make,
                         decoded=self._decoded_parts())
+
+    def _history_for_parts(self, project_id: UUID) -> tuple[int, History]:
+        """A project's version and history as its report parts read them: from the facts the
+        cards keep of it (the events the rules read, as corrected; decoded in a fraction of
+        the time its events take), not from the log."""
+        stored = self.directory.facts(project_id)
+        if stored is None:
+            raise ProjectNotFound(project_id)
+        return stored.version, History(FactsOf(project_id, stored.version, stored.facts))
 
     def _decoded_parts(self) -> LRUCache | None:
         """This process's memory of the parts it has decoded (None when it keeps none)."""
@@ -314,33 +327,36 @@ class Dispatching:
         return self._decoded
 
     def warm_parts(self, trend: int = 6) -> int:
-        """Make whatever parts the reports and trends of every cadence's current period lack
-        (for every county), and the province summary's county shares of them, and say how many
+        """Make whatever parts every cadence's trend lacks, and the reports of its periods
+        (the current one and those a leader steps back to within the trend), for every
+        county, and the province summary's county shares of those reports, and say how many
         project parts were made: what the view runner does after each catch-up and on a new
         day, so that requests find them kept. Kept parts are not read, and each project lacking
-        any is loaded and read once for all of them (domain.dispatch_parts.warm)."""
+        any is loaded and read once for all of them (domain.dispatch_parts.warm). Only the
+        current periods' parts are made again each day: a period gone by is judged on its last
+        day, and its parts stay until its projects change."""
         if not self._keeps_parts():
             return 0
         today, specs, jobs, calendar = self._current_parts(trend)
 
         def make(project_id: UUID, wanted: list[int]) -> tuple[int, list[dict[str, Any]]]:
-            project = self._project(project_id, for_reading=True)
-            history = History(project)
-            return project.version, [_part_of(specs[job][0])(history, *specs[job][1:], calendar)
-                                     for job in wanted]
+            version, history = self._history_for_parts(project_id)
+            return version, [_part_of(specs[job][0])(history, *specs[job][1:], calendar)
+                             for job in wanted]
 
         made = warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
         if len(self.counties()) > 1:
-            # The province summary's county shares of each current period too (those whose
-            # projects changed): else the first province reader of a day assembles every
-            # county's from its projects' parts (some 20 s at province scale).
-            for cadence in CADENCES:
-                self._assembled(Period.containing(cadence, today), today, PROVINCE)
+            # The province summary's county shares of those reports too (those whose projects
+            # changed): else the first province reader of a day assembles every county's from
+            # its projects' parts (some 20 s at province scale).
+            for window in self._windows(today, trend):
+                for period in window:
+                    self._assembled(period, today, PROVINCE)
         return made
 
     def parts_lacking(self, listed: Sequence[Listing], trend: int = 6) -> tuple[int, int]:
-        """How many parts the current periods' reports and trends lack of these projects (at
-        their versions: what `warm_parts` would make of them now), and how many they need:
+        """How many parts the trends and reports the runner keeps made lack of these projects
+        (at their versions: what `warm_parts` would make of them now), and how many they need:
         every project's, for each period."""
         if not self._keeps_parts():
             return 0, 0
@@ -359,13 +375,11 @@ class Dispatching:
         calendar, calendar_key = self.keyed_calendar()
         # by key: (kind, period, as_of)
         wanted: dict[str, tuple[str, Period | None, date]] = {}
-        for cadence in CADENCES:
-            period = Period.containing(cadence, today)
-            # A report compares with the previous period's; the trend goes back `trend`.
-            kinds = [("period", period), ("period", period.previous())]
-            for _ in range(trend):
-                kinds.append(("trend", period))
-                period = period.previous()
+        for window in self._windows(today, trend):
+            # The trend's periods, and the report of each (a leader steps back through them),
+            # which compares with the previous period's.
+            kinds = [("trend", each) for each in window] + [
+                ("period", each) for each in (*window, window[-1].previous())]
             for kind, each in kinds:
                 as_of = judged_on(each, today)
                 wanted[part_key(kind, each, as_of, calendar_key)] = (kind, each, as_of)
@@ -374,6 +388,18 @@ class Dispatching:
         jobs = [Job(key, kept_until(period, as_of), as_of)
                 for key, (_, period, as_of) in wanted.items()]
         return today, list(wanted.values()), jobs, calendar
+
+    @staticmethod
+    def _windows(today: date, trend: int) -> list[list[Period]]:
+        """Each cadence's current period and the `trend` - 1 before it, latest first: the
+        periods of its trend, and of the reports the view runner keeps made."""
+        windows = []
+        for cadence in CADENCES:
+            window = [Period.containing(cadence, today)]
+            while len(window) < trend:
+                window.append(window[-1].previous())
+            windows.append(window)
+        return windows
 
     def _projects_known_at(self, moment: datetime | None, target: str | None) -> list:
         """The target's projects as recorded by a moment (signed by then), or now; by date

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.fields import as_condition
 from domain.lifecycle import MILESTONE_ORDER, PARK_REVIEW, PHASE_ORDER, PHASES, phase_of
-from domain.project import Project
+from domain.project import FactsOf, Project
 
 if TYPE_CHECKING:
     from domain.calendar import WorkingCalendar
@@ -44,9 +44,10 @@ COMMITMENT_TYPES = ("approval_applied", "approval_granted", "approval_rejected",
 
 
 class History:
-    """One project's corrected history, read as of any business date."""
+    """One project's corrected history, read as of any business date: of the project, or of
+    its facts as a view keeps them (domain.project.FactsOf, the same facts)."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project | FactsOf) -> None:
         self.project = project
         self.facts = []
         for fact in project.standing_facts(READ_TYPES):

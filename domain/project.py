@@ -12,6 +12,7 @@ Event classes are stored schema: their names and fields stay; change them with
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Collection, Iterator
 from datetime import date
@@ -443,6 +444,40 @@ class Project(ProjectFold, ProjectRules, Aggregate):
         """The facts of these types that are not void, as corrected, in version order (only
         those are expanded: a report reading milestones need not expand every visit)."""
         for version, record in enumerate(self.facts, start=1):
+            if record[_TYPE] in types and not record[_VOID]:
+                yield _expand(record, version)
+
+    def facts_text(self, types: Collection[str]) -> str:
+        """The standing facts of these types, and the corrections that amended them, as text
+        (compact records by version): what `FactsOf` reads them back from, without the rest
+        of the history (visits, ratings, voided facts)."""
+        kept: dict[int, list[Any]] = {}
+        for version, record in enumerate(self.facts, start=1):
+            if record[_TYPE] in types and not record[_VOID]:
+                kept[version] = record
+                for corrector in record[_CORRECTED_BY]:
+                    kept[corrector] = self.facts[corrector - 1]
+        return json.dumps(sorted(kept.items()), ensure_ascii=False, separators=(",", ":"))
+
+
+class FactsOf:
+    """A project's standing facts of some types read back from their text
+    (`Project.facts_text`): what stands in for the project where only those facts are read
+    (domain.history.History, kept by the cards for the reports' parts). `fact` knows the
+    versions kept (those facts, and the corrections that amended them) and no other."""
+
+    def __init__(self, project_id: UUID, version: int, text: str) -> None:
+        self.id = project_id
+        self.version = version
+        self._records: dict[int, list[Any]] = dict(json.loads(text))
+
+    def fact(self, version: int) -> dict[str, Any]:
+        """The fact at a version kept, as corrected."""
+        return _expand(self._records[version], version)
+
+    def standing_facts(self, types: Collection[str]) -> Iterator[dict[str, Any]]:
+        """The facts of these types (of those kept) that are not void, in version order."""
+        for version, record in self._records.items():
             if record[_TYPE] in types and not record[_VOID]:
                 yield _expand(record, version)
 

@@ -1,4 +1,5 @@
-"""Project cards: one row per project (headline fields and summary) plus its team, for lists."""
+"""Project cards: one row per project (headline fields and summary) plus its team, for lists,
+and the facts the reports' parts are made from (domain.history.READ_TYPES, as corrected)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from eventsourcing.projection import Projection
 
 from domain.application import Banban
 from domain.canonical import to_json
+from domain.history import READ_TYPES
 from domain.project import PROJECT_TOPICS, Project
 from domain.views import project_summary
 from projections.folded import FOLDED, Folded, FoldingProjection
@@ -20,10 +22,18 @@ from projections.views import View, open_view
 
 # The live cards' tables. The number moves when what a card holds changes (v3: next milestones
 # and open problems by domain.obligations, and the county; v4: whom it waits on; v5: the
-# conditions of passed park-entry reviews among its waits), so that a deployment upgraded to
-# new code builds new cards from the events instead of serving ones made by the old rules; the
-# old tables are left as they were (drop them at leisure).
-CARDS_PREFIX = "banban_cards_v5"
+# conditions of passed park-entry reviews among its waits; v6: the facts the reports read), so
+# that a deployment upgraded to new code builds new cards from the events instead of serving
+# ones made by the old rules; the old tables are left as they were (drop them at leisure).
+CARDS_PREFIX = "banban_cards_v6"
+
+
+class Stored(NamedTuple):
+    """What the cards keep of a project for the reports: its version, and its facts the rules
+    read as text (domain.project.Project.facts_text of domain.history.READ_TYPES)."""
+
+    version: int
+    facts: str
 
 
 class Listed(NamedTuple):
@@ -50,6 +60,10 @@ class CardsView(View, ABC):
     @abstractmethod
     def card(self, project_id: UUID | str) -> dict[str, Any] | None:
         """One project's card, or None."""
+
+    @abstractmethod
+    def facts(self, ids: Collection[UUID]) -> dict[UUID, Stored]:
+        """The facts kept of each of these projects that has a card."""
 
     @abstractmethod
     def directory(self, ids: Collection[UUID] | None = None) -> list[Listed]:
@@ -105,6 +119,8 @@ def card_row(project: Project) -> dict[str, Any]:
         "chief_agent": project.chief_agent, "county": project.county,
         "summary": to_json(summary),
         "team": [(project.chief_agent, "chief")] + [(u, "co") for u in project.co_agents],
+        # What the reports' parts are made from (a History of them), without the project.
+        "facts": project.facts_text(READ_TYPES),
     }
 
 

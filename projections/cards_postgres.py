@@ -9,7 +9,7 @@ from uuid import UUID
 from psycopg import Cursor
 from psycopg.rows import DictRow
 
-from projections.cards import CARDS_PREFIX, CardsView, Listed, card_out
+from projections.cards import CARDS_PREFIX, CardsView, Listed, Stored, card_out
 from projections.views_postgres import PostgresView
 
 
@@ -17,7 +17,7 @@ class PostgresCardsView(PostgresView, CardsView):
     """Cards, team rows and tracking in PostgreSQL, written in one transaction per save."""
 
     default_prefix = CARDS_PREFIX
-    tables = {"": ("project_id",), "team": ("username", "project_id")}
+    tables = {"": ("project_id",), "team": ("username", "project_id"), "facts": ("project_id",)}
     indexes = ("phase", "status", "county", "team_project")
 
     def view_statements(self) -> list[str]:
@@ -32,6 +32,8 @@ class PostgresCardsView(PostgresView, CardsView):
             "CREATE TABLE IF NOT EXISTS {s}.{team} (username text NOT NULL, "
             "project_id uuid NOT NULL, role text NOT NULL, PRIMARY KEY (username, project_id))",
             "CREATE INDEX IF NOT EXISTS {team_project_ix} ON {s}.{team} (project_id)",
+            "CREATE TABLE IF NOT EXISTS {s}.{facts} (project_id uuid PRIMARY KEY, "
+            "version integer NOT NULL, facts text NOT NULL)",
         ]
 
     def _write(self, curs: Cursor[DictRow], rows: Sequence[dict[str, Any]]) -> None:
@@ -52,6 +54,17 @@ class PostgresCardsView(PostgresView, CardsView):
         curs.executemany(self._sql("INSERT INTO {s}.{team} VALUES (%s, %s, %s) "
                                    "ON CONFLICT DO NOTHING"),
                          [(username, project_id, role) for username, role in row["team"]])
+        curs.execute(self._sql("INSERT INTO {s}.{facts} VALUES (%s, %s, %s) ON CONFLICT "
+                               "(project_id) DO UPDATE SET version = EXCLUDED.version, "
+                               "facts = EXCLUDED.facts"),
+                     (project_id, row["version"], row["facts"]))
+
+    def facts(self, ids: Collection[UUID]) -> dict[UUID, Stored]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._sql("SELECT project_id, version, facts FROM {s}.{facts} "
+                                   "WHERE project_id = ANY(%s)"), ([UUID(str(i)) for i in ids],))
+            return {row["project_id"]: Stored(row["version"], row["facts"])
+                    for row in curs.fetchall()}
 
     def cards(self, agent: str | None = None, phase: str | None = None,
               status: str | None = None, county: str | None = None,

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.sqlite import SQLiteCursor
 
-from projections.cards import CARDS_PREFIX, CardsView, Listed, card_out
+from projections.cards import CARDS_PREFIX, CardsView, Listed, Stored, card_out
 from projections.views import chunked
 from projections.views_sqlite import SQLiteView
 
@@ -18,7 +18,7 @@ class SQLiteCardsView(SQLiteView, CardsView):
     """Cards, team rows and tracking in one SQLite file, written in one transaction per save."""
 
     default_prefix = CARDS_PREFIX
-    tables = {"": ("project_id",), "team": ("username", "project_id")}
+    tables = {"": ("project_id",), "team": ("username", "project_id"), "facts": ("project_id",)}
 
     def view_statements(self) -> list[str]:
         cards, team = self.table(), self.table("team")
@@ -34,6 +34,8 @@ class SQLiteCardsView(SQLiteView, CardsView):
             "project_id TEXT NOT NULL, role TEXT NOT NULL, "
             "PRIMARY KEY (username, project_id)) WITHOUT ROWID",
             f"CREATE INDEX IF NOT EXISTS {team}_project ON {team} (project_id)",
+            f"CREATE TABLE IF NOT EXISTS {self.table('facts')} (project_id TEXT PRIMARY KEY, "
+            "version INTEGER NOT NULL, facts TEXT NOT NULL)",
         ]
 
     def _write(self, c: SQLiteCursor, rows: Sequence[dict[str, Any]]) -> None:
@@ -53,6 +55,19 @@ class SQLiteCardsView(SQLiteView, CardsView):
         c.execute(f"DELETE FROM {self.table('team')} WHERE project_id=?", (project_id,))
         c.executemany(f"INSERT INTO {self.table('team')} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                       [(username, project_id, role) for username, role in row["team"]])
+        c.execute(f"INSERT INTO {self.table('facts')} VALUES (?, ?, ?) ON CONFLICT (project_id) "
+                  "DO UPDATE SET version=excluded.version, facts=excluded.facts",
+                  (project_id, row["version"], row["facts"]))
+
+    def facts(self, ids: Collection[UUID]) -> dict[UUID, Stored]:
+        found = {}
+        with self.datastore.transaction(commit=False) as c:
+            for chunk in chunked([str(each) for each in ids]):
+                c.execute(f"SELECT project_id, version, facts FROM {self.table('facts')} "
+                          f"WHERE project_id IN ({', '.join('?' * len(chunk))})", chunk)
+                found.update((UUID(row["project_id"]), Stored(row["version"], row["facts"]))
+                             for row in c.fetchall())
+        return found
 
     def cards(self, agent: str | None = None, phase: str | None = None,
               status: str | None = None, county: str | None = None,

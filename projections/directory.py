@@ -21,7 +21,7 @@ from uuid import UUID
 from sortedcontainers import SortedKeyList
 
 from domain.project import PROJECT_TOPICS
-from projections.cards import Listed, ProjectCards
+from projections.cards import Listed, ProjectCards, Stored
 
 
 def report_order(listed: Listed) -> tuple[str, str, UUID]:
@@ -44,6 +44,7 @@ class Directory:
         self.cards = cards
         self._lock = threading.Lock()
         self._position: int | None = None  # the cards' position last read from; None: never
+        self._view: Any = None  # the cards' view last read from
         self._home: str | None = None
         self._by_id: dict[UUID, Listed] = {}
         self._counties: dict[str, SortedKeyList] = {}
@@ -63,6 +64,13 @@ class Directory:
             self._refresh()
             return {code: self._listing(code) for code in self._counties}
 
+    def facts(self, project_id: UUID) -> Stored | None:
+        """What the cards keep of a project for the reports' parts: its facts at the version
+        listed by the last look (or a later one, if it was written since), without a catch-up:
+        a report asks after it has listed its projects."""
+        view = self._view or self.cards().view
+        return view.facts([project_id]).get(project_id)
+
     def _listing(self, county: str | None) -> tuple[Listed, ...]:
         found = self._handed.get(county)
         if found is None:
@@ -74,7 +82,7 @@ class Directory:
         return found
 
     def _refresh(self) -> None:
-        view = self.cards().view
+        view = self._view = self.cards().view
         position = view.max_tracking_id(self.app.name) or 0
         home = self.app.home_county()
         was = self._position

@@ -9,6 +9,7 @@ import sqlite3
 import pytest
 
 from app import create_app
+from projections.cards import CARDS_PREFIX
 from tests.conftest import app_config
 from tests.e2e.server import Gunicorn
 from tests.integration.test_views_property import fresh_store
@@ -76,12 +77,12 @@ def test_a_view_row_changed_behind_the_projection_is_listed_by_replay(runner, ap
     assert "identical" in run(runner, "audit", "replay")
     if store_env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         with sqlite3.connect(store_env["SQLITE_DBNAME"].replace(".db", ".views.db")) as conn:
-            conn.execute("UPDATE banban_cards_v5 SET phase = 'operation'")
+            conn.execute(f"UPDATE {CARDS_PREFIX} SET phase = 'operation'")
     else:
         from tests.conftest import _pg_connect
 
         with _pg_connect() as conn:
-            conn.execute(f'UPDATE "{store_env["POSTGRES_SCHEMA"]}".banban_cards_v5 '
+            conn.execute(f'UPDATE "{store_env["POSTGRES_SCHEMA"]}".{CARDS_PREFIX} '
                          "SET phase = 'operation'")
     differs = run(runner, "audit", "replay", code=1)
     assert "phase: live 'operation', replayed 'land'" in differs

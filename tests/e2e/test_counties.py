@@ -318,18 +318,20 @@ def test_the_changes_since_a_publication_read_only_the_projects_written_since(
 def test_a_county_report_reads_only_that_county_s_projects(app, banban, province, monkeypatch):
     """The cards say which projects are a county's: its report loads no other county's, and
     a project's kept part of a report is not made again until the project changes."""
-    loaded, original = [], banban._project
+    loaded, original = [], banban._history_for_parts  # projects read for their parts
 
-    def spy(project_id, *args, **kwargs):
+    def spy(project_id):
         loaded.append(str(project_id))
-        return original(project_id, *args, **kwargs)
+        return original(project_id)
 
-    monkeypatch.setattr(banban, "_project", spy)
+    monkeypatch.setattr(banban, "_history_for_parts", spy)
     monkeypatch.setattr(banban, "REUSED", 0)  # no whole report kept: only the parts
     real_assemble = dispatching.assemble
     a, b = str(province.a["id"]), str(province.b["id"])
     assert province.get("leader_b", f"/api/dispatch/weekly/{PERIOD}").status_code == 200
-    assert loaded == [b, b]  # its part of this week's report and of last week's (compared)
+    # Its part of this week's report and of last week's (compared), each read once for its
+    # two halves (the day's and the week's).
+    assert loaded == [b, b]
     loaded.clear()
     county = province.get("leader_p", f"/api/dispatch/weekly/{PERIOD}?county={XINGAN}")
     assert county.status_code == 200 and loaded == []  # b's part was kept

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from domain.application import Banban
+from domain.periods import CADENCES, Period
 from tests.conftest import TODAY
 from tests.e2e.server import Gunicorn
 
@@ -52,22 +53,27 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
                                                                  monkeypatch):
     assert api("office").get("/api/projects").status_code == 200  # the cards caught up
     before = runner.invoke(args=["projections", "status"]).output
-    assert "report parts today: 0 of the 37 the current periods need are made, 37 lacking" \
+    assert "report parts today: 0 of the 71 the last six periods need are made, 71 lacking" \
         in before, before
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
-    # Each cadence's current and previous reports (compared: the period's halves, and the
-    # days' judged on, today and the days the previous periods ended), and its six trend
-    # periods.
+    # Each cadence's six trend periods (24 parts), the report of each, compared with the
+    # period before (28 periods' halves), and the halves of the days they are judged on:
+    # today and the 18 days those 24 periods gone by ended on (19).
     after = runner.invoke(args=["projections", "status"]).output
-    assert "report parts: 37 kept" in after
-    assert "report parts today: 37 of the 37 the current periods need are made, 0 lacking" \
+    assert "report parts: 71 kept" in after
+    assert "report parts today: 71 of the 71 the last six periods need are made, 0 lacking" \
         in after, after
-    loaded = []
-    original = banban._project
-    monkeypatch.setattr(banban, "_project",
-                        lambda *args, **kwargs: loaded.append(args) or original(*args, **kwargs))
-    for cadence in ("weekly", "half-monthly", "monthly", "quarterly"):
+    loaded = []  # projects read for their parts (from the facts the cards keep of them)
+    original = banban._history_for_parts
+    monkeypatch.setattr(banban, "_history_for_parts",
+                        lambda *args: loaded.append(args) or original(*args))
+    for cadence in CADENCES:
         assert api("leader").get(f"/api/dispatch/{cadence}").status_code == 200
+        # A leader stepping back through the trend's periods reads their reports too.
+        period = Period.containing(cadence, TODAY)
+        for _ in range(5):
+            period = period.previous()
+            assert api("leader").get(f"/api/dispatch/{cadence}/{period.id}").status_code == 200
     assert loaded == []  # every part was kept by the runner
     # A write: the runner makes the written project's parts again.
     api("zhang").post(f"/api/projects/{project['id']}/events", json={
@@ -76,12 +82,12 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
     # its new version (a list read them).
     assert "0 lacking" in runner.invoke(args=["projections", "status"]).output
     assert api("office").get("/api/projects").status_code == 200
-    assert "37 lacking" in runner.invoke(args=["projections", "status"]).output
+    assert "71 lacking" in runner.invoke(args=["projections", "status"]).output
     loaded.clear()
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
-    # The runner made the written project's 37 parts again, reading it once for all of them.
+    # The runner made the written project's 71 parts again, reading it once for all of them.
     assert len(loaded) == 1
-    assert "report parts: 37 kept" in runner.invoke(args=["projections", "status"]).output
+    assert "report parts: 71 kept" in runner.invoke(args=["projections", "status"]).output
     loaded.clear()
     assert api("leader").get("/api/dispatch/weekly").status_code == 200
     assert loaded == []
@@ -125,7 +131,7 @@ def test_the_view_runner_catches_up_once_and_reports_it(runner, api, project):
     result = runner.invoke(args=["projections", "run", "--once"])
     assert result.exit_code == 0, result.output
     assert "applied 1 events" in result.output and "stopped" in result.output
-    assert re.search(r"report parts: made [1-9]\d* for the current periods", result.output)
+    assert re.search(r"report parts: made [1-9]\d* for the last six periods", result.output)
     again = runner.invoke(args=["projections", "run", "--once"])
     assert "applied" not in again.output
     assert "report parts" not in again.output  # none lacking

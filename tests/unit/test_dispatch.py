@@ -19,7 +19,8 @@ from domain.dispatch import HEADLINE
 from domain.dispatch_parts import kept_until
 from domain.dispatch_trend import trend_part
 from domain.errors import DomainError
-from domain.history import History
+from domain.history import READ_TYPES, History
+from domain.project import FactsOf
 from domain.periods import CADENCES, Period
 from tests.unit.test_replay import COMMANDS, PRELUDE
 from tests.unit.test_replay import SIGNED_ON as RANDOM_START
@@ -652,6 +653,25 @@ def test_a_history_asked_for_many_parts_answers_as_one_remembering_nothing(
             as_of = dispatch.judged_on(period, as_of)
             assert make(shared, period, as_of, calendar) == \
                 make(afresh, period, as_of, calendar)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(RANDOM_PROJECT, min_size=1, max_size=2))
+def test_a_history_of_the_facts_a_view_keeps_reads_as_the_projects(make_project, specs):
+    """The facts the cards keep of a project (Project.facts_text, read back by FactsOf): the
+    facts the rules read as corrected, and the corrections citing them. Every report part and
+    trend part made of them, flags citing their events included, is the project's."""
+    days = (date(2024, 3, 14), date(2024, 4, 30), date(2024, 6, 30))
+    for project in build(make_project, specs):
+        stored = FactsOf(project.id, project.version, project.facts_text(READ_TYPES))
+        ours, theirs = History(project), History(stored)
+        assert theirs.facts == ours.facts
+        for cadence in CADENCES:
+            for day in days:
+                period = Period.containing(cadence, day)
+                for make in (dispatch.report_part, trend_part):
+                    assert make(theirs, period, day, PACKAGE_CALENDAR) == \
+                        make(ours, period, day, PACKAGE_CALENDAR)
 
 
 def test_a_part_is_a_days_half_and_a_periods_half_sharing_only_their_unknown_years(sign):

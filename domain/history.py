@@ -287,4 +287,3 @@ def judged_once(kept: Callable[[Any], Any] | None = None,
             return found if handed is None else handed(found)
         return judged
     return decorate
-

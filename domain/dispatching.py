@@ -329,7 +329,7 @@ class Dispatching:
     def warm_parts(self, trend: int = 6) -> int:
         """Make whatever parts every cadence's trend lacks, and the reports of its periods
         (the current one and those a leader steps back to within the trend), for every
-        county, and the province summary's county shares of those reports, and say how many
+        county, and the province summary's county shares of the current ones, and say how many
         project parts were made: what the view runner does after each catch-up and on a new
         day, so that requests find them kept. Kept parts are not read, and each project lacking
         any is loaded and read once for all of them (domain.dispatch_parts.warm). Only the
@@ -346,12 +346,15 @@ class Dispatching:
 
         made = warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
         if len(self.counties()) > 1:
-            # The province summary's county shares of those reports too (those whose projects
-            # changed): else the first province reader of a day assembles every county's from
-            # its projects' parts (some 20 s at province scale).
-            for window in self._windows(today, trend):
-                for period in window:
-                    self._assembled(period, today, PROVINCE)
+            # The province summary's county shares of the current periods too (those whose
+            # projects changed): else the first province reader of a day assembles every
+            # county's from its projects' parts (some 20 s at province scale). Not those of
+            # the periods gone by: a write makes its county's shares of every period again
+            # (they are kept by the county's project versions), 24 assemblies of a county in
+            # the runner after each write, which at province scale slowed the reports read
+            # meanwhile by half.
+            for cadence in CADENCES:
+                self._assembled(Period.containing(cadence, today), today, PROVINCE)
         return made
 
     def parts_lacking(self, listed: Sequence[Listing], trend: int = 6) -> tuple[int, int]:

@@ -485,10 +485,9 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
 @BACKENDS
 def test_the_runner_makes_the_summarys_county_shares_so_no_reader_waits_for_them(
         backend, monkeypatch):
-    """With more than one county, warming makes the province summary's county shares of the
-    six periods of every cadence's trend with the projects' parts: the summaries asked for
-    next (this period's, and those a leader steps back to) assemble no county's share, and
-    after a write the runner makes the written county's alone."""
+    """With more than one county, warming makes the province summary's county shares of every
+    cadence's current period with the projects' parts: the summaries asked for next assemble
+    no county's share, and after a write the runner makes the written county's alone."""
     require_store(backend)
     shares = Counter()  # by county code
     real = dispatching.parts_of
@@ -521,20 +520,18 @@ def test_the_runner_makes_the_summarys_county_shares_so_no_reader_waits_for_them
             with keeping(service):
                 service.warm_parts()
                 home = service.home_county()
-                # Each county's, of each cadence's six periods.
-                assert shares == Counter({home: 6 * len(CADENCES), SECOND: 6 * len(CADENCES)})
+                # Each county's, of each cadence's current period.
+                assert shares == Counter({home: len(CADENCES), SECOND: len(CADENCES)})
                 shares.clear()
                 for cadence in CADENCES:
                     assert '"counties"' in to_json(service.dispatch(cadence))
-                    stepped_back = Period.containing(cadence, TODAY).previous().previous()
-                    assert '"counties"' in to_json(service.dispatch(cadence, stepped_back.id))
                     assert not shares, (cadence, shares)  # none made: all kept
                     summary, reference = both(service, cadence, None)
                     assert summary == reference
                 service.record(second, "zhang_b", "visit_logged", expected_version=1,
                                fields={"purpose": "走访"})
                 service.warm_parts()
-                assert shares == Counter({SECOND: 6 * len(CADENCES)})  # the second county's alone
+                assert shares == Counter({SECOND: len(CADENCES)})  # the second county's alone
         finally:
             service.close()
 

@@ -202,9 +202,9 @@ def rebuild_views(processes: int | None):
 @click.option("--once", is_flag=True, help="Catch up once and exit.")
 def run_views(interval: float, once: bool):
     """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C), and
-    the report parts of the last six periods made (after each catch-up, and on each new
-    day)."""
-    banban = service()
+    the report parts of each cadence's last BANBAN_KEPT_PERIODS periods made (after each
+    catch-up, and on each new day)."""
+    banban, kept_periods = service(), current_app.config["BANBAN_KEPT_PERIODS"]
     views = current_app.extensions["banban.store"].views()
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
@@ -222,12 +222,12 @@ def run_views(interval: float, once: bool):
             views["reminders"].sweep()
             _digest_due(current_app)
             if applied or warmed_on != banban.clock():
-                # The report parts the last six periods of each cadence now lack (the written
+                # The report parts the last periods of each cadence now lack (the written
                 # projects', or every project's current ones on a new day), made here rather
                 # than in a leader's request.
-                made = banban.warm_parts()
+                made = banban.warm_parts(kept_periods)
                 if made:
-                    click.echo(f"report parts: made {made} for the last six periods")
+                    click.echo(f"report parts: made {made} for the last {kept_periods} periods")
                 warmed_on = banban.clock()
             if once or stopping.wait(interval):
                 break
@@ -274,13 +274,15 @@ def views_status():
                    f"{figures['max_notification_id']:>10} {figures['lag']:>8}")
     if banban.kept_parts is not None:
         # The projects as the cards list them now: a status catches no view up.
+        kept_periods = current_app.config["BANBAN_KEPT_PERIODS"]
         missing, needed = banban.parts_lacking(
-            current_app.extensions["banban.store"].cards_unsynced().view.directory())
+            current_app.extensions["banban.store"].cards_unsynced().view.directory(),
+            kept_periods)
         click.echo(f"report parts: {banban.kept_parts.count()} kept (each of a project's "
                    "version: made again when the project changes)")
-        click.echo(f"report parts today: {needed - missing} of the {needed} the last six "
-                   f"periods need are made, {missing} lacking (the view runner makes them, else "
-                   "the first report that needs them)")
+        click.echo(f"report parts today: {needed - missing} of the {needed} the last "
+                   f"{kept_periods} periods need are made, {missing} lacking (the view runner "
+                   "makes them, else the first report that needs them)")
 
 
 counties_group = AppGroup("counties", help="The counties that use the system.")

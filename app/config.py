@@ -10,6 +10,8 @@ from typing import Any
 import click
 
 from domain.calendar import OPINION_WORKING_DAYS, PARALLEL_APPROVAL_WEEKDAY
+from domain.dispatch_trend import MAX_TREND_PERIODS
+from domain.dispatching import KEPT_PERIODS
 from domain.fields import MAX_WORKING_DAYS
 from domain.chain import audit_key
 
@@ -69,6 +71,10 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     # default the cores up to REBUILD_PROCESSES, each holding its own database connections.
     config["BANBAN_REBUILD_PROCESSES"] = _count(environ, "BANBAN_REBUILD_PROCESSES",
                                                 min(cores(), REBUILD_PROCESSES), 1, 64)
+    # How many periods of each cadence, back from the current one, the view runner keeps the
+    # reports and trend of made (at least the page's six-period trend).
+    config["BANBAN_KEPT_PERIODS"] = _count(environ, "BANBAN_KEPT_PERIODS", KEPT_PERIODS,
+                                           KEPT_PERIODS, MAX_TREND_PERIODS)
     config["AUDIT_KEY"] = audit_key_setting(environ)
     # Who issues the printed dispatch sheets (default: the county's business environment office).
     config["BANBAN_ISSUING_UNIT"] = (environ.get("BANBAN_ISSUING_UNIT") or "").strip() or None

@@ -34,11 +34,11 @@ def remembering_nothing(_: Banban) -> Iterator[None]:
 
 @contextmanager
 def from_the_log(banban: Banban) -> Iterator[None]:
-    def loaded(project_id):
-        project = banban._project(project_id, for_reading=True)
-        return project.version, History(project)
+    def loaded(project_ids):
+        projects = [banban._project(each, for_reading=True) for each in project_ids]
+        return [(project.version, History(project)) for project in projects]
 
-    with mock.patch.object(banban, "_history_for_parts", loaded):
+    with mock.patch.object(banban, "_histories_for_parts", loaded):
         yield
 
 

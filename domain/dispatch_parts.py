@@ -20,7 +20,7 @@ a report assembled from kept parts is byte for byte the report computed from the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from hashlib import blake2b
 from typing import Any, NamedTuple, Protocol
@@ -124,9 +124,10 @@ class ProjectDirectory(Protocol):
         """Every county's projects, in the reports' order, by county code; a listing is the
         same object until a project in it changes."""
 
-    def facts(self, project_id: UUID) -> Kept | None:
-        """What is kept of a project for its parts: its version and the text of its facts
-        the rules read (domain.project.Project.facts_text), at least at the version listed."""
+    def facts(self, ids: Collection[UUID]) -> dict[UUID, Kept]:
+        """What is kept of each of these projects for its parts (in one read): its version
+        and the text of its facts the rules read (domain.project.Project.facts_text), at
+        least at the version listed."""
 
 
 class Kept(Protocol):
@@ -136,15 +137,25 @@ class Kept(Protocol):
     facts: str
 
 
+# The projects whose parts are made at once: what they are made from (their facts, decoded)
+# is read for all of them in one query and held while their parts are made.
+CHUNK = 200
+
+# What makes parts: given projects (or counties' codes) each with the indexes of the parts it
+# lacks (of the kinds or jobs asked), the version each was made at and its parts of those, in
+# the same order; all of them at once, so that what they are made from is read in one go.
+Make = Callable[[list[tuple[Any, list[int]]]], list[tuple[int, list[dict[str, Any]]]]]
+
+
 def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[str, Period | None]],
-             as_of: date, calendar: str,
-             make: Callable[[UUID, list[int]], tuple[int, list[dict[str, Any]]]],
+             as_of: date, calendar: str, make: Make,
              *, decoded: LRUCache | None = None) -> list[list[dict[str, Any]]]:
     """The parts of each of these kinds of a period (kind, period; None for a report's day
     half) judged on as_of by a calendar (its key) of these projects (at the versions given),
     in their order: the kept ones of those versions, the others made by `make` and kept.
-    `make(project_id, kinds)` gives the project's version and its part of each of those kinds
-    (by index), so that a project lacking several (a report's two halves) is read once.
+    `make` (see `Make`) is asked once for every `CHUNK` projects lacking any, with the kinds
+    (by index) each lacks: a project lacking several (a report's two halves) is read once,
+    and a chunk of them in one read (after a write, the one project written).
 
     `decoded` is this process's memory of parts it has read ((key, id) -> (version, digest
     of the text, part)): a part found there at the version wanted is neither read nor decoded
@@ -172,22 +183,31 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
                         if project_id in its and its[project_id][0] == each.version})
         found.append(kept.get(key, [project_id for project_id in ids
                                     if project_id not in current[-1]]))
-    parts: list[list[dict[str, Any]]] = [[] for _ in keys]
+    texts: list[dict[int, tuple[int | None, str]]] = []
+    lacking: list[tuple[Any, list[int]]] = []  # (project id, kinds lacking)
+    at: list[int] = []  # each one's place in ids
+    for n, (project_id, each) in enumerate(zip(ids, wanted)):
+        texts.append({k: found[k].get(project_id, (None, "")) for k in range(len(keys))
+                      if project_id not in current[k]})
+        its_lacking = [k for k, (version, _) in texts[-1].items() if version != each.version]
+        if its_lacking:
+            lacking.append((each.project_id, its_lacking))
+            at.append(n)
     made: list[list[tuple[str, int, str]]] = [[] for _ in keys]
-    for project_id, each in zip(ids, wanted):
-        texts = {k: found[k].get(project_id, (None, "")) for k in range(len(keys))
-                 if project_id not in current[k]}
-        lacking = [k for k, (version, _) in texts.items() if version != each.version]
-        if lacking:
-            version, its_parts = make(each.project_id, lacking)
-            for k, part in zip(lacking, its_parts, strict=True):
-                texts[k] = (version, encode(part))
-                made[k].append((project_id, *texts[k]))
+    for start in range(0, len(lacking), CHUNK):  # what is read to make them, a chunk at once
+        asked = lacking[start:start + CHUNK]
+        for n, (_, its_lacking), (version, its_parts) in zip(at[start:start + CHUNK], asked,
+                                                              make(asked), strict=True):
+            for k, part in zip(its_lacking, its_parts, strict=True):
+                texts[n][k] = (version, encode(part))
+                made[k].append((ids[n], *texts[n][k]))
+    parts: list[list[dict[str, Any]]] = [[] for _ in keys]
+    for project_id, its_texts in zip(ids, texts):
         for k, key in enumerate(keys):
-            if k not in texts:
+            if k not in its_texts:
                 parts[k].append(remembered[k][project_id][2])
                 continue
-            version, text = texts[k]
+            version, text = its_texts[k]
             if decoded is None:
                 parts[k].append(decode(text))
                 continue
@@ -209,7 +229,7 @@ class Job(NamedTuple):
     as_of: date
 
 
-def lacking(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], chunk: int = 200
+def lacking(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], chunk: int = CHUNK
             ) -> Iterator[tuple[Sequence[Wanted], dict[int, list[int]]]]:
     """The parts of the jobs these projects (at the versions given) lack: a chunk of projects
     at a time, with the jobs each project of it lacks (by index in the chunk; those lacking
@@ -226,19 +246,21 @@ def lacking(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], chun
         yield group, found
 
 
-def warm(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job],
-         make: Callable[[UUID, list[int]], tuple[int, list[dict[str, Any]]]],
-         chunk: int = 200) -> int:
+def warm(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], make: Make,
+         chunk: int = CHUNK) -> int:
     """Make and keep whatever parts of the jobs these projects (at the versions given) lack,
-    and return how many were made. `make(project_id, jobs)` gives the project's version and
-    its part for each of those jobs (by index), so that a project is loaded and read once for
-    all the parts it lacks: on a new day that is every part of every project (a province's
-    50,000 projects times some thirty periods). A chunk of projects at a time."""
+    and return how many were made. `make` (see `Make`) is asked once a chunk of projects,
+    with the jobs (by index) each lacks, so that a project is read once for all the parts it
+    lacks, and a chunk's projects in one read: on a new day that is every part of every
+    project (a province's 50,000 projects times some seventy parts)."""
     count = 0
     for group, its_lacking in lacking(wanted, kept, jobs, chunk):
+        if not its_lacking:
+            continue
         made: dict[int, list[tuple[str, int, str]]] = {}
-        for n, its_jobs in its_lacking.items():
-            version, parts = make(group[n].project_id, its_jobs)
+        asked = [(group[n].project_id, its_jobs) for n, its_jobs in its_lacking.items()]
+        for n, its_jobs, (version, parts) in zip(its_lacking, its_lacking.values(),
+                                                 make(asked), strict=True):
             for job, part in zip(its_jobs, parts, strict=True):
                 made.setdefault(job, []).append((str(group[n].project_id), version,
                                                  encode(part)))

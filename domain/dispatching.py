@@ -50,6 +50,11 @@ from domain.periods import CADENCES, Period, business_date
 from domain.project import PROJECT_TOPICS, FactsOf
 from domain.publications import Publication, Published, PublicationsView, publication_id
 
+# The periods of each cadence, back from the current one, whose reports and trend the view
+# runner keeps made by default (BANBAN_KEPT_PERIODS): the page's trend, and the reports a
+# leader steps back to through it.
+KEPT_PERIODS = 6
+
 # The headline figures compared between a published report and the same period now.
 HEADLINES = {
     "signed": ("signed", "count"),
@@ -220,11 +225,12 @@ class Dispatching:
                   for code in (county["code"] for county in counties)]
         by_code = {share.project_id: share for share in wanted}
 
-        def make(code: str, _: list[int]) -> tuple[int, list[dict[str, Any]]]:
-            days, periods = self._halves(period, as_of, groups.get(code, ()), calendar, key)
-            return by_code[code].version, [county_row(assemble(
-                period, as_of, list(map(joined, days, periods)),
-                parallel_weekday=calendar.parallel_weekday))]
+        def make(lacking: list[tuple[str, list[int]]]
+                 ) -> list[tuple[int, list[dict[str, Any]]]]:
+            return [(by_code[code].version, [county_row(assemble(
+                period, as_of, list(map(joined, *self._halves(
+                    period, as_of, groups.get(code, ()), calendar, key))),
+                parallel_weekday=calendar.parallel_weekday))]) for code, _ in lacking]
 
         [rows] = parts_of(wanted, self.kept_parts, [("county", period)], as_of, key, make,
                           decoded=self._decoded_parts())
@@ -252,14 +258,11 @@ class Dispatching:
                                                  parallel_weekday=calendar.parallel_weekday))
 
     def _halves(self, period: Period, as_of: date, listed: Sequence[Listing],
-                calendar: WorkingCalendar, key: str
-                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                calendar: WorkingCalendar, key: str) -> list[list[dict[str, Any]]]:
         """The listed projects' report parts of a period judged on as_of, in two halves: each
         one's part of the day (shared by every period judged on it) and of the period (a
         project lacking both is read once for both)."""
-        days, periods = self._parts([("day", None), ("period", period)], as_of, listed,
-                                    calendar, key)
-        return days, periods
+        return self._parts([("day", None), ("period", period)], as_of, listed, calendar, key)
 
     def _of_parts(self, what: tuple, parts: list[dict[str, Any]],
                   compute: Callable[[list[dict[str, Any]]], Any]) -> Any:
@@ -300,22 +303,33 @@ class Dispatching:
                ) -> list[list[dict[str, Any]]]:
         """The listed projects' parts of each of these kinds (see `_part_of`) of a period
         judged on as_of."""
-        def make(project_id: UUID, lacking: list[int]) -> tuple[int, list[dict[str, Any]]]:
-            version, history = self._history_for_parts(project_id)
-            return version, [_part_of(kinds[k][0])(history, kinds[k][1], as_of, calendar)
-                             for k in lacking]
-
-        return parts_of(listed, self.kept_parts, kinds, as_of, calendar_key, make,
+        specs = [(kind, period, as_of) for kind, period in kinds]
+        return parts_of(listed, self.kept_parts, kinds, as_of, calendar_key,
+                        lambda lacking: self._make_parts(specs, lacking, calendar),
                         decoded=self._decoded_parts())
 
-    def _history_for_parts(self, project_id: UUID) -> tuple[int, History]:
-        """A project's version and history as its report parts read them: from the facts the
-        cards keep of it (the events the rules read, as corrected; decoded in a fraction of
-        the time its events take), not from the log."""
-        stored = self.directory.facts(project_id)
-        if stored is None:
-            raise ProjectNotFound(project_id)
-        return stored.version, History(FactsOf(project_id, stored.version, stored.facts))
+    def _make_parts(self, specs: Sequence[tuple[str, Period | None, date]],
+                    lacking: list[tuple[UUID, list[int]]], calendar: WorkingCalendar
+                    ) -> list[tuple[int, list[dict[str, Any]]]]:
+        """Each of these projects' version and parts of the specs (kind, period, day judged
+        on) it lacks (by index): domain.dispatch_parts.Make."""
+        histories = self._histories_for_parts([project_id for project_id, _ in lacking])
+        return [(version, [_part_of(specs[k][0])(history, *specs[k][1:], calendar)
+                           for k in its_lacking])
+                for (version, history), (_, its_lacking) in zip(histories, lacking)]
+
+    def _histories_for_parts(self, project_ids: list[UUID]) -> list[tuple[int, History]]:
+        """These projects' versions and histories as their report parts read them, in one read:
+        from the facts the cards keep of them (the events the rules read, as corrected;
+        decoded in a fraction of the time their events take), not from the log."""
+        stored = self.directory.facts(project_ids)
+        histories = []
+        for project_id in project_ids:
+            if project_id not in stored:
+                raise ProjectNotFound(project_id)
+            version, facts = stored[project_id].version, stored[project_id].facts
+            histories.append((version, History(FactsOf(project_id, version, facts))))
+        return histories
 
     def _decoded_parts(self) -> LRUCache | None:
         """This process's memory of the parts it has decoded (None when it keeps none)."""
@@ -326,10 +340,11 @@ class Dispatching:
             self._decoded = LRUCache(maxsize=size)
         return self._decoded
 
-    def warm_parts(self, trend: int = 6) -> int:
-        """Make whatever parts every cadence's trend lacks, and the reports of its periods
-        (the current one and those a leader steps back to within the trend), for every
-        county, and the province summary's county shares of the current ones, and say how many
+    def warm_parts(self, periods: int = KEPT_PERIODS) -> int:
+        """Make whatever parts the reports and the trend of each cadence's last `periods`
+        periods lack (the current one and those a leader steps back to with "Previous"; at
+        least the page's trend), for every county, and the province summary's county shares
+        of the current ones, and say how many
         project parts were made: what the view runner does after each catch-up and on a new
         day, so that requests find them kept. Kept parts are not read, and each project lacking
         any is loaded and read once for all of them (domain.dispatch_parts.warm). Only the
@@ -337,14 +352,9 @@ class Dispatching:
         day, and its parts stay until its projects change."""
         if not self._keeps_parts():
             return 0
-        today, specs, jobs, calendar = self._current_parts(trend)
-
-        def make(project_id: UUID, wanted: list[int]) -> tuple[int, list[dict[str, Any]]]:
-            version, history = self._history_for_parts(project_id)
-            return version, [_part_of(specs[job][0])(history, *specs[job][1:], calendar)
-                             for job in wanted]
-
-        made = warm(self._listed(PROVINCE), self.kept_parts, jobs, make)
+        today, specs, jobs, calendar = self._current_parts(periods)
+        made = warm(self._listed(PROVINCE), self.kept_parts, jobs,
+                    lambda lacking: self._make_parts(specs, lacking, calendar))
         if len(self.counties()) > 1:
             # The province summary's county shares of the current periods too (those whose
             # projects changed): else the first province reader of a day assembles every
@@ -357,28 +367,29 @@ class Dispatching:
                 self._assembled(Period.containing(cadence, today), today, PROVINCE)
         return made
 
-    def parts_lacking(self, listed: Sequence[Listing], trend: int = 6) -> tuple[int, int]:
+    def parts_lacking(self, listed: Sequence[Listing], periods: int = KEPT_PERIODS
+                      ) -> tuple[int, int]:
         """How many parts the trends and reports the runner keeps made lack of these projects
         (at their versions: what `warm_parts` would make of them now), and how many they need:
         every project's, for each period."""
         if not self._keeps_parts():
             return 0, 0
-        _, _, jobs, _ = self._current_parts(trend)
+        _, _, jobs, _ = self._current_parts(periods)
         missing = sum(len(its_jobs) for _, found in lacking(listed, self.kept_parts, jobs)
                       for its_jobs in found.values())
         return missing, len(listed) * len(jobs)
 
-    def _current_parts(self, trend: int
+    def _current_parts(self, periods: int
                        ) -> tuple[date, list[tuple[str, Period | None, date]], list[Job],
                                   WorkingCalendar]:
-        """The parts every cadence's current report and trend are made of: today (the day
-        they are current on), (kind, period, day judged on) of each, its job, and the calendar
-        they are judged by."""
+        """The parts the reports and trend of every cadence's last `periods` periods are made
+        of: today (the day they are current on), (kind, period, day judged on) of each, its
+        job, and the calendar they are judged by."""
         today = self.clock()
         calendar, calendar_key = self.keyed_calendar()
         # by key: (kind, period, as_of)
         wanted: dict[str, tuple[str, Period | None, date]] = {}
-        for window in self._windows(today, trend):
+        for window in self._windows(today, periods):
             # The trend's periods, and the report of each (a leader steps back through them),
             # which compares with the previous period's.
             kinds = [("trend", each) for each in window] + [
@@ -393,13 +404,13 @@ class Dispatching:
         return today, list(wanted.values()), jobs, calendar
 
     @staticmethod
-    def _windows(today: date, trend: int) -> list[list[Period]]:
-        """Each cadence's current period and the `trend` - 1 before it, latest first: the
-        periods of its trend, and of the reports the view runner keeps made."""
+    def _windows(today: date, periods: int) -> list[list[Period]]:
+        """Each cadence's current period and the `periods` - 1 before it, latest first: the
+        periods whose reports and trend points the view runner keeps made."""
         windows = []
         for cadence in CADENCES:
             window = [Period.containing(cadence, today)]
-            while len(window) < trend:
+            while len(window) < periods:
                 window.append(window[-1].previous())
             windows.append(window)
         return windows

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 from uuid import UUID
 
@@ -64,12 +64,12 @@ class Directory:
             self._refresh()
             return {code: self._listing(code) for code in self._counties}
 
-    def facts(self, project_id: UUID) -> Stored | None:
-        """What the cards keep of a project for the reports' parts: its facts at the version
-        listed by the last look (or a later one, if it was written since), without a catch-up:
-        a report asks after it has listed its projects."""
+    def facts(self, ids: Collection[UUID]) -> dict[UUID, Stored]:
+        """What the cards keep of these projects for the reports' parts, in one read: their
+        facts at the versions listed by the last look (or later ones, if written since),
+        without a catch-up: a report asks after it has listed its projects."""
         view = self._view or self.cards().view
-        return view.facts([project_id]).get(project_id)
+        return view.facts(ids)
 
     def _listing(self, county: str | None) -> tuple[Listed, ...]:
         found = self._handed.get(county)

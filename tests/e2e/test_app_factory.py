@@ -59,6 +59,15 @@ def test_the_rebuild_takes_the_machines_cores_unless_told_otherwise():
         from_environment({"BANBAN_REBUILD_PROCESSES": "0"})
 
 
+@pytest.mark.parametrize("periods", ["5", "105", "all"])
+def test_the_periods_the_runner_keeps_are_checked_at_start(periods):
+    """At least the page's six-period trend, at most the longest trend (104)."""
+    with pytest.raises(ConfigError, match="BANBAN_KEPT_PERIODS"):
+        from_environment({"BANBAN_KEPT_PERIODS": periods})
+    assert from_environment({})["BANBAN_KEPT_PERIODS"] == 6
+    assert from_environment({"BANBAN_KEPT_PERIODS": "104"})["BANBAN_KEPT_PERIODS"] == 104
+
+
 @pytest.mark.parametrize("days", ["0", "61", "three", "2.5"])
 def test_a_review_opinion_clock_out_of_range_fails_at_start(days):
     with pytest.raises(ConfigError, match="BANBAN_OPINION_WORKING_DAYS"):

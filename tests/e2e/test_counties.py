@@ -318,13 +318,13 @@ def test_the_changes_since_a_publication_read_only_the_projects_written_since(
 def test_a_county_report_reads_only_that_county_s_projects(app, banban, province, monkeypatch):
     """The cards say which projects are a county's: its report loads no other county's, and
     a project's kept part of a report is not made again until the project changes."""
-    loaded, original = [], banban._history_for_parts  # projects read for their parts
+    loaded, original = [], banban._histories_for_parts  # projects read for their parts
 
-    def spy(project_id):
-        loaded.append(str(project_id))
-        return original(project_id)
+    def spy(project_ids):
+        loaded.extend(map(str, project_ids))
+        return original(project_ids)
 
-    monkeypatch.setattr(banban, "_history_for_parts", spy)
+    monkeypatch.setattr(banban, "_histories_for_parts", spy)
     monkeypatch.setattr(banban, "REUSED", 0)  # no whole report kept: only the parts
     real_assemble = dispatching.assemble
     a, b = str(province.a["id"]), str(province.b["id"])

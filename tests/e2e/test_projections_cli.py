@@ -53,7 +53,7 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
                                                                  monkeypatch):
     assert api("office").get("/api/projects").status_code == 200  # the cards caught up
     before = runner.invoke(args=["projections", "status"]).output
-    assert "report parts today: 0 of the 71 the last six periods need are made, 71 lacking" \
+    assert "report parts today: 0 of the 71 the last 6 periods need are made, 71 lacking" \
         in before, before
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
     # Each cadence's six trend periods (24 parts), the report of each, compared with the
@@ -61,12 +61,12 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
     # today and the 18 days those 24 periods gone by ended on (19).
     after = runner.invoke(args=["projections", "status"]).output
     assert "report parts: 71 kept" in after
-    assert "report parts today: 71 of the 71 the last six periods need are made, 0 lacking" \
+    assert "report parts today: 71 of the 71 the last 6 periods need are made, 0 lacking" \
         in after, after
     loaded = []  # projects read for their parts (from the facts the cards keep of them)
-    original = banban._history_for_parts
-    monkeypatch.setattr(banban, "_history_for_parts",
-                        lambda *args: loaded.append(args) or original(*args))
+    original = banban._histories_for_parts
+    monkeypatch.setattr(banban, "_histories_for_parts",
+                        lambda ids: loaded.extend(ids) or original(ids))
     for cadence in CADENCES:
         assert api("leader").get(f"/api/dispatch/{cadence}").status_code == 200
         # A leader stepping back through the trend's periods reads their reports too.
@@ -127,11 +127,37 @@ def test_every_worker_shows_a_write_at_once(store_env):
         server.stop()
 
 
+def test_the_runner_keeps_as_many_periods_made_as_the_deployment_says(
+        runner, api, project, banban, app, monkeypatch):
+    """BANBAN_KEPT_PERIODS: a leader stepping back further than the trend (here twelve
+    periods of every cadence) reads reports the runner made, and the status counts them."""
+    monkeypatch.setitem(app.config, "BANBAN_KEPT_PERIODS", 12)
+    ran = runner.invoke(args=["projections", "run", "--once"])
+    made = int(re.search(r"report parts: made (\d+) for the last 12 periods", ran.output)[1])
+    assert made > 71  # the six periods' parts and more
+    assert f"report parts today: {made} of the {made} the last 12 periods need are made, " \
+        "0 lacking" in runner.invoke(args=["projections", "status"]).output
+    loaded = []
+    original = banban._histories_for_parts
+    monkeypatch.setattr(banban, "_histories_for_parts",
+                        lambda ids: loaded.extend(ids) or original(ids))
+    for cadence in CADENCES:
+        period = Period.containing(cadence, TODAY)
+        for _ in range(12):
+            assert api("leader").get(f"/api/dispatch/{cadence}/{period.id}").status_code == 200
+            period = period.previous()
+    # Each of the twelve periods' reports, compared with the period before it: all kept.
+    assert loaded == []
+    # A thirteenth is compared with a fourteenth: no runner kept that.
+    assert api("leader").get(f"/api/dispatch/{period.cadence}/{period.id}").status_code == 200
+    assert loaded
+
+
 def test_the_view_runner_catches_up_once_and_reports_it(runner, api, project):
     result = runner.invoke(args=["projections", "run", "--once"])
     assert result.exit_code == 0, result.output
     assert "applied 1 events" in result.output and "stopped" in result.output
-    assert re.search(r"report parts: made [1-9]\d* for the last six periods", result.output)
+    assert re.search(r"report parts: made [1-9]\d* for the last 6 periods", result.output)
     again = runner.invoke(args=["projections", "run", "--once"])
     assert "applied" not in again.output
     assert "report parts" not in again.output  # none lacking

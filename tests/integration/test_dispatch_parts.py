@@ -433,8 +433,9 @@ def test_a_reader_changing_its_report_changes_nothing_kept(backend):
 def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
         backend, monkeypatch):
     """The view runner's warm-up (`warm_parts`) makes every part the current periods' reports
-    and trends need, reading each project lacking any once; the reports then make nothing and
-    equal the reference; after a write it reads that project alone."""
+    and trends need, reading each project lacking any once, and a chunk's projects' facts in
+    one query; the reports then make nothing and equal the reference; after a write it reads
+    that project alone."""
     require_store(backend)
     read, made = Counter(), Counter()
     real_history = dispatching.History
@@ -458,8 +459,12 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
             load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
             with keeping(service):
                 projects = {p["id"] for p in service.list_projects()}
+                queries, facts = [], service.directory.facts
+                monkeypatch.setattr(service.directory, "facts",
+                                    lambda ids: queries.append(len(ids)) or facts(ids))
                 service.warm_parts()
                 assert set(read) == projects and set(read.values()) == {1}
+                assert queries == [len(projects)]  # the demo's 60: one chunk, one read
                 assert sum(made.values()) >= 20 * len(projects)  # some thirty parts each
                 read.clear(), made.clear()
                 service.warm_parts()
@@ -483,6 +488,35 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
 
 
 @BACKENDS
+def test_a_report_lacking_every_part_reads_its_projects_a_chunk_at_a_time(backend, monkeypatch):
+    """A report asked for before any of its parts is kept (no runner yet, or a period outside
+    its window) reads its projects' facts a chunk at a time, never all at once (a province's
+    trend lists 50,000 projects), each once, and equals the reference."""
+    require_store(backend)
+    from domain import dispatch_parts
+    monkeypatch.setattr(dispatch_parts, "CHUNK", 7)
+    with fresh_store(backend) as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
+            with keeping(service):
+                read, facts = [], service.directory.facts
+                monkeypatch.setattr(service.directory, "facts",
+                                    lambda ids: read.append(list(ids)) or facts(ids))
+                period = Period.containing("monthly", TODAY).previous().previous()
+                report, reference = both(service, "monthly", period.id,
+                                         county=service.home_county())
+                assert report == reference
+                projects = len(service.list_projects())
+                # This period's and the one before it (compared): each project once for each.
+                assert max(map(len, read)) == 7 and len(read) == 2 * -(-projects // 7)
+                assert sorted(map(str, sum(read, []))) == sorted(
+                    2 * [str(p["id"]) for p in service.list_projects()])
+        finally:
+            service.close()
+
+
+@BACKENDS
 def test_the_runner_makes_the_summarys_county_shares_so_no_reader_waits_for_them(
         backend, monkeypatch):
     """With more than one county, warming makes the province summary's county shares of every
@@ -497,9 +531,9 @@ def test_the_runner_makes_the_summarys_county_shares_so_no_reader_waits_for_them
             return real(wanted, kept, kinds, *args, **kwargs)
         *rest, make = args
 
-        def making(code, lacking):
-            shares[code] += 1
-            return make(code, lacking)
+        def making(lacking):
+            shares.update(code for code, _ in lacking)
+            return make(lacking)
 
         return real(wanted, kept, kinds, *rest, making, **kwargs)
 

@@ -318,18 +318,17 @@ class Dispatching:
                            for k in its_lacking])
                 for (version, history), (_, its_lacking) in zip(histories, lacking)]
 
-    def _histories_for_parts(self, project_ids: list[UUID]) -> list[tuple[int, History]]:
-        """These projects' versions and histories as their report parts read them, in one read:
-        from the facts the cards keep of them (the events the rules read, as corrected;
-        decoded in a fraction of the time their events take), not from the log."""
+    def _histories_for_parts(self, project_ids: list[UUID]) -> Iterator[tuple[int, History]]:
+        """These projects' versions and histories as their report parts read them, read in
+        one query and each decoded when its turn comes (one held at a time): from the facts
+        the cards keep of them (the events the rules read, as corrected; decoded in a fraction
+        of the time their events take), not from the log."""
         stored = self.directory.facts(project_ids)
-        histories = []
         for project_id in project_ids:
             if project_id not in stored:
                 raise ProjectNotFound(project_id)
-            version, facts = stored[project_id].version, stored[project_id].facts
-            histories.append((version, History(FactsOf(project_id, version, facts))))
-        return histories
+            kept = stored.pop(project_id)
+            yield kept.version, History(FactsOf(project_id, kept.version, kept.facts))
 
     def _decoded_parts(self) -> LRUCache | None:
         """This process's memory of the parts it has decoded (None when it keeps none)."""

@@ -90,8 +90,9 @@ class KeptParts(Protocol):
     def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
         """The kept (version, text) of each of these ids that has one under the key."""
 
-    def versions(self, key: str, ids: list[str]) -> dict[str, int]:
-        """The version of the part kept of each of these ids that has one under the key."""
+    def versions(self, keys: list[str], ids: list[str]) -> dict[tuple[str, str], int]:
+        """The version of the part kept of each of these ids under each of these keys that
+        has one, by (key, id): in one read."""
 
     def put(self, key: str, period_end: date, as_of: date,
             parts: list[tuple[str, int, str]]) -> None:
@@ -232,16 +233,16 @@ class Job(NamedTuple):
 def lacking(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], chunk: int = CHUNK
             ) -> Iterator[tuple[Sequence[Wanted], dict[int, list[int]]]]:
     """The parts of the jobs these projects (at the versions given) lack: a chunk of projects
-    at a time, with the jobs each project of it lacks (by index in the chunk; those lacking
-    none left out)."""
+    at a time (the versions kept of its parts of every job read in one query), with the jobs
+    each project of it lacks (by index in the chunk; those lacking none left out)."""
     for start in range(0, len(wanted), chunk):
         group = wanted[start:start + chunk]
         ids = [str(each.project_id) for each in group]
         found: dict[int, list[int]] = {}
+        kept_now = kept.versions([job.key for job in jobs], ids)
         for job in range(len(jobs)):
-            kept_now = kept.versions(jobs[job].key, ids)
             for n, each in enumerate(group):
-                if kept_now.get(ids[n]) != each.version:
+                if kept_now.get((jobs[job].key, ids[n])) != each.version:
                     found.setdefault(n, []).append(job)
         yield group, found
 

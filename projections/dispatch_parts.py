@@ -56,9 +56,17 @@ class PartsStore:
         return {row["project_id"]: (row["version"], row["body"])
                 for row in self._rows("project_id, version, body", key, ids)}
 
-    def versions(self, key: str, ids: list[str]) -> dict[str, int]:
-        return {row["project_id"]: row["version"]
-                for row in self._rows("project_id, version", key, ids)}
+    def versions(self, keys: list[str], ids: list[str]) -> dict[tuple[str, str], int]:
+        found: dict[tuple[str, str], int] = {}
+        with self.datastore.transaction(commit=False) as cursor:
+            for chunk in chunked(ids):
+                cursor.execute(self._sql(
+                    f"SELECT key, project_id, version FROM {self.table} WHERE key IN "
+                    f"({', '.join('?' * len(keys))}) AND project_id IN "
+                    f"({', '.join('?' * len(chunk))})"), (*keys, *chunk))
+                found.update(((row["key"], row["project_id"]), row["version"])
+                             for row in cursor.fetchall())
+        return found
 
     def _rows(self, columns: str, key: str, ids: list[str]) -> list[Any]:
         """These columns of the rows of these ids under the key."""

@@ -462,9 +462,15 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
                 queries, facts = [], service.directory.facts
                 monkeypatch.setattr(service.directory, "facts",
                                     lambda ids: queries.append(len(ids)) or facts(ids))
+                looked, versions = [], service.kept_parts.versions
+                monkeypatch.setattr(service.kept_parts, "versions",
+                                    lambda keys, ids: looked.append(len(ids))
+                                    or versions(keys, ids))
                 service.warm_parts()
                 assert set(read) == projects and set(read.values()) == {1}
-                assert queries == [len(projects)]  # the demo's 60: one chunk, one read
+                # The demo's 60 projects, one chunk: what is kept of them read in one query,
+                # and their facts in another.
+                assert looked == [len(projects)] and queries == [len(projects)]
                 assert sum(made.values()) >= 20 * len(projects)  # some thirty parts each
                 read.clear(), made.clear()
                 service.warm_parts()

@@ -192,7 +192,7 @@ def rebuild_views(processes: int | None):
         click.echo(f"{label}: {count} events applied, position "
                    f"{projection.view.max_tracking_id(banban.name) or 0}")
     if banban.kept_parts is not None:
-        banban.kept_parts.clear()
+        banban.empty_parts()
         click.echo("report parts: emptied (each is made again when a report first needs it)")
 
 

@@ -4,13 +4,15 @@ halves and its trend), as the parts are made now against the same parts made by 
 remember nothing (every part judging afresh, as before History.judged), and against the same
 parts made from the projects' events (loaded from the log, as before the cards kept the facts
 the rules read). CPU time of the process, on a scratch copy of the county store each, the parts
-of the day before made first.
+of the day before made first. Then the runner's pass after a write (wall time), as it is and
+looking at every project's parts as it did before.
 
 Run: .venv/bin/python -m bench.new_day
 """
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -60,6 +62,48 @@ def new_day_seconds(path, way: Callable[[Banban], AbstractContextManager[None]] 
     return seconds, made
 
 
+@contextmanager
+def looking_at_every_project(banban: Banban) -> Iterator[None]:
+    """The runner's pass looking at every project's kept parts, a query per period and chunk
+    of projects, as before it looked only at the projects changed since its last pass, and at
+    every period's in one query."""
+    versions = banban.kept_parts.versions
+
+    def each_apart(keys, ids):
+        found = {}
+        for key in keys:
+            found.update(versions([key], ids))
+        return found
+
+    with mock.patch.object(banban.kept_parts, "versions", each_apart), \
+            mock.patch.object(banban, "FULL_LOOK_SECONDS", 0):
+        yield
+
+
+def after_writes_seconds(path, writes: int = 7) -> tuple[float, float]:
+    """Median wall seconds of the view runner's pass after a write (a visit to one project:
+    its parts made again), as it is and looking at every project as before, in turn after
+    each of a few writes to projects of their own."""
+    timed: dict[bool, list[float]] = {False: [], True: []}
+    with copy_of(path) as copy, open_store(str(copy), TODAY) as store:
+        store.cards()
+        banban = store.get()
+        banban.warm_parts()
+        listed = list(banban.directory.listed())
+        for n in range(2 * writes):
+            project = banban._project(listed[n * 7].project_id, for_reading=True)
+            banban.record(project.id, project.chief_agent, "visit_logged",
+                          expected_version=project.version, fields={"purpose": "走访"})
+            store.cards()
+            banban.directory.listed()  # caught up, as the runner's catch-up leaves it
+            apart = bool(n % 2)
+            with looking_at_every_project(banban) if apart else nullcontext():
+                started = time.perf_counter()
+                banban.warm_parts()
+                timed[apart].append(time.perf_counter() - started)
+    return statistics.median(timed[False]), statistics.median(timed[True])
+
+
 def main() -> None:
     path, counts = ensure("county")
     print(f"county: {counts['projects']} projects, {counts['events']} events")
@@ -69,6 +113,10 @@ def main() -> None:
         print(Figure(f"view runner's new day, county, report parts judged again (CPU) "
                      f"[baseline = {baseline}], {made:,} parts",
                      value, "s", "<=", 1, new_day_seconds(path, way)[0], digits=2))
+    value, baseline = after_writes_seconds(path)
+    print(Figure("view runner's pass after a write, county, the written project's parts made "
+                 "(wall, p50) [baseline = every project's looked for, a query per period]",
+                 value * 1000, "ms", "<=", 1, baseline * 1000, digits=1))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
+from time import monotonic
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -124,6 +125,12 @@ class Dispatching:
     # How much earlier than a later event's an event's time may be (writes in flight at
     # once), many times over: the changes since a publication are read from this before it.
     WRITES_IN_FLIGHT = timedelta(minutes=10)
+    # What this process's last `warm_parts` left made: its parts' keys, when it last looked
+    # at every project, and each project's version then.
+    _warmed: tuple[tuple[str, ...], float, dict[Any, int]] | None = None
+    # How long `warm_parts` looks only at the projects changed since it last looked at every
+    # one (for the same parts): parts emptied elsewhere (a rebuild) are made again within this.
+    FULL_LOOK_SECONDS = 600
     # Each county's last listing and its fingerprint, by code (see `_fingerprint`).
     _fingerprints: dict[str, tuple[Sequence[Any], int]] | None = None
 
@@ -348,12 +355,25 @@ class Dispatching:
         day, so that requests find them kept. Kept parts are not read, and each project lacking
         any is loaded and read once for all of them (domain.dispatch_parts.warm). Only the
         current periods' parts are made again each day: a period gone by is judged on its last
-        day, and its parts stay until its projects change."""
+        day, and its parts stay until its projects change.
+
+        After a write only the projects changed since the last call are looked at (not a
+        province's 50,000 times seventy parts): every project is, on a new day (other parts),
+        and at least every FULL_LOOK_SECONDS (parts emptied by another process)."""
         if not self._keeps_parts():
             return 0
         today, specs, jobs, calendar = self._current_parts(periods)
-        made = warm(self._listed(PROVINCE), self.kept_parts, jobs,
+        listed, keys, now = self._listed(PROVINCE), tuple(job.key for job in jobs), monotonic()
+        if self._warmed is not None and self._warmed[0] == keys and \
+                now - self._warmed[1] < self.FULL_LOOK_SECONDS:
+            _, looked_at, versions = self._warmed
+            changed = [each for each in listed if versions.get(each.project_id) != each.version]
+        else:
+            looked_at, versions, changed = now, {}, listed
+        made = warm(changed, self.kept_parts, jobs,
                     lambda lacking: self._make_parts(specs, lacking, calendar))
+        versions.update((each.project_id, each.version) for each in changed)
+        self._warmed = (keys, looked_at, versions)
         if len(self.counties()) > 1:
             # The province summary's county shares of the current periods too (those whose
             # projects changed): else the first province reader of a day assembles every
@@ -365,6 +385,13 @@ class Dispatching:
             for cadence in CADENCES:
                 self._assembled(Period.containing(cadence, today), today, PROVINCE)
         return made
+
+    def empty_parts(self) -> None:
+        """Empty the kept parts (each is made again when a report or the runner first needs
+        it), and forget what this process last made."""
+        if self.kept_parts is not None:
+            self.kept_parts.clear()
+        self._warmed = None
 
     def parts_lacking(self, listed: Sequence[Listing], periods: int = KEPT_PERIODS
                       ) -> tuple[int, int]:

@@ -47,6 +47,10 @@ def test_status_counts_the_kept_report_parts_and_rebuild_empties_them(runner, ap
     assert "report parts: 0 kept" in runner.invoke(args=["projections", "status"]).output
     # The next report makes its parts again, and says the same.
     assert api("leader").get("/api/dispatch/weekly").get_json() == report.get_json()
+    # A runner made them all, then a rebuild emptied them: the runner makes them again.
+    assert "report parts: made" in runner.invoke(args=["projections", "run", "--once"]).output
+    assert "report parts: emptied" in runner.invoke(args=["projections", "rebuild"]).output
+    assert "report parts: made" in runner.invoke(args=["projections", "run", "--once"]).output
 
 
 def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, project, banban,

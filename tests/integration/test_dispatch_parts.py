@@ -486,9 +486,19 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
                     service.dispatch_trend(cadence, period_id, 6)
                     assert not made, cadence
                 changed = more_recorded(service, sorted(projects, key=str), TODAY)
-                read.clear()
+                read.clear(), looked.clear()
                 service.warm_parts()
                 assert set(read) == {changed} and read[changed] == 1
+                assert looked == [1]  # the others were not looked at: they did not change
+                # Parts emptied elsewhere (another process's rebuild) are made again once
+                # the runner looks at every project again.
+                read.clear()
+                service.kept_parts.clear()
+                service.warm_parts()
+                assert not read
+                monkeypatch.setattr(service, "FULL_LOOK_SECONDS", 0)
+                service.warm_parts()
+                assert set(read) == projects
         finally:
             service.close()
 

@@ -379,9 +379,9 @@ class Dispatching:
             # projects changed): else the first province reader of a day assembles every
             # county's from its projects' parts (some 20 s at province scale). Not those of
             # the periods gone by: a write makes its county's shares of every period again
-            # (they are kept by the county's project versions), 24 assemblies of a county in
-            # the runner after each write, which at province scale slowed the reports read
-            # meanwhile by half.
+            # (they are kept by the county's project versions): 24 assemblies of a county's
+            # 500 projects' parts in the runner after each write, for periods a leader asks
+            # for far less often (their shares are assembled when first asked, then kept).
             for cadence in CADENCES:
                 self._assembled(Period.containing(cadence, today), today, PROVINCE)
         return made

@@ -1,12 +1,15 @@
 """Kept parts of dispatch reports: what makes a report after a write cost one project, not all.
 
 A report is the assembly of its projects' parts (domain.dispatch.report_part), and a project's
-part of a period's report changes only when the project does (a new version), when the day a
-running period is judged on moves, or when the working-day calendar does. So parts are kept as
+part of a period's report changes only when the facts it is judged from do (the project's facts
+dated up to the day judged, or to the period's end: domain.history.History.basis), when the day
+a running period is judged on moves, or when the working-day calendar does. So parts are kept as
 text, under a key naming the period, the day judged on and the calendar, with the version of
-the project they were made from: a report assembles the kept parts of the projects' current
-versions and makes (and keeps) only the others. Every worker and process shares what any of
-them kept (projections.dispatch_parts stores them beside the views).
+the project they were made from and their basis: a report assembles the kept parts of the
+projects' current versions, and of the others makes (and keeps) those whose basis changed and
+renews the rest at the new version (a write dated today leaves the periods gone by as they
+were). Every worker and process shares what any of them kept (projections.dispatch_parts stores
+them beside the views).
 
 A part is kept in two halves: what stands on the day judged (the project's phase, what it has
 overdue, suspended, flagged, due next and waited on: domain.dispatch.day_part), kept once per
@@ -87,16 +90,20 @@ def _untagged(found: dict[str, Any]) -> Any:
 class KeptParts(Protocol):
     """Where parts are kept (projections.dispatch_parts.PartsStore)."""
 
-    def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
-        """The kept (version, text) of each of these ids that has one under the key."""
+    def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str, str]]:
+        """The kept (version, basis, text) of each of these ids that has one under the key."""
 
-    def versions(self, keys: list[str], ids: list[str]) -> dict[tuple[str, str], int]:
-        """The version of the part kept of each of these ids under each of these keys that
-        has one, by (key, id): in one read."""
+    def versions(self, keys: list[str], ids: list[str]) -> dict[tuple[str, str], tuple[int, str]]:
+        """The version and basis of the part kept of each of these ids under each of these
+        keys that has one, by (key, id): in one read."""
 
     def put(self, key: str, period_end: date, as_of: date,
-            parts: list[tuple[str, int, str]]) -> None:
-        """Keep (id, version, text) parts under the key, replacing older ones."""
+            parts: list[tuple[str, int, str, str]]) -> None:
+        """Keep (id, version, basis, text) parts under the key, replacing older ones."""
+
+    def renew(self, parts: list[tuple[str, str, int, str]]) -> None:
+        """Say of (key, id, version, basis) parts kept with that basis that they are of these
+        versions (what they are judged from did not change): in one write."""
 
 
 class Wanted(Protocol):
@@ -142,10 +149,15 @@ class Kept(Protocol):
 # is read for all of them in one query and held while their parts are made.
 CHUNK = 200
 
-# What makes parts: given projects (or counties' codes) each with the indexes of the parts it
-# lacks (of the kinds or jobs asked), the version each was made at and its parts of those, in
-# the same order; all of them at once, so that what they are made from is read in one go.
-Make = Callable[[list[tuple[Any, list[int]]]], list[tuple[int, list[dict[str, Any]]]]]
+# What makes parts: given projects (or counties' codes), each with the parts it lacks (of the
+# kinds or jobs asked, by index) and the basis of the part kept there (None: none is), the
+# version each was made at and, for each part it lacks, the basis of it now (what it is judged
+# from: domain.history.History.basis) and the part, made, or None where the basis is the kept
+# part's (nothing it is judged from changed: the part kept stands, at the new version); all of
+# them at once, in the same order, so that what they are made from is read in one go.
+Lacking = list[tuple[int, str | None]]
+Made = list[tuple[int, list[tuple[str, dict[str, Any] | None]]]]
+Make = Callable[[list[tuple[Any, Lacking]]], Made]
 
 
 def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[str, Period | None]],
@@ -153,7 +165,8 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
              *, decoded: LRUCache | None = None) -> list[list[dict[str, Any]]]:
     """The parts of each of these kinds of a period (kind, period; None for a report's day
     half) judged on as_of by a calendar (its key) of these projects (at the versions given),
-    in their order: the kept ones of those versions, the others made by `make` and kept.
+    in their order: the kept ones of those versions, the others made by `make` and kept (or,
+    where what they are judged from did not change, the kept ones renewed).
     `make` (see `Make`) is asked once for every `CHUNK` projects lacking any, with the kinds
     (by index) each lacks: a project lacking several (a report's two halves) is read once,
     and a chunk of them in one read (after a write, the one project written).
@@ -170,7 +183,7 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
     keys = [part_key(kind, period, as_of, calendar) for kind, period in kinds]
     remembered: list[dict[str, tuple[int, bytes, dict[str, Any]]]] = []
     current: list[set[str]] = []
-    found: list[dict[str, tuple[int, str]]] = []
+    found: list[dict[str, tuple[int, str, str]]] = []
     for key in keys:
         its: dict[str, tuple[int, bytes, dict[str, Any]]] = {}
         if decoded is not None:
@@ -184,31 +197,37 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
                         if project_id in its and its[project_id][0] == each.version})
         found.append(kept.get(key, [project_id for project_id in ids
                                     if project_id not in current[-1]]))
-    texts: list[dict[int, tuple[int | None, str]]] = []
-    lacking: list[tuple[Any, list[int]]] = []  # (project id, kinds lacking)
+    texts: list[dict[int, tuple[int | None, str | None, str]]] = []
+    lacking: list[tuple[Any, Lacking]] = []  # (project id, kinds lacking)
     at: list[int] = []  # each one's place in ids
     for n, (project_id, each) in enumerate(zip(ids, wanted)):
-        texts.append({k: found[k].get(project_id, (None, "")) for k in range(len(keys))
+        texts.append({k: found[k].get(project_id, (None, None, "")) for k in range(len(keys))
                       if project_id not in current[k]})
-        its_lacking = [k for k, (version, _) in texts[-1].items() if version != each.version]
+        its_lacking = [(k, basis) for k, (version, basis, _) in texts[-1].items()
+                       if version != each.version]
         if its_lacking:
             lacking.append((each.project_id, its_lacking))
             at.append(n)
-    made: list[list[tuple[str, int, str]]] = [[] for _ in keys]
+    made: list[list[tuple[str, int, str, str]]] = [[] for _ in keys]
+    renewed: list[tuple[str, str, int, str]] = []
     for start in range(0, len(lacking), CHUNK):  # what is read to make them, a chunk at once
         asked = lacking[start:start + CHUNK]
         for n, (_, its_lacking), (version, its_parts) in zip(at[start:start + CHUNK], asked,
                                                               make(asked), strict=True):
-            for k, part in zip(its_lacking, its_parts, strict=True):
-                texts[n][k] = (version, encode(part))
-                made[k].append((ids[n], *texts[n][k]))
+            for (k, _), (basis, part) in zip(its_lacking, its_parts, strict=True):
+                if part is None:  # the kept part stands
+                    texts[n][k] = (version, basis, texts[n][k][2])
+                    renewed.append((keys[k], ids[n], version, basis))
+                    continue
+                texts[n][k] = (version, basis, encode(part))
+                made[k].append((ids[n], version, basis, texts[n][k][2]))
     parts: list[list[dict[str, Any]]] = [[] for _ in keys]
     for project_id, its_texts in zip(ids, texts):
         for k, key in enumerate(keys):
             if k not in its_texts:
                 parts[k].append(remembered[k][project_id][2])
                 continue
-            version, text = its_texts[k]
+            version, _, text = its_texts[k]
             if decoded is None:
                 parts[k].append(decode(text))
                 continue
@@ -219,6 +238,8 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
     for k, key in enumerate(keys):
         if made[k]:
             kept.put(key, kept_until(kinds[k][1], as_of), as_of, made[k])
+    if renewed:
+        kept.renew(renewed)
     return parts
 
 
@@ -231,43 +252,52 @@ class Job(NamedTuple):
 
 
 def lacking(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], chunk: int = CHUNK
-            ) -> Iterator[tuple[Sequence[Wanted], dict[int, list[int]]]]:
+            ) -> Iterator[tuple[Sequence[Wanted], dict[int, Lacking]]]:
     """The parts of the jobs these projects (at the versions given) lack: a chunk of projects
     at a time (the versions kept of its parts of every job read in one query), with the jobs
-    each project of it lacks (by index in the chunk; those lacking none left out)."""
+    each project of it lacks and the basis of the part kept of each (by index in the chunk;
+    those lacking none left out)."""
     for start in range(0, len(wanted), chunk):
         group = wanted[start:start + chunk]
         ids = [str(each.project_id) for each in group]
-        found: dict[int, list[int]] = {}
+        found: dict[int, Lacking] = {}
         kept_now = kept.versions([job.key for job in jobs], ids)
         for job in range(len(jobs)):
             for n, each in enumerate(group):
-                if kept_now.get((jobs[job].key, ids[n])) != each.version:
-                    found.setdefault(n, []).append(job)
+                version, basis = kept_now.get((jobs[job].key, ids[n]), (None, None))
+                if version != each.version:
+                    found.setdefault(n, []).append((job, basis))
         yield group, found
 
 
 def warm(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], make: Make,
          chunk: int = CHUNK) -> int:
     """Make and keep whatever parts of the jobs these projects (at the versions given) lack,
-    and return how many were made. `make` (see `Make`) is asked once a chunk of projects,
-    with the jobs (by index) each lacks, so that a project is read once for all the parts it
-    lacks, and a chunk's projects in one read: on a new day that is every part of every
-    project (a province's 50,000 projects times some seventy parts)."""
+    and return how many were made (not counting those renewed: their project changed in what
+    they are not judged from). `make` (see `Make`) is asked once a chunk of projects, with
+    the jobs (by index) each lacks, so that a project is read once for all the parts it
+    lacks, and a chunk's projects in one read: on a new day that is every project's parts
+    judged on the day (a province's 50,000 projects times a few)."""
     count = 0
     for group, its_lacking in lacking(wanted, kept, jobs, chunk):
         if not its_lacking:
             continue
-        made: dict[int, list[tuple[str, int, str]]] = {}
+        made: dict[int, list[tuple[str, int, str, str]]] = {}
+        renewed: list[tuple[str, str, int, str]] = []
         asked = [(group[n].project_id, its_jobs) for n, its_jobs in its_lacking.items()]
         for n, its_jobs, (version, parts) in zip(its_lacking, its_lacking.values(),
                                                  make(asked), strict=True):
-            for job, part in zip(its_jobs, parts, strict=True):
-                made.setdefault(job, []).append((str(group[n].project_id), version,
-                                                 encode(part)))
+            project_id = str(group[n].project_id)
+            for (job, _), (basis, part) in zip(its_jobs, parts, strict=True):
+                if part is None:
+                    renewed.append((jobs[job].key, project_id, version, basis))
+                else:
+                    made.setdefault(job, []).append((project_id, version, basis, encode(part)))
         for job, rows in made.items():
             kept.put(jobs[job].key, jobs[job].period_end, jobs[job].as_of, rows)
             count += len(rows)
+        if renewed:
+            kept.renew(renewed)
     return count
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
+from hashlib import blake2b
 from time import monotonic
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -34,7 +35,9 @@ from domain.dispatch import (
 from domain.dispatch_parts import (
     Job,
     KeptParts,
+    Lacking,
     Listing,
+    Made,
     fingerprint,
     kept_until,
     lacking,
@@ -224,24 +227,50 @@ class Dispatching:
             return compared(*(self._report_of_parts(target, each, day, listed, calendar, key)
                               for each, day in ((period, as_of),
                                                 (previous, judged_on(previous, today)))))
-        # Each county's share is kept too, by the versions of its projects: only the counties
-        # with a project changed since are assembled again.
+        # Each county's share is kept too, by the versions of its projects, with the bases of
+        # their parts it was assembled from: a county with a project changed since is
+        # assembled again only if one of those parts changed (not for a write dated after a
+        # period gone by, once its parts are renewed).
         groups = self.directory.by_county()
         counties = self.counties()
         wanted = [Share(code, self._fingerprint(code, groups.get(code, ())))
                   for code in (county["code"] for county in counties)]
         by_code = {share.project_id: share for share in wanted}
+        halves = [part_key("day", None, as_of, key), part_key("period", period, as_of, key)]
 
-        def make(lacking: list[tuple[str, list[int]]]
-                 ) -> list[tuple[int, list[dict[str, Any]]]]:
-            return [(by_code[code].version, [county_row(assemble(
-                period, as_of, list(map(joined, *self._halves(
-                    period, as_of, groups.get(code, ()), calendar, key))),
-                parallel_weekday=calendar.parallel_weekday))]) for code, _ in lacking]
+        def make(lacking: list[tuple[str, Lacking]]) -> Made:
+            made: Made = []
+            for code, [(_, kept_basis)] in lacking:
+                listed = groups.get(code, ())
+                basis = self._share_basis(halves, listed)
+                if basis is None or basis != kept_basis:
+                    row = county_row(assemble(period, as_of, list(map(joined, *self._halves(
+                        period, as_of, listed, calendar, key))),
+                        parallel_weekday=calendar.parallel_weekday))
+                    basis = self._share_basis(halves, listed) or ""
+                else:
+                    row = None  # the share kept stands
+                made.append((by_code[code].version, [(basis, row)]))
+            return made
 
         [rows] = parts_of(wanted, self.kept_parts, [("county", period)], as_of, key, make,
                           decoded=self._decoded_parts())
         return counties_summary(period, as_of, list(zip(counties, rows)))
+
+    def _share_basis(self, halves: list[str], listed: Sequence[Listing]) -> str | None:
+        """The basis of a county's share of a summary: a digest of its projects' ids and the
+        bases of their report halves (the keys given) kept, in the county's order; None if any
+        is not kept at the version listed (the share is to be assembled, and its parts made)."""
+        ids = [str(each.project_id) for each in listed]
+        kept = self.kept_parts.versions(halves, ids)
+        digest = blake2b(digest_size=16)
+        for project_id, each in zip(ids, listed):
+            for half in halves:
+                version, basis = kept.get((half, project_id), (None, ""))
+                if version != each.version:
+                    return None
+                digest.update(f"{project_id}:{basis};".encode())
+        return digest.hexdigest()
 
     def _assembled_trend(self, periods: list[Period], today: date, target: str | None
                          ) -> list[dict[str, Any]]:
@@ -316,14 +345,25 @@ class Dispatching:
                         decoded=self._decoded_parts())
 
     def _make_parts(self, specs: Sequence[tuple[str, Period | None, date]],
-                    lacking: list[tuple[UUID, list[int]]], calendar: WorkingCalendar
-                    ) -> list[tuple[int, list[dict[str, Any]]]]:
+                    lacking: list[tuple[UUID, Lacking]], calendar: WorkingCalendar) -> Made:
         """Each of these projects' version and parts of the specs (kind, period, day judged
-        on) it lacks (by index): domain.dispatch_parts.Make."""
+        on) it lacks (by index), each with its basis, made only where the basis is not the
+        kept part's (that part stands: domain.dispatch_parts.Make). A part judged on a day
+        is judged from the facts dated by then, or by its period's end (History.basis):
+        recording what happened later (or a visit) leaves the parts of the periods gone by as
+        they were."""
         histories = self._histories_for_parts([project_id for project_id, _ in lacking])
-        return [(version, [_part_of(specs[k][0])(history, *specs[k][1:], calendar)
-                           for k in its_lacking])
-                for (version, history), (_, its_lacking) in zip(histories, lacking)]
+        made: Made = []
+        for (version, history), (_, its_lacking) in zip(histories, lacking):
+            its_parts: list[tuple[str, dict[str, Any] | None]] = []
+            for k, kept_basis in its_lacking:
+                kind, period, as_of = specs[k]
+                # A period's half (and trend part) counts the period's facts: up to its end.
+                basis = history.basis(as_of if period is None else max(as_of, period.end))
+                its_parts.append((basis, None if basis == kept_basis
+                                  else _part_of(kind)(history, period, as_of, calendar)))
+            made.append((version, its_parts))
+        return made
 
     def _histories_for_parts(self, project_ids: list[UUID]) -> Iterator[tuple[int, History]]:
         """These projects' versions and histories as their report parts read them, read in
@@ -355,7 +395,8 @@ class Dispatching:
         day, so that requests find them kept. Kept parts are not read, and each project lacking
         any is loaded and read once for all of them (domain.dispatch_parts.warm). Only the
         current periods' parts are made again each day: a period gone by is judged on its last
-        day, and its parts stay until its projects change.
+        day, and its parts stay until facts dated in it or before are recorded (renewed at a
+        changed project's new version otherwise).
 
         After a write only the projects changed since the last call are looked at (not a
         province's 50,000 times seventy parts): every project is, on a new day (other parts),
@@ -378,10 +419,9 @@ class Dispatching:
             # The province summary's county shares of the current periods too (those whose
             # projects changed): else the first province reader of a day assembles every
             # county's from its projects' parts (some 20 s at province scale). Not those of
-            # the periods gone by: a write makes its county's shares of every period again
-            # (they are kept by the county's project versions): 24 assemblies of a county's
-            # 500 projects' parts in the runner after each write, for periods a leader asks
-            # for far less often (their shares are assembled when first asked, then kept).
+            # the periods gone by, which a leader asks for far less often: their shares are
+            # assembled when first asked, then kept, and stand after a write dated after them
+            # (the first reader after it reads its county's parts' bases, not the parts).
             for cadence in CADENCES:
                 self._assembled(Period.containing(cadence, today), today, PROVINCE)
         return made

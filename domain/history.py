@@ -12,8 +12,10 @@ It states facts, not judgements: what is due, late or open is decided in domain.
 from __future__ import annotations
 
 import functools
+from bisect import bisect_right
 from collections.abc import Callable
 from datetime import date
+from hashlib import blake2b
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.fields import as_condition
@@ -61,6 +63,7 @@ class History:
             self._by_type[fact["type"]].append(fact)
         self._merged: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         self._judged: dict[tuple[Any, ...], tuple[Any, frozenset[int]]] = {}
+        self._bases: tuple[list[date], list[str]] | None = None
         signing = project.fact(1)  # a signing can be amended, never voided
         self.signed_on: date = signing["occurred_on"]
         data = signing["data"]
@@ -95,6 +98,35 @@ class History:
         if calendar.touched is not None:
             calendar.touched |= found[1]
         return found[0]
+
+    def basis(self, day: date) -> str:
+        """A digest of what the rules can read of the project on day: its facts dated on or
+        before it (rule 3: nothing dated after a day counts on it), and its signing, which
+        names it in every row. Whatever is judged of the project on day (a report's part of a
+        period judged on it) is the same for two histories of the same basis on that day, so
+        what was judged before facts dated later were recorded (or before a visit, which no
+        rule reads) still stands. A correction changes the basis from the corrected fact's
+        date (old or new) and a fact recorded after the fact from its date.
+
+        A fact is named by its version and the versions of the corrections that amended it
+        (`corrected_by`): events never change, so those say all it holds, and naming them
+        costs a fraction of reading what they hold."""
+        if self._bases is None:
+            digest = blake2b(_named(self.project.fact(1)), digest_size=16)
+            dates: list[date] = []
+            bases = [digest.hexdigest()]
+            for fact in sorted(self.facts, key=lambda f: (f["occurred_on"], f["version"],
+                                                           f["type"])):
+                if not dates or dates[-1] != fact["occurred_on"]:
+                    if dates:
+                        bases.append(digest.hexdigest())
+                    dates.append(fact["occurred_on"])
+                digest.update(_named(fact))
+            bases.append(digest.hexdigest())
+            # bases[n]: of the facts dated before dates[n] (the last: of every fact)
+            self._bases = dates, bases
+        dates, bases = self._bases
+        return bases[bisect_right(dates, day)]
 
     def upto(self, day: date, *types: str) -> list[dict[str, Any]]:
         """Facts of these types dated on or before day, in version order."""
@@ -267,6 +299,12 @@ class History:
         keep each one between those dated before and after it)."""
         return max((f["data"]["investment_completed"]
                     for f in self.upto(day, "progress_reported")), default=0)
+
+
+def _named(fact: dict[str, Any]) -> bytes:
+    """A fact's name for `History.basis`: its version, its type (a passing review's conclusion
+    is its milestone too) and the corrections that amended it."""
+    return f"{fact['version']}:{fact['type']}:{fact['corrected_by']};".encode()
 
 
 def judged_once(kept: Callable[[Any], Any] | None = None,

@@ -2,11 +2,12 @@
 views, shared by every worker and process.
 
 A row is one project's part of one report (its key: period, day judged on, calendar) at one
-version of the project. Nothing in it is a record: it is made again from the events whenever
-it is missing or of another version, so `flask projections rebuild` empties it, and rows no
-report can ask for again (a running period's parts judged on a day gone by) are pruned once a
-day. On SQLite the table is in the views' file (`banban.views.db`), on PostgreSQL in the
-store's schema.
+version of the project, with its basis (a digest of the facts it is judged from: a project
+changed in none of them has its part renewed at the new version, not made again). Nothing in
+it is a record: it is made again from the events whenever it is missing or of another basis,
+so `flask projections rebuild` empties it, and rows no report can ask for again (a running
+period's parts judged on a day gone by) are pruned once a day. On SQLite the table is in the
+views' file (`banban.views.db`), on PostgreSQL in the store's schema.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from eventsourcing.persistence import OperationalError
 from domain.tables import creating_tables, side_store
 from projections.views import chunked
 
-PARTS_TABLE = "banban_dispatch_parts"
+PARTS_TABLE = "banban_report_parts"
+# Where parts were kept before they had a basis: a cache, dropped when the new table is made.
+FORMER_TABLES = ("banban_dispatch_parts",)
 # Times a write PostgreSQL chose as a deadlock's victim is tried in all (rolled back each time).
 ATTEMPTS = 3
 DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for `deadlock detected`
@@ -34,11 +37,14 @@ class PartsStore:
         self.datastore = datastore
         self.owns_datastore = owns_datastore
         self.p = "%s" if postgres else "?"
-        self.table = (f'"{datastore.schema}".' if postgres else "") + PARTS_TABLE
+        schema = f'"{datastore.schema}".' if postgres else ""
+        self.table = schema + PARTS_TABLE
         self.create = [
+            *(f"DROP TABLE IF EXISTS {schema}{former}" for former in FORMER_TABLES),
             f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT NOT NULL, "
-            "project_id TEXT NOT NULL, version BIGINT NOT NULL, as_of TEXT NOT NULL, "
-            "period_end TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (key, project_id))",
+            "project_id TEXT NOT NULL, version BIGINT NOT NULL, basis TEXT NOT NULL, "
+            "as_of TEXT NOT NULL, period_end TEXT NOT NULL, body TEXT NOT NULL, "
+            "PRIMARY KEY (key, project_id))",
             f"CREATE INDEX IF NOT EXISTS {PARTS_TABLE}_as_of ON {self.table} (as_of)",
         ]
         self._pruned: date | None = None
@@ -52,19 +58,19 @@ class PartsStore:
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.p)
 
-    def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str]]:
-        return {row["project_id"]: (row["version"], row["body"])
-                for row in self._rows("project_id, version, body", key, ids)}
+    def get(self, key: str, ids: list[str]) -> dict[str, tuple[int, str, str]]:
+        return {row["project_id"]: (row["version"], row["basis"], row["body"])
+                for row in self._rows("project_id, version, basis, body", key, ids)}
 
-    def versions(self, keys: list[str], ids: list[str]) -> dict[tuple[str, str], int]:
-        found: dict[tuple[str, str], int] = {}
+    def versions(self, keys: list[str], ids: list[str]) -> dict[tuple[str, str], tuple[int, str]]:
+        found: dict[tuple[str, str], tuple[int, str]] = {}
         with self.datastore.transaction(commit=False) as cursor:
             for chunk in chunked(ids):
                 cursor.execute(self._sql(
-                    f"SELECT key, project_id, version FROM {self.table} WHERE key IN "
+                    f"SELECT key, project_id, version, basis FROM {self.table} WHERE key IN "
                     f"({', '.join('?' * len(keys))}) AND project_id IN "
                     f"({', '.join('?' * len(chunk))})"), (*keys, *chunk))
-                found.update(((row["key"], row["project_id"]), row["version"])
+                found.update(((row["key"], row["project_id"]), (row["version"], row["basis"]))
                              for row in cursor.fetchall())
         return found
 
@@ -81,21 +87,30 @@ class PartsStore:
         return found
 
     def put(self, key: str, period_end: date, as_of: date,
-            parts: list[tuple[str, int, str]]) -> None:
+            parts: list[tuple[str, int, str, str]]) -> None:
         """Keep parts (replacing the key's older ones), and once a day prune the rows of
         running periods judged on days gone by.
 
         Rows are written in the order of their project ids, whatever order they come in: the
         view runner and the workers keep the same report's parts at once, each listing its
         projects in its own order, and rows locked in two orders would wait on each other."""
-        rows = [(key, part_id, version, as_of.isoformat(), period_end.isoformat(), body)
-                for part_id, version, body in sorted(parts)]
+        rows = [(key, part_id, version, basis, as_of.isoformat(), period_end.isoformat(), body)
+                for part_id, version, basis, body in sorted(parts)]
         self._write(self._sql(
-            f"INSERT INTO {self.table} (key, project_id, version, as_of, period_end, body) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key, project_id) DO UPDATE SET "
-            "version = excluded.version, as_of = excluded.as_of, "
+            f"INSERT INTO {self.table} (key, project_id, version, basis, as_of, period_end, "
+            "body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key, project_id) DO UPDATE SET "
+            "version = excluded.version, basis = excluded.basis, as_of = excluded.as_of, "
             "period_end = excluded.period_end, body = excluded.body"), rows)
         self._prune(as_of)
+
+    def renew(self, parts: list[tuple[str, str, int, str]]) -> None:
+        """Set the version of kept (key, id, version, basis) parts whose basis held, in one
+        transaction (in the order of their keys and ids, as `put` writes). A part replaced
+        meanwhile by one of another basis or a later version is left as it is."""
+        self._write(self._sql(f"UPDATE {self.table} SET version = ? WHERE key = ? AND "
+                              "project_id = ? AND basis = ? AND version < ?"),
+                    [(version, key, part_id, basis, version)
+                     for key, part_id, version, basis in sorted(parts)])
 
     def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Run the statement for each row in one transaction, tried again if PostgreSQL

@@ -124,6 +124,12 @@ def test_reports_from_kept_parts_equal_the_reference_on_every_day(backend, monke
                 checked["made again"] += 1
                 for day, cadence in days:
                     compare(service, day, cadence)
+            # Recorded after the fact, dated mid-way: the parts of the periods ending before
+            # it stand (renewed), the others are made again; every period equals the
+            # reference.
+            service.clock = lambda: last
+            if more_recorded(service, ids, DAYS[len(DAYS) // 2]) is not None:
+                every_period(service, DAYS[-1], checked, "after the fact")
             # With counties listed (the projects are the first's, the home county's), the
             # province summary of every period.
             service.add_county("360829", "安福县", "吉安市", actor="test")
@@ -355,14 +361,7 @@ def test_a_write_assembles_again_only_the_periods_it_changed(backend, monkeypatc
     write only the periods whose parts the write changed are assembled again, and every
     report still equals the reference."""
     require_store(backend)
-    assembled = Counter()
-    real = dispatching.assemble
-
-    def counted(period, *args, **kwargs):
-        assembled[period.id] += 1
-        return real(period, *args, **kwargs)
-
-    monkeypatch.setattr(dispatching, "assemble", counted)
+    assembled = assemblies(monkeypatch)
     with fresh_store(backend) as env:
         service = Banban(env=env, clock=lambda: TODAY)
         try:
@@ -392,6 +391,101 @@ def test_a_write_assembles_again_only_the_periods_it_changed(backend, monkeypatc
                 assert report == reference and assembled[week.previous().id] >= 1
         finally:
             service.close()
+
+
+@contextmanager
+def demo_kept(backend):
+    """A service on a fresh store of the backend with the demo county, keeping parts."""
+    with fresh_store(backend) as env:
+        service = Banban(env=env, clock=lambda: TODAY)
+        try:
+            load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
+            with keeping(service):
+                yield service
+        finally:
+            service.close()
+
+
+def assemblies(monkeypatch) -> Counter:
+    """Counts of the reports and county shares assembled, by period id, from now on."""
+    assembled = Counter()
+    real = dispatching.assemble
+
+    def counted(period, *args, **kwargs):
+        assembled[period.id] += 1
+        return real(period, *args, **kwargs)
+
+    monkeypatch.setattr(dispatching, "assemble", counted)
+    return assembled
+
+
+def parts_made(monkeypatch) -> Counter:
+    """Counts of the parts made (a report's halves, trend parts) by project, from now on."""
+    made = Counter()
+
+    def counted(real):
+        def part(history, *args, **kwargs):
+            made[history.project.id] += 1
+            return real(history, *args, **kwargs)
+        return part
+
+    for kind in ("day_part", "period_part", "trend_part"):
+        monkeypatch.setattr(dispatching, kind, counted(getattr(dispatching, kind)))
+    return made
+
+
+@BACKENDS
+def test_a_write_makes_again_only_the_parts_judged_from_what_it_changed(backend, monkeypatch):
+    """A part is judged from its project's facts dated up to the day judged (or its period's
+    end): after a write the runner makes again the written project's parts judged on or
+    after the write's date and renews the others (periods gone by) at the new version; a
+    visit (no rule reads one) makes none; a report asked before the runner renews what it
+    finds standing. Every report and trend of the kept periods equals the reference."""
+    require_store(backend)
+    made = parts_made(monkeypatch)
+    with demo_kept(backend) as service:
+        _, specs, jobs, _ = service._current_parts(dispatching.KEPT_PERIODS)
+
+        def judged_from(day: date) -> int:
+            """How many of a project's kept parts read facts dated day."""
+            return sum(1 for _, period, as_of in specs
+                       if (as_of if period is None else max(as_of, period.end)) >= day)
+
+        service.warm_parts()
+        ids = sorted((p["id"] for p in service.list_projects()), key=str)
+        previous = Period.containing("monthly", TODAY).previous()
+        for day, asked_first in ((TODAY, False), (TODAY - timedelta(days=45), True)):
+            made.clear()
+            changed = more_recorded(service, ids, day)
+            version = service.project(changed)["version"]
+            if asked_first:  # a report of a period gone by before the runner's pass
+                report, reference = both(service, "monthly", previous.id)
+                assert report == reference
+                renewed = service.kept_parts.versions(
+                    [job.key for job in jobs], [str(changed)])
+                assert version in {v for v, _ in renewed.values()}
+            assert 0 < judged_from(day) < len(jobs)
+            # The runner makes what the report did not (its period and day halves).
+            assert service.warm_parts() == judged_from(day) - (2 if asked_first else 0)
+            assert set(made) == {changed} and made[changed] == judged_from(day)
+            kept = service.kept_parts.versions([job.key for job in jobs],
+                                               [str(changed)])
+            assert {v for v, _ in kept.values()} == {version} and len(kept) == len(jobs)
+            for cadence in CADENCES:
+                period = Period.containing(cadence, TODAY)
+                for _ in range(dispatching.KEPT_PERIODS):
+                    report, reference = both(service, cadence, period.id)
+                    assert report == reference, (cadence, period.id)
+                    period = period.previous()
+                trend, reference = both(service, cadence, Period.containing(
+                    cadence, TODAY).id, "dispatch_trend", 6)
+                assert trend == reference
+        # A visit: nothing to make.
+        made.clear()
+        project = service.project(ids[0])
+        service.record(ids[0], "office", "visit_logged",
+                       expected_version=project["version"], fields={"purpose": "走访"})
+        assert service.warm_parts() == 0 and not made
 
 
 @BACKENDS
@@ -437,70 +531,57 @@ def test_warming_reads_each_project_once_and_leaves_nothing_for_the_reports(
     one query; the reports then make nothing and equal the reference; after a write it reads
     that project alone."""
     require_store(backend)
-    read, made = Counter(), Counter()
+    read = Counter()
     real_history = dispatching.History
 
     def history(project):
         read[project.id] += 1
         return real_history(project)
 
-    def counted(real):
-        def part(history, *args, **kwargs):
-            made[history.project.id] += 1
-            return real(history, *args, **kwargs)
-        return part
-
     monkeypatch.setattr(dispatching, "History", history)
-    for kind in ("day_part", "period_part", "trend_part"):
-        monkeypatch.setattr(dispatching, kind, counted(getattr(dispatching, kind)))
-    with fresh_store(backend) as env:
-        service = Banban(env=env, clock=lambda: TODAY)
-        try:
-            load_demo(service, today=TODAY, hash_password=lambda p: "hash:" + p)
-            with keeping(service):
-                projects = {p["id"] for p in service.list_projects()}
-                queries, facts = [], service.directory.facts
-                monkeypatch.setattr(service.directory, "facts",
-                                    lambda ids: queries.append(len(ids)) or facts(ids))
-                looked, versions = [], service.kept_parts.versions
-                monkeypatch.setattr(service.kept_parts, "versions",
-                                    lambda keys, ids: looked.append(len(ids))
-                                    or versions(keys, ids))
-                service.warm_parts()
-                assert set(read) == projects and set(read.values()) == {1}
-                # The demo's 60 projects, one chunk: what is kept of them read in one query,
-                # and their facts in another.
-                assert looked == [len(projects)] and queries == [len(projects)]
-                assert sum(made.values()) >= 20 * len(projects)  # some thirty parts each
-                read.clear(), made.clear()
-                service.warm_parts()
-                assert not read and not made
-                for cadence in CADENCES:
-                    period_id = Period.containing(cadence, TODAY).id
-                    report, reference = both(service, cadence, period_id)
-                    trend, trend_reference = both(service, cadence, period_id,
-                                                  "dispatch_trend", 6)
-                    assert report == reference and trend == trend_reference
-                    made.clear()
-                    service.dispatch(cadence, period_id)
-                    service.dispatch_trend(cadence, period_id, 6)
-                    assert not made, cadence
-                changed = more_recorded(service, sorted(projects, key=str), TODAY)
-                read.clear(), looked.clear()
-                service.warm_parts()
-                assert set(read) == {changed} and read[changed] == 1
-                assert looked == [1]  # the others were not looked at: they did not change
-                # Parts emptied elsewhere (another process's rebuild) are made again once
-                # the runner looks at every project again.
-                read.clear()
-                service.kept_parts.clear()
-                service.warm_parts()
-                assert not read
-                monkeypatch.setattr(service, "FULL_LOOK_SECONDS", 0)
-                service.warm_parts()
-                assert set(read) == projects
-        finally:
-            service.close()
+    made = parts_made(monkeypatch)
+    with demo_kept(backend) as service:
+        projects = {p["id"] for p in service.list_projects()}
+        queries, facts = [], service.directory.facts
+        monkeypatch.setattr(service.directory, "facts",
+                            lambda ids: queries.append(len(ids)) or facts(ids))
+        looked, versions = [], service.kept_parts.versions
+        monkeypatch.setattr(service.kept_parts, "versions",
+                            lambda keys, ids: looked.append(len(ids))
+                            or versions(keys, ids))
+        service.warm_parts()
+        assert set(read) == projects and set(read.values()) == {1}
+        # The demo's 60 projects, one chunk: what is kept of them read in one query,
+        # and their facts in another.
+        assert looked == [len(projects)] and queries == [len(projects)]
+        assert sum(made.values()) >= 20 * len(projects)  # some thirty parts each
+        read.clear(), made.clear()
+        service.warm_parts()
+        assert not read and not made
+        for cadence in CADENCES:
+            period_id = Period.containing(cadence, TODAY).id
+            report, reference = both(service, cadence, period_id)
+            trend, trend_reference = both(service, cadence, period_id,
+                                          "dispatch_trend", 6)
+            assert report == reference and trend == trend_reference
+            made.clear()
+            service.dispatch(cadence, period_id)
+            service.dispatch_trend(cadence, period_id, 6)
+            assert not made, cadence
+        changed = more_recorded(service, sorted(projects, key=str), TODAY)
+        read.clear(), looked.clear()
+        service.warm_parts()
+        assert set(read) == {changed} and read[changed] == 1
+        assert looked == [1]  # the others were not looked at: they did not change
+        # Parts emptied elsewhere (another process's rebuild) are made again once
+        # the runner looks at every project again.
+        read.clear()
+        service.kept_parts.clear()
+        service.warm_parts()
+        assert not read
+        monkeypatch.setattr(service, "FULL_LOOK_SECONDS", 0)
+        service.warm_parts()
+        assert set(read) == projects
 
 
 @BACKENDS
@@ -587,6 +668,39 @@ def test_the_runner_makes_the_summarys_county_shares_so_no_reader_waits_for_them
 
 
 @BACKENDS
+def test_a_summary_of_a_period_gone_by_survives_writes_dated_after_it(backend, monkeypatch):
+    """A county's share of the province summary is kept with the bases of the parts it was
+    assembled from: after a write dated today in the county, the summaries of the periods gone
+    by assemble no share again (their parts were renewed), the current ones assemble the
+    written county's; a write dated in last week assembles last week's again. Each equals the
+    reference."""
+    require_store(backend)
+    assembled = assemblies(monkeypatch)
+    with demo_kept(backend) as service:
+        service.add_county(SECOND, "新干县", "吉安市", actor="test")
+        ids = sorted((p["id"] for p in service.list_projects()), key=str)
+        week = Period.containing("weekly", TODAY)
+        gone_by = [Period.containing(cadence, TODAY).previous() for cadence in CADENCES]
+        service.warm_parts()
+        for period in gone_by:
+            summary, reference = both(service, period.cadence, period.id)
+            assert summary == reference and '"counties"' in summary
+        assembled.clear()
+        assert more_recorded(service, ids, TODAY) is not None
+        service.warm_parts()  # renews the written project's parts of the periods gone by
+        for period in gone_by:
+            summary, reference = both(service, period.cadence, period.id)
+            assert summary == reference
+        assert not any(assembled[period.id] for period in gone_by), assembled
+        assert assembled[week.id] == 1  # the home county's share of this week, by the runner
+        assembled.clear()
+        assert more_recorded(service, ids, week.previous().end) is not None
+        service.warm_parts()
+        summary, reference = both(service, "weekly", week.previous().id)
+        assert summary == reference and assembled[week.previous().id] == 1
+
+
+@BACKENDS
 def test_processes_keeping_the_same_parts_at_once_never_deadlock(backend):
     """The view runner warming parts and a worker assembling a report may keep the same
     report's parts at the same moment, each listing its projects in its own order (the
@@ -602,7 +716,7 @@ def test_processes_keeping_the_same_parts_at_once_never_deadlock(backend):
             try:
                 for round_ in range(15):
                     store.put("weekly:2026-W48", date(2026, 11, 29), TODAY,
-                              [(each, version + round_, "{}") for each in order])
+                              [(each, version + round_, "basis", "{}") for each in order])
             except BaseException as error:  # noqa: BLE001 - reported below
                 failures.append(error)
 

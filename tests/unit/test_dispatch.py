@@ -7,6 +7,7 @@ Wed 7 October are days off; Sunday 20 September and Saturday 10 October are work
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -672,6 +673,89 @@ def test_a_history_of_the_facts_a_view_keeps_reads_as_the_projects(make_project,
                 for make in (dispatch.report_part, trend_part):
                     assert make(theirs, period, day, PACKAGE_CALENDAR) == \
                         make(ours, period, day, PACKAGE_CALENDAR)
+
+
+BASIS_DAYS = [RANDOM_START + timedelta(days=n) for n in range(0, 61, 10)]
+
+
+def test_writes_dated_after_a_day_leave_its_basis_and_others_change_it(make_project):
+    """A history's basis on a day (History.basis) is what the rules read on it: recording a
+    fact dated later, or a visit (no rule reads one), leaves it; a fact dated on or before the
+    day, or a correction of one (recorded later), changes it; and a correction moving a fact
+    changes it from the earlier of the two dates."""
+    project = make_project(signed_on=d(3, 1), today=d(6, 30))
+    early, late = d(3, 10), d(5, 10)
+
+    def bases():
+        history = History(project)
+        return [history.basis(day) for day in (d(3, 1), early, d(4, 1), late)]
+
+    def record(event_type, on, **fields):
+        project.record(event_type, actor="zhang", occurred_on=on, today=d(6, 30), **fields)
+        return bases()
+
+    before = bases()
+    assert len(set(before)) == 1  # the signing only, on every day
+    after_late = record("problem_raised", late, problem_id="P1", title="后来的问题")
+    assert after_late[:3] == before[:3] and after_late[3] != before[3]
+    assert record("visit_logged", early, purpose="走访") == after_late
+    after_early = record("milestone_planned", early, milestone="land_approved",
+                         planned_on=d(4, 20))
+    assert after_early[0] == before[0] and after_early[1] != after_late[1]
+    planned = project.version
+    moved = record("corrected", d(6, 1), corrects_version=planned, action="amend",
+                   reason="记错日期", changes={"occurred_on": d(4, 1)})
+    assert moved[0] == before[0] and all(a != b for a, b in zip(moved[1:], after_early[1:]))
+    # What a view keeps of the project has the same bases as the project.
+    stored = History(FactsOf(project.id, project.version, project.facts_text(READ_TYPES)))
+    assert [stored.basis(day) for day in (d(3, 1), early, d(4, 1), late)] == moved
+
+
+def test_parts_judged_on_a_day_of_the_same_basis_are_the_same_whatever_was_recorded_since(
+        make_project):
+    """As random commands are recorded on a project, its report parts (a day's half, a
+    week's half, a month's trend part) judged on each of several days: wherever two versions
+    of the project have one basis on the day a part reads facts up to (the day judged, or a
+    period's end if later: `Dispatching._make_parts`), their parts are the same, so a part
+    kept can stand for a later version of the same basis (domain.dispatch_parts.Make)."""
+    stood = Counter()
+
+    @settings(max_examples=40, deadline=None)
+    @given(RANDOM_PROJECT)
+    def check(spec):
+        offset, park, commands = spec
+        signed_on = RANDOM_START + timedelta(days=offset)
+        project = make_project(name="P", signed_on=signed_on, today=RANDOM_TODAY,
+                               investment=100, park=park)
+        seen: dict[tuple, dict] = {}
+        for event_type, on, fields in [(t, signed_on, f) for t, f in PRELUDE] + commands:
+            if "pick" in fields:
+                fields = dict(fields)
+                fields["corrects_version"] = \
+                    project.version - fields.pop("pick") % project.version
+            try:
+                project.record(event_type, actor="zhang", occurred_on=on, today=RANDOM_TODAY,
+                               **fields)
+            except DomainError:
+                continue
+            history = History(FactsOf(project.id, project.version,
+                                       project.facts_text(READ_TYPES)))
+            for day in BASIS_DAYS:
+                for kind, period in (("day", None), ("period", Period.containing("weekly", day)),
+                                     ("trend", Period.containing("monthly", day))):
+                    if kind == "day":
+                        part = dispatch.day_part(history, day, PACKAGE_CALENDAR)
+                    else:
+                        part = (dispatch.period_part if kind == "period" else trend_part)(
+                            history, period, day, PACKAGE_CALENDAR)
+                    basis = history.basis(day if period is None else max(day, period.end))
+                    was = seen.setdefault((kind, day, basis), part)
+                    assert was == part, (kind, day, event_type)
+                    stood["stood" if was is not part else "made"] += 1
+
+    check()
+    # Commands are dated over the two months: the parts of the days before each one stand.
+    assert stood["stood"] > 0 and stood["made"] > 0, stood
 
 
 def test_a_part_is_a_days_half_and_a_periods_half_sharing_only_their_unknown_years(sign):

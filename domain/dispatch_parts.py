@@ -34,7 +34,9 @@ from eventsourcing.application import LRUCache
 from domain.periods import CADENCES, Period
 
 # Moves when what a part holds changes, so parts made by older code are never assembled.
-PARTS_FORMAT = 6  # 5: review opinions owed; 6: a report's part in a day's half and a period's
+# A part of a period gone by is kept as long as its basis holds (renewed at each version), so a
+# change to how the rules judge must move it too.
+PARTS_FORMAT = 7  # 5: review opinions owed; 6: a day's half and a period's; 7: with a basis
 
 _TAGS = {"$date": date.fromisoformat, "$moment": datetime.fromisoformat, "$uuid": UUID}
 
@@ -161,8 +163,8 @@ Make = Callable[[list[tuple[Any, Lacking]]], Made]
 
 
 def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[str, Period | None]],
-             as_of: date, calendar: str, make: Make,
-             *, decoded: LRUCache | None = None) -> list[list[dict[str, Any]]]:
+             as_of: date, calendar: str, make: Make, *, decoded: LRUCache | None = None,
+             seen: list[list[tuple[int, str]]] | None = None) -> list[list[dict[str, Any]]]:
     """The parts of each of these kinds of a period (kind, period; None for a report's day
     half) judged on as_of by a calendar (its key) of these projects (at the versions given),
     in their order: the kept ones of those versions, the others made by `make` and kept (or,
@@ -171,21 +173,22 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
     (by index) each lacks: a project lacking several (a report's two halves) is read once,
     and a chunk of them in one read (after a write, the one project written).
 
-    `decoded` is this process's memory of parts it has read ((key, id) -> (version, digest
-    of the text, part)): a part found there at the version wanted is neither read nor decoded
+    `decoded` is this process's memory of parts it has read ((key, id) -> (version, basis,
+    digest of the text, part)): a part found there at the version wanted is neither read nor decoded
     again, so a report after a write decodes one part; and a part whose text is the same as
     the one remembered (a project changed in a way this period does not show) is the same
     object as before, so what was assembled of these very parts can be used again
     (`Dispatching._of_parts`). Parts are shared, never changed: `assemble` only reads them,
-    and a report handed out is a copy (domain.dispatching)."""
+    and a report handed out is a copy (domain.dispatching). `seen`, if given, is handed the
+    (version, basis) of each part returned, a list for each kind."""
     wanted = list(wanted)
     ids = [str(each.project_id) for each in wanted]
     keys = [part_key(kind, period, as_of, calendar) for kind, period in kinds]
-    remembered: list[dict[str, tuple[int, bytes, dict[str, Any]]]] = []
+    remembered: list[dict[str, tuple[int, str, bytes, dict[str, Any]]]] = []
     current: list[set[str]] = []
     found: list[dict[str, tuple[int, str, str]]] = []
     for key in keys:
-        its: dict[str, tuple[int, bytes, dict[str, Any]]] = {}
+        its: dict[str, tuple[int, str, bytes, dict[str, Any]]] = {}
         if decoded is not None:
             for project_id in ids:
                 try:
@@ -222,24 +225,30 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
                 texts[n][k] = (version, basis, encode(part))
                 made[k].append((ids[n], version, basis, texts[n][k][2]))
     parts: list[list[dict[str, Any]]] = [[] for _ in keys]
+    bases: list[list[tuple[int, str]]] = [[] for _ in keys]
     for project_id, its_texts in zip(ids, texts):
         for k, key in enumerate(keys):
             if k not in its_texts:
-                parts[k].append(remembered[k][project_id][2])
+                version, basis, _, part = remembered[k][project_id]
+                parts[k].append(part)
+                bases[k].append((version, basis))
                 continue
-            version, _, text = its_texts[k]
+            version, basis, text = its_texts[k]
+            bases[k].append((version, basis))
             if decoded is None:
                 parts[k].append(decode(text))
                 continue
             digest = blake2b(text.encode(), digest_size=16).digest()
-            _, was, part = remembered[k].get(project_id, (None, b"", None))
+            _, _, was, part = remembered[k].get(project_id, (None, "", b"", None))
             parts[k].append(part if was == digest else decode(text))
-            decoded.put((key, project_id), (version, digest, parts[k][-1]))
+            decoded.put((key, project_id), (version, basis, digest, parts[k][-1]))
     for k, key in enumerate(keys):
         if made[k]:
             kept.put(key, kept_until(kinds[k][1], as_of), as_of, made[k])
     if renewed:
         kept.renew(renewed)
+    if seen is not None:
+        seen.extend(bases)
     return parts
 
 

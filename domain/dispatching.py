@@ -86,6 +86,20 @@ def copied(report: Any) -> Any:
     return report
 
 
+def share_basis(listed: Sequence[Listing], halves: list[list[tuple[int, str]]]) -> str | None:
+    """The basis of a county's share of a summary: a digest of its listed projects' ids and
+    the bases of their report halves (each half's (version, basis) by project, in the listed
+    order); None if a half is not of the version listed (the share is made of other parts)."""
+    digest = blake2b(digest_size=16)
+    for n, each in enumerate(listed):
+        for half in halves:
+            version, basis = half[n]
+            if version != each.version:
+                return None
+            digest.update(f"{each.project_id}:{basis};".encode())
+    return digest.hexdigest()
+
+
 def _part_of(kind: str) -> Callable[..., dict[str, Any]]:
     """What makes a project's part of a kind, given its history, the period (ignored by a
     day's half), the day judged on and the calendar: a report's "day" half or its "period"
@@ -242,35 +256,23 @@ class Dispatching:
             made: Made = []
             for code, [(_, kept_basis)] in lacking:
                 listed = groups.get(code, ())
-                basis = self._share_basis(halves, listed)
+                ids = [str(each.project_id) for each in listed]
+                found = self.kept_parts.versions(halves, ids)
+                basis = share_basis(listed, [[found.get((half, each), (None, ""))
+                                              for each in ids] for half in halves])
+                row = None  # the share kept stands if its parts' bases are the same
                 if basis is None or basis != kept_basis:
+                    seen: list[list[tuple[int, str]]] = []
                     row = county_row(assemble(period, as_of, list(map(joined, *self._halves(
-                        period, as_of, listed, calendar, key))),
+                        period, as_of, listed, calendar, key, seen))),
                         parallel_weekday=calendar.parallel_weekday))
-                    basis = self._share_basis(halves, listed) or ""
-                else:
-                    row = None  # the share kept stands
+                    basis = share_basis(listed, seen) or ""  # "": made again when asked
                 made.append((by_code[code].version, [(basis, row)]))
             return made
 
         [rows] = parts_of(wanted, self.kept_parts, [("county", period)], as_of, key, make,
                           decoded=self._decoded_parts())
         return counties_summary(period, as_of, list(zip(counties, rows)))
-
-    def _share_basis(self, halves: list[str], listed: Sequence[Listing]) -> str | None:
-        """The basis of a county's share of a summary: a digest of its projects' ids and the
-        bases of their report halves (the keys given) kept, in the county's order; None if any
-        is not kept at the version listed (the share is to be assembled, and its parts made)."""
-        ids = [str(each.project_id) for each in listed]
-        kept = self.kept_parts.versions(halves, ids)
-        digest = blake2b(digest_size=16)
-        for project_id, each in zip(ids, listed):
-            for half in halves:
-                version, basis = kept.get((half, project_id), (None, ""))
-                if version != each.version:
-                    return None
-                digest.update(f"{project_id}:{basis};".encode())
-        return digest.hexdigest()
 
     def _assembled_trend(self, periods: list[Period], today: date, target: str | None
                          ) -> list[dict[str, Any]]:
@@ -294,11 +296,13 @@ class Dispatching:
                                                  parallel_weekday=calendar.parallel_weekday))
 
     def _halves(self, period: Period, as_of: date, listed: Sequence[Listing],
-                calendar: WorkingCalendar, key: str) -> list[list[dict[str, Any]]]:
+                calendar: WorkingCalendar, key: str,
+                seen: list[list[tuple[int, str]]] | None = None) -> list[list[dict[str, Any]]]:
         """The listed projects' report parts of a period judged on as_of, in two halves: each
         one's part of the day (shared by every period judged on it) and of the period (a
-        project lacking both is read once for both)."""
-        return self._parts([("day", None), ("period", period)], as_of, listed, calendar, key)
+        project lacking both is read once for both); `seen`: see parts_of."""
+        return self._parts([("day", None), ("period", period)], as_of, listed, calendar, key,
+                           seen)
 
     def _of_parts(self, what: tuple, parts: list[dict[str, Any]],
                   compute: Callable[[list[dict[str, Any]]], Any]) -> Any:
@@ -335,14 +339,14 @@ class Dispatching:
         return found
 
     def _parts(self, kinds: list[tuple[str, Period | None]], as_of: date,
-               listed: Sequence[Any], calendar: WorkingCalendar, calendar_key: str
-               ) -> list[list[dict[str, Any]]]:
+               listed: Sequence[Any], calendar: WorkingCalendar, calendar_key: str,
+               seen: list[list[tuple[int, str]]] | None = None) -> list[list[dict[str, Any]]]:
         """The listed projects' parts of each of these kinds (see `_part_of`) of a period
         judged on as_of."""
         specs = [(kind, period, as_of) for kind, period in kinds]
         return parts_of(listed, self.kept_parts, kinds, as_of, calendar_key,
                         lambda lacking: self._make_parts(specs, lacking, calendar),
-                        decoded=self._decoded_parts())
+                        decoded=self._decoded_parts(), seen=seen)
 
     def _make_parts(self, specs: Sequence[tuple[str, Period | None, date]],
                     lacking: list[tuple[UUID, Lacking]], calendar: WorkingCalendar) -> Made:
@@ -358,8 +362,9 @@ class Dispatching:
             its_parts: list[tuple[str, dict[str, Any] | None]] = []
             for k, kept_basis in its_lacking:
                 kind, period, as_of = specs[k]
-                # A period's half (and trend part) counts the period's facts: up to its end.
-                basis = history.basis(as_of if period is None else max(as_of, period.end))
+                # A period's half (and trend part) counts the period's facts: up to its end
+                # (a running period's: none is dated after today).
+                basis = history.basis(as_of if period is None else period.end)
                 its_parts.append((basis, None if basis == kept_basis
                                   else _part_of(kind)(history, period, as_of, calendar)))
             made.append((version, its_parts))
@@ -421,7 +426,8 @@ class Dispatching:
             # county's from its projects' parts (some 20 s at province scale). Not those of
             # the periods gone by, which a leader asks for far less often: their shares are
             # assembled when first asked, then kept, and stand after a write dated after them
-            # (the first reader after it reads its county's parts' bases, not the parts).
+            # (once this pass has renewed the written project's parts of them, the first
+            # reader after it reads its county's parts' bases, not the parts).
             for cadence in CADENCES:
                 self._assembled(Period.containing(cadence, today), today, PROVINCE)
         return made

@@ -21,9 +21,7 @@ from eventsourcing.persistence import OperationalError
 from domain.tables import creating_tables, side_store
 from projections.views import chunked
 
-PARTS_TABLE = "banban_report_parts"
-# Where parts were kept before they had a basis: a cache, dropped when the new table is made.
-FORMER_TABLES = ("banban_dispatch_parts",)
+PARTS_TABLE = "banban_dispatch_parts"
 # Times a write PostgreSQL chose as a deadlock's victim is tried in all (rolled back each time).
 ATTEMPTS = 3
 DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for `deadlock detected`
@@ -37,23 +35,33 @@ class PartsStore:
         self.datastore = datastore
         self.owns_datastore = owns_datastore
         self.p = "%s" if postgres else "?"
-        schema = f'"{datastore.schema}".' if postgres else ""
-        self.table = schema + PARTS_TABLE
+        self.postgres = postgres
+        self.table = (f'"{datastore.schema}".' if postgres else "") + PARTS_TABLE
         self.create = [
-            *(f"DROP TABLE IF EXISTS {schema}{former}" for former in FORMER_TABLES),
             f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT NOT NULL, "
-            "project_id TEXT NOT NULL, version BIGINT NOT NULL, basis TEXT NOT NULL, "
-            "as_of TEXT NOT NULL, period_end TEXT NOT NULL, body TEXT NOT NULL, "
-            "PRIMARY KEY (key, project_id))",
+            "project_id TEXT NOT NULL, version BIGINT NOT NULL, as_of TEXT NOT NULL, "
+            "period_end TEXT NOT NULL, body TEXT NOT NULL, "
+            "basis TEXT NOT NULL DEFAULT '', PRIMARY KEY (key, project_id))",
             f"CREATE INDEX IF NOT EXISTS {PARTS_TABLE}_as_of ON {self.table} (as_of)",
         ]
         self._pruned: date | None = None
         self._lock = threading.Lock()
 
     def create_tables(self) -> None:
+        """The table, and its basis column where a table kept before parts had one lacks it
+        (added with an empty basis, which no part's is: processes of the code before, during
+        an upgrade, keep working on it, under keys of their own: PARTS_FORMAT)."""
         with self.datastore.transaction(commit=True) as cursor:
             for statement in self.create:
                 cursor.execute(statement)
+            if self.postgres:
+                cursor.execute(f"ALTER TABLE {self.table} ADD COLUMN IF NOT EXISTS basis TEXT "
+                               "NOT NULL DEFAULT ''")
+                return
+            cursor.execute(f"SELECT name FROM pragma_table_info('{PARTS_TABLE}')")
+            if "basis" not in {row["name"] for row in cursor.fetchall()}:
+                cursor.execute(f"ALTER TABLE {self.table} ADD COLUMN basis TEXT NOT NULL "
+                               "DEFAULT ''")
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.p)
@@ -106,10 +114,12 @@ class PartsStore:
     def renew(self, parts: list[tuple[str, str, int, str]]) -> None:
         """Set the version of kept (key, id, version, basis) parts whose basis held, in one
         transaction (in the order of their keys and ids, as `put` writes). A part replaced
-        meanwhile by one of another basis or a later version is left as it is."""
+        meanwhile by one of another basis is left as it is; one of the same basis is the same
+        part, whatever version it was kept at (a share's version is a fingerprint, in no
+        order)."""
         self._write(self._sql(f"UPDATE {self.table} SET version = ? WHERE key = ? AND "
-                              "project_id = ? AND basis = ? AND version < ?"),
-                    [(version, key, part_id, basis, version)
+                              "project_id = ? AND basis = ?"),
+                    [(version, key, part_id, basis)
                      for key, part_id, version, basis in sorted(parts)])
 
     def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:

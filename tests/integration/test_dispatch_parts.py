@@ -701,6 +701,36 @@ def test_a_summary_of_a_period_gone_by_survives_writes_dated_after_it(backend, m
 
 
 @BACKENDS
+def test_a_parts_table_kept_before_parts_had_a_basis_is_given_one(backend):
+    """A deployment upgraded from before parts had a basis keeps its table: the column is
+    added, empty (no part's basis), so parts kept before are made again when asked, and a
+    process of the code before, still running, can go on writing rows without it."""
+    require_store(backend)
+    with fresh_service(backend) as service:
+        store = open_parts_store(service)
+        old = "day.6/2026-11-25/calendar"
+        with store.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f"DROP TABLE {store.table}")
+            cursor.execute(f"CREATE TABLE {store.table} (key TEXT NOT NULL, project_id TEXT NOT "
+                           "NULL, version BIGINT NOT NULL, as_of TEXT NOT NULL, period_end TEXT "
+                           "NOT NULL, body TEXT NOT NULL, PRIMARY KEY (key, project_id))")
+        store.close()
+        store = open_parts_store(service)  # as a process of this code starts
+        try:
+            insert = store._sql(f"INSERT INTO {store.table} (key, project_id, version, as_of, "
+                                "period_end, body) VALUES (?, ?, ?, ?, ?, ?)")
+            store._write(insert, [(old, "p1", 3, "2026-11-25", "2026-11-29", "{}")])
+            assert store.get(old, ["p1"]) == {"p1": (3, "", "{}")}
+            store.put("day.7/2026-11-25/calendar", date(2026, 11, 29), TODAY,
+                      [("p1", 4, "b4", "{}")])
+            assert store.versions(["day.7/2026-11-25/calendar", old], ["p1"]) == {
+                ("day.7/2026-11-25/calendar", "p1"): (4, "b4"), (old, "p1"): (3, "")}
+            store.create_tables()  # again: nothing to add
+        finally:
+            store.close()
+
+
+@BACKENDS
 def test_processes_keeping_the_same_parts_at_once_never_deadlock(backend):
     """The view runner warming parts and a worker assembling a report may keep the same
     report's parts at the same moment, each listing its projects in its own order (the

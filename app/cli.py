@@ -19,6 +19,7 @@ from app.store import service
 from app.user_admin import end_sessions, new_password
 from domain.application import COUNTY_TZ
 from domain.counties import PROVINCE
+from domain.dispatching import EVERY_PERIOD
 from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, UserNotFound
 from domain.lifecycle import ROLES
 from projections.runner import BULK, catch_up, rebuild_all, status
@@ -202,8 +203,8 @@ def rebuild_views(processes: int | None):
 @click.option("--once", is_flag=True, help="Catch up once and exit.")
 def run_views(interval: float, once: bool):
     """Keep the views caught up as a process of its own, until stopped (SIGTERM, Ctrl-C), and
-    the report parts of each cadence's last BANBAN_KEPT_PERIODS periods made (after each
-    catch-up, and on each new day)."""
+    the report parts of each cadence's last BANBAN_KEPT_PERIODS periods (or all) made (after
+    each catch-up, and on each new day)."""
     banban, kept_periods = service(), current_app.config["BANBAN_KEPT_PERIODS"]
     views = current_app.extensions["banban.store"].views()
     stopping = threading.Event()
@@ -227,13 +228,19 @@ def run_views(interval: float, once: bool):
                 # than in a leader's request.
                 made = banban.warm_parts(kept_periods)
                 if made:
-                    click.echo(f"report parts: made {made} for the last {kept_periods} periods")
+                    click.echo(f"report parts: made {made} for {kept(kept_periods)}")
                 warmed_on = banban.clock()
             if once or stopping.wait(interval):
                 break
     except KeyboardInterrupt:
         pass
     click.echo("stopped")
+
+
+def kept(periods: int) -> str:
+    """The periods BANBAN_KEPT_PERIODS keeps made, as the runner and the status say them."""
+    return ("every period since the first signing" if periods == EVERY_PERIOD
+            else f"the last {periods} periods")
 
 
 def _digest_due(app) -> None:
@@ -279,9 +286,9 @@ def views_status():
             current_app.extensions["banban.store"].cards_unsynced().view.directory(),
             kept_periods)
         click.echo(f"report parts: {banban.kept_parts.count()} kept (each of a project's "
-                   "version: made again when the project changes)")
-        click.echo(f"report parts today: {needed - missing} of the {needed} the last "
-                   f"{kept_periods} periods need are made, {missing} lacking (the view runner "
+                   "version: made again when the facts it is judged from change, else renewed)")
+        click.echo(f"report parts today: {needed - missing} of the {needed} "
+                   f"{kept(kept_periods)} need are made, {missing} lacking (the view runner "
                    "makes them, else the first report that needs them)")
 
 

@@ -11,7 +11,7 @@ import click
 
 from domain.calendar import OPINION_WORKING_DAYS, PARALLEL_APPROVAL_WEEKDAY
 from domain.dispatch_trend import MAX_TREND_PERIODS
-from domain.dispatching import KEPT_PERIODS
+from domain.dispatching import EVERY_PERIOD, KEPT_PERIODS
 from domain.fields import MAX_WORKING_DAYS
 from domain.chain import audit_key
 
@@ -72,9 +72,12 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     config["BANBAN_REBUILD_PROCESSES"] = _count(environ, "BANBAN_REBUILD_PROCESSES",
                                                 min(cores(), REBUILD_PROCESSES), 1, 64)
     # How many periods of each cadence, back from the current one, the view runner keeps the
-    # reports and trend of made (at least the page's six-period trend).
-    config["BANBAN_KEPT_PERIODS"] = _count(environ, "BANBAN_KEPT_PERIODS", KEPT_PERIODS,
-                                           KEPT_PERIODS, MAX_TREND_PERIODS)
+    # reports and trend of made (at least the page's six-period trend), or "all": every period
+    # from the first signing's (EVERY_PERIOD).
+    config["BANBAN_KEPT_PERIODS"] = (
+        EVERY_PERIOD if (environ.get("BANBAN_KEPT_PERIODS") or "").strip().lower() == "all"
+        else _count(environ, "BANBAN_KEPT_PERIODS", KEPT_PERIODS, KEPT_PERIODS,
+                    MAX_TREND_PERIODS, also="or all"))
     config["AUDIT_KEY"] = audit_key_setting(environ)
     # Who issues the printed dispatch sheets (default: the county's business environment office).
     config["BANBAN_ISSUING_UNIT"] = (environ.get("BANBAN_ISSUING_UNIT") or "").strip() or None
@@ -92,13 +95,16 @@ def cores() -> int:
         os.cpu_count() or 1)
 
 
-def _count(environ: dict[str, str], name: str, default: int, low: int, high: int) -> int:
-    """A whole number from the environment, within its range, or a clear refusal to start."""
+def _count(environ: dict[str, str], name: str, default: int, low: int, high: int,
+           also: str = "") -> int:
+    """A whole number from the environment, within its range, or a clear refusal to start
+    (saying what `also` is accepted)."""
     text = environ.get(name)
     if text is None or not text.strip():
         return default
     if not text.strip().isdigit() or not low <= int(text) <= high:
-        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {text!r}")
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}"
+                          f"{' ' + also if also else ''}, not {text!r}")
     return int(text)
 
 

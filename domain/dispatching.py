@@ -58,6 +58,8 @@ from domain.publications import Publication, Published, PublicationsView, public
 # runner keeps made by default (BANBAN_KEPT_PERIODS): the page's trend, and the reports a
 # leader steps back to through it.
 KEPT_PERIODS = 6
+# BANBAN_KEPT_PERIODS=all: every period from the one the first project was signed in.
+EVERY_PERIOD = 0
 
 # The headline figures compared between a published report and the same period now.
 HEADLINES = {
@@ -393,9 +395,9 @@ class Dispatching:
 
     def warm_parts(self, periods: int = KEPT_PERIODS) -> int:
         """Make whatever parts the reports and the trend of each cadence's last `periods`
-        periods lack (the current one and those a leader steps back to with "Previous"; at
-        least the page's trend), for every county, and the province summary's county shares
-        of the current ones, and say how many
+        periods (EVERY_PERIOD: back to the first signing's) lack (the current one and those a
+        leader steps back to with "Previous"; at least the page's trend), for every county,
+        and the province summary's county shares of the current ones, and say how many
         project parts were made: what the view runner does after each catch-up and on a new
         day, so that requests find them kept. Kept parts are not read, and each project lacking
         any is loaded and read once for all of them (domain.dispatch_parts.warm). Only the
@@ -459,9 +461,13 @@ class Dispatching:
         job, and the calendar they are judged by."""
         today = self.clock()
         calendar, calendar_key = self.keyed_calendar()
+        first = today
+        if periods == EVERY_PERIOD:
+            first = min((date.fromisoformat(each.signed_on)
+                         for each in self._listed(PROVINCE)), default=today)
         # by key: (kind, period, as_of)
         wanted: dict[str, tuple[str, Period | None, date]] = {}
-        for window in self._windows(today, periods):
+        for window in self._windows(today, periods, first):
             # The trend's periods, and the report of each (a leader steps back through them),
             # which compares with the previous period's.
             kinds = [("trend", each) for each in window] + [
@@ -476,13 +482,15 @@ class Dispatching:
         return today, list(wanted.values()), jobs, calendar
 
     @staticmethod
-    def _windows(today: date, periods: int) -> list[list[Period]]:
-        """Each cadence's current period and the `periods` - 1 before it, latest first: the
-        periods whose reports and trend points the view runner keeps made."""
+    def _windows(today: date, periods: int, first: date) -> list[list[Period]]:
+        """Each cadence's current period and the `periods` - 1 before it (EVERY_PERIOD: those
+        back to the one holding `first`, the first signing, and at least KEPT_PERIODS), latest
+        first: the periods whose reports and trend points the view runner keeps made."""
         windows = []
         for cadence in CADENCES:
             window = [Period.containing(cadence, today)]
-            while len(window) < periods:
+            while len(window) < max(periods, KEPT_PERIODS) or (
+                    periods == EVERY_PERIOD and window[-1].start > first):
                 window.append(window[-1].previous())
             windows.append(window)
         return windows

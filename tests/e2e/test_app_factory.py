@@ -8,6 +8,7 @@ import pytest
 
 from app import create_app
 from app.config import ConfigError, cores, from_environment
+from domain.dispatching import EVERY_PERIOD
 
 
 def test_creating_the_app_opens_no_store_until_the_first_request(tmp_path):
@@ -59,13 +60,16 @@ def test_the_rebuild_takes_the_machines_cores_unless_told_otherwise():
         from_environment({"BANBAN_REBUILD_PROCESSES": "0"})
 
 
-@pytest.mark.parametrize("periods", ["5", "105", "all"])
+@pytest.mark.parametrize("periods", ["5", "105", "0", "every"])
 def test_the_periods_the_runner_keeps_are_checked_at_start(periods):
-    """At least the page's six-period trend, at most the longest trend (104)."""
-    with pytest.raises(ConfigError, match="BANBAN_KEPT_PERIODS"):
+    """At least the page's six-period trend, at most the longest trend (104), or all."""
+    with pytest.raises(ConfigError, match="BANBAN_KEPT_PERIODS must be a whole number from 6 "
+                                          "to 104 or all"):
         from_environment({"BANBAN_KEPT_PERIODS": periods})
     assert from_environment({})["BANBAN_KEPT_PERIODS"] == 6
     assert from_environment({"BANBAN_KEPT_PERIODS": "104"})["BANBAN_KEPT_PERIODS"] == 104
+    assert from_environment({"BANBAN_KEPT_PERIODS": " All "})["BANBAN_KEPT_PERIODS"] == \
+        EVERY_PERIOD
 
 
 @pytest.mark.parametrize("days", ["0", "61", "three", "2.5"])

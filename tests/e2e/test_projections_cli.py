@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from domain.application import Banban
+from domain.dispatching import EVERY_PERIOD
 from domain.periods import CADENCES, Period
 from tests.conftest import TODAY
 from tests.e2e.server import Gunicorn
@@ -131,20 +132,30 @@ def test_every_worker_shows_a_write_at_once(store_env):
         server.stop()
 
 
+def kept_by_the_runner(runner, banban, app, monkeypatch, periods: int, said: str
+                       ) -> tuple[int, list]:
+    """The runner run once with BANBAN_KEPT_PERIODS `periods`: how many parts it says it made
+    for them (`said`: how it names them), the status saying all of them made; and the list
+    the ids of the projects read to make parts from then on go to."""
+    monkeypatch.setitem(app.config, "BANBAN_KEPT_PERIODS", periods)
+    ran = runner.invoke(args=["projections", "run", "--once"])
+    made = int(re.search(rf"report parts: made (\d+) for {said}\n", ran.output)[1])
+    assert f"report parts today: {made} of the {made} {said} need are made, 0 lacking" in \
+        runner.invoke(args=["projections", "status"]).output
+    loaded: list = []
+    original = banban._histories_for_parts
+    monkeypatch.setattr(banban, "_histories_for_parts",
+                        lambda ids: loaded.extend(ids) or original(ids))
+    return made, loaded
+
+
 def test_the_runner_keeps_as_many_periods_made_as_the_deployment_says(
         runner, api, project, banban, app, monkeypatch):
     """BANBAN_KEPT_PERIODS: a leader stepping back further than the trend (here twelve
     periods of every cadence) reads reports the runner made, and the status counts them."""
-    monkeypatch.setitem(app.config, "BANBAN_KEPT_PERIODS", 12)
-    ran = runner.invoke(args=["projections", "run", "--once"])
-    made = int(re.search(r"report parts: made (\d+) for the last 12 periods", ran.output)[1])
+    made, loaded = kept_by_the_runner(runner, banban, app, monkeypatch, 12,
+                                      "the last 12 periods")
     assert made > 71  # the six periods' parts and more
-    assert f"report parts today: {made} of the {made} the last 12 periods need are made, " \
-        "0 lacking" in runner.invoke(args=["projections", "status"]).output
-    loaded = []
-    original = banban._histories_for_parts
-    monkeypatch.setattr(banban, "_histories_for_parts",
-                        lambda ids: loaded.extend(ids) or original(ids))
     for cadence in CADENCES:
         period = Period.containing(cadence, TODAY)
         for _ in range(12):
@@ -155,6 +166,28 @@ def test_the_runner_keeps_as_many_periods_made_as_the_deployment_says(
     # A thirteenth is compared with a fourteenth: no runner kept that.
     assert api("leader").get(f"/api/dispatch/{period.cadence}/{period.id}").status_code == 200
     assert loaded
+
+
+def test_the_runner_can_keep_every_period_since_the_first_signing(
+        runner, api, project, banban, app, monkeypatch):
+    """BANBAN_KEPT_PERIODS=all: every report back to the period the first project was signed
+    in, of every cadence, is read from parts the runner made (none made on asking), and the
+    status counts them."""
+    first = date.fromisoformat(project["signed_on"])
+    _, loaded = kept_by_the_runner(runner, banban, app, monkeypatch, EVERY_PERIOD,
+                                   "every period since the first signing")
+    stepped = 0
+    for cadence in CADENCES:
+        period = Period.containing(cadence, TODAY)
+        while period.end >= first:
+            assert api("leader").get(f"/api/dispatch/{cadence}/{period.id}").status_code == 200
+            period, stepped = period.previous(), stepped + 1
+    assert loaded == [] and stepped > 4 * 6  # further back than six periods of a cadence
+    # Before it no project was signed: a report of then lists none, and makes nothing.
+    period = period.previous()
+    response = api("leader").get(f"/api/dispatch/{period.cadence}/{period.id}")
+    assert response.status_code == 200 and loaded == []
+    assert response.get_json()["roll_up"]["period"]["signed"] == 0
 
 
 def test_the_view_runner_catches_up_once_and_reports_it(runner, api, project):

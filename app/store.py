@@ -52,19 +52,21 @@ class Store:
             with self._lock:
                 if self._service is None or self._pid != pid:
                     try:
-                        self._service = Banban(env=self.env, clock=self.clock)
+                        service = Banban(env=self.env, clock=self.clock)
                     except StoreKeyError as error:
                         raise ConfigError(str(error)) from None
                     self._cards = self._reminders = self._people = self._web = None
                     self._publications = None
-                    self._pid = pid
                     # Reports and lists find a county's projects in the cards, not the log,
                     # and reports are assembled from the projects' kept parts.
-                    self._service.directory = Directory(self._service, self.cards)
+                    service.directory = Directory(service, self.cards)
                     # The users are listed from the people view (as caught up as the cards).
-                    self._service.people_view = lambda: self.people().view
-                    self._service.publications_view = lambda: self.publications().view
-                    self._service.kept_parts = open_parts_store(self._service)
+                    service.people_view = lambda: self.people().view
+                    service.publications_view = lambda: self.publications().view
+                    # Handed out only once whole: a store that failed to open (its parts'
+                    # table, say) is opened again by the next request, not left without it.
+                    service.kept_parts = open_parts_store(service)
+                    self._service, self._pid = service, pid
         return self._service
 
     def cards(self) -> ProjectCards:

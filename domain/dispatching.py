@@ -58,8 +58,10 @@ from domain.publications import Publication, Published, PublicationsView, public
 # runner keeps made by default (BANBAN_KEPT_PERIODS): the page's trend, and the reports a
 # leader steps back to through it.
 KEPT_PERIODS = 6
-# BANBAN_KEPT_PERIODS=all: every period from the one the first project was signed in.
+# BANBAN_KEPT_PERIODS=all: every period from the one the first project was signed in, back
+# EVERY_PERIOD_YEARS at most (a signing mistyped decades back asks for no thousands of periods).
 EVERY_PERIOD = 0
+EVERY_PERIOD_YEARS = 10
 
 # The headline figures compared between a published report and the same period now.
 HEADLINES = {
@@ -397,13 +399,13 @@ class Dispatching:
         """Make whatever parts the reports and the trend of each cadence's last `periods`
         periods (EVERY_PERIOD: back to the first signing's) lack (the current one and those a
         leader steps back to with "Previous"; at least the page's trend), for every county,
-        and the province summary's county shares of the current ones, and say how many
-        project parts were made: what the view runner does after each catch-up and on a new
+        and say how many project parts were made: what the view runner does after each catch-up and on a new
         day, so that requests find them kept. Kept parts are not read, and each project lacking
         any is loaded and read once for all of them (domain.dispatch_parts.warm). Only the
         current periods' parts are made again each day: a period gone by is judged on its last
         day, and its parts stay until facts dated in it or before are recorded (renewed at a
-        changed project's new version otherwise).
+        changed project's new version otherwise). With more than one county, the province
+        summary's county shares of each cadence's last KEPT_PERIODS periods too.
 
         After a write only the projects changed since the last call are looked at (not a
         province's 50,000 times seventy parts): every project is, on a new day (other parts),
@@ -423,15 +425,16 @@ class Dispatching:
         versions.update((each.project_id, each.version) for each in changed)
         self._warmed = (keys, looked_at, versions)
         if len(self.counties()) > 1:
-            # The province summary's county shares of the current periods too (those whose
-            # projects changed): else the first province reader of a day assembles every
-            # county's from its projects' parts (some 20 s at province scale). Not those of
-            # the periods gone by, which a leader asks for far less often: their shares are
-            # assembled when first asked, then kept, and stand after a write dated after them
-            # (once this pass has renewed the written project's parts of them, the first
-            # reader after it reads its county's parts' bases, not the parts).
-            for cadence in CADENCES:
-                self._assembled(Period.containing(cadence, today), today, PROVINCE)
+            # The province summary's county shares too, of each cadence's last KEPT_PERIODS
+            # periods (those "Previous" steps back to on the page), where a county's projects
+            # changed: else the first province reader of a day assembles every county's from
+            # its projects' parts (some 20 s at province scale). After a write dated today
+            # only the written county's shares of the current periods are assembled again;
+            # those of the periods gone by are renewed (their parts' bases read, one query for
+            # each). Summaries further back are assembled when first asked, then kept.
+            for window in self._windows(today, KEPT_PERIODS, today):
+                for period in window:
+                    self._assembled(period, today, PROVINCE)
         return made
 
     def empty_parts(self) -> None:
@@ -463,8 +466,10 @@ class Dispatching:
         calendar, calendar_key = self.keyed_calendar()
         first = today
         if periods == EVERY_PERIOD:
-            first = min((date.fromisoformat(each.signed_on)
-                         for each in self._listed(PROVINCE)), default=today)
+            listed = self._listed(PROVINCE)  # by date signed
+            if listed:
+                first = max(date.fromisoformat(listed[0].signed_on),
+                            today.replace(year=today.year - EVERY_PERIOD_YEARS, day=1))
         # by key: (kind, period, as_of)
         wanted: dict[str, tuple[str, Period | None, date]] = {}
         for window in self._windows(today, periods, first):
@@ -484,8 +489,9 @@ class Dispatching:
     @staticmethod
     def _windows(today: date, periods: int, first: date) -> list[list[Period]]:
         """Each cadence's current period and the `periods` - 1 before it (EVERY_PERIOD: those
-        back to the one holding `first`, the first signing, and at least KEPT_PERIODS), latest
-        first: the periods whose reports and trend points the view runner keeps made."""
+        back to the one holding `first`, the first signing or EVERY_PERIOD_YEARS back, and at
+        least KEPT_PERIODS), latest first: the periods whose reports and trend points the view
+        runner keeps made."""
         windows = []
         for cadence in CADENCES:
             window = [Period.containing(cadence, today)]

@@ -16,7 +16,7 @@ import threading
 from datetime import date
 from typing import Any
 
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import OperationalError, ProgrammingError
 
 from domain.tables import creating_tables, side_store
 from projections.views import chunked
@@ -54,14 +54,28 @@ class PartsStore:
         with self.datastore.transaction(commit=True) as cursor:
             for statement in self.create:
                 cursor.execute(statement)
-            if self.postgres:
-                cursor.execute(f"ALTER TABLE {self.table} ADD COLUMN IF NOT EXISTS basis TEXT "
-                               "NOT NULL DEFAULT ''")
-                return
-            cursor.execute(f"SELECT name FROM pragma_table_info('{PARTS_TABLE}')")
-            if "basis" not in {row["name"] for row in cursor.fetchall()}:
+        if self._has_basis():  # looked at first: an ALTER locks the table, even for nothing
+            return
+        try:
+            # A transaction of its own that writes first: on SQLite one that had read first
+            # could not wait for another writer (the runner) and would fail at once.
+            with self.datastore.transaction(commit=True) as cursor:
                 cursor.execute(f"ALTER TABLE {self.table} ADD COLUMN basis TEXT NOT NULL "
                                "DEFAULT ''")
+        except (OperationalError, ProgrammingError):
+            if not self._has_basis():  # else another process added it meanwhile
+                raise
+
+    def _has_basis(self) -> bool:
+        """Whether the table has its basis column."""
+        with self.datastore.transaction(commit=False) as cursor:
+            if self.postgres:
+                cursor.execute("SELECT column_name AS name FROM information_schema.columns "
+                               "WHERE table_schema = %s AND table_name = %s",
+                               (self.datastore.schema, PARTS_TABLE))
+            else:
+                cursor.execute(f"SELECT name FROM pragma_table_info('{PARTS_TABLE}')")
+            return "basis" in {row["name"] for row in cursor.fetchall()}
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", self.p)

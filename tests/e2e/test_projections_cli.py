@@ -183,11 +183,10 @@ def test_the_runner_can_keep_every_period_since_the_first_signing(
             assert api("leader").get(f"/api/dispatch/{cadence}/{period.id}").status_code == 200
             period, stepped = period.previous(), stepped + 1
     assert loaded == [] and stepped > 4 * 6  # further back than six periods of a cadence
-    # Before it no project was signed: a report of then lists none, and makes nothing.
-    period = period.previous()
-    response = api("leader").get(f"/api/dispatch/{period.cadence}/{period.id}")
-    assert response.status_code == 200 and loaded == []
-    assert response.get_json()["roll_up"]["period"]["signed"] == 0
+    # Two weeks before the first signing's (kept: the one its report compares with) is not.
+    period = Period.containing("weekly", first).previous().previous()
+    assert api("leader").get(f"/api/dispatch/weekly/{period.id}").status_code == 200
+    assert loaded
 
 
 def test_the_view_runner_catches_up_once_and_reports_it(runner, api, project):

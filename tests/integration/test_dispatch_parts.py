@@ -617,8 +617,9 @@ def test_a_report_lacking_every_part_reads_its_projects_a_chunk_at_a_time(backen
 def test_the_runner_makes_the_summarys_county_shares_so_no_reader_waits_for_them(
         backend, monkeypatch):
     """With more than one county, warming makes the province summary's county shares of every
-    cadence's current period with the projects' parts: the summaries asked for next assemble
-    no county's share, and after a write the runner makes the written county's alone."""
+    cadence's last six periods with the projects' parts: the summaries a leader steps back
+    through next make no county's share, and after a write the runner asks for the written
+    county's alone (a visit: renewed, none assembled again)."""
     require_store(backend)
     shares = Counter()  # by county code
     real = dispatching.parts_of
@@ -650,19 +651,24 @@ def test_the_runner_makes_the_summarys_county_shares_so_no_reader_waits_for_them
                 park=None)["id"]
             with keeping(service):
                 service.warm_parts()
-                home = service.home_county()
-                # Each county's, of each cadence's current period.
-                assert shares == Counter({home: len(CADENCES), SECOND: len(CADENCES)})
+                home, kept = service.home_county(), dispatching.KEPT_PERIODS * len(CADENCES)
+                # Each county's, of each cadence's last six periods.
+                assert shares == Counter({home: kept, SECOND: kept})
                 shares.clear()
                 for cadence in CADENCES:
-                    assert '"counties"' in to_json(service.dispatch(cadence))
-                    assert not shares, (cadence, shares)  # none made: all kept
-                    summary, reference = both(service, cadence, None)
-                    assert summary == reference
+                    period = Period.containing(cadence, TODAY)
+                    for _ in range(dispatching.KEPT_PERIODS):
+                        assert '"counties"' in to_json(service.dispatch(cadence, period.id))
+                        assert not shares, (cadence, shares)  # none made: all kept
+                        summary, reference = both(service, cadence, period.id)
+                        assert summary == reference
+                        period = period.previous()
+                assembled = assemblies(monkeypatch)
                 service.record(second, "zhang_b", "visit_logged", expected_version=1,
                                fields={"purpose": "走访"})
                 service.warm_parts()
-                assert shares == Counter({SECOND: len(CADENCES)})  # the second county's alone
+                assert shares == Counter({SECOND: kept})  # the second county's alone
+                assert not assembled  # a visit changes no part: each share renewed
         finally:
             service.close()
 
@@ -698,6 +704,32 @@ def test_a_summary_of_a_period_gone_by_survives_writes_dated_after_it(backend, m
         service.warm_parts()
         summary, reference = both(service, "weekly", week.previous().id)
         assert summary == reference and assembled[week.previous().id] == 1
+
+
+@BACKENDS
+def test_every_period_kept_reaches_back_ten_years_at_most(backend):
+    """BANBAN_KEPT_PERIODS=all keeps the periods from the first signing's, but a signing dated
+    decades back (a legacy project, a mistyped year) does not ask the runner for every week
+    since: ten years back at most."""
+    require_store(backend)
+    with demo_kept(backend) as service:
+        first = min(date.fromisoformat(str(p["signed_on"])) for p in service.list_projects())
+        _, specs, _, _ = service._current_parts(dispatching.EVERY_PERIOD)
+        # The first signing's week, and the week its report is compared with.
+        assert min(period.start for _, period, _ in specs
+                   if period and period.cadence == "weekly") == \
+            Period.containing("weekly", first).previous().start
+        service.sign_project("office", name="老项目", investor="某公司", investment=1_000_000,
+                             chief_agent="zhangwei", co_agents=[], signed_on=date(1990, 3, 1),
+                             industry="新材料", park=None,
+                             confirmed=["date_too_early"])
+        _, specs, jobs, _ = service._current_parts(dispatching.EVERY_PERIOD)
+        earliest = min(period.start for _, period, _ in specs if period)
+        assert date(TODAY.year - 10, 1, 1) - timedelta(days=93) < earliest \
+            < date(TODAY.year - 10, TODAY.month, 1)
+        # Some 920 periods of the four cadences, their trend points and days: a runner asks for
+        # them with 200 projects in one query (SQLite takes 32,766 values).
+        assert len(jobs) < 3_000
 
 
 @BACKENDS

@@ -399,9 +399,10 @@ class Dispatching:
         """Make whatever parts the reports and the trend of each cadence's last `periods`
         periods (EVERY_PERIOD: back to the first signing's) lack (the current one and those a
         leader steps back to with "Previous"; at least the page's trend), for every county,
-        and say how many project parts were made: what the view runner does after each catch-up and on a new
-        day, so that requests find them kept. Kept parts are not read, and each project lacking
-        any is loaded and read once for all of them (domain.dispatch_parts.warm). Only the
+        and say how many project parts were made: what the view runner does after each
+        catch-up and on a new day, so that requests find them kept. Kept parts are not read,
+        and each project lacking any is loaded and read once for all of them
+        (domain.dispatch_parts.warm). Only the
         current periods' parts are made again each day: a period gone by is judged on its last
         day, and its parts stay until facts dated in it or before are recorded (renewed at a
         changed project's new version otherwise). With more than one county, the province

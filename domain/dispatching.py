@@ -259,11 +259,12 @@ class Dispatching:
         def make(lacking: list[tuple[str, Lacking]]) -> Made:
             made: Made = []
             for code, [(_, kept_basis)] in lacking:
-                listed = groups.get(code, ())
-                ids = [str(each.project_id) for each in listed]
-                found = self.kept_parts.versions(halves, ids)
-                basis = share_basis(listed, [[found.get((half, each), (None, ""))
-                                              for each in ids] for half in halves])
+                listed, basis = groups.get(code, ()), None
+                if kept_basis is not None:  # a share is kept: its parts' bases may be the same
+                    ids = [str(each.project_id) for each in listed]
+                    found = self.kept_parts.versions(halves, ids)
+                    basis = share_basis(listed, [[found.get((half, each), (None, ""))
+                                                  for each in ids] for half in halves])
                 row = None  # the share kept stands if its parts' bases are the same
                 if basis is None or basis != kept_basis:
                     seen: list[list[tuple[int, str]]] = []

@@ -23,9 +23,11 @@ a report assembled from kept parts is byte for byte the report computed from the
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from hashlib import blake2b
+from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
@@ -120,6 +122,16 @@ class Listing(Wanted, Protocol):
     """A project as a directory lists it (projections.cards.Listed)."""
 
     county: str | None
+    signed_on: str  # ISO date
+
+
+def signed_by(listed: Sequence[Listing], day: date) -> Sequence[Listing]:
+    """The first of these projects (listed in the reports' order, by date signed) that were
+    signed by the day: those a period ending on it is made of. A project signed later has no
+    fact dated by then, so its part of the period's report or trend adds nothing to them
+    (not made, not kept: a period long gone is made of the projects signed by its end)."""
+    n = bisect_right(listed, day.isoformat(), key=attrgetter("signed_on"))
+    return listed if n == len(listed) else listed[:n]
 
 
 class ProjectDirectory(Protocol):
@@ -253,33 +265,47 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
 
 
 class Job(NamedTuple):
-    """Parts to have kept: their key, and the period's end and day judged on it names."""
+    """Parts to have kept: their key, the day they may be pruned from (kept_until) and the
+    day judged on it names, and the day by which a project is signed to have one (signed_by:
+    a period's end; a day's half, the day)."""
 
     key: str
     period_end: date
     as_of: date
+    signed_by: date
 
 
-def lacking(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], chunk: int = CHUNK
-            ) -> Iterator[tuple[Sequence[Wanted], dict[int, Lacking]]]:
-    """The parts of the jobs these projects (at the versions given) lack: a chunk of projects
-    at a time (the versions kept of its parts of every job read in one query), with the jobs
-    each project of it lacks and the basis of the part kept of each (by index in the chunk;
-    those lacking none left out)."""
+def lacking(wanted: Sequence[Listing], kept: KeptParts, jobs: Sequence[Job], chunk: int = CHUNK
+            ) -> Iterator[tuple[Sequence[Listing], dict[int, Lacking]]]:
+    """The parts of the jobs these projects (at the versions given) lack, a job's only of
+    those signed by its day (see `signed_by`): a chunk of projects at a time (the versions
+    kept of its parts of every job read in one query), with the jobs each project of it
+    lacks and the basis of the part kept of each (by index in the chunk; those lacking none
+    left out)."""
     for start in range(0, len(wanted), chunk):
         group = wanted[start:start + chunk]
         ids = [str(each.project_id) for each in group]
         found: dict[int, Lacking] = {}
         kept_now = kept.versions([job.key for job in jobs], ids)
         for job in range(len(jobs)):
+            signed = jobs[job].signed_by.isoformat()
             for n, each in enumerate(group):
+                if each.signed_on > signed:
+                    continue
                 version, basis = kept_now.get((jobs[job].key, ids[n]), (None, None))
                 if version != each.version:
                     found.setdefault(n, []).append((job, basis))
         yield group, found
 
 
-def warm(wanted: Sequence[Wanted], kept: KeptParts, jobs: Sequence[Job], make: Make,
+def needed(wanted: Iterable[Listing], jobs: Sequence[Job]) -> int:
+    """How many parts the jobs need of these projects (in any order): each job's of those
+    signed by its day (see `lacking`)."""
+    signed = sorted(each.signed_on for each in wanted)
+    return sum(bisect_right(signed, job.signed_by.isoformat()) for job in jobs)
+
+
+def warm(wanted: Sequence[Listing], kept: KeptParts, jobs: Sequence[Job], make: Make,
          chunk: int = CHUNK) -> int:
     """Make and keep whatever parts of the jobs these projects (at the versions given) lack,
     and return how many were made (not counting those renewed: their project changed in what

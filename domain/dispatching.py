@@ -41,8 +41,10 @@ from domain.dispatch_parts import (
     fingerprint,
     kept_until,
     lacking,
+    needed,
     part_key,
     parts_of,
+    signed_by,
     warm,
 )
 from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend, trend_part, trend_point
@@ -259,7 +261,7 @@ class Dispatching:
         def make(lacking: list[tuple[str, Lacking]]) -> Made:
             made: Made = []
             for code, [(_, kept_basis)] in lacking:
-                listed, basis = groups.get(code, ()), None
+                listed, basis = signed_by(groups.get(code, ()), period.end), None
                 if kept_basis is not None:  # a share is kept: its parts' bases may be the same
                     ids = [str(each.project_id) for each in listed]
                     found = self.kept_parts.versions(halves, ids)
@@ -285,7 +287,8 @@ class Dispatching:
         days = [judged_on(period, today) for period in periods]
         listed, (calendar, key) = self._listed(target), self.keyed_calendar()
         return [self._of_parts(("trend", target, period, as_of),
-                               self._parts([("trend", period)], as_of, listed, calendar, key)[0],
+                               self._parts([("trend", period)], as_of,
+                                           signed_by(listed, period.end), calendar, key)[0],
                                lambda parts, period=period: trend_point(period, parts))
                 for period, as_of in zip(periods, days)]
 
@@ -294,8 +297,10 @@ class Dispatching:
                          ) -> dict[str, Any]:
         """A period's report (without the comparison) judged on as_of of the listed projects,
         assembled from their kept halves, or the one assembled of the very same halves last
-        time. What is returned is shared: the caller must not change it."""
-        days, periods = self._halves(period, as_of, listed, calendar, key)
+        time. What is returned is shared: the caller must not change it. Only the projects
+        signed by the period's end have parts of it (domain.dispatch_parts.signed_by)."""
+        days, periods = self._halves(period, as_of, signed_by(listed, period.end), calendar,
+                                     key)
         return self._of_parts(("report", target, period, as_of), days + periods,
                               lambda _: assemble(period, as_of, list(map(joined, days, periods)),
                                                  parallel_weekday=calendar.parallel_weekday))
@@ -450,13 +455,13 @@ class Dispatching:
                       ) -> tuple[int, int]:
         """How many parts the trends and reports the runner keeps made lack of these projects
         (at their versions: what `warm_parts` would make of them now), and how many they need:
-        every project's, for each period."""
+        for each period, every project's signed by its end (in any order)."""
         if not self._keeps_parts():
             return 0, 0
         _, _, jobs, _ = self._current_parts(periods)
         missing = sum(len(its_jobs) for _, found in lacking(listed, self.kept_parts, jobs)
                       for its_jobs in found.values())
-        return missing, len(listed) * len(jobs)
+        return missing, needed(listed, jobs)
 
     def _current_parts(self, periods: int
                        ) -> tuple[date, list[tuple[str, Period | None, date]], list[Job],
@@ -484,7 +489,8 @@ class Dispatching:
                 wanted[part_key(kind, each, as_of, calendar_key)] = (kind, each, as_of)
                 if kind == "period":  # and the report's half of the day judged on
                     wanted[part_key("day", None, as_of, calendar_key)] = ("day", None, as_of)
-        jobs = [Job(key, kept_until(period, as_of), as_of)
+        jobs = [Job(key, kept_until(period, as_of), as_of,
+                    as_of if period is None else period.end)
                 for key, (_, period, as_of) in wanted.items()]
         return today, list(wanted.values()), jobs, calendar
 

@@ -19,6 +19,25 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def parts_kept_of(signed_on: str, periods: int = 6) -> int:
+    """How many parts of a project signed on a day the runner keeps: each cadence's last
+    `periods` periods' trend points and reports (each compared with the period before it):
+    each report's period half and the half of the day it is judged on (today's shared by
+    the running periods, a period gone by's last day's by those ending on it); only of the
+    periods that end on or after the signing (a project signed later adds nothing to them)."""
+    signed, trend, halves, days = date.fromisoformat(signed_on), 0, set(), set()
+    for cadence in CADENCES:
+        window = [Period.containing(cadence, TODAY)]
+        while len(window) < periods + 1:
+            window.append(window[-1].previous())
+        trend += sum(each.end >= signed for each in window[:-1])
+        for each in window:
+            if each.end >= signed:
+                halves.add(each)
+                days.add(min(each.end, TODAY))
+    return trend + len(halves) + len(days)
+
+
 def test_status_shows_the_lag_and_rebuild_brings_it_to_zero(runner, api, project, banban):
     api("zhang").post(f"/api/projects/{project['id']}/events", json={
         "type": "visit_logged", "expected_version": 1, "purpose": "走访"})
@@ -57,17 +76,20 @@ def test_status_counts_the_kept_report_parts_and_rebuild_empties_them(runner, ap
 def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, project, banban,
                                                                  monkeypatch):
     assert api("office").get("/api/projects").status_code == 200  # the cards caught up
+    # Signed in January: the quarters before it are made of no project (63 parts, where a
+    # project signed before all the periods has 71: each cadence's six trend periods, 24
+    # parts, the report of each, compared with the period before, 28 periods' halves, and
+    # the halves of the days they are judged on, today and the 18 days those periods ended on).
+    kept = parts_kept_of(project["signed_on"])
+    assert (kept, parts_kept_of("2024-01-01")) == (63, 71)
     before = runner.invoke(args=["projections", "status"]).output
-    assert "report parts today: 0 of the 71 the last 6 periods need are made, 71 lacking" \
-        in before, before
+    assert f"report parts today: 0 of the {kept} the last 6 periods need are made, " \
+        f"{kept} lacking" in before, before
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
-    # Each cadence's six trend periods (24 parts), the report of each, compared with the
-    # period before (28 periods' halves), and the halves of the days they are judged on:
-    # today and the 18 days those 24 periods gone by ended on (19).
     after = runner.invoke(args=["projections", "status"]).output
-    assert "report parts: 71 kept" in after
-    assert "report parts today: 71 of the 71 the last 6 periods need are made, 0 lacking" \
-        in after, after
+    assert f"report parts: {kept} kept" in after
+    assert f"report parts today: {kept} of the {kept} the last 6 periods need are made, " \
+        "0 lacking" in after, after
     loaded = []  # projects read for their parts (from the facts the cards keep of them)
     original = banban._histories_for_parts
     monkeypatch.setattr(banban, "_histories_for_parts",
@@ -87,12 +109,13 @@ def test_the_view_runner_makes_the_current_periods_report_parts(runner, api, pro
     # its new version (a list read them).
     assert "0 lacking" in runner.invoke(args=["projections", "status"]).output
     assert api("office").get("/api/projects").status_code == 200
-    assert "71 lacking" in runner.invoke(args=["projections", "status"]).output
+    assert f"{kept} lacking" in runner.invoke(args=["projections", "status"]).output
     loaded.clear()
     assert runner.invoke(args=["projections", "run", "--once"]).exit_code == 0
-    # The runner made the written project's 71 parts again, reading it once for all of them.
+    # The runner renewed the written project's parts (a visit changes none), reading it once
+    # for all of them.
     assert len(loaded) == 1
-    assert "report parts: 71 kept" in runner.invoke(args=["projections", "status"]).output
+    assert f"report parts: {kept} kept" in runner.invoke(args=["projections", "status"]).output
     loaded.clear()
     assert api("leader").get("/api/dispatch/weekly").status_code == 200
     assert loaded == []
@@ -155,16 +178,18 @@ def test_the_runner_keeps_as_many_periods_made_as_the_deployment_says(
     periods of every cadence) reads reports the runner made, and the status counts them."""
     made, loaded = kept_by_the_runner(runner, banban, app, monkeypatch, 12,
                                       "the last 12 periods")
-    assert made > 71  # the six periods' parts and more
+    assert made == parts_kept_of(project["signed_on"], 12) > parts_kept_of(project["signed_on"])
     for cadence in CADENCES:
         period = Period.containing(cadence, TODAY)
         for _ in range(12):
             assert api("leader").get(f"/api/dispatch/{cadence}/{period.id}").status_code == 200
             period = period.previous()
+        if cadence == "weekly":
+            thirteenth = period
     # Each of the twelve periods' reports, compared with the period before it: all kept.
     assert loaded == []
-    # A thirteenth is compared with a fourteenth: no runner kept that.
-    assert api("leader").get(f"/api/dispatch/{period.cadence}/{period.id}").status_code == 200
+    # A thirteenth week is compared with a fourteenth: no runner kept that.
+    assert api("leader").get(f"/api/dispatch/weekly/{thirteenth.id}").status_code == 200
     assert loaded
 
 
@@ -183,10 +208,11 @@ def test_the_runner_can_keep_every_period_since_the_first_signing(
             assert api("leader").get(f"/api/dispatch/{cadence}/{period.id}").status_code == 200
             period, stepped = period.previous(), stepped + 1
     assert loaded == [] and stepped > 4 * 6  # further back than six periods of a cadence
-    # Two weeks before the first signing's (kept: the one its report compares with) is not.
+    # A week before the first signing is made of no project: nothing to make or read.
     period = Period.containing("weekly", first).previous().previous()
-    assert api("leader").get(f"/api/dispatch/weekly/{period.id}").status_code == 200
-    assert loaded
+    assert api("leader").get(f"/api/dispatch/weekly/{period.id}").get_json()["signed"][
+        "count"] == 0
+    assert loaded == []
 
 
 def test_the_view_runner_catches_up_once_and_reports_it(runner, api, project):

@@ -446,10 +446,11 @@ def test_a_write_makes_again_only_the_parts_judged_from_what_it_changed(backend,
     with demo_kept(backend) as service:
         _, specs, jobs, _ = service._current_parts(dispatching.KEPT_PERIODS)
 
-        def judged_from(day: date) -> int:
-            """How many of a project's kept parts read facts dated day."""
-            return sum(1 for _, period, as_of in specs
-                       if (as_of if period is None else max(as_of, period.end)) >= day)
+        def judged_from(day: date, signed_on: date) -> int:
+            """How many of a project signed on a day's kept parts read facts dated day (it
+            has none of a period that ended before it was signed)."""
+            return sum(1 for job in jobs
+                       if max(job.as_of, job.signed_by) >= day and job.signed_by >= signed_on)
 
         service.warm_parts()
         ids = sorted((p["id"] for p in service.list_projects()), key=str)
@@ -458,19 +459,23 @@ def test_a_write_makes_again_only_the_parts_judged_from_what_it_changed(backend,
             made.clear()
             changed = more_recorded(service, ids, day)
             version = service.project(changed)["version"]
+            signed_on = service.project(changed)["signed_on"]
+            its_jobs = [job for job in jobs if job.signed_by >= signed_on]
             if asked_first:  # a report of a period gone by before the runner's pass
                 report, reference = both(service, "monthly", previous.id)
                 assert report == reference
                 renewed = service.kept_parts.versions(
                     [job.key for job in jobs], [str(changed)])
                 assert version in {v for v, _ in renewed.values()}
-            assert 0 < judged_from(day) < len(jobs)
+            assert 0 < judged_from(day, signed_on) < len(its_jobs)
             # The runner makes what the report did not (its period and day halves).
-            assert service.warm_parts() == judged_from(day) - (2 if asked_first else 0)
-            assert set(made) == {changed} and made[changed] == judged_from(day)
+            assert service.warm_parts() == judged_from(day, signed_on) - (
+                2 if asked_first else 0)
+            assert set(made) == {changed} and made[changed] == judged_from(day, signed_on)
             kept = service.kept_parts.versions([job.key for job in jobs],
                                                [str(changed)])
-            assert {v for v, _ in kept.values()} == {version} and len(kept) == len(jobs)
+            assert {v for v, _ in kept.values()} == {version}
+            assert set(kept) == {(job.key, str(changed)) for job in its_jobs}
             for cadence in CADENCES:
                 period = Period.containing(cadence, TODAY)
                 for _ in range(dispatching.KEPT_PERIODS):
@@ -604,11 +609,14 @@ def test_a_report_lacking_every_part_reads_its_projects_a_chunk_at_a_time(backen
                 report, reference = both(service, "monthly", period.id,
                                          county=service.home_county())
                 assert report == reference
-                projects = len(service.list_projects())
-                # This period's and the one before it (compared): each project once for each.
-                assert max(map(len, read)) == 7 and len(read) == 2 * -(-projects // 7)
-                assert sorted(map(str, sum(read, []))) == sorted(
-                    2 * [str(p["id"]) for p in service.list_projects()])
+                # This period's and the one before it (compared): each project signed by
+                # its end once for each.
+                signed = [[str(p["id"]) for p in service.list_projects()
+                           if p["signed_on"] <= each.end]
+                          for each in (period, period.previous())]
+                assert max(map(len, read)) == 7
+                assert len(read) == sum(-(-len(ids) // 7) for ids in signed)
+                assert sorted(map(str, sum(read, []))) == sorted(sum(signed, []))
         finally:
             service.close()
 

@@ -18,7 +18,7 @@ from domain import dispatch
 from domain.calendar import PACKAGE_CALENDAR
 from domain.dispatch import HEADLINE
 from domain.dispatch_parts import kept_until
-from domain.dispatch_trend import trend_part
+from domain.dispatch_trend import trend_part, trend_point
 from domain.errors import DomainError
 from domain.history import READ_TYPES, History
 from domain.project import FactsOf
@@ -756,6 +756,38 @@ def test_parts_judged_on_a_day_of_the_same_basis_are_the_same_whatever_was_recor
     check()
     # Commands are dated over the two months: the parts of the days before each one stand.
     assert stood["stood"] > 0 and stood["made"] > 0, stood
+
+
+def test_a_project_signed_after_a_periods_end_adds_nothing_to_its_report_or_trend(
+        make_project):
+    """The parts of a project signed after a period's end are left out of its report and
+    trend point (judged on its last day, or on a day in it while it runs), which are the same
+    without them: the view makes no such part (Dispatching._signed_by), so a period long
+    gone is made of the projects signed by then, not of every project signed since."""
+    compared = Counter()
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.lists(RANDOM_PROJECT, min_size=2, max_size=3), st.sampled_from(CADENCES),
+           st.integers(0, 40))
+    def check(specs, cadence, offset):
+        histories = [History(project) for project in build(make_project, specs)]
+        day = RANDOM_START + timedelta(days=offset)
+        period = Period.containing(cadence, day)
+        signed = [h for h in histories if h.signed_on <= period.end]
+        later = [h for h in histories if h.signed_on > period.end]
+        compared[bool(later)] += 1
+        for as_of in {dispatch.judged_on(period, day), dispatch.judged_on(period, RANDOM_TODAY)}:
+            for make, made_of in (
+                    (dispatch.report_part, lambda parts: dispatch.assemble(
+                        period, as_of, parts,
+                        parallel_weekday=PACKAGE_CALENDAR.parallel_weekday)),
+                    (trend_part, lambda parts: trend_point(period, parts))):
+                parts = [make(history, period, as_of, PACKAGE_CALENDAR)
+                         for history in signed + later]
+                assert made_of(parts) == made_of(parts[:len(signed)])
+
+    check()
+    assert compared[True] > 0, compared  # some projects were signed after the period
 
 
 def test_a_part_is_a_days_half_and_a_periods_half_sharing_only_their_unknown_years(sign):

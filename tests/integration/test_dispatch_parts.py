@@ -485,10 +485,10 @@ def test_a_write_makes_again_only_the_parts_judged_from_what_it_changed(backend,
                 trend, reference = both(service, cadence, Period.containing(
                     cadence, TODAY).id, "dispatch_trend", 6)
                 assert trend == reference
-        # A visit: nothing to make.
+        # A visit (to the project written, not terminated: it took a problem): nothing to make.
         made.clear()
-        project = service.project(ids[0])
-        service.record(ids[0], "office", "visit_logged",
+        project = service.project(changed)
+        service.record(changed, "office", "visit_logged",
                        expected_version=project["version"], fields={"purpose": "走访"})
         assert service.warm_parts() == 0 and not made
 

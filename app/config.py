@@ -78,6 +78,12 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         EVERY_PERIOD if (environ.get("BANBAN_KEPT_PERIODS") or "").strip().lower() == "all"
         else _count(environ, "BANBAN_KEPT_PERIODS", KEPT_PERIODS, KEPT_PERIODS,
                     MAX_TREND_PERIODS, also="or all"))
+    # How long a request may spend making report parts (ms; 0: no limit): past it, those made
+    # are kept and the report is "in preparation" (503; the page reloads itself), so a report
+    # of a period no runner keeps is made over several askings, never lost with a worker
+    # killed at gunicorn's timeout (30 s: gunicorn.conf.py). See domain.dispatch_parts.
+    config["BANBAN_REPORT_MAKING_MS"] = _count(environ, "BANBAN_REPORT_MAKING_MS", 20_000, 0,
+                                               3_600_000)
     config["AUDIT_KEY"] = audit_key_setting(environ)
     # Who issues the printed dispatch sheets (default: the county's business environment office).
     config["BANBAN_ISSUING_UNIT"] = (environ.get("BANBAN_ISSUING_UNIT") or "").strip() or None

@@ -17,6 +17,7 @@ from domain.errors import (
     DomainError,
     NotAllowed,
     ProjectNotFound,
+    ReportInPreparation,
     UserNotFound,
 )
 from domain.sense import Unusual
@@ -49,9 +50,13 @@ _REFUSALS: dict[int, tuple[str, tuple[str, ...]]] = {
     413: ("the body is larger than 1 MB", ("too_large",)),
     422: ("a field is invalid (invalid_field, naming it), or a rule is broken (its code, "
           "naming the field)", ("invalid_field",)),
-    503: ("the event store is unavailable: nothing was recorded, retry after Retry-After "
-          "seconds", ("store_unavailable",)),
+    503: ("not now, nothing was recorded: retry after Retry-After seconds (store_unavailable: "
+          "the event store is unavailable; report_in_preparation, a dispatch report's: its "
+          "parts are being made, those made so far kept, so each retry goes on)",
+          ("store_unavailable",)),
 }
+# How soon to ask again for a report whose parts are being made (each asking makes more).
+IN_PREPARATION_RETRY_SECONDS = 3
 _RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying",
                                 "schema": {"type": "integer"}}}
 
@@ -187,6 +192,15 @@ def init_app(app: Flask) -> None:
                             "the event store is unavailable; nothing was recorded, retry later"
                             ).response()
         response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(ReportInPreparation)
+    def _in_preparation(error: ReportInPreparation):
+        response = ApiError(503, "report_in_preparation", (
+            "the report's parts are being made (a period no view runner keeps, asked for the "
+            "first time): those made so far are kept; ask again after Retry-After seconds"
+        )).response()
+        response.headers["Retry-After"] = str(IN_PREPARATION_RETRY_SECONDS)
         return response
 
     @app.errorhandler(ConcurrentUpdate)

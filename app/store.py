@@ -15,6 +15,7 @@ from flask import Flask, current_app, g
 from app.config import ConfigError, store_env
 from app.state import WebState, open_web_state
 from domain.application import Banban, county_today
+from domain.dispatch_parts import making_for
 from domain.errors import StoreKeyError
 from projections.cards import ProjectCards, open_cards_view
 from projections.directory import Directory
@@ -168,6 +169,10 @@ def init_app(app: Flask) -> None:
     def _begin_unit() -> None:
         g.banban_unit = ExitStack()
         g.banban_unit.enter_context(store.request_unit())
+        # A report lacking more parts than this request may spend making them keeps those it
+        # made and answers "in preparation" (domain.dispatch_parts.making_for).
+        g.banban_unit.enter_context(making_for(
+            app.config.get("BANBAN_REPORT_MAKING_MS", 0) / 1000))
 
     @app.teardown_request
     def _end_unit(_error: BaseException | None) -> None:

@@ -25,14 +25,19 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from hashlib import blake2b
 from operator import attrgetter
+from random import randrange
+from time import monotonic
 from typing import Any, NamedTuple, Protocol
 from uuid import UUID
 
 from eventsourcing.application import LRUCache
 
+from domain.errors import ReportInPreparation
 from domain.periods import CADENCES, Period
 
 # Moves when what a part holds changes, so parts made by older code are never assembled.
@@ -159,6 +164,31 @@ class Kept(Protocol):
     facts: str
 
 
+# When parts being made must stop (a monotonic time), in this context: see `making_for`.
+_deadline: ContextVar[float | None] = ContextVar("parts_deadline", default=None)
+
+
+@contextmanager
+def making_for(seconds: float | None) -> Iterator[None]:
+    """Within this, a report stops making its projects' parts once `seconds` have passed
+    (None or 0: never): it keeps those made and raises ReportInPreparation, and the next
+    asking goes on from there. A web request is given less than its worker's timeout, so a
+    report of a period no runner keeps (a province's summary of a year ago: minutes of work)
+    is made over several askings, never lost with a worker killed mid-way; the view runner
+    and the commands are given no limit."""
+    token = _deadline.set(monotonic() + seconds if seconds else None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def out_of_time() -> bool:
+    """Whether the time given by `making_for` has passed."""
+    deadline = _deadline.get()
+    return deadline is not None and monotonic() > deadline
+
+
 # The projects whose parts are made at once: what they are made from (their facts, decoded)
 # is read for all of them in one query and held while their parts are made.
 CHUNK = 200
@@ -168,7 +198,9 @@ CHUNK = 200
 # version each was made at and, for each part it lacks, the basis of it now (what it is judged
 # from: domain.history.History.basis) and the part, made, or None where the basis is the kept
 # part's (nothing it is judged from changed: the part kept stands, at the new version); all of
-# them at once, in the same order, so that what they are made from is read in one go.
+# them at once, in the same order, so that what they are made from is read in one go. Out of
+# time (`out_of_time`), a maker raises ReportInPreparation with what it made of the first
+# ones asked (at least one, so that each asking goes on): those are kept.
 Lacking = list[tuple[int, str | None]]
 Made = list[tuple[int, list[tuple[str, dict[str, Any] | None]]]]
 Make = Callable[[list[tuple[Any, Lacking]]], Made]
@@ -192,7 +224,8 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
     object as before, so what was assembled of these very parts can be used again
     (`Dispatching._of_parts`). Parts are shared, never changed: `assemble` only reads them,
     and a report handed out is a copy (domain.dispatching). `seen`, if given, is handed the
-    (version, basis) of each part returned, a list for each kind."""
+    (version, basis) of each part returned, a list for each kind. Out of time (a request's:
+    `making_for`), the parts made so far are kept and ReportInPreparation is raised."""
     wanted = list(wanted)
     ids = [str(each.project_id) for each in wanted]
     keys = [part_key(kind, period, as_of, calendar) for kind, period in kinds]
@@ -223,12 +256,21 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
         if its_lacking:
             lacking.append((each.project_id, its_lacking))
             at.append(n)
+    if lacking and _deadline.get() is not None:
+        # Readers asking at once for what takes several askings (pages reloading themselves)
+        # each begin at a place of their own, so that they share the work, not repeat it.
+        turn = randrange(len(lacking))
+        lacking, at = lacking[turn:] + lacking[:turn], at[turn:] + at[:turn]
     made: list[list[tuple[str, int, str, str]]] = [[] for _ in keys]
     renewed: list[tuple[str, str, int, str]] = []
     for start in range(0, len(lacking), CHUNK):  # what is read to make them, a chunk at once
         asked = lacking[start:start + CHUNK]
+        try:
+            answers, stopped = make(asked), None
+        except ReportInPreparation as unfinished:  # out of time: keep what was made
+            answers, stopped = unfinished.made, unfinished
         for n, (_, its_lacking), (version, its_parts) in zip(at[start:start + CHUNK], asked,
-                                                              make(asked), strict=True):
+                                                              answers, strict=stopped is None):
             for (k, _), (basis, part) in zip(its_lacking, its_parts, strict=True):
                 if part is None:  # the kept part stands
                     texts[n][k] = (version, basis, texts[n][k][2])
@@ -236,6 +278,9 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
                     continue
                 texts[n][k] = (version, basis, encode(part))
                 made[k].append((ids[n], version, basis, texts[n][k][2]))
+        if stopped is not None:
+            _keep(kept, keys, kinds, as_of, made, renewed)
+            raise ReportInPreparation() from None
     parts: list[list[dict[str, Any]]] = [[] for _ in keys]
     bases: list[list[tuple[int, str]]] = [[] for _ in keys]
     for project_id, its_texts in zip(ids, texts):
@@ -254,14 +299,21 @@ def parts_of(wanted: Iterable[Wanted], kept: KeptParts, kinds: Sequence[tuple[st
             _, _, was, part = remembered[k].get(project_id, (None, "", b"", None))
             parts[k].append(part if was == digest else decode(text))
             decoded.put((key, project_id), (version, basis, digest, parts[k][-1]))
+    _keep(kept, keys, kinds, as_of, made, renewed)
+    if seen is not None:
+        seen.extend(bases)
+    return parts
+
+
+def _keep(kept: KeptParts, keys: list[str], kinds: Sequence[tuple[str, Period | None]],
+          as_of: date, made: list[list[tuple[str, int, str, str]]],
+          renewed: list[tuple[str, str, int, str]]) -> None:
+    """Keep the parts made of each kind (by its key) and renew those that stand."""
     for k, key in enumerate(keys):
         if made[k]:
             kept.put(key, kept_until(kinds[k][1], as_of), as_of, made[k])
     if renewed:
         kept.renew(renewed)
-    if seen is not None:
-        seen.extend(bases)
-    return parts
 
 
 class Job(NamedTuple):

@@ -42,13 +42,20 @@ from domain.dispatch_parts import (
     kept_until,
     lacking,
     needed,
+    out_of_time,
     part_key,
     parts_of,
     signed_by,
     warm,
 )
 from domain.dispatch_trend import MAX_TREND_PERIODS, dispatch_trend, trend_part, trend_point
-from domain.errors import ConcurrentUpdate, DomainError, NotAllowed, ProjectNotFound
+from domain.errors import (
+    ConcurrentUpdate,
+    DomainError,
+    NotAllowed,
+    ProjectNotFound,
+    ReportInPreparation,
+)
 from domain.calendar import WorkingCalendar
 from domain.fields import TYPE_OF_CLASS
 from domain.history import History
@@ -261,6 +268,8 @@ class Dispatching:
         def make(lacking: list[tuple[str, Lacking]]) -> Made:
             made: Made = []
             for code, [(_, kept_basis)] in lacking:
+                if made and out_of_time():  # the counties' shares made so far are kept
+                    raise ReportInPreparation(made)
                 listed, basis = signed_by(groups.get(code, ()), period.end), None
                 if kept_basis is not None:  # a share is kept: its parts' bases may be the same
                     ids = [str(each.project_id) for each in listed]
@@ -270,9 +279,12 @@ class Dispatching:
                 row = None  # the share kept stands if its parts' bases are the same
                 if basis is None or basis != kept_basis:
                     seen: list[list[tuple[int, str]]] = []
-                    row = county_row(assemble(period, as_of, list(map(joined, *self._halves(
-                        period, as_of, listed, calendar, key, seen))),
-                        parallel_weekday=calendar.parallel_weekday))
+                    try:
+                        its_halves = self._halves(period, as_of, listed, calendar, key, seen)
+                    except ReportInPreparation:  # the county's parts made so far are kept,
+                        raise ReportInPreparation(made) from None  # and the shares before it
+                    row = county_row(assemble(period, as_of, list(map(joined, *its_halves)),
+                                              parallel_weekday=calendar.parallel_weekday))
                     basis = share_basis(listed, seen) or ""  # "": made again when asked
                 made.append((by_code[code].version, [(basis, row)]))
             return made
@@ -365,10 +377,13 @@ class Dispatching:
         kept part's (that part stands: domain.dispatch_parts.Make). A part judged on a day
         is judged from the facts dated by then, or by its period's end (History.basis):
         recording what happened later (or a visit) leaves the parts of the periods gone by as
-        they were."""
+        they were. Out of time (a request's: dispatch_parts.making_for), it stops after a
+        project, with what it made (ReportInPreparation)."""
         histories = self._histories_for_parts([project_id for project_id, _ in lacking])
         made: Made = []
         for (version, history), (_, its_lacking) in zip(histories, lacking):
+            if made and out_of_time():
+                raise ReportInPreparation(made)
             its_parts: list[tuple[str, dict[str, Any] | None]] = []
             for k, kept_basis in its_lacking:
                 kind, period, as_of = specs[k]

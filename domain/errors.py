@@ -30,6 +30,17 @@ class ProjectNotFound(Exception):
         self.project_id = project_id
 
 
+class ReportInPreparation(Exception):
+    """A report lacks more of its projects' parts than one request may spend making
+    (domain.dispatch_parts.making_for): those made are kept, so asking again goes on from
+    where this stopped. `made`: what a maker had made when it stopped (see
+    domain.dispatch_parts.Make), for the caller to keep."""
+
+    def __init__(self, made: list | None = None):
+        super().__init__("the report's parts are being made; what was made is kept: ask again")
+        self.made = made or []
+
+
 class CountyNotFound(Exception):
     """No county of this code is listed here, or the reader may not see it."""
 

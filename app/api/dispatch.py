@@ -31,6 +31,9 @@ _PERIOD = {"in": "path", "name": "period", "required": True,
 _PERIOD_RULES = ("period_of_another_cadence", "future_period")
 # A county that is not listed, or that the reader may not see.
 _COUNTY_MISSING = {404: ("county_not_found",)}
+# A report whose parts take more than a request may spend making them (a period no view
+# runner keeps, first asked): those made are kept, and asking again goes on.
+_IN_PREPARATION = {503: ("report_in_preparation",)}
 
 
 _REPORT = ("A dispatch report: period, projects_by_phase_and_status, signed, milestones_reached, "
@@ -101,7 +104,7 @@ class ReportQuerySchema(AsKnownAtQuerySchema, CountyQuerySchema):
 class CurrentReport(MethodView):
     @blp.arguments(CountyQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
-    @refusals(blp, 404, 422, codes=_COUNTY_MISSING)
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING, **_IN_PREPARATION})
     def get(self, query: dict[str, Any], cadence: str):
         """The report of the current period of a cadence."""
         return service().dispatch(cadence, county=query.get("county"), reader=current_user(),
@@ -112,7 +115,7 @@ class CurrentReport(MethodView):
 class PeriodReport(MethodView):
     @blp.arguments(ReportQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, description=_REPORT)
-    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING, 422: _PERIOD_RULES})
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING, 422: _PERIOD_RULES, **_IN_PREPARATION})
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The report of any period, as the record stands now or as it stood at a recorded time."""
         return service().dispatch(cadence, period, as_known_at=query.get("as_known_at"),
@@ -126,7 +129,7 @@ class Trend(MethodView):
     @blp.response(200, description="The trend: per period, oldest first, its milestones due "
                   "and reached, problems raised and solved, investment completed against plan "
                   "and the measures' period figures (as in each period's own report).")
-    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING, 422: _PERIOD_RULES})
+    @refusals(blp, 404, 422, codes={**_COUNTY_MISSING, 422: _PERIOD_RULES, **_IN_PREPARATION})
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """The figures of the last `count` periods of a cadence, ending with this one."""
         return service().dispatch_trend(cadence, period, query["count"],
@@ -136,7 +139,7 @@ class Trend(MethodView):
 @blp.route("/<cadence>/<period>/publish", parameters=[_CADENCE, _PERIOD])
 class Publish(MethodView):
     @blp.response(201, PublicationSchema)
-    @refusals(blp, 403, 409, 422, codes={422: _PERIOD_RULES})
+    @refusals(blp, 403, 409, 422, codes={422: _PERIOD_RULES, **_IN_PREPARATION})
     def post(self, cadence: str, period: str):
         """Publish (freeze) the period's report as it stands now; office only."""
         return service().publish_dispatch(cadence, period, current_user()["username"])
@@ -169,7 +172,7 @@ class Changes(MethodView):
     @blp.arguments(CountyQuerySchema, location="query", unknown=ma.RAISE)
     @blp.response(200, ChangesSchema)
     @refusals(blp, 404, 422, codes={**_COUNTY_MISSING,
-                                    422: (*_PERIOD_RULES, "not_published")})
+                                    422: (*_PERIOD_RULES, "not_published"), **_IN_PREPARATION})
     def get(self, query: dict[str, Any], cadence: str, period: str):
         """What was recorded about the period since it was published, and what it changes."""
         return service().dispatch_changes(cadence, period, county=query.get("county"),

@@ -7,13 +7,14 @@ from flask import Flask, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from app.errors import with_headers_of
+from app.errors import IN_PREPARATION_RETRY_SECONDS, with_headers_of
 from domain.errors import (
     ConcurrentUpdate,
     CountyNotFound,
     DomainError,
     NotAllowed,
     ProjectNotFound,
+    ReportInPreparation,
     UserNotFound,
 )
 
@@ -37,6 +38,12 @@ PAGES = {
     500: (_l("Something went wrong"), _l("The server could not complete the request. Nothing was recorded.")),
     503: (_l("Temporarily unavailable"), _l("The record store is unavailable; nothing was recorded. Try again in a moment.")),
 }
+
+
+IN_PREPARATION = (_l("The report is being prepared"), _l(
+    "This period's report is being read for the first time, so its projects' figures are "
+    "being worked out; what is done is kept. This page reloads itself every few seconds "
+    "until the report is ready."))
 
 
 def is_api_request() -> bool:
@@ -68,3 +75,17 @@ def init_app(app: Flask) -> None:
             return response
 
         app.register_error_handler(exception, handler)
+
+    json_in_preparation = app.error_handler_spec[None][None].get(ReportInPreparation)
+
+    def in_preparation(error: ReportInPreparation):
+        """A report whose parts take more than one request (dispatch_parts.making_for): the
+        page says so and asks again by itself (no script: a refresh), each asking going on."""
+        if is_api_request() and json_in_preparation is not None:
+            return json_in_preparation(error)
+        title, message = IN_PREPARATION
+        body = render_template("error.html", title=title, message=message,
+                               refresh_seconds=IN_PREPARATION_RETRY_SECONDS)
+        return body, 503, {"Retry-After": str(IN_PREPARATION_RETRY_SECONDS)}
+
+    app.register_error_handler(ReportInPreparation, in_preparation)

@@ -53,6 +53,15 @@ def test_the_garbage_collection_setting_is_checked_at_start():
     assert from_environment({"BANBAN_GC_FREEZE_MS": "0"})["BANBAN_GC_FREEZE_MS"] == 0
 
 
+@pytest.mark.parametrize("value", ["20s", "-1", "3600001"])
+def test_the_time_a_request_may_spend_making_report_parts_is_checked_at_start(value):
+    with pytest.raises(ConfigError, match="BANBAN_REPORT_MAKING_MS must be a whole number "
+                                          "from 0 to 3600000"):
+        from_environment({"BANBAN_REPORT_MAKING_MS": value})
+    assert from_environment({})["BANBAN_REPORT_MAKING_MS"] == 20_000  # gunicorn's timeout: 30 s
+    assert from_environment({"BANBAN_REPORT_MAKING_MS": "0"})["BANBAN_REPORT_MAKING_MS"] == 0
+
+
 def test_the_rebuild_takes_the_machines_cores_unless_told_otherwise():
     assert from_environment({})["BANBAN_REBUILD_PROCESSES"] == min(cores(), 8)
     assert from_environment({"BANBAN_REBUILD_PROCESSES": "1"})["BANBAN_REBUILD_PROCESSES"] == 1

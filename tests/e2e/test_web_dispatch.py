@@ -441,3 +441,53 @@ def test_a_long_table_shows_its_first_rows_and_its_full_count_and_excel_has_them
     # A short table says nothing of the kind.
     assert "仅列出前" not in section(page(client, "/dispatch/weekly/2026-W48"),
                                     "milestones-section")
+
+
+def test_a_report_taking_longer_than_a_request_is_made_over_several_and_its_page_reloads(
+        api, app, banban, client, county, monkeypatch):
+    """BANBAN_REPORT_MAKING_MS: a request that has spent it making parts keeps those it made
+    and answers 503 report_in_preparation with Retry-After (the API) or a page saying so in
+    the reader's language that reloads itself; each asking goes on, until the report, which
+    is the one made at one asking."""
+    monkeypatch.setattr(banban, "REUSED", 0)  # no whole report kept: only the parts
+
+    def forget() -> None:
+        """Nothing kept: neither the parts nor what this process decoded and assembled."""
+        banban.kept_parts.clear()
+        banban._decoded = banban._assembled_of = None
+
+    for n in range(3):
+        assert api("office").post("/api/projects", json=SIGNING | {
+            "name": f"第{n + 2}个项目", "signed_on": f"2026-0{n + 2}-02"}).status_code == 201
+    path = "/api/dispatch/monthly/2026-05"  # no part of it or of April is kept yet
+    monkeypatch.setitem(app.config, "BANBAN_REPORT_MAKING_MS", 1)
+    answers = []
+    while len(answers) < 40:
+        answer = api("leader").get(path)
+        answers.append(answer.status_code)
+        if answer.status_code == 200:
+            break
+        assert answer.status_code == 503 and answer.headers["Retry-After"] == "3"
+        assert answer.get_json()["code"] == "report_in_preparation"
+    assert answers[-1] == 200 and 503 in answers, answers
+    made_over_several = answer.get_json()
+    forget()
+    monkeypatch.setitem(app.config, "BANBAN_REPORT_MAKING_MS", 0)  # no limit
+    assert api("leader").get(path).get_json() == made_over_several
+    assert banban.kept_parts.count() > 0  # made again, at one asking
+
+    forget()
+    monkeypatch.setitem(app.config, "BANBAN_REPORT_MAKING_MS", 1)
+    sign_in(client, "leader")
+    answer = client.get("/dispatch/monthly/2026-05")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "3"
+    assert "报表正在生成" in html and '<meta http-equiv="refresh" content="3">' in html
+    for _ in range(40):
+        if (answer := client.get("/dispatch/monthly/2026-05")).status_code == 200:
+            break
+    assert answer.status_code == 200
+    use_english(client, "/dispatch/monthly/2026-05")
+    forget()
+    assert "The report is being prepared" in client.get(
+        "/dispatch/monthly/2026-04").get_data(as_text=True)

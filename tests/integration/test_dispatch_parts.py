@@ -20,8 +20,8 @@ from app.demo import load_demo
 from domain import dispatching
 from domain.application import Banban
 from domain.canonical import to_json
-from domain.dispatch_parts import decode, encode
-from domain.errors import DomainError
+from domain.dispatch_parts import decode, encode, making_for
+from domain.errors import DomainError, ReportInPreparation
 from domain.periods import CADENCES, Period
 from projections.cards import ProjectCards, open_cards_view
 from projections.directory import Directory
@@ -845,3 +845,51 @@ def test_a_write_chosen_to_break_a_deadlock_is_tried_again_and_other_failures_ar
             failing._write("INSERT", [("row",)])
         assert failing.datastore.tried == min(len(failures), dispatch_parts.ATTEMPTS)
         assert not failing.datastore.written
+
+
+@BACKENDS
+def test_a_report_out_of_time_keeps_what_it_made_and_is_made_over_several_askings(
+        backend, monkeypatch):
+    """A request may spend only so long making parts (dispatch_parts.making_for): a report,
+    a trend or the province summary lacking more of them stops once out of time, keeps the
+    parts (and counties' shares) it made and raises ReportInPreparation; each asking goes on
+    from there, making at least one project's parts (or a county's share), and the last one
+    equals the reference. Without a limit (the view runner, the commands) nothing stops."""
+    require_store(backend)
+    checks = Counter()
+
+    def out_of_time() -> bool:  # out of time at every n-th project (or county) in an asking
+        checks["now"] += 1
+        return checks["now"] % checks["every"] == 0
+
+    monkeypatch.setattr(dispatching, "out_of_time", out_of_time)
+    with demo_kept(backend) as service:
+        service.add_county(SECOND, "新干县", "吉安市", actor="test")
+        week = Period.containing("weekly", TODAY)
+        for _ in range(10):  # outside the six periods a runner keeps
+            week = week.previous()
+        month = Period.containing("monthly", week.start).previous()
+        asked = [("dispatch", month.cadence, month.id, {"county": service.home_county()}, 4),
+                 ("dispatch_trend", week.cadence, week.id, {"count": 3}, 4),
+                 # The province summary of a month none of whose parts is kept yet.
+                 ("dispatch", month.cadence, month.previous().previous().id, {}, 4),
+                 # Out of time at once, every asking: one project (or share) each.
+                 ("dispatch", "weekly", week.previous().id, {}, 1)]
+        for what, cadence, period_id, kwargs, every in asked:
+            stopped, kept = 0, service.kept_parts.count()
+            while True:
+                checks.clear()
+                checks["every"] = every
+                try:
+                    getattr(service, what)(cadence, period_id, **kwargs)
+                    break
+                except ReportInPreparation:
+                    stopped += 1
+                now = service.kept_parts.count()
+                assert now > kept, (what, stopped)  # it went on, and kept what it made
+                kept = now
+            assert stopped > 1, what
+            found, reference = both(service, cadence, period_id, what, **kwargs)
+            assert found == reference, what
+        # The province summary's shares are kept as they are assembled, the county's after.
+        assert '"counties"' in found

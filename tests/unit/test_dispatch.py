@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from time import monotonic
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from domain import dispatch
 from domain.calendar import PACKAGE_CALENDAR
 from domain.dispatch import HEADLINE
-from domain.dispatch_parts import kept_until
+from domain.dispatch_parts import kept_until, making_for, out_of_time
 from domain.dispatch_trend import trend_part, trend_point
 from domain.errors import DomainError
 from domain.history import READ_TYPES, History
@@ -820,3 +821,22 @@ def test_a_days_half_is_kept_while_it_is_today_or_a_period_ends_on_it(day, kept)
     assert (kept == day) == any(Period.containing(c, day).end == day for c in CADENCES)
     period = Period.containing("monthly", day)
     assert kept_until(period, day) == period.end
+
+
+def test_the_time_for_making_parts_passes_only_where_one_is_given():
+    """`making_for` gives the parts made in it a time (a web request's); outside it, or
+    given none (None, 0: the view runner, the commands), it never passes; an inner one
+    ends with its block."""
+    assert not out_of_time()
+    for none in (None, 0):
+        with making_for(none):
+            assert not out_of_time()
+    with making_for(3600):
+        assert not out_of_time()
+        with making_for(1e-9):
+            began = monotonic()
+            while monotonic() == began:
+                pass
+            assert out_of_time()
+        assert not out_of_time()
+    assert not out_of_time()

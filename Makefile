@@ -37,9 +37,11 @@ bench: $(VENV)/.test-deps $(MO)
 	$(BIN)/python -m bench.list_projects
 	$(BIN)/python -m bench.dispatch_page
 	$(BIN)/python -m bench.new_day
+	$(BIN)/python -m bench.far_back county
 
 bench-full: bench
 	$(BIN)/python -m bench.run province
+	$(BIN)/python -m bench.far_back province
 
 # Screenshots of the main pages at desktop and phone width (needs Chromium; see README).
 screenshots: $(VENV)/.test-deps $(MO)

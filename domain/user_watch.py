@@ -113,8 +113,12 @@ class UserWatch:
             self._reads += 1
 
     def close(self) -> None:
+        """Stop watching. Called from the watch's own thread (the application garbage
+        collected there, its store gone), it only asks the thread to stop: a thread cannot
+        wait for itself."""
         self._stopping.set()
-        self._thread.join(timeout=IDLE)
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=IDLE)
 
     def _read(self) -> None:
         """Forget the users that events recorded since the last read are about (all of them

@@ -135,3 +135,27 @@ def test_the_users_list_reads_only_what_was_recorded_since(backend):
                 assert service._user_watch() is None  # no channel: the store is read
         finally:
             service.close()
+
+
+def test_a_watch_closed_from_its_own_thread_stops_without_waiting_for_itself():
+    """An application garbage collected in its watch's thread (another test's store gone,
+    say) closes the watch from that thread: it stops, and raises nothing (a thread cannot
+    wait for itself)."""
+    import threading
+
+    with two_workers() as (first, _, _):
+        watch, errors = first._user_watch(), []
+
+        def close_from_inside() -> None:
+            try:
+                watch.close()
+            except Exception as error:  # noqa: BLE001 - what the watch's thread would raise
+                errors.append(error)
+
+        listening, inside = watch._thread, threading.Thread(target=close_from_inside)
+        watch._thread = inside  # as if the collection ran in the watch's thread
+        inside.start()
+        inside.join(timeout=WAIT)
+        assert errors == [] and not inside.is_alive()
+        listening.join(timeout=WAIT)
+        assert not listening.is_alive()  # asked to stop, it stopped
